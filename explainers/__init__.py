@@ -1,0 +1,1 @@
+"""Learning content: one Markdown file per concept, shipped as package data."""

@@ -1,0 +1,1 @@
+"""Guided flows: pure steps and questions that turn answers into workspace changes."""

@@ -1,0 +1,1 @@
+"""One module per headless subcommand; each defines register(subparsers)."""

@@ -1,0 +1,338 @@
+"""The workspace model: one consultancy, its clients, identities and credentials (never secret values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from wizard.secret_guard import refuse_secret, validate_reference
+
+SCHEMA_VERSION = 1
+
+SLUG_RE = r"^[a-z][a-z0-9-]{0,39}$"
+GUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+
+# Free text that must never carry a secret value.
+SafeText = Annotated[str, AfterValidator(refuse_secret)]
+# Where a secret lives: env:NAME, keyvault://vault/name, 1password://..., op://..., file:PATH.
+SecretRef = Annotated[str, AfterValidator(validate_reference)]
+Slug = Annotated[str, Field(pattern=SLUG_RE)]
+Guid = Annotated[str, Field(pattern=GUID_RE)]
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, and inputs never appear in error messages."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        hide_input_in_errors=True,
+        validate_assignment=True,
+        str_strip_whitespace=True,
+    )
+
+
+class IdP(StrEnum):
+    """Identity providers idspine can plan for."""
+
+    ENTRA = "entra"
+    OKTA = "okta"
+    AUTH0 = "auth0"
+    GOOGLE = "google-cloud-identity"
+    KEYCLOAK = "keycloak"
+    AUTHENTIK = "authentik"
+
+
+class Hat(StrEnum):
+    """The role the consultant plays for a piece of work."""
+
+    PROTOTYPE = "prototype"
+    OWN_PRODUCTION = "own-production"
+    CLIENT_DELIVERY = "client-delivery"
+
+
+class Host(StrEnum):
+    """Where the calling automation runs."""
+
+    N8N_CLOUD = "n8n-cloud"
+    N8N_SELF_HOSTED = "n8n-self-hosted"
+    AZURE = "azure"
+    GITHUB_ACTIONS = "github-actions"
+    LAPTOP = "laptop"
+
+
+class TenantModel(StrEnum):
+    """How a client's identities relate to the consultancy's tenant."""
+
+    SEPARATE_TENANT = "separate-tenant"  # client has its own tenant; consultant team joins as B2B guests there
+    B2B_GUESTS = "b2b-guests"  # client people are guests in the consultancy (hub) tenant
+    DELEGATED_ADMIN = "delegated-admin"  # Lighthouse / GDAP-style delegated access
+    PARTITION = "partition"  # a partition (groups/admin unit) of the consultancy's own tenant
+
+
+class Method(StrEnum):
+    """How a workload or person authenticates to a service."""
+
+    OAUTH_USER = "oauth-user"
+    OAUTH_CLIENT_CREDENTIALS = "oauth-client-credentials"
+    PAT = "pat"
+    API_KEY = "api-key"
+    SERVICE_ACCOUNT_KEY = "service-account-key"
+    FEDERATION = "federation"
+    MANAGED_IDENTITY = "managed-identity"
+
+
+STATIC_METHODS = frozenset({Method.PAT, Method.API_KEY, Method.SERVICE_ACCOUNT_KEY})
+
+
+class CredentialKind(StrEnum):
+    """What a service principal proves itself with."""
+
+    SECRET = "secret"
+    CERTIFICATE = "certificate"
+    FEDERATED = "federated"
+    MANAGED_IDENTITY = "managed-identity"
+
+
+class GroupKind(StrEnum):
+    SECURITY = "security"
+    M365 = "m365"
+
+
+class Status(StrEnum):
+    """Life-cycle of an entry: planned on paper, applied for real, or retired (revoked)."""
+
+    PLANNED = "planned"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class NamingConvention(Strict):
+    """Name templates and the policy names must follow.
+
+    Templates use {client}, {role}, {tool}, {purpose} (as given) and {Client}, {Role}, ... (title-cased).
+    """
+
+    group_template: str = "Tenant-{Client}-{Role}"
+    internal_group_template: str = "Org-{Role}"
+    admin_group_template: str = "Admin-{Client}-{Role}"
+    service_principal_template: str = "svc-{tool}-{purpose}-{client}"
+    prefix: str = ""
+    suffix: str = ""
+    blocked_words: list[str] = Field(default_factory=list)
+    allowed_pattern: str = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+    max_length: int = Field(default=64, ge=8, le=256)
+
+    @field_validator("allowed_pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc.msg}") from None
+        return value
+
+
+class Integrations(Strict):
+    """Where the consultancy's n8n and Supabase live, and references to their admin credentials."""
+
+    n8n_url: str | None = None
+    n8n_api_key_ref: SecretRef | None = None
+    supabase_project_ref: str | None = Field(default=None, pattern=r"^[a-z0-9]{20}$")
+    supabase_access_token_ref: SecretRef | None = None
+    secret_store: str = "env-file"  # env-file | keyvault
+    keyvault_name: str | None = None
+
+
+class Consultancy(Strict):
+    """The consultant's own organisation and its home tenant."""
+
+    name: SafeText
+    slug: Slug
+    home_tenant: str = ""  # tenant id (GUID) or primary domain
+    idp: IdP | None = None
+    idp_reasons: list[SafeText] = Field(default_factory=list)
+    hats: list[Hat] = Field(default_factory=list)
+    tools: list[str] = Field(default_factory=list)
+    naming: NamingConvention = Field(default_factory=NamingConvention)
+    integrations: Integrations = Field(default_factory=Integrations)
+    break_glass_accounts: list[SafeText] = Field(default_factory=list)
+
+
+class Client(Strict):
+    """A client organisation the consultant delivers for."""
+
+    slug: Slug
+    name: SafeText
+    tenant_model: TenantModel = TenantModel.SEPARATE_TENANT
+    tenant: str = ""
+    residency: str = ""  # e.g. "EU", "UK", "US", "AU"
+    status: Status = Status.ACTIVE
+    data_export_consent: SafeText = ""
+    notes: SafeText = ""
+
+
+class Group(Strict):
+    """A group in the IdP (security or Microsoft 365), internal when client is empty."""
+
+    name: SafeText
+    client: str = ""
+    role: SafeText = ""
+    kind: GroupKind = GroupKind.SECURITY
+    admin: bool = False
+    description: SafeText = ""
+    owners: list[SafeText] = Field(default_factory=list)
+    membership_rule: SafeText = ""  # dynamic membership rule, empty for assigned membership
+    object_id: Guid | None = None
+    status: Status = Status.PLANNED
+
+
+class Permission(Strict):
+    """An API permission granted to a service principal."""
+
+    resource: SafeText  # e.g. "Microsoft Graph"
+    name: SafeText  # e.g. "Sites.Selected"
+    type: str = Field(default="application", pattern=r"^(application|delegated)$")
+    admin_consent: bool = True
+
+
+class AppRole(Strict):
+    """An app role defined on an application registration."""
+
+    value: SafeText
+    display_name: SafeText
+    allowed: str = Field(default="user", pattern=r"^(user|application|both)$")
+    groups: list[str] = Field(default_factory=list)  # groups assigned to this role
+
+
+class FederatedCredential(Strict):
+    """Trust in tokens from an outside issuer (e.g. GitHub Actions) instead of a secret."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,119}$")
+    issuer: str
+    subject: str = ""
+    audiences: list[str] = Field(default_factory=lambda: ["api://AzureADTokenExchange"])
+    description: SafeText = ""
+
+
+class Verification(Strict):
+    """The last time a credential was proven to work."""
+
+    at: dt.datetime
+    ok: bool
+    detail: SafeText = ""
+
+
+class ServicePrincipal(Strict):
+    """A non-human identity: one per tenant and purpose (e.g. svc-n8n-graph-acme)."""
+
+    name: SafeText
+    client: str = ""
+    purpose: SafeText = ""
+    tool: str = ""
+    credential_kind: CredentialKind = CredentialKind.SECRET
+    secret_ref: SecretRef | None = None
+    secret_created: dt.date | None = None
+    secret_expires: dt.date | None = None
+    permissions: list[Permission] = Field(default_factory=list)
+    app_roles: list[AppRole] = Field(default_factory=list)
+    redirect_uris: list[str] = Field(default_factory=list)
+    federated_credentials: list[FederatedCredential] = Field(default_factory=list)
+    owner: SafeText = ""
+    app_id: Guid | None = None
+    application_object_id: Guid | None = None
+    object_id: Guid | None = None
+    status: Status = Status.PLANNED
+    verification: Verification | None = None
+    notes: SafeText = ""
+
+
+class Credential(Strict):
+    """One credential a workload or person uses against one service. The secret itself lives elsewhere."""
+
+    id: Slug
+    service: str  # catalogue id, e.g. "airtable"
+    method: Method
+    client: str = ""
+    identity: str = ""  # the service principal it belongs to, when there is one
+    label: SafeText = ""
+    scopes: list[SafeText] = Field(default_factory=list)
+    owner: SafeText = ""
+    created: dt.date | None = None
+    expires: dt.date | None = None
+    secret_ref: SecretRef | None = None
+    used_by: list[SafeText] = Field(default_factory=list)  # "n8n:Invoice sync", "github-actions:org/repo"
+    privileged: bool = False  # bypasses authorisation (e.g. Supabase service_role)
+    planned_migration: SafeText = ""
+    n8n_type: str = ""
+    n8n_id: str = ""
+    status: Status = Status.ACTIVE
+    notes: SafeText = ""
+
+
+class ChecklistItem(Strict):
+    """A manual step and whether it is done."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9:._-]*$")
+    text: SafeText
+    client: str = ""
+    done: bool = False
+
+
+class FlowProgress(Strict):
+    """Where the user is in a guided flow, so a restart resumes there."""
+
+    flow: str
+    step: int = 0
+    completed: bool = False
+    answers: dict[str, SafeText | list[SafeText] | bool | int] = Field(default_factory=dict)
+
+
+class Workspace(Strict):
+    """Everything idspine knows about one consultancy."""
+
+    schema_version: int = SCHEMA_VERSION
+    consultancy: Consultancy
+    clients: list[Client] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    service_principals: list[ServicePrincipal] = Field(default_factory=list)
+    credentials: list[Credential] = Field(default_factory=list)
+    checklist: list[ChecklistItem] = Field(default_factory=list)
+    progress: list[FlowProgress] = Field(default_factory=list)
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value < 1 or value > SCHEMA_VERSION:
+            raise ValueError(f"schema_version {value} is not supported (this idspine writes {SCHEMA_VERSION})")
+        return value
+
+    # Lookups used by audit, exports and flows.
+    def client(self, slug: str) -> Client | None:
+        return next((c for c in self.clients if c.slug == slug), None)
+
+    def service_principal(self, name: str) -> ServicePrincipal | None:
+        return next((s for s in self.service_principals if s.name == name), None)
+
+    def credential(self, cred_id: str) -> Credential | None:
+        return next((c for c in self.credentials if c.id == cred_id), None)
+
+    def group(self, name: str) -> Group | None:
+        return next((g for g in self.groups if g.name == name), None)
+
+    def flow_progress(self, flow: str) -> FlowProgress:
+        """The progress record of *flow*, created when missing."""
+        for item in self.progress:
+            if item.flow == flow:
+                return item
+        item = FlowProgress(flow=flow)
+        self.progress.append(item)
+        return item
+
+
+def new_workspace(name: str, slug: str) -> Workspace:
+    """An empty workspace for a consultancy."""
+    return Workspace(consultancy=Consultancy(name=name, slug=slug))

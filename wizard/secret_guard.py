@@ -1,0 +1,126 @@
+"""Refuse secret values; accept only references to where a secret lives.
+
+Nothing here ever echoes the offending value: messages name the *kind* of secret only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+# Shapes of well-known credentials. Each entry: (kind shown to the user, compiled pattern).
+_KNOWN_SHAPES: list[tuple[str, re.Pattern[str]]] = [
+    ("a private key block", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
+    ("a GitHub token", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}")),
+    ("a GitHub fine-grained PAT", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}")),
+    ("an Airtable personal access token", re.compile(r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{20,}")),
+    ("an Airtable API key", re.compile(r"\bkey[A-Za-z0-9]{14}\b")),
+    ("a Supabase access token", re.compile(r"\bsbp_[a-f0-9]{20,}")),
+    ("a Supabase secret key", re.compile(r"\bsb_secret_[A-Za-z0-9_-]{16,}")),
+    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
+    ("an OpenAI key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}")),
+    ("a Stripe-style secret key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}")),
+    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
+    ("a Databricks token", re.compile(r"\bdapi[a-f0-9]{32}")),
+    ("an n8n API key (JWT)", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    ("an Entra client secret", re.compile(r"\b[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,}")),
+    ("a Google service account key", re.compile(r'"private_key_id"\s*:')),
+    ("a password in a connection string", re.compile(r"://[^/\s:@]+:[^@\s/]{3,}@")),
+]
+
+_TOKEN_SPLIT = re.compile(r"[\s\"'`,;()<>\[\]{}|]+")
+_ENTROPY_CANDIDATE = re.compile(r"^[A-Za-z0-9+/=_\-.~]{24,}$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+REFERENCE_SCHEMES = ("env:", "keyvault://", "1password://", "op://", "file:")
+_REF_PATTERNS = {
+    "env:": re.compile(r"^env:[A-Za-z_][A-Za-z0-9_]{0,127}$"),
+    "keyvault://": re.compile(r"^keyvault://[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]/[0-9a-zA-Z-]{1,127}(/[0-9a-f]{32})?$"),
+    "1password://": re.compile(r"^1password://[^/\s]+/[^/\s]+(/[^/\s]+)?$"),
+    "op://": re.compile(r"^op://[^/\s]+/[^/\s]+(/[^/\s]+){1,2}$"),
+    "file:": re.compile(r"^file:[^\s\x00]{1,1024}$"),
+}
+
+
+class SecretValueError(ValueError):
+    """A value looked like a secret; the message never contains it."""
+
+
+def shannon_entropy(text: str) -> float:
+    """Bits per character of *text*."""
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    n = len(text)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def _looks_random(token: str) -> bool:
+    """A long token mixing character classes with high entropy (a key, not a word)."""
+    if not _ENTROPY_CANDIDATE.match(token) or _UUID.match(token):
+        return False
+    classes = sum(
+        (any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token))
+    )
+    if classes < 3:
+        hexish = all(c in "0123456789abcdefABCDEF" for c in token)
+        # Long hex strings are typical API keys (40+ hex chars).
+        return hexish and len(token) >= 32 and shannon_entropy(token) > 3.0
+    return shannon_entropy(token) >= 4.0
+
+
+def find_secret_kind(text: str) -> str | None:
+    """Return a description of the secret *text* seems to contain, or None."""
+    if not text or len(text) < 8:
+        return None
+    for kind, pattern in _KNOWN_SHAPES:
+        if pattern.search(text):
+            return kind
+    for token in _TOKEN_SPLIT.split(text):
+        # URLs and paths are split further so that ordinary addresses do not count as one blob.
+        for part in re.split(r"[/:?&=#@]+", token) if "://" in token else [token]:
+            if _looks_random(part):
+                return "a high-entropy string (looks like a key or token)"
+    return None
+
+
+def refuse_secret(text: str) -> str:
+    """Validator: pass *text* through unless it holds something shaped like a secret."""
+    kind = find_secret_kind(text)
+    if kind:
+        raise SecretValueError(
+            f"refused: this looks like {kind}. idspine never stores secret values; "
+            "store the secret in a vault or environment and record a reference such as env:NAME"
+        )
+    return text
+
+
+def validate_reference(ref: str) -> str:
+    """Validator for a secret reference (env:, keyvault://, 1password:// or op://, file:)."""
+    for scheme, pattern in _REF_PATTERNS.items():
+        if ref.startswith(scheme):
+            if not pattern.match(ref):
+                raise ValueError(f"malformed {scheme} reference (expected e.g. {_EXAMPLES[scheme]})")
+            if find_secret_kind(ref.removeprefix(scheme)):
+                raise SecretValueError("refused: the reference itself looks like a secret value")
+            return ref
+    if find_secret_kind(ref):
+        raise SecretValueError(
+            "refused: this looks like a secret value, not a reference; use env:NAME, keyvault://vault/name, "
+            "1password://vault/item or file:PATH"
+        )
+    raise ValueError(
+        "not a secret reference: use env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH"
+    )
+
+
+_EXAMPLES = {
+    "env:": "env:N8N_API_KEY",
+    "keyvault://": "keyvault://kv-acme-prod/n8n-graph-secret",
+    "1password://": "1password://Clients/Acme n8n",
+    "op://": "op://Clients/Acme/credential",
+    "file:": "file:~/.config/idspine/secrets/acme.env",
+}
