@@ -96,7 +96,7 @@ def _service_principals(today: dt.date) -> list[ServicePrincipal]:
         ),
         ServicePrincipal(
             name="svc-api-portal-acme", client="acme", tool="api", purpose="portal",
-            credential_kind=CredentialKind.FEDERATED, owner="alex@northwinddata.onmicrosoft.com",
+            credential_kind=CredentialKind.NONE, owner="alex@northwinddata.onmicrosoft.com",
             app_roles=[
                 AppRole(value="workflow:run", display_name="Run workflows", groups=["Tenant-Acme-Data-Engineer"]),
                 AppRole(value="workflow:read", display_name="Read workflows", groups=["Tenant-Acme-Analyst"]),

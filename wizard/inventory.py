@@ -210,7 +210,7 @@ def file_lock(path: Path) -> Iterator[None]:
     """An exclusive advisory lock beside the file, so two idspine processes never write at once."""
     import fcntl
 
-    lock_path = path.with_name(path.name + ".lock")
+    lock_path = path.with_name(f".{path.name}.lock")
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

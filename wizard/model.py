@@ -95,6 +95,7 @@ class CredentialKind(StrEnum):
     CERTIFICATE = "certificate"
     FEDERATED = "federated"
     MANAGED_IDENTITY = "managed-identity"
+    NONE = "none"  # sign-in only (users authenticate; the app itself holds no credential)
 
 
 class GroupKind(StrEnum):

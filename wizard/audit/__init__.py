@@ -1,0 +1,66 @@
+"""Audit of a workspace: every rule looks at the inventory and reports findings with a fix and an explainer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from enum import StrEnum
+
+from wizard.model import Workspace
+
+
+class Severity(StrEnum):
+    """How urgent a finding is; errors make `idspine check` fail."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in the inventory."""
+
+    rule_id: str
+    severity: Severity
+    subject: str  # "credential:<id>", "service-principal:<name>", "group:<name>", "client:<slug>"
+    message: str
+    fix: str
+    explainer: str
+
+    def as_dict(self) -> dict[str, str]:
+        """Plain form for JSON output."""
+        return {
+            "rule": self.rule_id, "severity": self.severity.value, "subject": self.subject,
+            "message": self.message, "fix": self.fix, "explainer": self.explainer,
+        }
+
+
+def run_audit(ws: Workspace, today: dt.date | None = None) -> list[Finding]:
+    """All findings for the workspace, most severe first, then by subject."""
+    from wizard.audit.rules import RULES
+
+    today = today or dt.date.today()
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule(ws, today))
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.subject, f.rule_id))
+    return findings
+
+
+def counts(findings: list[Finding]) -> dict[Severity, int]:
+    """Number of findings per severity (every severity present, zero when none)."""
+    c = Counter(f.severity for f in findings)
+    return {s: c.get(s, 0) for s in Severity}
+
+
+def by_subject(findings: list[Finding]) -> dict[str, list[Finding]]:
+    """Findings grouped by subject, for health badges."""
+    out: dict[str, list[Finding]] = {}
+    for f in findings:
+        out.setdefault(f.subject, []).append(f)
+    return out

@@ -1,0 +1,267 @@
+"""The audit rules. Each takes (workspace, today) and yields findings; all run in linear time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from wizard.audit import Finding, Severity
+from wizard.model import STATIC_METHODS, Credential, CredentialKind, Hat, Host, Method, Status, Workspace
+from wizard.naming import check_group_name
+
+Rule = Callable[[Workspace, dt.date], Iterator[Finding]]
+RULES: list[Rule] = []
+
+EXPIRY_WARNING_DAYS = 30
+MAX_SECRET_LIFETIME_DAYS = 180
+MAX_STATIC_AGE_DAYS = 365
+# Callers whose configuration is readable by every workflow editor: a privileged key there is exposed.
+SHARED_CALLERS = ("n8n:", "web:", "browser:", "airtable:", "zapier:", "make:")
+
+
+def rule(fn: Rule) -> Rule:
+    """Register an audit rule."""
+    RULES.append(fn)
+    return fn
+
+
+def _live(items):  # type: ignore[no-untyped-def]
+    return (i for i in items if i.status != Status.RETIRED)
+
+
+def _cred(c: Credential) -> str:
+    return f"credential:{c.id}"
+
+
+def _expiry(subject: str, what: str, expires: dt.date | None, today: dt.date, explainer: str) -> Iterator[Finding]:
+    if expires is None:
+        return
+    days = (expires - today).days
+    if days < 0:
+        yield Finding("expired", Severity.ERROR, subject, f"{what} expired {-days} day(s) ago ({expires}).",
+                      "Issue a new one, update every place that uses it, then revoke the old one and record "
+                      "the new expiry.", explainer)
+    elif days <= EXPIRY_WARNING_DAYS:
+        yield Finding("expiring", Severity.WARNING, subject, f"{what} expires in {days} day(s) ({expires}).",
+                      "Rotate it now: create the replacement, switch the callers over, revoke the old one.",
+                      explainer)
+
+
+@rule
+def expired_or_expiring(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Credentials and service principal secrets past or near their end date."""
+    for c in _live(ws.credentials):
+        yield from _expiry(_cred(c), f"{c.label or c.id} ({c.service}, {c.method})", c.expires, today,
+                           "rotation-and-revocation")
+    for sp in _live(ws.service_principals):
+        if sp.credential_kind in (CredentialKind.SECRET, CredentialKind.CERTIFICATE):
+            yield from _expiry(f"service-principal:{sp.name}", f"The {sp.credential_kind} of {sp.name}",
+                               sp.secret_expires, today, "rotation-and-revocation")
+
+
+@rule
+def secret_lifetime(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Client secrets that live longer than six months."""
+    for sp in _live(ws.service_principals):
+        if sp.credential_kind != CredentialKind.SECRET or sp.secret_expires is None:
+            continue
+        start = sp.secret_created or today
+        days = (sp.secret_expires - start).days
+        if days > MAX_SECRET_LIFETIME_DAYS:
+            yield Finding("secret-lifetime", Severity.WARNING, f"service-principal:{sp.name}",
+                          f"Client secret lifetime is {days} days; a leaked secret stays useful that long.",
+                          f"Issue secrets for at most {MAX_SECRET_LIFETIME_DAYS} days, or switch to a "
+                          "certificate or a federated credential.", "rotation-and-revocation")
+
+
+@rule
+def static_without_expiry(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """PATs, API keys and service account keys with no end date, or very old ones."""
+    for c in _live(ws.credentials):
+        if c.method not in STATIC_METHODS or c.status == Status.PLANNED:
+            continue
+        age = (today - c.created).days if c.created else None
+        if c.expires is None:
+            aged = f", and it is {age} days old" if age is not None and age > MAX_STATIC_AGE_DAYS else ""
+            yield Finding("no-expiry", Severity.WARNING, _cred(c),
+                          f"{c.method} for {c.service} has no expiry date recorded{aged}.",
+                          "Set an expiry where the service allows it (or record the one it has), and put a "
+                          "rotation date in the calendar.", "pat-vs-api-key-vs-oauth")
+
+
+@rule
+def missing_owner(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Identities and credentials nobody is answerable for."""
+    for c in _live(ws.credentials):
+        if not c.owner:
+            yield Finding("no-owner", Severity.WARNING, _cred(c), f"{c.label or c.id} has no owner.",
+                          "Record who rotates and revokes it (a person or a mailbox).", "credential-inventory")
+    for sp in _live(ws.service_principals):
+        if not sp.owner:
+            yield Finding("no-owner", Severity.WARNING, f"service-principal:{sp.name}", f"{sp.name} has no owner.",
+                          "Assign an owner in the IdP and record it here.", "service-principals")
+
+
+@rule
+def missing_secret_reference(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Active secrets whose storage place is not recorded."""
+    needs_secret = STATIC_METHODS | {Method.OAUTH_CLIENT_CREDENTIALS, Method.OAUTH_USER}
+    for c in ws.credentials:
+        if c.status == Status.ACTIVE and c.method in needs_secret and not c.secret_ref:
+            yield Finding("no-secret-ref", Severity.WARNING, _cred(c),
+                          f"{c.label or c.id} is active but the inventory does not say where its secret lives.",
+                          "Store it in a secret store and record the reference (env:, keyvault://, 1password://).",
+                          "secret-stores")
+    for sp in _live(ws.service_principals):
+        if sp.status == Status.ACTIVE and sp.credential_kind == CredentialKind.SECRET and not sp.secret_ref:
+            yield Finding("no-secret-ref", Severity.WARNING, f"service-principal:{sp.name}",
+                          f"{sp.name} uses a client secret but its storage place is not recorded.",
+                          "Record the secret store reference.", "secret-stores")
+
+
+@rule
+def federation_subjects(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Federated credentials that trust too much."""
+    for sp in _live(ws.service_principals):
+        for fc in sp.federated_credentials:
+            subject = f"service-principal:{sp.name}"
+            if not fc.subject:
+                yield Finding("federation-subject", Severity.ERROR, subject,
+                              f"Federated credential {fc.name} has no subject, so it names no workload.",
+                              "Set the exact subject, e.g. repo:ORG/REPO:environment:prod.",
+                              "workload-identity-federation")
+            elif "*" in fc.subject:
+                yield Finding("federation-subject", Severity.ERROR, subject,
+                              f"Federated credential {fc.name} uses a wildcard subject ({fc.subject}): any "
+                              "branch or pull request matching it gets the identity.",
+                              "Pin the subject to one branch or, better, one protected environment.",
+                              "workload-identity-federation")
+            if not fc.issuer.startswith("https://"):
+                yield Finding("federation-issuer", Severity.ERROR, subject,
+                              f"Federated credential {fc.name} trusts a non-https issuer.",
+                              "Use the issuer's https address exactly as it appears in its tokens.",
+                              "workload-identity-federation")
+        if sp.credential_kind == CredentialKind.FEDERATED and not sp.federated_credentials:
+            yield Finding("federation-missing", Severity.WARNING, f"service-principal:{sp.name}",
+                          f"{sp.name} is meant to use federation but has no federated credential.",
+                          "Add the federated credential for the workload that signs in.",
+                          "workload-identity-federation")
+
+
+@rule
+def privileged_in_workflows(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Keys that bypass authorisation, placed where many people or a browser can read them."""
+    for c in _live(ws.credentials):
+        if not c.privileged:
+            continue
+        exposed = [u for u in c.used_by if u.startswith(SHARED_CALLERS)]
+        if exposed:
+            supabase = c.service == "supabase"
+            yield Finding("privileged-in-workflow", Severity.ERROR, _cred(c),
+                          f"{c.label or c.id} bypasses authorisation and is used by {', '.join(exposed)}.",
+                          "Give the workflow a narrower identity (a database role, a scoped key, an edge "
+                          "function) and keep the privileged key in server-side code only.",
+                          "supabase-keys" if supabase else "least-privilege")
+
+
+@rule
+def group_names(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Group names that break the naming convention or the IdP's rules, and duplicates."""
+    conv = ws.consultancy.naming
+    seen: Counter[str] = Counter(g.name.lower() for g in _live(ws.groups))
+    for g in _live(ws.groups):
+        for problem in check_group_name(g.name, conv, ws.consultancy.idp):
+            yield Finding("group-naming", Severity.WARNING, f"group:{g.name}", problem,
+                          "Rename the group to follow the convention.", "naming-policy")
+        if seen[g.name.lower()] > 1:
+            yield Finding("duplicate", Severity.WARNING, f"group:{g.name}",
+                          f"{seen[g.name.lower()]} groups are called {g.name}.",
+                          "Merge them or give each a distinct role in its name.", "naming-policy")
+
+
+@rule
+def duplicates(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """The same secret recorded twice, or two identities with one name."""
+    refs: Counter[str] = Counter(c.secret_ref for c in _live(ws.credentials) if c.secret_ref)
+    sp_ids = {sp.name for sp in ws.service_principals}
+    for c in _live(ws.credentials):
+        # A credential that belongs to a service principal may share its secret reference.
+        if c.secret_ref and refs[c.secret_ref] > 1 and c.identity not in sp_ids:
+            yield Finding("duplicate", Severity.WARNING, _cred(c),
+                          f"{c.secret_ref} is recorded on {refs[c.secret_ref]} credentials.",
+                          "One secret should serve one purpose; split it or merge the entries.",
+                          "least-privilege")
+    names: Counter[str] = Counter(sp.name for sp in ws.service_principals)
+    for name, n in names.items():
+        if n > 1:
+            yield Finding("duplicate", Severity.ERROR, f"service-principal:{name}",
+                          f"{n} service principals are called {name}; apply would not know which to use.",
+                          "Rename one of them.", "service-principals")
+
+
+@rule
+def dangling_references(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """References to clients, identities or groups that do not exist."""
+    clients = {c.slug for c in ws.clients}
+    sps = {sp.name for sp in ws.service_principals}
+    groups = {g.name for g in ws.groups}
+    fix = "Add the missing entry or correct the name."
+    for c in ws.credentials:
+        if c.client and c.client not in clients:
+            yield Finding("dangling", Severity.ERROR, _cred(c), f"Unknown client {c.client!r}.", fix,
+                          "credential-inventory")
+        if c.identity and c.identity not in sps:
+            yield Finding("dangling", Severity.ERROR, _cred(c), f"Unknown service principal {c.identity!r}.",
+                          fix, "service-principals")
+    for g in ws.groups:
+        if g.client and g.client not in clients:
+            yield Finding("dangling", Severity.ERROR, f"group:{g.name}", f"Unknown client {g.client!r}.", fix,
+                          "credential-inventory")
+    for sp in ws.service_principals:
+        if sp.client and sp.client not in clients:
+            yield Finding("dangling", Severity.ERROR, f"service-principal:{sp.name}",
+                          f"Unknown client {sp.client!r}.", fix, "credential-inventory")
+        for role in sp.app_roles:
+            for gname in role.groups:
+                if gname not in groups:
+                    yield Finding("dangling", Severity.ERROR, f"service-principal:{sp.name}",
+                                  f"App role {role.value} is mapped to unknown group {gname!r}.", fix, "app-roles")
+
+
+def _host_of(c: Credential, ws: Workspace) -> Host:
+    """Where the credential's main caller runs, from its first `used_by` entry."""
+    for used in c.used_by:
+        kind = used.split(":", 1)[0]
+        if kind == "n8n":
+            url = ws.consultancy.integrations.n8n_url or ""
+            return Host.N8N_CLOUD if ".n8n.cloud" in url else Host.N8N_SELF_HOSTED
+        if kind in ("github-actions", "azure", "laptop"):
+            return Host(kind)
+    return Host.LAPTOP
+
+
+@rule
+def better_method_available(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Static keys where the service and caller allow something that expires by itself."""
+    try:
+        from wizard.advisor import advise
+    except ImportError:  # pragma: no cover - the catalogue ships with the package
+        return
+    cache: dict[tuple[str, Hat, Host], Method | None] = {}
+    for c in _live(ws.credentials):
+        if c.method not in STATIC_METHODS:
+            continue
+        hat = Hat.CLIENT_DELIVERY if c.client else Hat.OWN_PRODUCTION
+        key = (c.service, hat, _host_of(c, ws))
+        if key not in cache:
+            try:
+                cache[key] = advise(*key).recommended.method
+            except (KeyError, LookupError, ValueError):
+                cache[key] = None
+        best = cache[key]
+        if best is not None and best not in STATIC_METHODS and best != c.method:
+            yield Finding("better-method", Severity.INFO, _cred(c),
+                          f"{c.service} from {key[2]} can use {best} instead of a {c.method}.",
+                          c.planned_migration or f"Plan a migration to {best}; run `idspine advise {c.service}`.",
+                          "pat-vs-api-key-vs-oauth")

@@ -1,0 +1,34 @@
+"""`idspine demo`: print or write the built-in demo inventory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `demo` command."""
+    p = subparsers.add_parser("demo", help="print the demo inventory, or write it to a file")
+    p.add_argument("--write", metavar="PATH", help="write the demo inventory to PATH (never over an existing file)")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="date the demo's expiry dates are relative to")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print or save the demo workspace."""
+    from wizard.cli.workspace_arg import today_from
+    from wizard.demo import demo_workspace
+    from wizard.inventory import dumps, save
+
+    ws = demo_workspace(today_from(args))
+    if not args.write:
+        sys.stdout.write(dumps(ws))
+        return 0
+    path = Path(args.write)
+    if path.exists():
+        print(f"idspine: {path} already exists; not overwriting it", file=sys.stderr)
+        return 2
+    save(ws, path, expected_digest=None)
+    print(f"wrote {path}", file=sys.stderr)
+    return 0

@@ -1,0 +1,50 @@
+"""`idspine export FORMAT`: checklists, CSV and infrastructure-as-code from the inventory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from wizard.cli import add_file_option
+from wizard.export import FORMATS
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `export` command."""
+    formats = "; ".join(f"{k}: {d}" for k, (_, d) in FORMATS.items())
+    p = subparsers.add_parser("export", help="export checklists, CSV or IaC scripts", description=formats)
+    p.add_argument("format", choices=sorted(FORMATS))
+    add_file_option(p)
+    p.add_argument("--client", metavar="SLUG", help="only this client")
+    p.add_argument("--output", "-o", metavar="PATH", help="write to a file instead of standard output")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="date used for expiry checks")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the export and write it."""
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable, today_from
+    from wizard.export import exporter
+
+    try:
+        ws = open_workspace(args)
+    except WorkspaceUnavailable as exc:
+        return report_unavailable(exc)
+    if args.client and ws.client(args.client) is None:
+        known = ", ".join(c.slug for c in ws.clients) or "none"
+        print(f"idspine: unknown client {args.client!r} (known: {known})", file=sys.stderr)
+        return 2
+    module = exporter(args.format)
+    kwargs = {"client": args.client}
+    if "today" in module.render.__code__.co_varnames:
+        kwargs["today"] = today_from(args)
+    text = module.render(ws, **kwargs)
+    if args.output:
+        from wizard.files import write_text_atomic
+
+        write_text_atomic(Path(args.output), text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,122 @@
+"""Markdown checklist of the whole setup (or one client): what exists, what to create, what to fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from wizard.audit import Finding, Severity, run_audit
+from wizard.model import Client, CredentialKind, Status, Workspace
+
+TENANT_STEPS = {
+    "separate-tenant": "Ask the client's admin to invite your team as B2B guests in their tenant and to assign "
+    "the groups below there.",
+    "b2b-guests": "Invite the client's people as B2B guests into your tenant and add them to their client groups.",
+    "delegated-admin": "Request delegated admin access (GDAP or Azure Lighthouse) with the narrowest roles.",
+    "partition": "Keep this client inside your tenant, separated by groups (and an administrative unit).",
+}
+
+
+def _box(done: bool) -> str:
+    return "- [x]" if done else "- [ ]"
+
+
+def _where(service: str, method: str) -> str:
+    """Where to create the credential, from the catalogue when it knows."""
+    try:
+        from wizard.catalogue import load_catalogue
+
+        svc = load_catalogue().get(service)
+        for m in getattr(svc, "methods", []) or []:
+            if str(getattr(m, "method", "")) == method and getattr(m, "where", ""):
+                return str(m.where)
+    except Exception:  # noqa: BLE001 - the checklist must render even without catalogue details
+        return ""
+    return ""
+
+
+def _section(ws: Workspace, client: Client | None, findings: list[Finding], today: dt.date) -> list[str]:
+    slug = client.slug if client else ""
+    title = f"{client.name} ({client.slug})" if client else f"{ws.consultancy.name} (internal)"
+    out = [f"## {title}", ""]
+    if client:
+        out += [f"Tenant model: {client.tenant_model}. Data residency: {client.residency or 'not recorded'}.", ""]
+        out += [f"{_box(client.status != Status.PLANNED)} {TENANT_STEPS[client.tenant_model.value]}"]
+        if client.data_export_consent:
+            out += [f"- [ ] Confirm data-export terms with the client: {client.data_export_consent}"]
+        out.append("")
+    groups = [g for g in ws.groups if g.client == slug and g.status != Status.RETIRED]
+    if groups:
+        out += ["### Groups", ""]
+        for g in groups:
+            tag = " (admin, keep apart)" if g.admin else ""
+            out.append(f"{_box(g.status == Status.ACTIVE)} Create security group `{g.name}`{tag}")
+        out.append("")
+    sps = [sp for sp in ws.service_principals if sp.client == slug and sp.status != Status.RETIRED]
+    if sps:
+        out += ["### Service principals", ""]
+        for sp in sps:
+            out.append(f"{_box(sp.status == Status.ACTIVE)} Register `{sp.name}` ({sp.credential_kind})")
+            for p in sp.permissions:
+                consent = " — needs admin consent" if p.admin_consent else ""
+                out.append(f"  - [ ] Grant {p.resource} {p.name} ({p.type}){consent}")
+            for fc in sp.federated_credentials:
+                out.append(f"  - [ ] Federated credential `{fc.name}`: issuer {fc.issuer}, subject `{fc.subject}`")
+            if sp.credential_kind == CredentialKind.SECRET:
+                expiry = f", expires {sp.secret_expires}" if sp.secret_expires else ""
+                where = sp.secret_ref or "a secret store (not recorded yet)"
+                out.append(f"  - [ ] Client secret kept in {where}{expiry}")
+        out.append("")
+    creds = [c for c in ws.credentials if c.client == slug and c.status != Status.RETIRED]
+    if creds:
+        out += ["### Credentials", ""]
+        for c in creds:
+            line = f"{_box(c.status == Status.ACTIVE)} {c.service}: {c.label or c.id} — {c.method}"
+            if c.scopes:
+                line += f", scopes {', '.join(c.scopes)}"
+            out.append(line)
+            where = _where(c.service, c.method.value)
+            if where and c.status == Status.PLANNED:
+                out.append(f"  - where: {where}")
+            if c.secret_ref:
+                out.append(f"  - stored in `{c.secret_ref}`")
+            if c.expires:
+                out.append(f"  - [ ] Rotate before {c.expires}")
+            if c.planned_migration:
+                out.append(f"  - [ ] Migration: {c.planned_migration}")
+        out.append("")
+    items = [i for i in ws.checklist if i.client == slug]
+    if items:
+        out += ["### Manual steps", ""] + [f"{_box(i.done)} {i.text}" for i in items] + [""]
+    subjects = {f"group:{g.name}" for g in groups} | {f"service-principal:{s.name}" for s in sps}
+    subjects |= {f"credential:{c.id}" for c in creds}
+    mine = [f for f in findings if f.subject in subjects and f.severity != Severity.INFO]
+    if mine:
+        out += ["### To fix", ""]
+        out += [f"- [ ] **{f.severity}** {f.message} Fix: {f.fix} (explainer: {f.explainer})" for f in mine]
+        out.append("")
+    return out
+
+
+def render(ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str:
+    """The checklist as Markdown, for every client or just one (KeyError when the client is unknown)."""
+    today = today or dt.date.today()
+    findings = run_audit(ws, today)
+    c = ws.consultancy
+    lines = [f"# idspine checklist — {c.name}", "",
+             f"Generated {today}. Identity provider: {c.idp or 'not chosen yet'}. "
+             "This list holds references to secrets, never the secrets themselves.", ""]
+    if client is None:
+        if c.break_glass_accounts:
+            lines += ["## Emergency access", ""]
+            lines += [f"- [ ] Break-glass account `{a}` excluded from MFA policies, credentials sealed offline, "
+                      "sign-ins alerted" for a in c.break_glass_accounts] + [""]
+        lines += _section(ws, None, findings, today)
+        for cl in ws.clients:
+            if cl.status != Status.RETIRED:
+                lines += _section(ws, cl, findings, today)
+    else:
+        match = ws.client(client)
+        if match is None:
+            raise KeyError(client)
+        lines += _section(ws, match, findings, today)
+    return "\n".join(lines).rstrip() + "\n"

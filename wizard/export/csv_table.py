@@ -1,0 +1,54 @@
+"""CSV table of every identity and credential, with the worst audit finding per row."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+from wizard.audit import SEVERITY_ORDER, by_subject, run_audit
+from wizard.model import Workspace
+
+COLUMNS = ["kind", "name", "client", "service", "method", "identity", "owner", "created", "expires",
+           "secret_ref", "used_by", "status", "health"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """Text for one cell; values that a spreadsheet would run as a formula are neutralised."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def rows(ws: Workspace, client: str | None = None, today: dt.date | None = None) -> list[list[str]]:
+    """Table rows (without the header)."""
+    health = by_subject(run_audit(ws, today))
+
+    def worst(subject: str) -> str:
+        found = health.get(subject)
+        return min(found, key=lambda f: SEVERITY_ORDER[f.severity]).severity.value if found else "ok"
+
+    out: list[list[object]] = []
+    for g in ws.groups:
+        if client is None or g.client == client:
+            out.append(["group", g.name, g.client, "", "", "", ", ".join(g.owners), "", "", "", "", g.status,
+                        worst(f"group:{g.name}")])
+    for sp in ws.service_principals:
+        if client is None or sp.client == client:
+            out.append(["service-principal", sp.name, sp.client, sp.tool, sp.credential_kind, "", sp.owner,
+                        sp.secret_created, sp.secret_expires, sp.secret_ref, "", sp.status,
+                        worst(f"service-principal:{sp.name}")])
+    for c in ws.credentials:
+        if client is None or c.client == client:
+            out.append(["credential", c.id, c.client, c.service, c.method, c.identity, c.owner, c.created,
+                        c.expires, c.secret_ref, "; ".join(c.used_by), c.status, worst(f"credential:{c.id}")])
+    return [[_cell(v) for v in r] for r in out]
+
+
+def render(ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str:
+    """The table as CSV text."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows(ws, client, today))
+    return buf.getvalue()
