@@ -9,7 +9,7 @@ import io
 from wizard.audit import SEVERITY_ORDER, by_subject, run_audit
 from wizard.model import Workspace
 
-COLUMNS = ["kind", "name", "client", "service", "method", "identity", "owner", "created", "expires",
+COLUMNS = ["kind", "name", "label", "client", "service", "method", "identity", "owner", "created", "expires",
            "secret_ref", "used_by", "status", "health"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,16 +31,16 @@ def rows(ws: Workspace, client: str | None = None, today: dt.date | None = None)
     out: list[list[object]] = []
     for g in ws.groups:
         if client is None or g.client == client:
-            out.append(["group", g.name, g.client, "", "", "", ", ".join(g.owners), "", "", "", "", g.status,
+            out.append(["group", g.name, g.description, g.client, "", "", "", ", ".join(g.owners), "", "", "", "", g.status,
                         worst(f"group:{g.name}")])
     for sp in ws.service_principals:
         if client is None or sp.client == client:
-            out.append(["service-principal", sp.name, sp.client, sp.tool, sp.credential_kind, "", sp.owner,
+            out.append(["service-principal", sp.name, sp.purpose, sp.client, sp.tool, sp.credential_kind, "", sp.owner,
                         sp.secret_created, sp.secret_expires, sp.secret_ref, "", sp.status,
                         worst(f"service-principal:{sp.name}")])
     for c in ws.credentials:
         if client is None or c.client == client:
-            out.append(["credential", c.id, c.client, c.service, c.method, c.identity, c.owner, c.created,
+            out.append(["credential", c.id, c.label, c.client, c.service, c.method, c.identity, c.owner, c.created,
                         c.expires, c.secret_ref, "; ".join(c.used_by), c.status, worst(f"credential:{c.id}")])
     return [[_cell(v) for v in r] for r in out]
 

@@ -1,0 +1,107 @@
+"""The headless commands: check, export, schema and demo."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from pathlib import Path
+
+import jsonschema
+
+from wizard.inventory import dumps
+
+
+def test_check_on_demo_fails_with_errors_listed(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("check", "--demo", "--today", "2026-11-23", "--format", "json")
+    assert r.code == 1
+    data = json.loads(r.out)
+    assert data["counts"]["error"] >= 3
+    assert {"expired", "privileged-in-workflow"} <= {f["rule"] for f in data["findings"]}
+
+
+def test_check_healthy_file_exits_zero_and_strict_counts_warnings(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.foundation.test_audit import TODAY, healthy
+
+    path = tmp_path / "idspine.toml"
+    path.write_text(dumps(healthy()))
+    assert run_cli("check", "--file", str(path), "--today", str(TODAY)).code == 0
+    ws = healthy()
+    ws.credentials[0].owner = ""
+    path.write_text(dumps(ws))
+    assert run_cli("check", "--file", str(path), "--today", str(TODAY)).code == 0
+    assert run_cli("check", "--file", str(path), "--today", str(TODAY), "--strict").code == 1
+
+
+def test_check_damaged_file_exits_two_and_leaves_it_alone(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "idspine.toml"
+    path.write_text('schema_version = 1\n[consultancy\nname = "x"\n')
+    before = path.read_bytes()
+    r = run_cli("check", "--file", str(path))
+    assert r.code == 2 and str(path) in r.err and ":2" in r.err
+    assert path.read_bytes() == before
+
+
+def test_check_missing_file_is_explained(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("check", "--file", str(tmp_path / "none.toml"))
+    assert r.code == 2 and "no inventory" in r.err
+
+
+def test_check_client_filter(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("check", "--demo", "--today", "2026-11-23", "--format", "json", "--client", "globex")
+    subjects = {f["subject"] for f in json.loads(r.out)["findings"]}
+    assert subjects and all("globex" in s for s in subjects)
+
+
+def test_export_checklist_for_one_client(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("export", "checklist", "--demo", "--client", "acme", "--today", "2026-11-23")
+    assert r.code == 0
+    assert "Tenant-Acme-Data-Engineer" in r.out and "Globex" not in r.out
+    assert "- [ ]" in r.out and "svc-n8n-graph-acme" in r.out
+
+
+def test_export_unknown_client_is_refused(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("export", "checklist", "--demo", "--client", "initech")
+    assert r.code == 2 and "acme" in r.err
+
+
+def test_export_csv_to_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "inventory.csv"
+    r = run_cli("export", "csv", "--demo", "--output", str(out), "--today", "2026-11-23")
+    assert r.code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    by_name = {row["name"]: row for row in rows}
+    assert by_name["acme-openai"]["health"] == "error"
+    assert by_name["Org-Data-Engineer"]["health"] == "ok"
+    assert len(rows) == 9 + 5 + 24
+
+
+def test_csv_neutralises_formulas(demo_ws) -> None:  # type: ignore[no-untyped-def]
+    from wizard.export.csv_table import render
+
+    demo_ws.credentials[0].label = "=HYPERLINK(\"http://x\")"
+    assert "'=HYPERLINK" in render(demo_ws)
+
+
+def test_schema_validates_the_demo_inventory(run_cli) -> None:  # type: ignore[no-untyped-def]
+    schema = json.loads(run_cli("schema").out)
+    # TOML dates become ISO strings, as editors with JSON Schema support see them.
+    demo = json.loads(json.dumps(tomllib.loads(run_cli("demo", "--today", "2026-11-23").out), default=str))
+    jsonschema.validate(demo, schema)
+    demo["credentials"][0]["method"] = "telepathy"
+    try:
+        jsonschema.validate(demo, schema)
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("schema accepted an unknown method")
+
+
+def test_demo_write_never_overwrites(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "idspine.toml"
+    assert run_cli("demo", "--write", str(path)).code == 0
+    before = path.read_bytes()
+    assert run_cli("demo", "--write", str(path)).code == 2
+    assert path.read_bytes() == before
+    assert run_cli("check", "--file", str(path)).code in (0, 1)
