@@ -7,7 +7,6 @@ import hashlib
 import os
 import re
 import tempfile
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,11 @@ from typing import Any
 
 import tomli_w
 from pydantic import ValidationError
+
+try:  # the compiled build of tomli, the parser the standard library's tomllib is made from: ~2x faster
+    import tomli as toml_reader
+except ImportError:  # pragma: no cover
+    import tomllib as toml_reader
 
 from wizard.model import SCHEMA_VERSION, Workspace
 from wizard.secret_guard import find_secret_kind
@@ -80,8 +84,8 @@ def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str
     except UnicodeDecodeError as exc:
         raise InventoryError(path, f"not UTF-8 text (byte {exc.start})") from None
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        raw = toml_reader.loads(text)
+    except toml_reader.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         reason = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
         raise InventoryError(path, f"not valid TOML: {reason}", line=line) from None

@@ -5,6 +5,7 @@ Nothing here ever echoes the offending value: messages name the *kind* of secret
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -72,18 +73,30 @@ def _looks_random(token: str) -> bool:
     return shannon_entropy(token) >= 4.0
 
 
+_KNOWN_ANY = re.compile("|".join(f"(?P<k{i}>{p.pattern})" for i, (_, p) in enumerate(_KNOWN_SHAPES)))
+_CANDIDATE_RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]{24,}")
+
+
+@functools.lru_cache(maxsize=65536)
 def find_secret_kind(text: str) -> str | None:
     """Return a description of the secret *text* seems to contain, or None."""
     if not text or len(text) < 8:
         return None
-    for kind, pattern in _KNOWN_SHAPES:
-        if pattern.search(text):
-            return kind
-    for token in _TOKEN_SPLIT.split(text):
-        # URLs and paths are split further so that ordinary addresses do not count as one blob.
-        for part in re.split(r"[/:?&=#@]+", token) if "://" in token else [token]:
-            if _looks_random(part):
-                return "a high-entropy string (looks like a key or token)"
+    match = _KNOWN_ANY.search(text)
+    if match:
+        return _KNOWN_SHAPES[int(match.lastgroup[1:])][0]  # type: ignore[index]
+    if len(text) < 24:
+        return None
+    if "://" in text:
+        for token in _TOKEN_SPLIT.split(text):
+            # URLs and paths are split further so that ordinary addresses do not count as one blob.
+            for part in re.split(r"[/:?&=#@]+", token):
+                if _looks_random(part):
+                    return "a high-entropy string (looks like a key or token)"
+        return None
+    for run in _CANDIDATE_RUN.finditer(text):
+        if _looks_random(run.group()):
+            return "a high-entropy string (looks like a key or token)"
     return None
 
 

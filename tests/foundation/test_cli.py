@@ -21,17 +21,18 @@ def test_check_on_demo_fails_with_errors_listed(run_cli) -> None:  # type: ignor
     assert {"expired", "privileged-in-workflow"} <= {f["rule"] for f in data["findings"]}
 
 
-def test_check_healthy_file_exits_zero_and_strict_counts_warnings(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_check_exit_codes_follow_the_findings(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from tests.foundation.test_audit import TODAY, healthy
 
     path = tmp_path / "idspine.toml"
     path.write_text(dumps(healthy()))
-    assert run_cli("check", "--file", str(path), "--today", str(TODAY)).code == 0
+    clean = run_cli("check", str(path), "--today", str(TODAY))
+    assert clean.code == 0 and "healthy" in clean.out
     ws = healthy()
     ws.credentials[0].owner = ""
     path.write_text(dumps(ws))
-    assert run_cli("check", "--file", str(path), "--today", str(TODAY)).code == 0
-    assert run_cli("check", "--file", str(path), "--today", str(TODAY), "--strict").code == 1
+    assert run_cli("check", str(path), "--today", str(TODAY)).code == 1
+    assert run_cli("check", "--file", str(path), "--today", str(TODAY), "--fail-on", "error").code == 0
 
 
 def test_check_damaged_file_exits_two_and_leaves_it_alone(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -73,8 +74,8 @@ def test_export_csv_to_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     by_name = {row["name"]: row for row in rows}
     assert by_name["acme-openai"]["health"] == "error"
-    assert by_name["Org-Data-Engineer"]["health"] == "ok"
-    assert len(rows) == 9 + 5 + 24
+    assert by_name["svc-github-deploy-acme"]["health"] == "ok"
+    assert len(rows) == 5 + 30
 
 
 def test_csv_neutralises_formulas(demo_ws) -> None:  # type: ignore[no-untyped-def]

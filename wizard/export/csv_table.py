@@ -1,4 +1,4 @@
-"""CSV table of every identity and credential, with the worst audit finding per row."""
+"""CSV table with one row per credential (service principal secrets included) and its audit health."""
 
 from __future__ import annotations
 
@@ -29,10 +29,6 @@ def rows(ws: Workspace, client: str | None = None, today: dt.date | None = None)
         return min(found, key=lambda f: SEVERITY_ORDER[f.severity]).severity.value if found else "ok"
 
     out: list[list[object]] = []
-    for g in ws.groups:
-        if client is None or g.client == client:
-            out.append(["group", g.name, g.description, g.client, "", "", "", ", ".join(g.owners), "", "", "", "", g.status,
-                        worst(f"group:{g.name}")])
     for sp in ws.service_principals:
         if client is None or sp.client == client:
             out.append(["service-principal", sp.name, sp.purpose, sp.client, sp.tool, sp.credential_kind, "", sp.owner,

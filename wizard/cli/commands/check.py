@@ -1,4 +1,4 @@
-"""`idspine check`: audit the inventory; exit 0 when healthy, 1 when findings fail, 2 when unreadable."""
+"""`idspine check`: audit the inventory; exit 0 when clean, 1 on findings, 2 when the file is unreadable."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from wizard.cli import add_file_option
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `check` command."""
     p = subparsers.add_parser("check", help="audit the inventory for expired, risky or inconsistent entries")
+    p.add_argument("path", nargs="?", metavar="FILE", help="inventory file (same as --file)")
     add_file_option(p)
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    p.add_argument("--fail-on", choices=["error", "warning", "info"], default="warning",
+                   help="lowest severity that makes the check fail with exit 1 (default: warning)")
     p.add_argument("--client", metavar="SLUG", help="only findings about this client")
+    p.add_argument("--limit", type=int, default=60, metavar="N",
+                   help="text output: show at most N findings in the table (0: all, one per line)")
     p.add_argument("--today", metavar="YYYY-MM-DD", help="audit as of this date")
     p.set_defaults(func=run)
 
@@ -24,6 +28,8 @@ def run(args: argparse.Namespace) -> int:
     from wizard.audit import Severity, counts, run_audit
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable, today_from
 
+    if args.path:
+        args.file = args.path
     try:
         ws = open_workspace(args)
     except WorkspaceUnavailable as exc:
@@ -35,16 +41,19 @@ def run(args: argparse.Namespace) -> int:
                 | {f"group:{g.name}" for g in ws.groups if g.client == args.client})
         findings = [f for f in findings if f.subject in mine]
     totals = counts(findings)
-    failing = totals[Severity.ERROR] + (totals[Severity.WARNING] if args.strict else 0)
+    fail_on = list(Severity)[: list(Severity).index(Severity(args.fail_on)) + 1]
+    failing = sum(totals[s] for s in fail_on)
     if args.format == "json":
         print(json.dumps({"counts": {k.value: v for k, v in totals.items()},
                           "findings": [f.as_dict() for f in findings]}, indent=2))
     else:
-        _print_text(findings, totals)
+        _print_text(findings, totals, args.limit)
     return 1 if failing else 0
 
 
-def _print_text(findings, totals) -> None:  # type: ignore[no-untyped-def]
+def _print_text(findings, totals, limit: int) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
     from rich.console import Console
     from rich.table import Table
 
@@ -52,12 +61,21 @@ def _print_text(findings, totals) -> None:  # type: ignore[no-untyped-def]
     if not findings:
         console.print("[green]No findings: the inventory is healthy.[/]")
         return
-    table = Table(show_lines=False, expand=True)
-    for col in ("severity", "subject", "finding", "fix"):
-        table.add_column(col, overflow="fold")
     style = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-    for f in findings:
-        table.add_row(f"[{style[f.severity.value]}]{f.severity.value}[/]", f.subject, f.message,
-                      f"{f.fix} [dim](idspine explain {f.explainer})[/]")
-    console.print(table)
+    if limit == 0:  # every finding, one line each: fast at any size
+        for f in findings:
+            console.print(f"[{style[f.severity.value]}]{f.severity.value:7}[/] {f.subject}  {f.message}  "
+                          f"[dim]fix: {f.fix}[/]", markup=True, soft_wrap=True)
+    else:
+        table = Table(show_lines=False, expand=True)
+        for col in ("severity", "subject", "finding", "fix"):
+            table.add_column(col, overflow="fold")
+        for f in findings[:limit]:
+            table.add_row(f"[{style[f.severity.value]}]{f.severity.value}[/]", f.subject, f.message,
+                          f"{f.fix} [dim](idspine explain {f.explainer})[/]")
+        console.print(table)
+        if len(findings) > limit:
+            by_rule = Counter((f.severity.value, f.rule_id) for f in findings)
+            console.print(f"… and {len(findings) - limit} more (--limit 0 lists all; --format json for scripts). "
+                          "By rule: " + ", ".join(f"{r} {n}" for (_, r), n in sorted(by_rule.items())))
     console.print(", ".join(f"{n} {s.value}" for s, n in totals.items()))
