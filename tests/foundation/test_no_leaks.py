@@ -12,14 +12,28 @@ from wizard.export import FORMATS
 
 
 def detect_secrets_hits(path: Path) -> list[str]:
-    """Secret types detect-secrets finds in a file (its default plugins)."""
-    from detect_secrets import SecretsCollection
-    from detect_secrets.settings import default_settings
+    """Secret types `detect-secrets scan` (its command line, default plugins and filters) finds in a file.
 
-    found = SecretsCollection()
-    with default_settings():
-        found.scan_file(str(path))
-    return sorted({s.type for _, s in found})
+    It runs in the file's folder: inside a git work tree it would skip files git does not track.
+    """
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "detect_secrets", "scan", "--all-files", path.name],
+                          capture_output=True, text=True, check=True, cwd=path.parent)
+    results = json.loads(done.stdout)["results"]
+    lines = path.read_text().splitlines()
+    return sorted({hit["type"] for hits in results.values() for hit in hits
+                   if not _is_reference_line(hit["type"], lines[hit["line_number"] - 1])})
+
+
+REFERENCE_LINE = re.compile(r'^\s*"?[a-z0-9_]*_ref"?\s*[=:]\s*"(env:|keyvault://|1password://|op://|file:)')
+
+
+def _is_reference_line(kind: str, line: str) -> bool:
+    """detect-secrets' keyword heuristic flags `secret_ref = "env:NAME"`: a reference, not a secret."""
+    return kind == "Secret Keyword" and bool(REFERENCE_LINE.match(line))
 
 
 def _plant_env(monkeypatch: pytest.MonkeyPatch, canaries: dict[str, str], today) -> list[str]:  # type: ignore[no-untyped-def]
