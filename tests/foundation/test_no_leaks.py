@@ -28,7 +28,10 @@ def detect_secrets_hits(path: Path) -> list[str]:
                    if not _is_reference_line(hit["type"], lines[hit["line_number"] - 1])})
 
 
-REFERENCE_LINE = re.compile(r'^\s*"?[a-z0-9_]*_ref"?\s*[=:]\s*"(env:|keyvault://|1password://|op://|file:)')
+REFERENCE_LINE = re.compile(
+    r'^\s*("?[a-z0-9_]*_ref"?\s*[=:]\s*"(env:|keyvault://|1password://|op://|file:)'
+    r'|secret_store = "(env-file|keyvault)"$)'
+)
 
 
 def _is_reference_line(kind: str, line: str) -> bool:
