@@ -106,3 +106,14 @@ def test_demo_write_never_overwrites(run_cli, tmp_path: Path) -> None:  # type: 
     assert run_cli("demo", "--write", str(path)).code == 2
     assert path.read_bytes() == before
     assert run_cli("check", "--file", str(path)).code in (0, 1)
+
+
+def test_every_command_prints_help(run_cli) -> None:  # type: ignore[no-untyped-def]
+    from wizard.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    assert {"check", "export", "schema", "demo"} <= set(commands)
+    for name in commands:
+        r = run_cli(name, "--help")
+        assert r.code == 0 and "usage: idspine" in r.out, name
