@@ -192,7 +192,7 @@ def _credentials(today: dt.date) -> list[Credential]:
              secret_ref="env:NORTHWIND_GITHUB_PAT", used_by=["laptop:scripts"]),
         cred(id="northwind-n8n-api", service="n8n", method=Method.API_KEY, label="n8n public API key for idspine",
              expires=today + d(days=200), secret_ref="env:N8N_API_KEY", used_by=["idspine"]),
-        cred(id="northwind-supabase-mgmt", service="supabase", method=Method.PAT, label="Supabase management token",
+        cred(id="northwind-supabase-mgmt", service="supabase-management", method=Method.PAT, label="Supabase management token",
              expires=today + d(days=150), secret_ref="env:SUPABASE_ACCESS_TOKEN", used_by=["idspine"]),
         cred(id="northwind-gemini", service="google-cloud", method=Method.API_KEY, label="Gemini API key: prototypes",
              secret_ref="env:GEMINI_API_KEY", used_by=["laptop:prototypes"]),

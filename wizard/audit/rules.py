@@ -248,7 +248,9 @@ def better_method_available(ws: Workspace, today: dt.date) -> Iterator[Finding]:
         from wizard.advisor import advise
     except ImportError:  # pragma: no cover - the catalogue ships with the package
         return
-    cache: dict[tuple[str, Hat, Host], Method | None] = {}
+    from wizard.advisor import HOST_WORDS
+
+    cache: dict[tuple[str, Hat, Host], tuple[Method, str] | None] = {}
     for c in _live(ws.credentials):
         if c.method not in STATIC_METHODS:
             continue
@@ -256,12 +258,14 @@ def better_method_available(ws: Workspace, today: dt.date) -> Iterator[Finding]:
         key = (c.service, hat, _host_of(c, ws))
         if key not in cache:
             try:
-                cache[key] = advise(*key).recommended.method
+                rec = advise(*key).recommended
+                cache[key] = (rec.method, rec.label)
             except (KeyError, LookupError, ValueError):
                 cache[key] = None
         best = cache[key]
-        if best is not None and best not in STATIC_METHODS and best != c.method:
+        if best is not None and best[0] not in STATIC_METHODS:
             yield Finding("better-method", Severity.INFO, _cred(c),
-                          f"{c.service} from {key[2]} can use {best} instead of a {c.method}.",
+                          f"Called from {HOST_WORDS[key[2]]}, {c.service} offers {best[1]} ({best[0]}), "
+                          f"which avoids a long-lived {c.method}.",
                           c.planned_migration or f"Plan a migration to {best}; run `idspine advise {c.service}`.",
                           "pat-vs-api-key-vs-oauth")
