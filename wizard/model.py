@@ -324,14 +324,9 @@ class Workspace(Strict):
     def group(self, name: str) -> Group | None:
         return next((g for g in self.groups if g.name == name), None)
 
-    def flow_progress(self, flow: str) -> FlowProgress:
-        """The progress record of *flow*, created when missing."""
-        for item in self.progress:
-            if item.flow == flow:
-                return item
-        item = FlowProgress(flow=flow)
-        self.progress.append(item)
-        return item
+    def flow_progress(self, flow: str) -> FlowProgress | None:
+        """The progress record of *flow*, or None when it was never started."""
+        return next((p for p in self.progress if p.flow == flow), None)
 
 
 def new_workspace(name: str, slug: str) -> Workspace:
