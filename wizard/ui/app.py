@@ -1,0 +1,161 @@
+"""The idspine Textual app: loads the workspace in a worker, then opens the home screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator
+
+from wizard.ui.commands import ExplainerSearch
+from wizard.ui.state import WorkspaceState, load_state
+
+THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+class LoadingScreen(Screen[None]):
+    """Shown for the moment the workspace takes to load."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield LoadingIndicator()
+        yield Footer()
+
+
+class IdspineApp(App[None]):
+    """A teaching wizard for a consultant's identities and credentials."""
+
+    TITLE = "idspine"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ExplainerSearch}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+s", "save", "Save"),
+        Binding("f10", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(self, path: Path | str = "idspine.toml", demo: bool = False, today: dt.date | None = None,
+                 theme: str | None = None):
+        super().__init__()
+        self.path = Path(path)
+        self.demo = demo
+        self.today = today or dt.date.today()
+        self._initial_theme = THEMES.get(theme or "dark", "textual-dark")
+        self.state: WorkspaceState | None = None
+
+    def on_mount(self) -> None:
+        self.theme = self._initial_theme
+        self.push_screen(LoadingScreen())
+        self.load_workspace()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_workspace(self) -> None:
+        """Read the inventory off the UI thread."""
+        from wizard.inventory import InventoryError
+
+        try:
+            state = load_state(self.path, self.demo, self.today)
+        except InventoryError as exc:
+            self.call_from_thread(self.show_error, "The inventory cannot be opened", str(exc),
+                                  "Nothing was changed. Fix the file at the line shown (or restore "
+                                  f"{exc.path}.bak), then start idspine again.")
+            return
+        except OSError as exc:
+            self.call_from_thread(self.show_error, "The inventory cannot be read", f"{self.path}: {exc.strerror}",
+                                  "Check the path and its permissions.")
+            return
+        self.call_from_thread(self._loaded, state)
+
+    def _loaded(self, state: WorkspaceState) -> None:
+        from wizard.ui.screens.home import HomeScreen
+
+        self.state = state
+        self.sub_title = "demo workspace" if state.is_demo else str(state.path)
+        self.switch_screen(HomeScreen())
+
+    def show_error(self, title: str, message: str, hint: str) -> None:
+        """Replace whatever is showing with a readable error panel."""
+        from wizard.ui.screens.error import ErrorScreen
+
+        self.switch_screen(ErrorScreen(title, message, hint))
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen."""
+        from wizard.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the dark and the light theme."""
+        self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
+
+    def action_save(self) -> None:
+        """Save the workspace in a worker."""
+        if self.state is not None:
+            self.save_workspace()
+
+    @work(thread=True, exclusive=True, group="save")
+    def save_workspace(self) -> None:
+        """Write the inventory off the UI thread; errors become notifications, never tracebacks."""
+        from wizard.inventory import InventoryError
+
+        assert self.state is not None
+        try:
+            message = self.state.save()
+        except InventoryError as exc:
+            self.call_from_thread(self.notify, str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        self.call_from_thread(self.notify, message, title="Saved")
+
+    def open_screen(self, name: str, **kwargs: object) -> None:
+        """Open one of the app's screens by name (used by bindings and the command palette)."""
+        from wizard.ui import screens
+
+        if self.state is None:
+            return
+        self.push_screen(screens.build(name, **kwargs))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.state is None:
+            return
+        from wizard.steps import FLOW_MODULES, get_flow
+        from wizard.ui.screens import SCREENS
+
+        for name, (title, help_text) in SCREENS.items():
+            yield SystemCommand(title, help_text, lambda n=name: self.open_screen(n))
+        for flow_id in FLOW_MODULES:
+            flow = get_flow(flow_id)
+            yield SystemCommand(f"Wizard: {flow.title}", flow.summary,
+                                lambda f=flow_id: self.open_screen("wizard", flow_id=f))
+        yield SystemCommand("Save", "Write the inventory file now", self.action_save)
+        yield SystemCommand("Toggle dark / light", "Switch the colour theme", self.action_toggle_theme)
+        yield SystemCommand("Export checklist", "Write the Markdown checklist next to the inventory",
+                            self.export_checklist)
+
+    def export_checklist(self) -> None:
+        """Write the checklist to a file next to the inventory (or the working folder for the demo)."""
+        self._export_checklist()
+
+    @work(thread=True, group="export")
+    def _export_checklist(self) -> None:
+        from wizard.export.checklist import render
+        from wizard.files import write_text_atomic
+
+        assert self.state is not None
+        folder = self.state.path.parent if self.state.path else Path.cwd()
+        target = folder / "idspine-checklist.md"
+        try:
+            write_text_atomic(target, render(self.state.workspace, today=self.state.today))
+        except OSError as exc:
+            self.call_from_thread(self.notify, f"{target}: {exc.strerror}", title="Export failed",
+                                  severity="error")
+            return
+        self.call_from_thread(self.notify, f"Wrote {target}", title="Checklist exported")

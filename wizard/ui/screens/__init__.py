@@ -1,0 +1,26 @@
+"""The app's screens, opened by name from bindings and the command palette."""
+
+from __future__ import annotations
+
+import importlib
+
+from textual.screen import Screen
+
+# name: (title in the command palette, help text). Modules are imported when first opened.
+SCREENS: dict[str, tuple[str, str]] = {
+    "home": ("Home", "The consultancy, its clients, inventory health and what to do next"),
+    "inspector": ("Inventory inspector", "Every identity and credential, filterable, with health and fixes"),
+    "catalogue": ("Service catalogue", "What each service supports: OAuth, PAT, API key, federation"),
+    "explainers": ("Explainers", "Read the concepts behind each step"),
+}
+_CLASSES = {
+    "home": ("home", "HomeScreen"), "inspector": ("inspector", "InspectorScreen"),
+    "catalogue": ("catalogue_browser", "CatalogueScreen"), "explainers": ("explainer_reader", "ExplainerScreen"),
+    "wizard": ("flow_wizard", "FlowScreen"),
+}
+
+
+def build(name: str, **kwargs: object) -> Screen:
+    """A new instance of the named screen."""
+    module, cls = _CLASSES[name]
+    return getattr(importlib.import_module(f"wizard.ui.screens.{module}"), cls)(**kwargs)

@@ -1,0 +1,100 @@
+"""The service catalogue browser: search, filter by credential method, details with explainer links."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Markdown, OptionList, Select
+from textual.widgets.option_list import Option
+
+from wizard.catalogue import Service, load_catalogue
+from wizard.model import Method
+
+
+def service_markdown(s: Service) -> str:
+    """A service's catalogue entry as Markdown."""
+    lines = [f"# {s.name}", "", s.summary, ""]
+    if s.human_sso:
+        lines += [f"**People sign in:** {s.human_sso}", ""]
+    if s.scim:
+        lines += [f"**Provisioning:** {s.scim}", ""]
+    for m in s.methods:
+        lines += [f"## {m.label}", f"`{m.method.value}`" + (f" · n8n type `{m.n8n_type}`" if m.n8n_type else ""), "",
+                  f"- **Lifetime:** {m.lifetime}", f"- **Rotation:** {m.rotation}", f"- **Create:** {m.where}",
+                  f"- **Revoke:** {m.revoke}"]
+        if m.scopes:
+            lines.append(f"- **Narrow scopes:** {', '.join(m.scopes)}")
+        if m.hosts:
+            lines.append(f"- **Only from:** {', '.join(h.value for h in m.hosts)}")
+        if m.notes:
+            lines.append(f"- {m.notes}")
+        lines.append("")
+    if s.traps:
+        lines += ["## Traps", ""] + [f"- {t}" for t in s.traps] + [""]
+    lines += ["## Learn more", ""] + [f"- [{e}](explainer:{e})" for e in s.explainers] + [""]
+    lines += ["## Sources", ""] + [f"- <{u}>" for u in s.sources]
+    return "\n".join(lines)
+
+
+class CatalogueScreen(Screen[None]):
+    """Browse what each service supports."""
+
+    CSS_PATH = "catalogue_browser.tcss"
+    HELP_TITLE = "Service catalogue"
+    HELP_TEXT = "Search by name or category, filter by credential method, and read how to create and revoke each."
+    BINDINGS = [Binding("slash", "focus_search", "Search"), Binding("escape", "leave", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="catalogue-body"):
+            with Vertical(id="catalogue-side"):
+                yield Input(placeholder="search services", id="search")
+                yield Select([(m.value, m.value) for m in Method], prompt="any method", id="method")
+                yield OptionList(id="services")
+            with VerticalScroll(id="catalogue-detail"):
+                yield Markdown(id="service")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Apply the search text and the method filter."""
+        text = self.query_one("#search", Input).value
+        selected = self.query_one("#method", Select).value
+        method = Method(selected) if isinstance(selected, str) else None
+        services = load_catalogue().search(text, method)
+        box = self.query_one("#services", OptionList)
+        box.clear_options()
+        box.add_options([Option(s.name, id=s.id) for s in services])
+        if services:
+            self.show(services[0].id)
+
+    def show(self, service_id: str) -> None:
+        """Show one service."""
+        self.query_one("#service", Markdown).update(service_markdown(load_catalogue().get(service_id)))
+
+    def on_input_changed(self) -> None:
+        self.refilter()
+
+    def on_select_changed(self) -> None:
+        self.refilter()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.show(event.option.id)
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.prevent_default()
+        if event.href.startswith("explainer:"):
+            self.app.open_screen("explainers", topic=event.href.removeprefix("explainer:"))  # type: ignore[attr-defined]
+        else:
+            self.app.open_url(event.href)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave(self) -> None:
+        self.dismiss()

@@ -1,0 +1,38 @@
+"""A readable error panel (what happened, what to do next) instead of a traceback."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+
+class ErrorScreen(Screen[None]):
+    """Shown when the workspace cannot be opened or an action fails badly."""
+
+    DEFAULT_CSS = """
+    ErrorScreen #error-box { width: 90%; max-width: 100; height: auto; border: heavy $error; padding: 1 2;
+                             margin-top: 2; }
+    ErrorScreen #error-title { text-style: bold; color: $text-error; margin-bottom: 1; }
+    ErrorScreen #error-hint { margin-top: 1; color: $text-muted; }
+    ErrorScreen Button { margin-top: 1; }
+    """
+    BINDINGS = [Binding("q", "app.quit", "Quit")]
+
+    def __init__(self, title: str, message: str, hint: str):
+        super().__init__()
+        self.error_title, self.message, self.hint = title, message, hint
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Center(), Vertical(id="error-box"):
+            yield Static(self.error_title, id="error-title")
+            yield Static(self.message, id="error-message", markup=False)
+            yield Static(self.hint, id="error-hint", markup=False)
+            yield Button("Quit", id="quit", variant="error")
+        yield Footer()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.app.exit(return_code=2)

@@ -1,0 +1,97 @@
+"""The explainer reader: every concept in full, links between them, back and forward."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Markdown, OptionList
+from textual.widgets.option_list import Option
+
+from wizard import explainer_library
+
+
+class ExplainerScreen(Screen[None]):
+    """Read explainers; follow links; search."""
+
+    CSS_PATH = "explainer_reader.tcss"
+    HELP_TITLE = "Explainers"
+    HELP_TEXT = "Pick a concept on the left or search; links in the text open other explainers."
+    BINDINGS = [
+        Binding("left_square_bracket", "history(-1)", "Back"),
+        Binding("right_square_bracket", "history(1)", "Forward"),
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "leave", "Close"),
+    ]
+
+    def __init__(self, topic: str | None = None):
+        super().__init__()
+        self.topic = topic
+        self.history: list[str] = []
+        self.position = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="reader-body"):
+            with VerticalScroll(id="reader-side"):
+                yield Input(placeholder="search explainers", id="search")
+                yield OptionList(id="topics")
+            with VerticalScroll(id="reader-text"):
+                yield Markdown(id="explainer")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.fill_topics("")
+        first = self.topic or (explainer_library.all_explainers()[0].id if explainer_library.all_explainers()
+                               else None)
+        if first:
+            self.open(first)
+
+    def fill_topics(self, query: str) -> None:
+        """List explainers matching the search."""
+        topics = self.query_one("#topics", OptionList)
+        topics.clear_options()
+        topics.add_options([Option(r.explainer.title, id=r.explainer.id) for r in explainer_library.search(query)])
+
+    def open(self, topic: str, record: bool = True) -> None:
+        """Show one explainer, personalised with the workspace."""
+        try:
+            exp = explainer_library.get(topic)
+        except KeyError:
+            self.notify(f"No explainer called {topic!r}", severity="warning")
+            return
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        self.query_one("#explainer", Markdown).update(explainer_library.fill(exp, ws))
+        self.query_one("#reader-text").scroll_home(animate=False)
+        self.sub_title = exp.title
+        if record:
+            self.history = self.history[: self.position + 1] + [topic]
+            self.position = len(self.history) - 1
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.fill_topics(event.value)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open(event.option.id)
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.prevent_default()
+        if event.href.startswith("explainer:"):
+            self.open(event.href.removeprefix("explainer:"))
+        else:
+            self.app.open_url(event.href)
+
+    def action_history(self, delta: int) -> None:
+        """Back or forward through the explainers read."""
+        target = self.position + delta
+        if 0 <= target < len(self.history):
+            self.position = target
+            self.open(self.history[target], record=False)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_leave(self) -> None:
+        self.dismiss()

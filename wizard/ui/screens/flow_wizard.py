@@ -1,0 +1,167 @@
+"""The wizard screen: renders any flow's current step, with Back/Next, progress and the explanation pane."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, ProgressBar, Static
+
+from wizard.steps import FlowRunner, StepProblems, get_flow
+from wizard.ui.widgets.explain_pane import ExplainPane
+from wizard.ui.widgets.question_field import QuestionField
+
+
+class FlowScreen(Screen[None]):
+    """One guided flow, step by step."""
+
+    CSS_PATH = "flow_wizard.tcss"
+    HELP_TITLE = "Wizard"
+    HELP_TEXT = ("Answer the questions of each step; the pane on the right explains the focused question in "
+                 "plain words, using your own names. Nothing leaves your machine until you apply a plan.")
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next"),
+        Binding("ctrl+b", "back", "Back"),
+        Binding("f2", "toggle_pane", "Explain pane"),
+        Binding("f3", "open_explainer", "Full explainer"),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+    def __init__(self, flow_id: str, restart: bool = False):
+        super().__init__()
+        self.flow_id = flow_id
+        self.restart = restart
+        self.runner: FlowRunner | None = None
+
+    def compose(self) -> ComposeResult:
+        state = self.app.state  # type: ignore[attr-defined]
+        self.runner = FlowRunner(get_flow(self.flow_id), state.workspace, restart=self.restart)
+        yield Header()
+        with Horizontal(id="wizard-body"):
+            with Vertical(id="step-column"):
+                yield Static(id="step-title")
+                yield ProgressBar(total=self.runner.total, show_eta=False, id="step-progress")
+                with VerticalScroll(id="step-scroll"):
+                    yield Static(id="step-intro", classes="muted")
+                    yield Vertical(id="questions")
+                    yield Static(id="preview", classes="panel")
+                with Horizontal(id="step-buttons"):
+                    yield Button("Back", id="back")
+                    yield Button("Next", id="next", variant="primary")
+            yield ExplainPane(state.workspace, id="pane")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        await self.render_step()
+
+    async def render_step(self) -> None:
+        """Show the runner's current step."""
+        runner = self._runner
+        step = runner.step
+        flow = runner.flow
+        self.query_one("#step-title", Static).update(f"[b]{flow.title}[/b] — {runner.label}: {step.title}")
+        self.query_one("#step-progress", ProgressBar).update(progress=runner.index + (1 if runner.completed else 0))
+        self.query_one("#step-intro", Static).update(step.intro)
+        box = self.query_one("#questions", Vertical)
+        await box.remove_children()
+        saved = runner.saved_answers(step)
+        await box.mount_all([QuestionField(q, saved.get(q.id)) for q in step.questions])
+        self.query_one("#back", Button).disabled = runner.index == 0
+        self.query_one("#next", Button).label = "Finish" if runner.index + 1 == runner.total else "Next"
+        self.query_one(ExplainPane).show(step.explainer)
+        self.call_after_refresh(self._focus_first)
+        self.update_preview()
+
+    def _focus_first(self) -> None:
+        fields = list(self.query(QuestionField))
+        if fields:
+            widgets = [w for w in fields[0].query("*") if w.can_focus]
+            if widgets:
+                widgets[0].focus()
+
+    @property
+    def _runner(self) -> FlowRunner:
+        assert self.runner is not None
+        return self.runner
+
+    def answers(self) -> dict[str, object]:
+        """The answers currently entered."""
+        return {f.question.id: f.value for f in self.query(QuestionField) if f.value is not None}
+
+    def update_preview(self) -> None:
+        """Refresh the live preview (e.g. generated names) from the answers on screen."""
+        text = self._runner.preview(self.answers())  # type: ignore[arg-type]
+        preview = self.query_one("#preview", Static)
+        preview.display = bool(text)
+        preview.border_title = "Preview"
+        preview.update(text or "")
+
+    def on_input_changed(self) -> None:
+        self.update_preview()
+
+    def on_radio_set_changed(self) -> None:
+        self.update_preview()
+
+    def on_selection_list_selected_changed(self) -> None:
+        self.update_preview()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The pane follows the focused question."""
+        node = event.widget
+        while node is not None and not isinstance(node, QuestionField):
+            node = node.parent  # type: ignore[assignment]
+        if isinstance(node, QuestionField):
+            self.query_one(ExplainPane).show(node.question.explainer)
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next":
+            await self.action_next()
+        elif event.button.id == "back":
+            await self.action_back()
+
+    async def action_next(self) -> None:
+        """Validate and apply the step, then show the next one (or finish)."""
+        runner = self._runner
+        for f in self.query(QuestionField):
+            f.show_problem("")
+        try:
+            ws = runner.submit(self.answers())  # type: ignore[arg-type]
+        except StepProblems as problems:
+            for qid, message in problems.problems.items():
+                fields = [f for f in self.query(QuestionField) if f.question.id == qid]
+                if fields:
+                    fields[0].show_problem(message)
+                else:
+                    self.notify(message, severity="error")
+            return
+        state = self.app.state  # type: ignore[attr-defined]
+        state.workspace = ws
+        state.dirty = True
+        self.query_one(ExplainPane).ws = ws
+        self.app.save_workspace()  # type: ignore[attr-defined]
+        if runner.completed:
+            self.notify(f"{runner.flow.title}: done. The plan is saved; the checklist lists what stays manual.",
+                        title="Finished")
+            self.dismiss()
+            return
+        await self.render_step()
+
+    async def action_back(self) -> None:
+        """Previous step."""
+        self._runner.back()
+        await self.render_step()
+
+    def action_toggle_pane(self) -> None:
+        """Show or hide the explanation pane."""
+        self.query_one(ExplainPane).toggle_class("hidden")
+
+    def action_open_explainer(self) -> None:
+        """Open the pane's explainer in the full reader."""
+        topic = self.query_one(ExplainPane).explainer_id
+        self.app.open_screen("explainers", topic=topic)  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        """Back to where the wizard was opened from; progress so far is kept."""
+        self.dismiss()

@@ -1,0 +1,136 @@
+"""Home: the consultancy at a glance, its clients, inventory health, and what to do next."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard.audit import Severity, counts, run_audit
+from wizard.model import Status, Workspace
+
+
+def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list[tuple[str, str]]:
+    """(action id, label) suggestions, most useful first."""
+    steps: list[tuple[str, str]] = []
+    setup = ws.flow_progress("first-setup")
+    if setup is None and ws.consultancy.idp is None:
+        steps.append(("wizard:first-setup", "Start first-time setup (about 15 minutes)"))
+    elif setup is not None and not setup.completed:
+        steps.append(("wizard:first-setup", f"Resume first-time setup at step {setup.step + 1}"))
+    if findings_by_severity[Severity.ERROR]:
+        steps.append(("inspector:error", f"Fix {findings_by_severity[Severity.ERROR]} error(s) in the inventory"))
+    if findings_by_severity[Severity.WARNING]:
+        steps.append(("inspector:warning", f"Review {findings_by_severity[Severity.WARNING]} warning(s)"))
+    steps.append(("wizard:client-onboarding", "Onboard a client"))
+    if not ws.consultancy.integrations.n8n_url:
+        steps.append(("wizard:n8n", "Wire n8n: SSO values and workflow credentials"))
+    if not ws.consultancy.integrations.supabase_project_ref:
+        steps.append(("wizard:supabase", "Wire Supabase: sign-in with Microsoft, keys out of workflows"))
+    steps.append(("catalogue", "Browse the service catalogue"))
+    steps.append(("explainers", "Read the explainers"))
+    steps.append(("export", "Export the checklist"))
+    return steps
+
+
+class HomeScreen(Screen[None]):
+    """The first screen after loading."""
+
+    CSS_PATH = "home.tcss"
+    HELP_TITLE = "Home"
+    HELP_TEXT = "Your consultancy, its clients and the health of the inventory. Pick a next step with enter."
+    BINDINGS = [
+        Binding("s", "open('wizard:first-setup')", "Setup"),
+        Binding("o", "open('wizard:client-onboarding')", "Onboard"),
+        Binding("i", "open('inspector')", "Inspect"),
+        Binding("c", "open('catalogue')", "Catalogue"),
+        Binding("e", "open('explainers')", "Explain"),
+        Binding("r", "refresh", "Refresh", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="home-body"):
+            with VerticalScroll(id="home-left"):
+                yield Static(id="consultancy", classes="panel")
+                yield DataTable(id="clients", cursor_type="row", zebra_stripes=True, classes="panel")
+            with Vertical(id="home-right"):
+                yield Static(id="health", classes="panel")
+                yield OptionList(id="next", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#consultancy").border_title = "Consultancy"
+        self.query_one("#clients").border_title = "Clients"
+        self.query_one("#health").border_title = "Inventory health"
+        self.query_one("#next").border_title = "Next steps"
+        table = self.query_one("#clients", DataTable)
+        table.add_columns("client", "tenant model", "residency", "credentials", "health")
+        self.refresh_view()
+        self.query_one("#next").focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Recompute everything from the current workspace."""
+        state = self.app.state  # type: ignore[attr-defined]
+        ws: Workspace = state.workspace
+        findings = run_audit(ws, state.today)
+        totals = counts(findings)
+        c = ws.consultancy
+        hats = ", ".join(h.value for h in c.hats) or "not set"
+        idp = c.idp.value if c.idp else "not chosen yet"
+        self.query_one("#consultancy", Static).update(
+            f"[b]{c.name}[/b]  ({c.slug})\nIdentity provider: {idp}\nHome tenant: {c.home_tenant or '—'}\n"
+            f"Hats: {hats}\nInventory: {len(ws.groups)} groups, {len(ws.service_principals)} service principals, "
+            f"{len(ws.credentials)} credentials")
+        worst: dict[str, str] = {}
+        client_of = {f"credential:{x.id}": x.client for x in ws.credentials}
+        client_of |= {f"service-principal:{x.name}": x.client for x in ws.service_principals}
+        client_of |= {f"group:{x.name}": x.client for x in ws.groups}
+        for f in findings:
+            slug = client_of.get(f.subject, "")
+            if slug and worst.get(slug) != "error":
+                worst[slug] = f.severity.value if f.severity != Severity.INFO else worst.get(slug, "ok")
+        table = self.query_one("#clients", DataTable)
+        table.clear()
+        for cl in ws.clients:
+            n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
+            health = worst.get(cl.slug, "ok")
+            table.add_row(f"{cl.name} ({cl.slug})", cl.tenant_model.value, cl.residency or "—", str(n),
+                          _badge(health), key=cl.slug)
+        top = "\n".join(f"{_badge(f.severity.value)} {f.message}" for f in findings[:4])
+        self.query_one("#health", Static).update(
+            f"{_badge('error')} {totals[Severity.ERROR]} errors   {_badge('warning')} {totals[Severity.WARNING]} "
+            f"warnings   {_badge('info')} {totals[Severity.INFO]} suggestions\n\n{top}")
+        options = self.query_one("#next", OptionList)
+        options.clear_options()
+        options.add_options([Option(label, id=action) for action, label in next_steps(ws, totals)])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_open(event.option.id or "")
+
+    def action_open(self, action: str) -> None:
+        """Open a screen or flow named like 'inspector', 'inspector:error' or 'wizard:first-setup'."""
+        app = self.app
+        name, _, arg = action.partition(":")
+        if name == "wizard":
+            restart = arg == "client-onboarding"
+            app.open_screen("wizard", flow_id=arg, restart=restart)  # type: ignore[attr-defined]
+        elif name == "inspector":
+            app.open_screen("inspector", health=arg or "")  # type: ignore[attr-defined]
+        elif name == "export":
+            app.export_checklist()  # type: ignore[attr-defined]
+        else:
+            app.open_screen(name)  # type: ignore[attr-defined]
+
+    def action_refresh(self) -> None:
+        self.refresh_view()
+
+
+def _badge(severity: str) -> str:
+    return {"error": "[b red]●[/]", "warning": "[yellow]●[/]", "info": "[cyan]●[/]"}.get(severity, "[green]●[/]")

@@ -1,0 +1,39 @@
+"""The explanation pane beside each step: the focused question's concept, personalised to the workspace."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Markdown
+
+from wizard.model import Workspace
+
+
+class ExplainPane(VerticalScroll):
+    """Shows one explainer in its short form; follows the focused question."""
+
+    DEFAULT_CSS = """
+    ExplainPane { width: 2fr; min-width: 34; border-left: tall $primary 40%; padding: 0 1; }
+    ExplainPane.hidden { display: none; }
+    """
+
+    def __init__(self, ws: Workspace, **kwargs: object):
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.ws = ws
+        self.explainer_id: str | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Markdown("", id="pane-text")
+
+    def show(self, explainer_id: str) -> None:
+        """Switch to this explainer (no-op when already shown)."""
+        if explainer_id == self.explainer_id:
+            return
+        from wizard import explainer_library
+
+        self.explainer_id = explainer_id
+        try:
+            text = explainer_library.pane_text(explainer_library.get(explainer_id), self.ws)
+        except KeyError:
+            text = f"*No explainer called `{explainer_id}` yet.*"
+        self.query_one("#pane-text", Markdown).update(text)
+        self.scroll_home(animate=False)
