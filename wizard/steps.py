@@ -1,10 +1,16 @@
 """The step engine: flows made of typed questions, answered step by step, with progress kept in the workspace.
 
-A flow (in `flows/`) is a list of `StepDef`s. Each builds its `Step` from the current workspace (so later
-questions can depend on earlier answers), applies answers to a copy of the workspace, and may render a
-live preview. `FlowRunner` drives one flow: validation, Back/Next, "step N of M", and resuming where the
-user stopped, because progress is stored in `Workspace.progress` and saved with the inventory.
+A flow (in `flows/`) is an ordered list of `StepDef`s. Each builds its `Step` from the current workspace (so
+later questions can depend on earlier answers), may check the answers (`validate`, returning messages per
+question), applies them to a copy of the workspace, and may render a live preview. `FlowRunner` drives one
+flow: validation, Back/Next, "Step N of M", and resuming where the user stopped, because progress is stored
+in `Workspace.progress` and so saved with the inventory.
 No Textual here: the UI renders `Step`s, and tests drive flows as plain Python.
+
+Public API (the UI and tests code against these names):
+  Kind, Option, Question (.choices), Step (.explainers), StepProblems, StepDef, Flow, FlowProtocol,
+  FlowRunner (.step/.current, .saved_answers(), .preview(), .submit()/.next(), .back(), .label/.progress,
+  .index, .total, .completed), FLOWS / FLOW_MODULES, flow_ids(), get_flow(id), check_answers(), flow_answers().
 """
 
 from __future__ import annotations
@@ -13,12 +19,16 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from wizard.model import FlowProgress, Workspace
 from wizard.secret_guard import find_secret_kind
 
 Answer = str | list[str] | bool
 Answers = dict[str, Answer]
+
+SECRET_MESSAGE = ("this looks like a secret value; idspine never stores secrets. Put it in your secret store "
+                  "and enter a reference such as env:NAME or keyvault://vault/name")
 
 
 class Kind(StrEnum):
@@ -33,7 +43,7 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Option:
-    """One option of a choice or multi-choice question."""
+    """One option of a choice or multi-choice question: the stored value, its label and a short hint."""
 
     value: str
     label: str
@@ -42,7 +52,11 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
-    """A typed question tied to the explainer that teaches its concept."""
+    """A typed question tied to the explainer that teaches its concept.
+
+    `validate` (text and list questions) receives the normalised answer and returns problem messages; the
+    messages must describe the problem without repeating the answer.
+    """
 
     id: str
     prompt: str
@@ -53,6 +67,12 @@ class Question:
     help: str = ""
     placeholder: str = ""
     required: bool = True
+    validate: Callable[[Answer], list[str]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def choices(self) -> tuple[tuple[str, str, str], ...]:
+        """The options as (value, label, hint) triples."""
+        return tuple((o.value, o.label, o.hint) for o in self.options)
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,11 @@ class Step:
         """The question with this id."""
         return next(q for q in self.questions if q.id == qid)
 
+    @property
+    def explainers(self) -> tuple[str, ...]:
+        """Every explainer this step links to: the step's own first, then each question's, without repeats."""
+        return tuple(dict.fromkeys([self.explainer, *(q.explainer for q in self.questions)]))
+
 
 class StepProblems(Exception):
     """Answers that cannot be accepted, per question id (messages never repeat a secret)."""
@@ -78,28 +103,122 @@ class StepProblems(Exception):
         self.problems = problems
 
 
+Builder = Callable[[Workspace], Step]
+Applier = Callable[[Workspace, Answers], Workspace]
+Previewer = Callable[[Workspace, Answers], str | None]
+Validator = Callable[[Workspace, Answers], dict[str, str]]
+
+
 @dataclass(frozen=True)
 class StepDef:
-    """How a flow builds, applies and previews one step."""
+    """How a flow builds, validates, applies and previews one step.
+
+    `apply` gets a deep copy of the workspace and may change it in place; it raises StepProblems for answers
+    that only turn out wrong in context. It must be idempotent: applying the same answers twice adds nothing.
+    """
 
     id: str
-    build: Callable[[Workspace], Step]
-    apply: Callable[[Workspace, Answers], Workspace]
-    preview: Callable[[Workspace, Answers], str | None] | None = None
+    build: Builder
+    apply: Applier
+    preview: Previewer | None = None
+    validate: Validator | None = None
 
 
-@dataclass
-class Flow:
-    """A guided flow: an ordered list of steps."""
+@runtime_checkable
+class FlowProtocol(Protocol):
+    """What the runner and the UI need from a flow."""
 
     id: str
     title: str
     summary: str
-    steps: list[StepDef] = field(default_factory=list)
+
+    def step_ids(self) -> list[str]:
+        """The steps' ids, in order."""
+        ...
+
+    def steps(self, ws: Workspace) -> list[Step]:
+        """Every step as it looks for this workspace."""
+        ...
+
+    def build(self, ws: Workspace, step_id: str) -> Step:
+        """One step as it looks for this workspace."""
+        ...
+
+    def validate(self, ws: Workspace, step_id: str, answers: Answers) -> dict[str, str]:
+        """Problems with (already type-checked) answers, per question id."""
+        ...
+
+    def apply(self, ws: Workspace, step_id: str, answers: Answers) -> Workspace:
+        """The workspace with the answers applied (or StepProblems)."""
+        ...
+
+    def preview(self, ws: Workspace, step_id: str, answers: Answers) -> str | None:
+        """A live preview of what the answers would produce, if the step has one."""
+        ...
+
+    def review(self, ws: Workspace) -> str:
+        """A plain-text summary of what the flow has planned so far."""
+        ...
 
 
-# Flow id -> module in the `flows` package exposing FLOW.
-FLOW_MODULES = {
+@dataclass
+class Flow:
+    """A guided flow: an ordered list of step definitions (implements FlowProtocol)."""
+
+    id: str
+    title: str
+    summary: str
+    step_defs: list[StepDef] = field(default_factory=list)
+    review_text: Callable[[Workspace], str] | None = None
+
+    def __post_init__(self) -> None:
+        ids = [d.id for d in self.step_defs]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"flow {self.id} repeats a step id: {ids}")
+
+    def step_ids(self) -> list[str]:
+        """The steps' ids, in order."""
+        return [d.id for d in self.step_defs]
+
+    def step_def(self, step_id: str) -> StepDef:
+        """The definition of one step."""
+        for d in self.step_defs:
+            if d.id == step_id:
+                return d
+        raise KeyError(f"flow {self.id} has no step {step_id!r}")
+
+    def steps(self, ws: Workspace) -> list[Step]:
+        """Every step as it looks for this workspace."""
+        return [d.build(ws) for d in self.step_defs]
+
+    def build(self, ws: Workspace, step_id: str) -> Step:
+        """One step as it looks for this workspace."""
+        return self.step_def(step_id).build(ws)
+
+    def validate(self, ws: Workspace, step_id: str, answers: Answers) -> dict[str, str]:
+        """Problems found by the step's own validate hook (empty when fine or when it has none)."""
+        hook = self.step_def(step_id).validate
+        return dict(hook(ws, answers)) if hook else {}
+
+    def apply(self, ws: Workspace, step_id: str, answers: Answers) -> Workspace:
+        """Apply checked answers to a deep copy of the workspace; the original is never changed."""
+        problems = self.validate(ws, step_id, answers)
+        if problems:
+            raise StepProblems(problems)
+        return self.step_def(step_id).apply(ws.model_copy(deep=True), answers)
+
+    def preview(self, ws: Workspace, step_id: str, answers: Answers) -> str | None:
+        """The step's live preview, or None when it has none."""
+        fn = self.step_def(step_id).preview
+        return fn(ws, answers) if fn else None
+
+    def review(self, ws: Workspace) -> str:
+        """What the flow has planned, in plain text."""
+        return self.review_text(ws) if self.review_text else self.summary
+
+
+# Flow id -> module in the `flows` package exposing FLOW (imported on first use).
+FLOWS: dict[str, str] = {
     "first-setup": "first_setup",
     "idp-choice": "idp_choice",
     "naming": "naming",
@@ -110,47 +229,77 @@ FLOW_MODULES = {
     "supabase": "supabase_setup",
     "client-onboarding": "client_onboarding",
 }
+FLOW_MODULES = FLOWS  # older name, kept for callers that use it
+
+
+def flow_ids() -> list[str]:
+    """Every registered flow id."""
+    return list(FLOWS)
 
 
 def get_flow(flow_id: str) -> Flow:
-    """The flow with this id, imported on first use."""
-    module = importlib.import_module(f"flows.{FLOW_MODULES[flow_id]}")
+    """The flow with this id, imported on first use (KeyError for an unknown id)."""
+    if flow_id not in FLOWS:
+        raise KeyError(f"no flow {flow_id!r}; known: {', '.join(FLOWS)}")
+    module = importlib.import_module(f"flows.{FLOWS[flow_id]}")
     return module.FLOW
 
 
+def flow_answers(ws: Workspace, flow_id: str) -> dict[str, object]:
+    """Answers recorded so far for a flow, keyed 'step_id.question_id' (empty when never started)."""
+    progress = ws.flow_progress(flow_id)
+    return dict(progress.answers) if progress else {}
+
+
 def normalise(question: Question, value: Answer | None) -> Answer | None:
-    """Coerce a raw answer to the question's type (e.g. a comma list for LIST)."""
+    """Coerce a raw answer to the question's type (e.g. a comma or line list for LIST)."""
     if value is None:
         return None
     if question.kind == Kind.CONFIRM:
         return value if isinstance(value, bool) else str(value).strip().lower() in ("y", "yes", "true", "1")
     if question.kind in (Kind.MULTI, Kind.LIST):
         items = value if isinstance(value, list) else str(value).replace("\n", ",").split(",")
-        return [str(i).strip() for i in items if str(i).strip()]
+        cleaned = [str(i).strip() for i in items if str(i).strip()]
+        return list(dict.fromkeys(cleaned))  # a repeated line adds nothing
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value).strip()
     return str(value).strip()
 
 
+def _texts(value: Answer | None) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [value] if isinstance(value, str) else []
+
+
 def check_answers(step: Step, answers: Answers) -> Answers:
-    """Type, option and secret checks every question gets; returns the normalised answers."""
+    """Type, option, secret and per-question checks every step gets; returns the normalised answers.
+
+    A missing answer takes the question's default. Keys that are not questions of the step are dropped.
+    """
     problems: dict[str, str] = {}
     clean: Answers = {}
     for q in step.questions:
         value = normalise(q, answers.get(q.id, q.default))
-        texts = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-        if any(find_secret_kind(t) for t in texts):
-            problems[q.id] = ("this looks like a secret value; idspine never stores secrets. Put it in your "
-                              "secret store and enter a reference such as env:NAME")
+        if any(find_secret_kind(t) for t in _texts(value)):
+            problems[q.id] = SECRET_MESSAGE
             continue
         if q.required and value in (None, "", []) and q.kind != Kind.CONFIRM:
             problems[q.id] = "an answer is needed"
             continue
         allowed = {o.value for o in q.options}
         if q.kind == Kind.CHOICE and value not in allowed and value not in (None, ""):
-            problems[q.id] = f"choose one of: {', '.join(sorted(allowed))}"
+            problems[q.id] = f"choose one of: {', '.join(o.value for o in q.options)}"
             continue
         if q.kind == Kind.MULTI and isinstance(value, list) and not set(value) <= allowed:
-            problems[q.id] = f"unknown option(s): {', '.join(sorted(set(value) - allowed))}"
+            unknown = [v for v in value if v not in allowed]
+            problems[q.id] = f"{len(unknown)} unknown option(s); choose from: {', '.join(sorted(allowed))}"
             continue
+        if q.validate is not None and value not in (None, "", []):
+            messages = q.validate(value)
+            if messages:
+                problems[q.id] = "; ".join(messages)
+                continue
         clean[q.id] = value if value is not None else ""
     if problems:
         raise StepProblems(problems)
@@ -158,81 +307,97 @@ def check_answers(step: Step, answers: Answers) -> Answers:
 
 
 class FlowRunner:
-    """Drives one flow over a workspace: current step, answers, Back/Next and resume."""
+    """Drives one flow over a workspace: current step, prefilled answers, Back/Next and resume.
+
+    `restart=True` starts the flow afresh (e.g. onboarding the next client): the flow's recorded answers are
+    forgotten, while what earlier runs added to the workspace stays (re-applying never duplicates it).
+    """
 
     def __init__(self, flow: Flow, ws: Workspace, restart: bool = False):
         self.flow = flow
-        if restart:  # a fresh run (e.g. onboarding the next client): forget the previous answers
+        if restart:
             ws = ws.model_copy(update={"progress": [p for p in ws.progress if p.flow != flow.id]})
         self.ws = ws
+        self._ids = flow.step_ids()
         progress = ws.flow_progress(flow.id)
-        self.index = min(progress.step, len(flow.steps) - 1) if progress else 0
+        self.index = max(0, min(progress.step, len(self._ids) - 1)) if progress else 0
         self.completed = bool(progress and progress.completed)
 
     @property
     def total(self) -> int:
         """Number of steps."""
-        return len(self.flow.steps)
+        return len(self._ids)
+
+    @property
+    def step_id(self) -> str:
+        """The current step's id."""
+        return self._ids[self.index]
 
     @property
     def step(self) -> Step:
         """The current step, built from the current workspace."""
-        return self.flow.steps[self.index].build(self.ws)
+        return self.flow.build(self.ws, self.step_id)
+
+    current = step
 
     @property
     def label(self) -> str:
         """'Step N of M'."""
         return f"Step {self.index + 1} of {self.total}"
 
+    progress = label
+
     def saved_answers(self, step: Step | None = None) -> Answers:
         """Answers given earlier for a step (for prefilling), else the questions' defaults."""
         step = step or self.step
-        progress = self.ws.flow_progress(self.flow.id)
-        stored = progress.answers if progress else {}
+        stored = flow_answers(self.ws, self.flow.id)
         out: Answers = {}
         for q in step.questions:
-            key = f"{step.id}.{q.id}"
-            value = stored.get(key, q.default)
+            value = stored.get(f"{step.id}.{q.id}", q.default)
             if value is not None:
                 out[q.id] = value  # type: ignore[assignment]
         return out
 
+    answers = saved_answers
+
     def preview(self, answers: Answers) -> str | None:
-        """Live preview of what the current answers would produce."""
-        fn = self.flow.steps[self.index].preview
-        if fn is None:
-            return None
+        """Live preview of what the current answers would produce (never raises, never shows a secret)."""
+        step = self.step
+        values = dict(answers)
+        for q in step.questions:
+            if any(find_secret_kind(t) for t in _texts(values.get(q.id))):
+                return f"(preview paused: {q.prompt} looks like a secret value)"
         try:
-            return fn(self.ws, answers)
-        except (StepProblems, ValueError, KeyError) as exc:
-            return f"(preview unavailable: {exc})"
+            return self.flow.preview(self.ws, self.step_id, values)
+        except StepProblems as exc:
+            return "(preview unavailable: " + "; ".join(exc.problems.values()) + ")"
+        except (ValueError, KeyError, TypeError, LookupError):
+            return "(preview unavailable until the answers are complete)"
 
     def submit(self, answers: Answers) -> Workspace:
-        """Validate and apply the current step; move on. Raises StepProblems and changes nothing on error."""
+        """Validate and apply the current step, then move on. Raises StepProblems and changes nothing on error."""
         step = self.step
         clean = check_answers(step, answers)
-        ws = self.flow.steps[self.index].apply(self.ws.model_copy(deep=True), clean)
+        ws = self.flow.apply(self.ws, step.id, clean)
         finished = self.index + 1 >= self.total
-        self.ws = self._record(ws, step, clean, self.index + (0 if finished else 1), finished)
-        if finished:
-            self.completed = True
-        else:
-            self.index += 1
+        next_index = self.index if finished else self.index + 1
+        self.ws = self._with_progress(ws, next_index, finished, {f"{step.id}.{k}": v for k, v in clean.items()})
+        self.completed = finished
+        self.index = next_index
         return self.ws
 
+    next = submit
+
     def back(self) -> None:
-        """Go to the previous step (answers already applied stay applied; re-applying never duplicates)."""
+        """Go to the previous step. What was applied stays applied; submitting again never duplicates it."""
         if self.index > 0:
             self.index -= 1
-            self.ws = self._with_progress(self.ws, self.index, self.completed, {})
-
-    def _record(self, ws: Workspace, step: Step, answers: Answers, index: int, done: bool) -> Workspace:
-        stored = {f"{step.id}.{k}": v for k, v in answers.items()}
-        return self._with_progress(ws, index, done, stored)
+        self.completed = False
+        self.ws = self._with_progress(self.ws, self.index, False, {})
 
     def _with_progress(self, ws: Workspace, index: int, done: bool, stored: dict[str, Answer]) -> Workspace:
         others = [p for p in ws.progress if p.flow != self.flow.id]
         old = ws.flow_progress(self.flow.id)
         merged = {**(old.answers if old else {}), **stored}
-        progress = FlowProgress(flow=self.flow.id, step=index, completed=done, answers=merged)
-        return ws.model_copy(update={"progress": [*others, progress]})
+        record = FlowProgress(flow=self.flow.id, step=index, completed=done, answers=merged)
+        return ws.model_copy(update={"progress": [*others, record]})

@@ -71,7 +71,7 @@ def test_resume_after_restart_at_the_unfinished_step() -> None:
     reloaded, _, _ = parse(saved.encode())  # "restart": the inventory is all that survives
     resumed = FlowRunner(get_flow("first-setup"), reloaded)
     assert resumed.index == 3 and resumed.step.id == runner.step.id
-    assert resumed.saved_answers(get_flow("first-setup").steps[0].build(reloaded))["name"] == "Fjord Analytics"
+    assert resumed.saved_answers(get_flow("first-setup").steps(reloaded)[0])["name"] == "Fjord Analytics"
     run_to_end(resumed)
     assert resumed.completed
 
@@ -134,8 +134,7 @@ def test_every_question_names_a_known_explainer() -> None:
 
     ws = demo_workspace()
     for flow_id in FLOW_MODULES:
-        for sd in get_flow(flow_id).steps:
-            step = sd.build(ws)
+        for step in get_flow(flow_id).steps(ws):
             assert step.explainer in EXPLAINER_IDS, (flow_id, step.id)
             for q in step.questions:
                 assert q.explainer in EXPLAINER_IDS, (flow_id, q.id)
