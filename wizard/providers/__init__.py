@@ -1,0 +1,27 @@
+"""Providers: the only code that talks to outside services (n8n, Supabase, Entra) over the network.
+
+Each provider takes its base address and an httpx client from outside (see `http_safety.build_client`),
+so tests can point it at loopback servers. Importing this package does not import httpx.
+"""
+
+from __future__ import annotations
+
+
+class ProviderError(Exception):
+    """A call to an outside service failed. The message is safe to show: it never holds a secret value.
+
+    kind says what went wrong, so screens can give the right advice:
+    "invalid-url" (the address is not acceptable), "network" (could not connect / timed out),
+    "refused" (401/403: the key or token was refused), "not-found" (404), "bad-response" (the body was
+    not what the API promises), "redirect" (the server tried to send us elsewhere), "http" (another
+    error status), "invalid-request" (idspine refused to send something it knew was incomplete).
+    """
+
+    def __init__(self, message: str, kind: str = "http", status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.status = status
+
+
+__all__ = ["ProviderError"]
