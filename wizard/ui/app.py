@@ -10,7 +10,7 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator
+from textual.widgets import LoadingIndicator
 
 from wizard.ui.commands import ExplainerSearch
 from wizard.ui.state import WorkspaceState, load_state
@@ -19,12 +19,14 @@ THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
 class LoadingScreen(Screen[None]):
-    """Shown for the moment the workspace takes to load."""
+    """Shown for the moment the workspace takes to load.
+
+    No Header here: it is replaced within milliseconds, and a Header still mounting when its screen goes
+    away raises inside Textual.
+    """
 
     def compose(self) -> ComposeResult:
-        yield Header()
         yield LoadingIndicator()
-        yield Footer()
 
 
 class IdspineApp(App[None]):

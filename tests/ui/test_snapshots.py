@@ -1,0 +1,28 @@
+"""Snapshot tests: every screen at 80×24 and 120×40, in the dark and the light theme."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from tests.ui.journeys import ROUTES, demo_app, go
+from wizard.ui.app import IdspineApp
+
+SIZES = [(80, 24), (120, 40)]
+THEMES = ["dark", "light"]
+
+
+@pytest.mark.parametrize(("screen", "size", "theme"), list(itertools.product(ROUTES, SIZES, THEMES)),
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_screen(snap_compare, screen: str, size: tuple[int, int], theme: str) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(demo_app(theme), run_before=go(*ROUTES[screen]), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_error_screen_for_a_damaged_file(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                         size: tuple[int, int]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("idspine.toml").write_text('schema_version = 1\n[consultancy\nname = "x"\n')
+    assert snap_compare(IdspineApp("idspine.toml"), run_before=go(), terminal_size=size)
