@@ -1,83 +1,107 @@
-"""Flow: onboard one client: tenant model, residency, role groups, service principals, credentials, consent."""
+"""Flow: onboard one client: tenant model, residency, role groups, service principals, credentials, consent.
+
+Run it again for the same slug and nothing is added twice: groups, identities, credentials and checklist items
+are keyed by name or id, and the client entry is updated in place.
+"""
 
 from __future__ import annotations
 
-from flows.credentials import method_questions, record_credentials
-from flows.groups import add_groups, plan_groups
-from flows.options import HOST_OPTIONS, RESIDENCY_OPTIONS, TENANT_MODEL_OPTIONS, service_options, slugify
+from flows.credentials import method_questions, preview_credentials, record_credentials, unusable_services
+from flows.groups import add_groups, plan_groups, preview_groups
+from flows.options import (
+    HOST_OPTIONS,
+    RESIDENCY_OPTIONS,
+    TENANT_MODEL_OPTIONS,
+    check_has_letters,
+    check_slug,
+    service_options,
+    slugify,
+    text,
+    text_list,
+)
 from flows.review import add_checklist, manual_steps, plan_text
 from flows.service_principals import apply_automations, automation_questions, preview_automations
-from wizard.model import ChecklistItem, Client, Hat, Host, TenantModel, Workspace
-from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems
+from wizard.model import ChecklistItem, Client, Group, Hat, Host, Status, TenantModel, Workspace
+from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems, flow_answers
 
 FLOW_ID = "client-onboarding"
 TENANT_STEPS = {
-    TenantModel.SEPARATE_TENANT: "The client's admin invites your team as B2B guests and adds them to the client groups",
-    TenantModel.B2B_GUESTS: "Invite the client's people as guests into your tenant; cross-tenant access settings",
-    TenantModel.DELEGATED_ADMIN: "Request delegated admin (GDAP) or Azure Lighthouse with the narrowest roles",
+    TenantModel.SEPARATE_TENANT: "The client's admin invites your team as B2B guests into the client's tenant, "
+                                 "adds them to the client groups, and creates the app registrations (or lets "
+                                 "you create them with a time-limited role)",
+    TenantModel.B2B_GUESTS: "Invite the client's people as guests into your tenant; set cross-tenant access "
+                            "settings and an access review for the guests",
+    TenantModel.DELEGATED_ADMIN: "Request delegated admin (GDAP) or Azure Lighthouse with the narrowest roles "
+                                 "and an end date",
     TenantModel.PARTITION: "Create an administrative unit for the client and scope its admins to it",
+}
+TENANT_EXPLAINERS = {
+    TenantModel.SEPARATE_TENANT: "b2b-and-multi-tenant", TenantModel.B2B_GUESTS: "b2b-and-multi-tenant",
+    TenantModel.DELEGATED_ADMIN: "delegated-admin", TenantModel.PARTITION: "administrative-units",
 }
 
 
-def _answer(ws: Workspace, key: str, fallback: str = "") -> str:
-    progress = ws.flow_progress(FLOW_ID)
-    return str(progress.answers.get(key, fallback)) if progress else fallback
+def _stored(ws: Workspace, key: str, fallback: str = "") -> str:
+    value = flow_answers(ws, FLOW_ID).get(key)
+    return str(value) if isinstance(value, str) and value else fallback
 
 
 def current_client(ws: Workspace) -> str:
-    """The client slug being onboarded (from the first step's answers)."""
-    return _answer(ws, "client.slug") or slugify(_answer(ws, "client.name", "client"))
+    """The client slug being onboarded (as given in the first step, else made from the name)."""
+    return _stored(ws, "client.slug") or slugify(_stored(ws, "client.name", "client"))
 
 
 def _client(ws: Workspace) -> Step:
     return Step("client", "The client", "Each client gets its own groups, identities and credentials, so one can "
                 "leave without touching the others.", (
-        Question("name", "Client name", Kind.TEXT, "credential-inventory", placeholder="Acme Logistics"),
-        Question("slug", "Short name (slug)", Kind.TEXT, "naming-policy", required=False,
+        Question("name", "Client name", Kind.TEXT, "credential-inventory", placeholder="Acme Logistics",
+                 validate=check_has_letters),
+        Question("slug", "Short name (slug)", Kind.TEXT, "naming-policy", required=False, validate=check_slug,
                  help="Lower-case letters, digits and dashes; used in names. Left empty: made from the name."),
         Question("tenant_model", "Tenant model", Kind.CHOICE, "b2b-and-multi-tenant", options=TENANT_MODEL_OPTIONS,
                  default=TenantModel.SEPARATE_TENANT.value),
-        Question("tenant", "Client tenant (domain or id)", Kind.TEXT, "b2b-and-multi-tenant", required=False),
+        Question("tenant", "Client tenant (domain or id)", Kind.TEXT, "b2b-and-multi-tenant", required=False,
+                 placeholder="acme.onmicrosoft.com"),
         Question("residency", "Data residency", Kind.CHOICE, "data-residency", options=RESIDENCY_OPTIONS,
                  default="EU"),
     ), "b2b-and-multi-tenant")
 
 
 def _apply_client(ws: Workspace, answers: Answers) -> Workspace:
-    slug = str(answers.get("slug") or "") or slugify(str(answers["name"]))
+    slug = text(answers, "slug") or slugify(text(answers, "name"))
+    fields = dict(slug=slug, name=text(answers, "name"), tenant_model=TenantModel(text(answers, "tenant_model")),
+                  tenant=text(answers, "tenant"), residency=text(answers, "residency"))
     try:
-        client = Client(slug=slug, name=str(answers["name"]), tenant_model=TenantModel(str(answers["tenant_model"])),
-                        tenant=str(answers.get("tenant") or ""), residency=str(answers.get("residency") or ""))
+        client = Client(**fields)  # type: ignore[arg-type]
     except ValueError:
-        raise StepProblems({"slug": "2–40 lower-case letters, digits or dashes, starting with a letter"}) from None
+        raise StepProblems({"slug": "1–40 lower-case letters, digits or dashes, starting with a letter"}) from None
     existing = ws.client(slug)
     if existing is None:
         ws.clients.append(client)
     else:
-        ws.clients[ws.clients.index(existing)] = existing.model_copy(update=client.model_dump(
-            exclude={"status", "notes", "data_export_consent"}))
-    # Later steps read the slug from progress; record it as given or derived.
-    answers["slug"] = slug
+        if existing.status == Status.RETIRED:
+            raise StepProblems({"slug": f"{slug} was off-boarded; choose another short name or restore it first"})
+        for key, value in fields.items():
+            setattr(existing, key, value)
     return ws
 
 
 def _roles(ws: Workspace) -> Step:
     return Step("roles", "Role groups for this client", "Access to the client's data goes through groups named "
-                "by your convention; admin groups stay separate.", (
+                "by your convention; admin groups stay separate so their rights can be time-limited.", (
         Question("roles", "Roles", Kind.LIST, "group-types", default=["Data-Engineer", "Analyst"]),
         Question("admin_roles", "Admin roles", Kind.LIST, "pim", default=["Owner"], required=False),
     ), "group-types")
 
 
-def _planned_groups(ws: Workspace, answers: Answers):  # type: ignore[no-untyped-def]
-    return plan_groups(ws, list(answers.get("roles") or []), list(answers.get("admin_roles") or []),  # type: ignore[arg-type]
-                       client=current_client(ws))
+def _planned_groups(ws: Workspace, answers: Answers) -> list[Group]:
+    return plan_groups(ws, text_list(answers, "roles"), text_list(answers, "admin_roles"), client=current_client(ws))
 
 
 def _apply_roles(ws: Workspace, answers: Answers) -> Workspace:
     ws, problems = add_groups(ws, _planned_groups(ws, answers))
     if problems:
-        raise StepProblems({"roles": problems[0]})
+        raise StepProblems({"roles": "; ".join(problems[:3])})
     return ws
 
 
@@ -88,9 +112,9 @@ def _automations(ws: Workspace) -> Step:
                 automation_questions(["n8n:graph"]), "service-principals")
 
 
-def _credentials(ws: Workspace) -> Step:
+def _services(ws: Workspace) -> Step:
     return Step("services", "Services used for this client", "Which of the client's systems your automations "
-                "reach, and from where.", (
+                "reach, and from where. Credentials should belong to the client, not to your personal accounts.", (
         Question("services", "Services", Kind.MULTI, "credential-inventory", options=service_options(),
                  default=["microsoft-graph"]),
         Question("host", "Where the automations run", Kind.CHOICE, "workload-identity-federation",
@@ -99,17 +123,19 @@ def _credentials(ws: Workspace) -> Step:
 
 
 def _chosen(ws: Workspace) -> tuple[list[str], Host]:
-    progress = ws.flow_progress(FLOW_ID)
-    raw = progress.answers.get("services.services", []) if progress else []
+    raw = flow_answers(ws, FLOW_ID).get("services.services", [])
     services = [str(s) for s in raw] if isinstance(raw, list) else []
-    return services, Host(_answer(ws, "services.host", Host.N8N_SELF_HOSTED.value))
+    return services, Host(_stored(ws, "services.host", Host.N8N_SELF_HOSTED.value))
 
 
 def _methods(ws: Workspace) -> Step:
     services, host = _chosen(ws)
-    return Step("methods", "A method per service", "Ranked for client delivery from this caller; credentials "
-                "should belong to the client, not to your personal accounts.",
-                method_questions(ws, services, host, Hat.CLIENT_DELIVERY), "pat-vs-api-key-vs-oauth")
+    intro = "Ranked for client delivery from this caller; the recommendation is selected."
+    missing = unusable_services(services, host, Hat.CLIENT_DELIVERY)
+    if missing:
+        intro += " Not usable from here: " + "; ".join(missing) + "."
+    return Step("methods", "A method per service", intro, method_questions(ws, services, host, Hat.CLIENT_DELIVERY),
+                "pat-vs-api-key-vs-oauth")
 
 
 def _apply_methods(ws: Workspace, answers: Answers) -> Workspace:
@@ -117,14 +143,42 @@ def _apply_methods(ws: Workspace, answers: Answers) -> Workspace:
     return record_credentials(ws, answers, services, host, Hat.CLIENT_DELIVERY, current_client(ws))
 
 
+def _preview_methods(ws: Workspace, answers: Answers) -> str:
+    services, host = _chosen(ws)
+    return preview_credentials(answers, services, host, Hat.CLIENT_DELIVERY)
+
+
 def _consent(ws: Workspace) -> Step:
+    client = ws.client(current_client(ws))
     return Step("consent", "Data and sign-off", "Write down what data may leave the client's systems and who "
-                "agreed; off-boarding uses it to purge exports.", (
+                "agreed; off-boarding uses it to purge exports. The preview is the plan for this client.", (
         Question("data_export_consent", "Data-export terms", Kind.TEXT, "data-residency", required=False,
+                 default=client.data_export_consent if client else "",
                  placeholder="Exports stay in the client's EU storage; deleted 30 days after the project"),
         Question("confirm", "Save the plan and the checklist for this client", Kind.CONFIRM, "credential-inventory",
                  default=True),
     ), "data-residency")
+
+
+def client_checklist(ws: Workspace, slug: str) -> list[ChecklistItem]:
+    """The manual steps for one client: the tenant arrangement, consents, secrets, and the export terms."""
+    client = ws.client(slug)
+    if client is None:
+        return []
+    items = [ChecklistItem(id=f"{slug}:tenant", client=slug, text=TENANT_STEPS[client.tenant_model])]
+    items += manual_steps(ws, slug)
+    if client.data_export_consent:
+        items.append(ChecklistItem(id=f"{slug}:consent", client=slug,
+                                   text=f"Get the data-export terms signed: {client.data_export_consent}"))
+    else:
+        items.append(ChecklistItem(id=f"{slug}:consent", client=slug,
+                                   text="Agree in writing which data may leave the client's systems, and for how "
+                                        "long"))
+    if client.residency and client.residency != "other":
+        items.append(ChecklistItem(id=f"{slug}:residency", client=slug,
+                                   text=f"Keep the client's data and exports in {client.residency} regions (n8n "
+                                        "executions, Supabase project, storage)"))
+    return items
 
 
 def _apply_consent(ws: Workspace, answers: Answers) -> Workspace:
@@ -134,24 +188,28 @@ def _apply_consent(ws: Workspace, answers: Answers) -> Workspace:
     client = ws.client(slug)
     if client is None:
         raise StepProblems({"confirm": "the client step has not been completed"})
-    client.data_export_consent = str(answers.get("data_export_consent") or "")
-    items = [ChecklistItem(id=f"{slug}:tenant", client=slug, text=TENANT_STEPS[client.tenant_model])]
-    items += manual_steps(ws, slug)
-    if client.data_export_consent:
-        items.append(ChecklistItem(id=f"{slug}:consent", client=slug,
-                                   text=f"Get the data-export terms signed: {client.data_export_consent}"))
-    return add_checklist(ws, items)
+    client.data_export_consent = text(answers, "data_export_consent")
+    return add_checklist(ws, client_checklist(ws, slug))
+
+
+def review_text(ws: Workspace) -> str:
+    """The plan for the client being onboarded."""
+    slug = current_client(ws)
+    client = ws.client(slug)
+    if client is None:
+        return "No client yet."
+    head = (f"{client.name} ({slug}): {client.tenant_model.value}, residency {client.residency or 'not set'}; "
+            f"read the explainer '{TENANT_EXPLAINERS[client.tenant_model]}'")
+    return f"{head}\n\n{plan_text(ws, slug)}"
 
 
 STEPS = [
     StepDef("client", _client, _apply_client),
-    StepDef("roles", _roles, _apply_roles,
-            lambda ws, a: "Groups:\n" + "\n".join(f"  {g.name}{' (admin)' if g.admin else ''}"
-                                                  for g in _planned_groups(ws, a))),
+    StepDef("roles", _roles, _apply_roles, lambda ws, a: preview_groups(ws, _planned_groups(ws, a))),
     StepDef("automations", _automations, lambda ws, a: apply_automations(ws, a, current_client(ws)),
             lambda ws, a: preview_automations(ws, a, current_client(ws))),
-    StepDef("services", _credentials, lambda ws, a: ws),
-    StepDef("methods", _methods, _apply_methods),
-    StepDef("consent", _consent, _apply_consent, lambda ws, a: plan_text(ws, current_client(ws))),
+    StepDef("services", _services, lambda ws, a: ws),
+    StepDef("methods", _methods, _apply_methods, _preview_methods),
+    StepDef("consent", _consent, _apply_consent, lambda ws, a: review_text(ws)),
 ]
-FLOW = Flow(FLOW_ID, "Onboard a client", "Groups, identities and credentials for one client.", STEPS)
+FLOW = Flow(FLOW_ID, "Onboard a client", "Groups, identities and credentials for one client.", STEPS, review_text)

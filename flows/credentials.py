@@ -1,10 +1,16 @@
-"""Flow: a credential method per service, chosen with the advisor, recorded as planned inventory entries."""
+"""Flow: a credential method per service, chosen with the advisor, recorded as planned inventory entries.
+
+The advisor (`wizard.advisor.advise`) and the catalogue are imported when a step is built, not at import.
+"""
 
 from __future__ import annotations
 
-from flows.options import HOST_OPTIONS
+from flows.options import HAT_OPTIONS, HOST_OPTIONS
 from wizard.model import Credential, Hat, Host, Status, Workspace
-from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
+from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems, flow_answers
+
+FLOW_ID = "credentials"
+N8N_HOSTS = (Host.N8N_CLOUD, Host.N8N_SELF_HOSTED)
 
 
 def default_hat(ws: Workspace, client: str) -> Hat:
@@ -15,50 +21,70 @@ def default_hat(ws: Workspace, client: str) -> Hat:
     return Hat.OWN_PRODUCTION if Hat.OWN_PRODUCTION in hats or not hats else hats[0]
 
 
+def credential_id(ws: Workspace, service: str, client: str) -> str:
+    """The inventory id of the planned credential for a service in one context."""
+    return f"{client or ws.consultancy.slug}-{service}"[:40].rstrip("-")
+
+
+def _advice(service: str, hat: Hat, host: Host):  # type: ignore[no-untyped-def]
+    from wizard.advisor import advise
+
+    return advise(service, hat, host)
+
+
 def method_questions(ws: Workspace, services: list[str], host: Host, hat: Hat) -> tuple[Question, ...]:
     """One choice per service, options ranked by the advisor, the recommendation preselected."""
-    from wizard.advisor import advise
+    from wizard.steps import Option
 
     questions = []
     for sid in services:
         try:
-            advice = advise(sid, hat, host)
+            advice = _advice(sid, hat, host)
         except (KeyError, LookupError):
             continue
         options = tuple(Option(a.method.value, a.label, a.why) for a in advice.ranked)
-        questions.append(Question(f"method.{sid}", f"{advice.service.name}", Kind.CHOICE,
-                                  advice.recommended.explainer, options=options,
-                                  default=advice.recommended.method.value,
-                                  help=advice.traps[0] if advice.traps else ""))
+        help_text = " ".join(filter(None, [advice.migration, advice.traps[0] if advice.traps else ""]))
+        questions.append(Question(f"method.{sid}", advice.service.name, Kind.CHOICE, advice.recommended.explainer,
+                                  options=options, default=advice.recommended.method.value, help=help_text))
     return tuple(questions)
+
+
+def unusable_services(services: list[str], host: Host, hat: Hat) -> list[str]:
+    """Services the advisor finds no credential for from this host, with the reason."""
+    out = []
+    for sid in services:
+        try:
+            _advice(sid, hat, host)
+        except (KeyError, LookupError) as exc:
+            out.append(f"{sid}: {str(exc).strip(chr(39))}")
+    return out
 
 
 def record_credentials(ws: Workspace, answers: Answers, services: list[str], host: Host, hat: Hat,
                        client: str) -> Workspace:
-    """Planned credentials for the chosen methods; an existing entry with the same id is updated, not duplicated."""
-    from wizard.advisor import advise
-
-    owner_slug = client or ws.consultancy.slug
+    """Planned credentials for the chosen methods; an existing planned entry is updated, never duplicated."""
     for sid in services:
         chosen = answers.get(f"method.{sid}")
         if not chosen:
             continue
-        advice = advise(sid, hat, host)
+        advice = _advice(sid, hat, host)
         option = next((a for a in advice.ranked if a.method.value == chosen), None)
         if option is None:
             raise StepProblems({f"method.{sid}": "that method is not available from here"})
-        cid = f"{owner_slug}-{sid}"[:40].rstrip("-")
-        n8n = host in (Host.N8N_CLOUD, Host.N8N_SELF_HOSTED)
+        cid = credential_id(ws, sid, client)
+        n8n = host in N8N_HOSTS
         migration = advice.migration if option.method == advice.recommended.method else (
-            f"Chosen over the recommendation ({advice.recommended.label})")
+            f"Chosen over the recommendation ({advice.recommended.label}); plan the move back.")
         fields = dict(id=cid, service=sid, method=option.method, client=client, label=option.label[:80],
-                      scopes=option.scopes[:3], status=Status.PLANNED, n8n_type=(option.n8n_type or "") if n8n else "",
+                      scopes=option.scopes[:3], status=Status.PLANNED,
+                      n8n_type=(option.n8n_type or "") if n8n else "",
                       used_by=[f"{'n8n' if n8n else host.value}:{sid}"], planned_migration=migration[:300])
         existing = ws.credential(cid)
         if existing is None:
             ws.credentials.append(Credential(**fields))  # type: ignore[arg-type]
         elif existing.status == Status.PLANNED:
-            ws.credentials[ws.credentials.index(existing)] = existing.model_copy(update=fields)
+            ws.credentials[ws.credentials.index(existing)] = Credential(
+                **{**existing.model_dump(), **fields})  # type: ignore[arg-type]
     return ws
 
 
@@ -74,51 +100,61 @@ def _host_step(ws: Workspace) -> Step:
                 "can use a managed identity, GitHub Actions a federated token, n8n needs a stored credential.",
                 (Question("host", "Main place your automations run", Kind.CHOICE, "workload-identity-federation",
                           options=HOST_OPTIONS, default=Host.N8N_SELF_HOSTED.value),
-                 Question("hat", "Hat for this work", Kind.CHOICE, "consultant-hats", options=(
-                     Option(Hat.PROTOTYPE.value, "Prototype"), Option(Hat.OWN_PRODUCTION.value, "Own production"),
-                     Option(Hat.CLIENT_DELIVERY.value, "Client delivery")),
-                     default=default_hat(ws, "").value)), "consultant-hats")
+                 Question("hat", "Hat for this work", Kind.CHOICE, "consultant-hats", options=HAT_OPTIONS,
+                          default=default_hat(ws, "").value)), "consultant-hats")
 
 
-def _saved(ws: Workspace, key: str, fallback: str) -> str:
-    progress = ws.flow_progress("credentials") or ws.flow_progress("first-setup")
-    return str(progress.answers.get(f"host.{key}", fallback)) if progress else fallback
+def make_steps(flow_id: str) -> list[StepDef]:
+    """The host and methods steps, reading the host step's answers from `flow_id`'s progress."""
+
+    def context(ws: Workspace) -> tuple[Host, Hat]:
+        stored = flow_answers(ws, flow_id)
+        host = Host(str(stored.get("host.host", Host.N8N_SELF_HOSTED.value)))
+        hat = Hat(str(stored.get("host.hat", default_hat(ws, "").value)))
+        return host, hat
+
+    def methods(ws: Workspace) -> Step:
+        host, hat = context(ws)
+        services = _services(ws)
+        intro = ("For each of your tools, the methods this caller can use, best first. The recommendation is "
+                 "selected; the pane explains the trade-off.")
+        missing = unusable_services(services, host, hat)
+        if missing:
+            intro += " Not usable from here: " + "; ".join(missing) + "."
+        if not services:
+            intro += " You have not picked any tools yet: go back to the first step to add some."
+        return Step("methods", "A credential method per service", intro, method_questions(ws, services, host, hat),
+                    "pat-vs-api-key-vs-oauth")
+
+    def apply_methods(ws: Workspace, answers: Answers) -> Workspace:
+        host, hat = context(ws)
+        return record_credentials(ws, answers, _services(ws), host, hat, "")
+
+    def preview_methods(ws: Workspace, answers: Answers) -> str:
+        host, hat = context(ws)
+        return preview_credentials(answers, _services(ws), host, hat)
+
+    return [
+        StepDef("host", _host_step, lambda ws, a: ws),
+        StepDef("methods", methods, apply_methods, preview_methods),
+    ]
 
 
-def _methods_step(ws: Workspace) -> Step:
-    host = Host(_saved(ws, "host", Host.N8N_SELF_HOSTED.value))
-    hat = Hat(_saved(ws, "hat", default_hat(ws, "").value))
-    questions = method_questions(ws, _services(ws), host, hat)
-    return Step("methods", "A credential method per service", "For each tool, the options this caller can use, "
-                "best first. The recommendation is selected; the pane explains the trade-off.", questions,
-                "pat-vs-api-key-vs-oauth")
-
-
-def _apply_methods(ws: Workspace, answers: Answers) -> Workspace:
-    host = Host(_saved(ws, "host", Host.N8N_SELF_HOSTED.value))
-    hat = Hat(_saved(ws, "hat", default_hat(ws, "").value))
-    return record_credentials(ws, answers, _services(ws), host, hat, "")
-
-
-def _preview_methods(ws: Workspace, answers: Answers) -> str:
-    from wizard.advisor import advise
-
-    host = Host(_saved(ws, "host", Host.N8N_SELF_HOSTED.value))
-    hat = Hat(_saved(ws, "hat", default_hat(ws, "").value))
+def preview_credentials(answers: Answers, services: list[str], host: Host, hat: Hat) -> str:
+    """The chosen method per service with its rotation rule and where to create it."""
     lines = []
-    for sid in _services(ws):
-        chosen = answers.get(f"method.{sid}")
+    for sid in services:
         try:
-            advice = advise(sid, hat, host)
+            advice = _advice(sid, hat, host)
         except (KeyError, LookupError):
             continue
+        chosen = answers.get(f"method.{sid}")
         option = next((a for a in advice.ranked if a.method.value == chosen), advice.recommended)
-        lines.append(f"{sid}: {option.label}\n    rotation: {option.rotation}")
+        lines.append(f"{advice.service.name}: {option.label}\n    create at: {option.where}\n"
+                     f"    rotation: {option.rotation}")
     return "\n".join(lines) or "Pick your tools first."
 
 
-STEPS = [
-    StepDef("host", _host_step, lambda ws, a: ws),
-    StepDef("methods", _methods_step, _apply_methods, _preview_methods),
-]
-FLOW = Flow("credentials", "Credentials per service", "OAuth, PAT, API key, service account or federation.", STEPS)
+STEPS = make_steps(FLOW_ID)
+FLOW = Flow(FLOW_ID, "Credentials per service", "OAuth, PAT, API key, service account or federation.", STEPS,
+            lambda ws: "\n".join(f"{c.id}: {c.method} ({c.status})" for c in ws.credentials if not c.client))

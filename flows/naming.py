@@ -2,75 +2,122 @@
 
 from __future__ import annotations
 
+import re
+
+from flows.options import text, text_list
 from wizard.model import NamingConvention, Workspace
 from wizard.naming import IDP_NAME_RULES, check_group_name, group_name, service_principal_name
-from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems
+from wizard.steps import Answer, Answers, Flow, Kind, Question, Step, StepDef, StepProblems
+
+PLACEHOLDERS = {"client", "role", "tool", "purpose"}
+_PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
+
+
+def _check_template(value: Answer) -> list[str]:
+    unknown = sorted({p for p in _PLACEHOLDER.findall(str(value)) if p.lower() not in PLACEHOLDERS})
+    if unknown:
+        return [f"unknown placeholder(s) {', '.join('{' + u + '}' for u in unknown)}; use {{Client}} {{Role}} "
+                "{tool} {purpose}"]
+    return []
+
+
+def _check_length(value: Answer) -> list[str]:
+    text_value = str(value)
+    if not text_value.isdigit() or not 8 <= int(text_value) <= 256:
+        return ["a whole number from 8 to 256, e.g. 64"]
+    return []
+
+
+def _check_pattern(value: Answer) -> list[str]:
+    try:
+        re.compile(str(value))
+    except re.error:
+        return ["not a valid regular expression"]
+    return []
 
 
 def _build(ws: Workspace) -> Step:
     n = ws.consultancy.naming
     return Step("convention", "Naming convention", "Names carry meaning: who the group is for and what it "
-                "grants. A fixed pattern makes them sortable, auditable and safe to automate.", (
+                "grants. A fixed pattern makes names sortable, auditable and safe to automate. The preview "
+                "shows real examples checked against your rules and your IdP's limits.", (
         Question("group_template", "Client group pattern", Kind.TEXT, "naming-policy", default=n.group_template,
-                 help="Placeholders: {Client} {Role} (capitalised) or {client} {role} (as typed)."),
-        Question("internal_group_template", "Internal group pattern", Kind.TEXT, "naming-policy",
-                 default=n.internal_group_template),
+                 help="Placeholders: {Client} {Role} (capitalised) or {client} {role} (as typed).",
+                 validate=_check_template),
+        Question("internal_group_template", "Internal group pattern", Kind.TEXT, "group-types",
+                 default=n.internal_group_template, validate=_check_template),
         Question("admin_group_template", "Admin group pattern (kept apart)", Kind.TEXT, "pim",
-                 default=n.admin_group_template),
+                 default=n.admin_group_template, validate=_check_template,
+                 help="Admin groups get their own prefix so they stand out and can be made eligible through PIM."),
         Question("service_principal_template", "Service principal pattern", Kind.TEXT, "service-principals",
-                 default=n.service_principal_template, help="Placeholders: {tool} {purpose} {client}."),
-        Question("prefix", "Required prefix", Kind.TEXT, "naming-policy", default=n.prefix, required=False),
+                 default=n.service_principal_template, help="Placeholders: {tool} {purpose} {client}.",
+                 validate=_check_template),
+        Question("prefix", "Required prefix", Kind.TEXT, "naming-policy", default=n.prefix, required=False,
+                 placeholder="nw-"),
         Question("suffix", "Required suffix", Kind.TEXT, "naming-policy", default=n.suffix, required=False),
         Question("blocked_words", "Blocked words", Kind.LIST, "naming-policy", default=list(n.blocked_words),
-                 required=False, placeholder="admin, test, temp"),
-        Question("max_length", "Maximum length", Kind.TEXT, "naming-policy", default=str(n.max_length)),
+                 required=False, placeholder="test, temp, ceo"),
+        Question("allowed_pattern", "Allowed characters (regular expression)", Kind.TEXT, "naming-policy",
+                 default=n.allowed_pattern, validate=_check_pattern),
+        Question("max_length", "Maximum length", Kind.TEXT, "naming-policy", default=str(n.max_length),
+                 validate=_check_length),
     ), "naming-policy")
 
 
-def _convention(ws: Workspace, answers: Answers) -> NamingConvention:
+def _validate(ws: Workspace, answers: Answers) -> dict[str, str]:
     problems: dict[str, str] = {}
-    try:
-        length = int(str(answers.get("max_length") or 64))
-    except ValueError:
-        problems["max_length"] = "a whole number, e.g. 64"
-        length = 64
     for key in ("group_template", "admin_group_template", "internal_group_template"):
-        if "{role}" not in str(answers.get(key, "")).lower():
+        if "{role}" not in text(answers, key).lower():
             problems[key] = "the pattern needs a {Role} placeholder"
-    if "{client}" not in str(answers.get("group_template", "")).lower():
+    if "{client}" not in text(answers, "group_template").lower():
         problems["group_template"] = "client groups need a {Client} placeholder"
-    if problems:
-        raise StepProblems(problems)
+    sp = text(answers, "service_principal_template").lower()
+    if "{tool}" not in sp or "{purpose}" not in sp:
+        problems["service_principal_template"] = "needs {tool} and {purpose}, so each automation gets its own name"
+    return problems
+
+
+def _convention(ws: Workspace, answers: Answers) -> NamingConvention:
     try:
         return NamingConvention(
-            group_template=str(answers["group_template"]),
-            internal_group_template=str(answers["internal_group_template"]),
-            admin_group_template=str(answers["admin_group_template"]),
-            service_principal_template=str(answers["service_principal_template"]),
-            prefix=str(answers.get("prefix") or ""), suffix=str(answers.get("suffix") or ""),
-            blocked_words=list(answers.get("blocked_words") or []),  # type: ignore[arg-type]
-            max_length=length, allowed_pattern=ws.consultancy.naming.allowed_pattern,
+            group_template=text(answers, "group_template"),
+            internal_group_template=text(answers, "internal_group_template"),
+            admin_group_template=text(answers, "admin_group_template"),
+            service_principal_template=text(answers, "service_principal_template"),
+            prefix=text(answers, "prefix"), suffix=text(answers, "suffix"),
+            blocked_words=text_list(answers, "blocked_words"),
+            allowed_pattern=text(answers, "allowed_pattern", ws.consultancy.naming.allowed_pattern),
+            max_length=int(text(answers, "max_length", "64")),
         )
-    except ValueError as exc:
-        raise StepProblems({"max_length": str(exc).splitlines()[-1]}) from None
+    except ValueError:
+        raise StepProblems({"max_length": "a whole number from 8 to 256, e.g. 64"}) from None
 
 
-def _examples(ws: Workspace, conv: NamingConvention) -> list[tuple[str, list[str]]]:
+def examples(ws: Workspace, conv: NamingConvention) -> list[tuple[str, str, list[str]]]:
+    """(question id, example name, problems) for names the convention produces."""
     client = ws.clients[0].slug if ws.clients else "acme"
-    names = [group_name(conv, "data-engineer", client), group_name(conv, "analyst"),
-             group_name(conv, "owner", client, admin=True)]
-    out = [(n, check_group_name(n, conv, ws.consultancy.idp)) for n in names]
-    sp = service_principal_name(conv, "n8n", "graph", client)
-    out.append((sp, []))
+    try:
+        groups = [("group_template", group_name(conv, "data-engineer", client)),
+                  ("internal_group_template", group_name(conv, "analyst")),
+                  ("admin_group_template", group_name(conv, "owner", client, admin=True)),
+                  ("admin_group_template", group_name(conv, "global", admin=True))]
+        sp = service_principal_name(conv, "n8n", "graph", client)
+    except KeyError as exc:
+        raise StepProblems({"group_template": str(exc).strip("'\"")}) from None
+    out = [(qid, name, check_group_name(name, conv, ws.consultancy.idp)) for qid, name in groups]
+    sp_problems = [] if len(sp) <= 120 else ["is longer than 120 characters"]
+    out.append(("service_principal_template", sp, sp_problems))
     return out
 
 
 def _apply(ws: Workspace, answers: Answers) -> Workspace:
     conv = _convention(ws, answers)
-    bad = [(n, p) for n, p in _examples(ws, conv) if p]
-    if bad:
-        name, problems = bad[0]
-        raise StepProblems({"group_template": f"the pattern gives '{name}', which {problems[0]}"})
+    problems: dict[str, str] = {}
+    for qid, name, found in examples(ws, conv):
+        if found and qid not in problems:
+            problems[qid] = f"the pattern gives '{name}', which {found[0]}"
+    if problems:
+        raise StepProblems(problems)
     ws.consultancy.naming = conv
     return ws
 
@@ -78,12 +125,13 @@ def _apply(ws: Workspace, answers: Answers) -> Workspace:
 def _preview(ws: Workspace, answers: Answers) -> str:
     conv = _convention(ws, answers)
     lines = ["Examples:"]
-    for name, problems in _examples(ws, conv):
+    for _, name, problems in examples(ws, conv):
         lines.append(f"  {'✗' if problems else '✓'} {name}" + (f"  — {'; '.join(problems)}" if problems else ""))
     if ws.consultancy.idp:
         lines.append(f"{ws.consultancy.idp.value}: {IDP_NAME_RULES[ws.consultancy.idp].note}")
     return "\n".join(lines)
 
 
-STEPS = [StepDef("convention", _build, _apply, _preview)]
-FLOW = Flow("naming", "Naming conventions", "Patterns for group and service principal names.", STEPS)
+STEPS = [StepDef("convention", _build, _apply, _preview, _validate)]
+FLOW = Flow("naming", "Naming conventions", "Patterns for group and service principal names.", STEPS,
+            lambda ws: "\n".join(f"{n}" for _, n, _ in examples(ws, ws.consultancy.naming)))

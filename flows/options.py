@@ -1,11 +1,12 @@
-"""Option lists and small helpers the flows share (no Textual, no network)."""
+"""Option lists, answer readers and text validators the flows share (no Textual, no network)."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
-from wizard.model import Hat, Host, TenantModel
-from wizard.steps import Option, StepProblems
+from wizard.model import SLUG_RE, Hat, Host, TenantModel
+from wizard.steps import Answer, Answers, Option, StepProblems
 
 HAT_OPTIONS = (
     Option(Hat.PROTOTYPE.value, "Prototype developer", "quick experiments on your own accounts"),
@@ -22,21 +23,28 @@ HOST_OPTIONS = (
 )
 
 TENANT_MODEL_OPTIONS = (
-    Option(TenantModel.SEPARATE_TENANT.value, "The client's own tenant; your team joins as B2B guests"),
-    Option(TenantModel.B2B_GUESTS.value, "Client people as guests in your tenant"),
-    Option(TenantModel.DELEGATED_ADMIN.value, "Delegated admin (GDAP / Azure Lighthouse)"),
-    Option(TenantModel.PARTITION.value, "A partition of your own tenant (groups, administrative unit)"),
+    Option(TenantModel.SEPARATE_TENANT.value, "The client's own tenant; your team joins as B2B guests",
+           "the client owns and can revoke everything"),
+    Option(TenantModel.B2B_GUESTS.value, "Client people as guests in your tenant",
+           "you host the apps; the client signs in with its own accounts"),
+    Option(TenantModel.DELEGATED_ADMIN.value, "Delegated admin (GDAP / Azure Lighthouse)",
+           "time-limited admin roles in the client's tenant"),
+    Option(TenantModel.PARTITION.value, "A partition of your own tenant (groups, administrative unit)",
+           "small clients without a tenant of their own"),
 )
 
 RESIDENCY_OPTIONS = tuple(Option(v, v) for v in ("EU", "UK", "US", "CH", "CA", "AU", "other"))
 
+_SLUG = re.compile(SLUG_RE)
+_REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+
 
 def service_options() -> tuple[Option, ...]:
-    """Every catalogue service as an option."""
+    """Every catalogue service as an option (the catalogue is loaded on first use)."""
     from wizard.catalogue import load_catalogue
 
-    return tuple(Option(s.id, s.name, s.category) for s in sorted(load_catalogue().services.values(),
-                                                                  key=lambda s: s.name.lower()))
+    services = sorted(load_catalogue().services.values(), key=lambda s: s.name.lower())
+    return tuple(Option(s.id, s.name, s.category) for s in services)
 
 
 def slugify(text: str) -> str:
@@ -47,13 +55,67 @@ def slugify(text: str) -> str:
     return slug[:40].rstrip("-")
 
 
+def text_list(answers: Answers, key: str) -> list[str]:
+    """A list answer as a list of strings (empty when missing)."""
+    value = answers.get(key)
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return [value] if isinstance(value, str) and value else []
+
+
+def text(answers: Answers, key: str, fallback: str = "") -> str:
+    """A text or choice answer as a string."""
+    value = answers.get(key)
+    return str(value) if isinstance(value, str) and value else fallback
+
+
+def check_slug(value: Answer) -> list[str]:
+    """Validator: a workspace slug."""
+    return [] if _SLUG.match(str(value)) else [
+        "1–40 lower-case letters, digits or dashes, starting with a letter (e.g. acme)"]
+
+
+def check_has_letters(value: Answer) -> list[str]:
+    """Validator: a name with at least one letter."""
+    return [] if any(ch.isalpha() for ch in str(value)) else ["a name with letters, e.g. Northwind Data"]
+
+
+def check_https_url(value: Answer) -> list[str]:
+    """Validator: an https address with a host name."""
+    parts = urlsplit(str(value))
+    if parts.scheme != "https" or not parts.hostname:
+        return ["an https address such as https://n8n.yourdomain.com"]
+    if parts.username or parts.password or parts.query:
+        return ["just the base address, without user names, passwords or query strings"]
+    return []
+
+
+def check_repo(value: Answer) -> list[str]:
+    """Validator: a GitHub owner/repository pair."""
+    return [] if _REPO.match(str(value)) else ["owner/repository, e.g. northwind/pipelines"]
+
+
+def check_automations(value: Answer) -> list[str]:
+    """Validator: 'tool:purpose' lines."""
+    lines = value if isinstance(value, list) else [str(value)]
+    bad = sum(1 for line in lines if not _automation(line))
+    return [f"{bad} line(s) are not tool:purpose (e.g. n8n:graph)"] if bad else []
+
+
+def _automation(line: str) -> tuple[str, str] | None:
+    tool, sep, purpose = line.partition(":")
+    if not sep or not re.search(r"[A-Za-z0-9]", tool) or not re.search(r"[A-Za-z0-9]", purpose):
+        return None
+    return slugify(tool).removeprefix("c-"), slugify(purpose).removeprefix("c-")
+
+
 def parse_automations(lines: list[str], question: str) -> list[tuple[str, str]]:
-    """'n8n:graph' lines -> [(tool, purpose)]; StepProblems on a malformed line."""
+    """'n8n:graph' lines -> [(tool, purpose)] without repeats; StepProblems on a malformed line."""
     out: list[tuple[str, str]] = []
     for line in lines:
-        tool, sep, purpose = line.partition(":")
-        tool, purpose = slugify(tool.strip()) if tool.strip() else "", slugify(purpose.strip()) if purpose else ""
-        if not sep or not tool or not purpose:
-            raise StepProblems({question: f"write each automation as tool:purpose (e.g. n8n:graph), not {line!r}"})
-        out.append((tool, purpose))
+        pair = _automation(line)
+        if pair is None:
+            raise StepProblems({question: "write each automation as tool:purpose, e.g. n8n:graph"})
+        if pair not in out:
+            out.append(pair)
     return out

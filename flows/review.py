@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
-from wizard.model import ChecklistItem, CredentialKind, Status, Workspace
+import re
+
+from wizard.model import ChecklistItem, CredentialKind, Status, TenantModel, Workspace
+
+IN_CLIENT_TENANT = (TenantModel.SEPARATE_TENANT, TenantModel.DELEGATED_ADMIN)
+
+
+def where(ws: Workspace, client: str = "") -> str:
+    """Where the identities of one context are created, in words."""
+    idp = ws.consultancy.idp.value if ws.consultancy.idp else "your identity provider"
+    own = ws.consultancy.home_tenant or "your own tenant"
+    found = ws.client(client) if client else None
+    if found is None:
+        return f"{idp}, {own}"
+    if found.tenant_model in IN_CLIENT_TENANT:
+        return f"the client's tenant ({found.tenant or found.name}), created by or with the client's admin"
+    return f"{idp}, {own} (a partition for {found.name})"
 
 
 def plan_text(ws: Workspace, client: str = "") -> str:
     """Plain-text plan for one context ('' = the consultancy itself)."""
-    idp = ws.consultancy.idp.value if ws.consultancy.idp else "your IdP"
     groups = [g for g in ws.groups if g.client == client and g.status == Status.PLANNED]
     sps = [s for s in ws.service_principals if s.client == client and s.status == Status.PLANNED]
     creds = [c for c in ws.credentials if c.client == client and c.status == Status.PLANNED]
-    lines = [f"Will be created in {idp}:"]
-    lines += [f"  group {g.name}{' (admin)' if g.admin else ''}" for g in groups] or ["  (no new groups)"]
+    lines = [f"Will be created in {where(ws, client)}:"]
+    lines += [f"  group {g.name}{' (admin, eligible not standing)' if g.admin else ''}" for g in groups]
     lines += [f"  app registration + service principal {s.name} ({s.credential_kind})" for s in sps]
-    lines += ["", "Recorded in the inventory, created by you at each service:"]
+    if not groups and not sps:
+        lines.append("  (nothing new)")
+    lines += ["", "Recorded in the inventory, created by you at each service (secrets go to your secret store):"]
     lines += [f"  {c.service}: {c.method} — {c.label}" for c in creds] or ["  (no new credentials)"]
     manual = manual_steps(ws, client)
     if manual:
@@ -29,16 +46,23 @@ def manual_steps(ws: Workspace, client: str = "") -> list[ChecklistItem]:
     for sp in ws.service_principals:
         if sp.client != client or sp.status == Status.RETIRED:
             continue
+        key = re.sub(r"[^a-z0-9._-]+", "-", sp.name.lower()).strip("-") or "sp"
         if any(p.admin_consent for p in sp.permissions):
-            items.append(ChecklistItem(id=f"{prefix}:consent:{sp.name}".lower(), client=client,
+            items.append(ChecklistItem(id=f"{prefix}:consent:{key}", client=client,
                                        text=f"An administrator grants consent to {sp.name}'s application permissions"))
         if sp.credential_kind == CredentialKind.SECRET:
-            items.append(ChecklistItem(id=f"{prefix}:secret:{sp.name}".lower(), client=client,
+            items.append(ChecklistItem(id=f"{prefix}:secret:{key}", client=client,
                                        text=f"Store {sp.name}'s client secret in the secret store and record "
                                             "the reference and expiry"))
         if sp.credential_kind == CredentialKind.FEDERATED and not sp.federated_credentials:
-            items.append(ChecklistItem(id=f"{prefix}:federation:{sp.name}".lower(), client=client,
+            items.append(ChecklistItem(id=f"{prefix}:federation:{key}", client=client,
                                        text=f"Add the federated credential (exact subject) for {sp.name}"))
+    for cred in ws.credentials:
+        if cred.client == client and cred.status == Status.PLANNED and cred.method.value in (
+                "pat", "api-key", "service-account-key"):
+            items.append(ChecklistItem(id=f"{prefix}:create:{cred.id}", client=client,
+                                       text=f"Create the {cred.service} {cred.method.value} with an expiry, store it, "
+                                            "and record its reference and expiry date"))
     if not client:
         items.append(ChecklistItem(id="org:break-glass", text="Create two break-glass admin accounts, exclude "
                                    "them from Conditional Access, seal their credentials offline, alert on use"))
@@ -49,5 +73,8 @@ def manual_steps(ws: Workspace, client: str = "") -> list[ChecklistItem]:
 def add_checklist(ws: Workspace, items: list[ChecklistItem]) -> Workspace:
     """Add checklist items not present yet (by id); done ones stay done."""
     have = {i.id for i in ws.checklist}
-    ws.checklist.extend(i for i in items if i.id not in have)
+    for item in items:
+        if item.id not in have:
+            ws.checklist.append(item)
+            have.add(item.id)
     return ws

@@ -2,46 +2,66 @@
 
 from __future__ import annotations
 
-from flows.options import parse_automations
-from wizard.model import CredentialKind, FederatedCredential, ServicePrincipal, Workspace
+from flows.options import check_automations, check_repo, parse_automations, text, text_list
+from wizard.model import CredentialKind, FederatedCredential, ServicePrincipal, Status, Workspace
 from wizard.naming import service_principal_name
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
-# Tools whose runs can present their own identity token.
+# Tools whose runs can present their own identity token instead of holding a secret.
 FEDERATED_TOOLS = {"github", "github-actions"}
+MANAGED_TOOLS = {"azure", "azure-functions", "container-apps"}
 KIND_OPTIONS = (
-    Option("auto", "Federated where the tool can, otherwise a short-lived secret",
-           "GitHub Actions gets a federated credential; n8n and others a 180-day secret"),
+    Option("auto", "Federated or managed where the tool can, otherwise a short-lived secret",
+           "GitHub Actions: federated; Azure: managed identity; n8n and others: a 180-day secret"),
     Option(CredentialKind.SECRET.value, "Client secret", "simple; rotate at least twice a year"),
     Option(CredentialKind.CERTIFICATE.value, "Certificate", "the private key never leaves the caller"),
 )
 
 
+def credential_kind_for(tool: str, kind: str) -> CredentialKind:
+    """The credential an automation's identity uses: the tool's keyless option under 'auto'."""
+    if kind != "auto":
+        return CredentialKind(kind)
+    if tool in FEDERATED_TOOLS:
+        return CredentialKind.FEDERATED
+    if tool in MANAGED_TOOLS:
+        return CredentialKind.MANAGED_IDENTITY
+    return CredentialKind.SECRET
+
+
 def plan_service_principals(ws: Workspace, automations: list[tuple[str, str]], client: str, kind: str,
-                            repo: str = "") -> list[ServicePrincipal]:
-    """Service principals for (tool, purpose) pairs, named by the convention."""
+                            repo: str = "", owner: str = "") -> list[ServicePrincipal]:
+    """Service principals for (tool, purpose) pairs, named by the convention (not yet added)."""
     conv = ws.consultancy.naming
     out = []
     for tool, purpose in automations:
-        name = service_principal_name(conv, tool, purpose, client)
-        federated = kind == "auto" and tool in FEDERATED_TOOLS
-        chosen = CredentialKind.FEDERATED if federated else (
-            CredentialKind.SECRET if kind == "auto" else CredentialKind(kind))
+        chosen = credential_kind_for(tool, kind)
         fcs = []
-        if federated and repo:
-            fcs.append(FederatedCredential(name=f"{tool}-{purpose}-prod"[:120], issuer=GITHUB_ISSUER,
+        if chosen == CredentialKind.FEDERATED and repo:
+            # One exact subject per environment: a protected environment, never a wildcard or a bare branch.
+            fcs.append(FederatedCredential(name=f"{tool}-{purpose}-production"[:120], issuer=GITHUB_ISSUER,
                                            subject=f"repo:{repo}:environment:production",
                                            description="Only runs in the protected production environment"))
-        out.append(ServicePrincipal(name=name, client=client, tool=tool, purpose=purpose, credential_kind=chosen,
-                                    federated_credentials=fcs, owner=""))
+        out.append(ServicePrincipal(name=service_principal_name(conv, tool, purpose, client), client=client,
+                                    tool=tool, purpose=purpose, credential_kind=chosen,
+                                    federated_credentials=fcs, owner=owner))
     return out
 
 
 def add_service_principals(ws: Workspace, sps: list[ServicePrincipal]) -> Workspace:
-    """Add those not present yet (by name)."""
-    have = {sp.name for sp in ws.service_principals}
-    ws.service_principals.extend(sp for sp in sps if sp.name not in have)
+    """Add new ones; a planned one with the same name is updated in place, an active one is left alone."""
+    for sp in sps:
+        have = ws.service_principal(sp.name)
+        if have is None:
+            ws.service_principals.append(sp)
+        elif have.status == Status.PLANNED:
+            known = {fc.name for fc in have.federated_credentials}
+            have.credential_kind = sp.credential_kind
+            have.federated_credentials = [*have.federated_credentials,
+                                          *(fc for fc in sp.federated_credentials if fc.name not in known)]
+            if sp.owner:
+                have.owner = sp.owner
     return ws
 
 
@@ -49,35 +69,38 @@ def automation_questions(default: list[str]) -> tuple[Question, ...]:
     """The questions the internal and client flows share."""
     return (
         Question("automations", "Automations (tool:purpose)", Kind.LIST, "service-principals", default=default,
-                 help="One identity per tool and purpose, so each can be revoked alone. E.g. n8n:graph"),
+                 help="One identity per tool and purpose, so each can be revoked alone. E.g. n8n:graph",
+                 validate=check_automations),
         Question("kind", "How they prove who they are", Kind.CHOICE, "workload-identity-federation",
                  options=KIND_OPTIONS, default="auto"),
-        Question("repo", "GitHub repository for deployments (org/repo)", Kind.TEXT, "workload-identity-federation",
-                 default="", required=False, placeholder="northwind/pipelines"),
-        Question("owner", "Owner (who rotates and answers for them)", Kind.TEXT, "credential-inventory",
+        Question("repo", "GitHub repository for deployments (owner/repo)", Kind.TEXT,
+                 "workload-identity-federation", default="", required=False, placeholder="northwind/pipelines",
+                 validate=check_repo, help="Federated credentials trust this repository's production environment."),
+        Question("owner", "Owner (who rotates and answers for them)", Kind.TEXT, "rotation-and-revocation",
                  default="", required=False, placeholder="you@yourdomain"),
     )
 
 
+def planned_automations(ws: Workspace, answers: Answers, client: str) -> list[ServicePrincipal]:
+    """The service principals the answers describe."""
+    pairs = parse_automations(text_list(answers, "automations"), "automations")
+    return plan_service_principals(ws, pairs, client, text(answers, "kind", "auto"), text(answers, "repo"),
+                                   text(answers, "owner"))
+
+
 def apply_automations(ws: Workspace, answers: Answers, client: str) -> Workspace:
     """Shared apply for internal and client service principals."""
-    pairs = parse_automations(list(answers.get("automations") or []), "automations")  # type: ignore[arg-type]
-    sps = plan_service_principals(ws, pairs, client, str(answers.get("kind") or "auto"),
-                                  str(answers.get("repo") or ""))
-    owner = str(answers.get("owner") or "")
-    if owner:
-        sps = [sp.model_copy(update={"owner": owner}) for sp in sps]
-    return add_service_principals(ws, sps)
+    return add_service_principals(ws, planned_automations(ws, answers, client))
 
 
 def preview_automations(ws: Workspace, answers: Answers, client: str) -> str:
     """What would be registered."""
-    pairs = parse_automations(list(answers.get("automations") or []), "automations")  # type: ignore[arg-type]
-    sps = plan_service_principals(ws, pairs, client, str(answers.get("kind") or "auto"),
-                                  str(answers.get("repo") or ""))
-    have = {sp.name for sp in ws.service_principals}
-    lines = [f"  {sp.name} — {sp.credential_kind}{' (exists)' if sp.name in have else ''}" for sp in sps]
-    return "Service principals:\n" + "\n".join(lines)
+    lines = []
+    for sp in planned_automations(ws, answers, client):
+        state = " (exists)" if ws.service_principal(sp.name) else ""
+        fc = f", trusts {sp.federated_credentials[0].subject}" if sp.federated_credentials else ""
+        lines.append(f"  {sp.name} — {sp.credential_kind}{fc}{state}")
+    return "Service principals:\n" + ("\n".join(lines) or "  (none)")
 
 
 def _build(ws: Workspace) -> Step:
@@ -88,4 +111,6 @@ def _build(ws: Workspace) -> Step:
 
 STEPS = [StepDef("automations", _build, lambda ws, a: apply_automations(ws, a, ""),
                  lambda ws, a: preview_automations(ws, a, ""))]
-FLOW = Flow("service-principals", "Service principals", "App identities for your automations.", STEPS)
+FLOW = Flow("service-principals", "Service principals", "App identities for your automations.", STEPS,
+            lambda ws: "\n".join(f"{sp.name} ({sp.credential_kind})" for sp in ws.service_principals
+                                 if not sp.client))

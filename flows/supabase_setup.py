@@ -1,14 +1,19 @@
-"""Flow: Supabase: sign-in with Microsoft through Auth's Azure provider, and keys kept out of workflows."""
+"""Flow: Supabase: sign-in with Microsoft through Auth's Azure provider, and the service_role key kept out of workflows.
+
+Redirect URI and provider settings as in https://supabase.com/docs/guides/auth/social-login/auth-azure
+"""
 
 from __future__ import annotations
 
 import re
 
+from flows.options import text
 from flows.review import add_checklist
-from wizard.model import ChecklistItem, Credential, Method, Status, Workspace
-from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems
+from wizard.model import GUID_RE, ChecklistItem, Credential, Method, Status, Workspace
+from wizard.steps import Answer, Answers, Flow, Kind, Question, Step, StepDef, StepProblems
 
 REF = re.compile(r"^[a-z0-9]{20}$")
+TENANT = re.compile(rf"{GUID_RE}|^[A-Za-z0-9.-]+\.[A-Za-z]{{2,}}$")
 
 
 def redirect_uri(project_ref: str) -> str:
@@ -16,69 +21,98 @@ def redirect_uri(project_ref: str) -> str:
     return f"https://{project_ref}.supabase.co/auth/v1/callback"
 
 
-def issuer_url(tenant: str) -> str:
-    """The Entra issuer Supabase should trust for one tenant."""
-    return f"https://login.microsoftonline.com/{tenant}/v2.0"
+def tenant_url(tenant: str) -> str:
+    """The Azure Tenant URL for Supabase's Azure provider (single tenant; tokens then carry its v2.0 issuer)."""
+    return f"https://login.microsoftonline.com/{tenant}"
+
+
+def _check_ref(value: Answer) -> list[str]:
+    return [] if REF.match(str(value)) else ["20 lower-case letters and digits, as in https://<ref>.supabase.co"]
+
+
+def _check_tenant(value: Answer) -> list[str]:
+    return [] if TENANT.match(str(value)) else ["a tenant id (GUID) or a domain such as yourco.onmicrosoft.com"]
+
+
+def service_role_id(ws: Workspace) -> str:
+    """The inventory id of the consultancy's Supabase service_role key."""
+    return f"{ws.consultancy.slug}-supabase-service-role"[:40].rstrip("-")
 
 
 def _build(ws: Workspace) -> Step:
     i = ws.consultancy.integrations
+    role = ws.credential(service_role_id(ws))
     return Step("supabase", "Supabase", "Two things: let people sign in to your Supabase app with Microsoft, and "
                 "make sure the all-powerful service_role key never sits in a workflow.", (
         Question("project_ref", "Project ref (20 characters, from the project URL)", Kind.TEXT, "supabase-keys",
-                 default=i.supabase_project_ref or ""),
+                 default=i.supabase_project_ref or "", validate=_check_ref),
         Question("access_token_ref", "Where the Management API token is kept (reference)", Kind.TEXT,
                  "secret-stores", default=i.supabase_access_token_ref or "env:SUPABASE_ACCESS_TOKEN"),
         Question("azure", "Enable sign-in with Microsoft (Auth > Azure provider)", Kind.CONFIRM, "saml-oidc-oauth",
                  default=True),
-        Question("tenant", "Entra tenant id or domain for the issuer", Kind.TEXT, "b2b-and-multi-tenant",
-                 default=ws.consultancy.home_tenant, required=False),
+        Question("tenant", "Entra tenant for the issuer (tenant id preferred)", Kind.TEXT, "b2b-and-multi-tenant",
+                 default=ws.consultancy.home_tenant, required=False, validate=_check_tenant,
+                 help="A tenant id makes the issuer match the tokens exactly; a domain works for discovery."),
         Question("service_role_ref", "Where the service_role key is kept (reference)", Kind.TEXT, "supabase-keys",
-                 default="", required=False, placeholder="keyvault://vault/supabase-service-role"),
+                 default=role.secret_ref or "" if role else "", required=False,
+                 placeholder="keyvault://vault/supabase-service-role",
+                 help="Server-side only. idspine records where it lives, never the key."),
     ), "supabase-keys")
 
 
+def _validate(ws: Workspace, answers: Answers) -> dict[str, str]:
+    if answers.get("azure") is True and not text(answers, "tenant"):
+        return {"tenant": "needed to build the issuer address"}
+    return {}
+
+
 def _apply(ws: Workspace, answers: Answers) -> Workspace:
-    ref = str(answers["project_ref"])
-    if not REF.match(ref):
-        raise StepProblems({"project_ref": "20 lower-case letters and digits, as in https://<ref>.supabase.co"})
+    ref = text(answers, "project_ref")
     i = ws.consultancy.integrations
+    i.supabase_project_ref = ref
     try:
-        i.supabase_project_ref = ref
-        i.supabase_access_token_ref = str(answers["access_token_ref"])
-    except ValueError as exc:
-        raise StepProblems({"access_token_ref": str(exc).splitlines()[-1]}) from None
+        i.supabase_access_token_ref = text(answers, "access_token_ref")
+    except ValueError:
+        raise StepProblems({"access_token_ref": "a reference such as env:SUPABASE_ACCESS_TOKEN"}) from None
     items = []
     if answers.get("azure") is True:
-        tenant = str(answers.get("tenant") or "")
-        if not tenant:
-            raise StepProblems({"tenant": "needed to build the issuer address"})
+        tenant = text(answers, "tenant")
         items.append(ChecklistItem(id=f"org:supabase-azure-redirect:{ref}", text=f"Add {redirect_uri(ref)} as a "
                                    "Web redirect URI on the Entra app used for Supabase sign-in"))
         items.append(ChecklistItem(id=f"org:supabase-azure-enable:{ref}", text="Enable the Azure provider "
-                                   f"(issuer {issuer_url(tenant)}) — `idspine supabase enable-azure` does it"))
-    role_ref = str(answers.get("service_role_ref") or "")
+                                   f"(tenant URL {tenant_url(tenant)}) and store the app's client secret only there"))
+    role_ref = text(answers, "service_role_ref")
+    cid = service_role_id(ws)
     if role_ref:
-        cid = f"{ws.consultancy.slug}-supabase-service-role"[:40]
-        if ws.credential(cid) is None:
-            try:
-                ws.credentials.append(Credential(
-                    id=cid, service="supabase", method=Method.API_KEY, label="Supabase service_role key",
-                    secret_ref=role_ref, privileged=True, status=Status.ACTIVE, used_by=["server:backend"],
-                    notes="Bypasses row-level security; server-side only, never in a workflow or browser"))
-            except ValueError as exc:
-                raise StepProblems({"service_role_ref": str(exc).splitlines()[-1]}) from None
+        fields = dict(id=cid, service="supabase", method=Method.API_KEY, label="Supabase service_role key",
+                      secret_ref=role_ref, privileged=True, used_by=["server:backend"],
+                      notes="Bypasses row-level security; server-side only, never in a workflow or browser")
+        try:
+            existing = ws.credential(cid)
+            if existing is None:
+                ws.credentials.append(Credential(status=Status.ACTIVE, **fields))  # type: ignore[arg-type]
+            else:
+                existing.secret_ref = role_ref
+                existing.privileged = True
+        except ValueError:
+            raise StepProblems({"service_role_ref": "a reference such as keyvault://vault/name or env:NAME"}) from None
+    leaks = [c.id for c in ws.credentials if c.service == "supabase" and c.privileged
+             and c.status != Status.RETIRED and any(u.startswith("n8n:") for u in c.used_by)]
+    if leaks:
+        items.append(ChecklistItem(id=f"org:supabase-role-out-of-n8n:{ref}", text="Take the service_role key out "
+                                   f"of n8n ({', '.join(leaks)}): give workflows a scoped Postgres role instead"))
     items.append(ChecklistItem(id=f"org:supabase-workflow-role:{ref}", text="Give workflows a Postgres role "
-                               "limited to their tables instead of the service_role key"))
+                               "limited to their tables (row-level security on) instead of the service_role key"))
     return add_checklist(ws, items)
 
 
 def _preview(ws: Workspace, answers: Answers) -> str:
-    ref = str(answers.get("project_ref") or "<ref>")
-    tenant = str(answers.get("tenant") or "<tenant>")
-    return (f"Redirect URI for the Entra app: {redirect_uri(ref)}\nIssuer for Supabase: {issuer_url(tenant)}\n"
-            "The client secret goes to Supabase once, through the Management API; idspine keeps only its reference.")
+    ref = text(answers, "project_ref") or "<ref>"
+    tenant = text(answers, "tenant") or "<tenant>"
+    return (f"Redirect URI for the Entra app: {redirect_uri(ref)}\nAzure Tenant URL for Supabase: {tenant_url(tenant)}\n"
+            "The Entra app's client secret is entered once in Supabase; idspine keeps only references.")
 
 
-STEPS = [StepDef("supabase", _build, _apply, _preview)]
-FLOW = Flow("supabase", "Wire Supabase", "Sign-in with Microsoft and safe keys.", STEPS)
+STEPS = [StepDef("supabase", _build, _apply, _preview, _validate)]
+FLOW = Flow("supabase", "Wire Supabase", "Sign-in with Microsoft and safe keys.", STEPS,
+            lambda ws: f"Supabase project: {ws.consultancy.integrations.supabase_project_ref or 'not set'}")
