@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -76,11 +77,20 @@ class HomeScreen(Screen[None]):
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        """Recompute everything from the current workspace."""
+        """Show the workspace now; the audit (which loads the catalogue) follows from a worker."""
         state = self.app.state  # type: ignore[attr-defined]
-        ws: Workspace = state.workspace
-        findings = run_audit(ws, state.today)
-        totals = counts(findings)
+        self._show_consultancy(state.workspace)
+        self.query_one("#health", Static).update("[dim]auditing…[/dim]")
+        self.audit_in_background()
+
+    @work(thread=True, exclusive=True, group="home-audit")
+    def audit_in_background(self) -> None:
+        """Run the audit off the UI thread so the first screen appears without waiting for it."""
+        state = self.app.state  # type: ignore[attr-defined]
+        findings = run_audit(state.workspace, state.today)
+        self.app.call_from_thread(self._show_health, state.workspace, findings)
+
+    def _show_consultancy(self, ws: Workspace) -> None:
         c = ws.consultancy
         hats = ", ".join(h.value for h in c.hats) or "not set"
         idp = c.idp.value if c.idp else "not chosen yet"
@@ -88,6 +98,9 @@ class HomeScreen(Screen[None]):
             f"[b]{c.name}[/b]  ({c.slug})\nIdentity provider: {idp}\nHome tenant: {c.home_tenant or '—'}\n"
             f"Hats: {hats}\nInventory: {len(ws.groups)} groups, {len(ws.service_principals)} service principals, "
             f"{len(ws.credentials)} credentials")
+
+    def _show_health(self, ws: Workspace, findings: list) -> None:  # type: ignore[type-arg]
+        totals = counts(findings)
         worst: dict[str, str] = {}
         client_of = {f"credential:{x.id}": x.client for x in ws.credentials}
         client_of |= {f"service-principal:{x.name}": x.client for x in ws.service_principals}
