@@ -119,6 +119,8 @@ def _services(ws: Workspace) -> Step:
                  default=["microsoft-graph"]),
         Question("host", "Where the automations run", Kind.CHOICE, "workload-identity-federation",
                  options=HOST_OPTIONS, default=Host.N8N_SELF_HOSTED.value),
+        Question("owner", "Owner of these credentials (who rotates them)", Kind.TEXT, "rotation-and-revocation",
+                 default=_stored(ws, "automations.owner"), required=False, placeholder="you@yourdomain"),
     ), "consultant-hats")
 
 
@@ -140,7 +142,8 @@ def _methods(ws: Workspace) -> Step:
 
 def _apply_methods(ws: Workspace, answers: Answers) -> Workspace:
     services, host = _chosen(ws)
-    return record_credentials(ws, answers, services, host, Hat.CLIENT_DELIVERY, current_client(ws))
+    return record_credentials(ws, answers, services, host, Hat.CLIENT_DELIVERY, current_client(ws),
+                              _stored(ws, "services.owner"))
 
 
 def _preview_methods(ws: Workspace, answers: Answers) -> str:

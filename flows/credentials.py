@@ -61,7 +61,7 @@ def unusable_services(services: list[str], host: Host, hat: Hat) -> list[str]:
 
 
 def record_credentials(ws: Workspace, answers: Answers, services: list[str], host: Host, hat: Hat,
-                       client: str) -> Workspace:
+                       client: str, owner: str = "") -> Workspace:
     """Planned credentials for the chosen methods; an existing planned entry is updated, never duplicated."""
     for sid in services:
         chosen = answers.get(f"method.{sid}")
@@ -79,7 +79,13 @@ def record_credentials(ws: Workspace, answers: Answers, services: list[str], hos
                       scopes=option.scopes[:3], status=Status.PLANNED,
                       n8n_type=(option.n8n_type or "") if n8n else "",
                       used_by=[f"{'n8n' if n8n else host.value}:{sid}"], planned_migration=migration[:300])
-        existing = ws.credential(cid)
+        if owner:
+            fields["owner"] = owner
+        existing = ws.credential(cid) or next(
+            (c for c in ws.credentials if c.client == client and c.service == sid and c.method == option.method
+             and c.status != Status.RETIRED), None)
+        if existing is not None and existing.id != cid:
+            continue  # already recorded under its own id (e.g. an active credential): leave it as it is
         if existing is None:
             ws.credentials.append(Credential(**fields))  # type: ignore[arg-type]
         elif existing.status == Status.PLANNED:
@@ -101,7 +107,11 @@ def _host_step(ws: Workspace) -> Step:
                 (Question("host", "Main place your automations run", Kind.CHOICE, "workload-identity-federation",
                           options=HOST_OPTIONS, default=Host.N8N_SELF_HOSTED.value),
                  Question("hat", "Hat for this work", Kind.CHOICE, "consultant-hats", options=HAT_OPTIONS,
-                          default=default_hat(ws, "").value)), "consultant-hats")
+                          default=default_hat(ws, "").value),
+                 Question("owner", "Owner of these credentials (who rotates them)", Kind.TEXT,
+                          "rotation-and-revocation", default="", required=False, placeholder="you@yourdomain",
+                          help="Every credential needs a person who renews it and answers for it.")),
+                "consultant-hats")
 
 
 def make_steps(flow_id: str) -> list[StepDef]:
@@ -112,6 +122,10 @@ def make_steps(flow_id: str) -> list[StepDef]:
         host = Host(str(stored.get("host.host", Host.N8N_SELF_HOSTED.value)))
         hat = Hat(str(stored.get("host.hat", default_hat(ws, "").value)))
         return host, hat
+
+    def owner(ws: Workspace) -> str:
+        value = flow_answers(ws, flow_id).get("host.owner", "")
+        return value if isinstance(value, str) else ""
 
     def methods(ws: Workspace) -> Step:
         host, hat = context(ws)
@@ -128,7 +142,7 @@ def make_steps(flow_id: str) -> list[StepDef]:
 
     def apply_methods(ws: Workspace, answers: Answers) -> Workspace:
         host, hat = context(ws)
-        return record_credentials(ws, answers, _services(ws), host, hat, "")
+        return record_credentials(ws, answers, _services(ws), host, hat, "", owner(ws))
 
     def preview_methods(ws: Workspace, answers: Answers) -> str:
         host, hat = context(ws)

@@ -361,12 +361,15 @@ class FlowRunner:
     answers = saved_answers
 
     def preview(self, answers: Answers) -> str | None:
-        """Live preview of what the current answers would produce (never raises, never shows a secret)."""
+        """Live preview of what the (normalised, unchecked) answers would produce; never raises or shows a secret."""
         step = self.step
-        values = dict(answers)
+        values: Answers = dict(answers)
         for q in step.questions:
-            if any(find_secret_kind(t) for t in _texts(values.get(q.id))):
+            value = normalise(q, answers.get(q.id, q.default))
+            if any(find_secret_kind(t) for t in _texts(value)):
                 return f"(preview paused: {q.prompt} looks like a secret value)"
+            if value is not None:
+                values[q.id] = value  # previews see answers in their kind's shape, as apply does
         try:
             return self.flow.preview(self.ws, self.step_id, values)
         except StepProblems as exc:
