@@ -115,7 +115,7 @@ def _apply(ws: Workspace, answers: Answers) -> Workspace:
     problems: dict[str, str] = {}
     for qid, name, found in examples(ws, conv):
         if found and qid not in problems:
-            problems[qid] = f"the pattern gives '{name}', which {found[0]}"
+            problems[qid] = f"the pattern gives '{name}', which {'; '.join(found)}"
     if problems:
         raise StepProblems(problems)
     ws.consultancy.naming = conv

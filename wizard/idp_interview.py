@@ -173,9 +173,10 @@ def recommend(answers: dict[str, str]) -> Recommendation:
         ak.add(3, "Open source and self-hosted, with a friendlier admin UI and lighter set-up than Keycloak.")
         for hosted in (e, o, a, g):
             hosted.add(-1, "A hosted service you cannot run yourself.")
-    elif host == "avoid":
+    elif host == "avoid":  # a hard limit, not a preference: no other answer outweighs it
         for own in (k, ak):
-            own.add(-5, "You would operate, patch, back up and monitor it yourself: an outage locks everyone out.")
+            own.add(-20, "You would operate, patch, back up and monitor it yourself, and you said you will not "
+                         "run an identity server: an outage would lock everyone out.")
 
     if residency == "strict":
         for own in (k, ak):
