@@ -380,7 +380,10 @@ class FlowRunner:
     def submit(self, answers: Answers) -> Workspace:
         """Validate and apply the current step, then move on. Raises StepProblems and changes nothing on error."""
         step = self.step
-        clean = check_answers(step, answers)
+        try:
+            clean = check_answers(step, answers)
+        except StepProblems as exc:
+            raise StepProblems({**self._context_problems(step, answers, exc.problems), **exc.problems}) from None
         ws = self.flow.apply(self.ws, step.id, clean)
         finished = self.index + 1 >= self.total
         next_index = self.index if finished else self.index + 1
@@ -390,6 +393,19 @@ class FlowRunner:
         return self.ws
 
     next = submit
+
+    def _context_problems(self, step: Step, answers: Answers, known: dict[str, str]) -> dict[str, str]:
+        """The step's own checks on the answers that passed the per-question ones, so all problems show at once."""
+        partial: Answers = {}
+        for q in step.questions:
+            if q.id not in known:
+                value = normalise(q, answers.get(q.id, q.default))
+                partial[q.id] = value if value is not None else ""
+        try:
+            found = self.flow.validate(self.ws, step.id, partial)
+        except (StepProblems, ValueError, KeyError, TypeError, LookupError):
+            return {}
+        return {k: v for k, v in found.items() if k not in known}
 
     def back(self) -> None:
         """Go to the previous step. What was applied stays applied; submitting again never duplicates it."""
