@@ -69,7 +69,7 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 @contextlib.contextmanager
 def running_n8n(start_timeout: float = 180.0) -> Iterator[N8nPeer]:
-    """Start n8n, wait for /healthz, create the owner and an API key; stop it (process group) afterwards."""
+    """Start n8n, wait until its REST API answers, create the owner and an API key; stop it (process group) afterwards."""
     binary = n8n_binary()
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="idspine-n8n-") as tmp:
@@ -106,7 +106,9 @@ def _wait_healthy(proc: subprocess.Popen[bytes], base: str, log_path: Path, time
         if proc.poll() is not None:
             raise RuntimeError(f"n8n exited with {proc.returncode} while starting:\n{_tail(log_path)}")
         try:
-            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+            # /healthz answers while n8n is still starting; /rest/settings only once the REST API is up.
+            r = httpx.get(base + "/rest/settings", timeout=2)
+            if r.status_code == 200 and r.headers.get("content-type", "").startswith("application/json"):
                 return
         except httpx.HTTPError:
             pass

@@ -176,6 +176,7 @@ class PushReport:
 
     outcomes: list[PushOutcome] = field(default_factory=list)
     aborted: str = ""
+    aborted_kind: str = ""  # ProviderError.kind of the failure that stopped the run
 
     def count(self, result: str) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
@@ -282,7 +283,7 @@ def push_credentials(ws: Workspace, provider: N8nProvider | None, resolve: Resol
         except ProviderError as exc:
             outcome.detail += exc.message
             if exc.kind in _FATAL_KINDS:
-                report.aborted = exc.message
+                report.aborted, report.aborted_kind = exc.message, exc.kind
                 break
     return report
 

@@ -188,7 +188,7 @@ def run_push(args: argparse.Namespace) -> int:
         print(f"created {report.count('created')}, adopted {report.count('adopted')}, "
               f"failed {report.count('failed')}" + (f", planned {report.count('planned')}" if args.dry_run else ""))
         if report.aborted:
-            _err("stopped: " + report.aborted)
+            _err("stopped: " + report.aborted + _advice(report.aborted_kind))
     return 0 if report.ok else EXIT_FAILED
 
 
