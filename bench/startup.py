@@ -34,12 +34,7 @@ IDSPINE = """
 from wizard.ui.start_clock import STARTED
 from wizard.ui.app import IdspineApp
 
-from pathlib import Path
-import wizard.ui.app as app_module
-
 class Timed(IdspineApp):
-    CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))  # a class made in -c has no file of its own
-
     def _loaded(self, state):
         super()._loaded(state)
         self.call_after_refresh(self.exit)

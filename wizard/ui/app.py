@@ -33,7 +33,7 @@ class IdspineApp(App[None]):
     """A teaching wizard for a consultant's identities and credentials."""
 
     TITLE = "idspine"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute, so subclasses defined anywhere find it
     COMMANDS = App.COMMANDS | {ExplainerSearch}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
