@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import httpx
 import jsonschema
@@ -237,7 +236,3 @@ def test_audit_command(n8n_peer, setup, run_cli):
     path, _ = setup
     res = run_cli("n8n", "audit", "--file", str(path), "--allow-loopback-http")
     assert res.code == 0, res.err
-
-
-def _unused(path: Path) -> None:  # keep Path imported for type hints in helpers
-    return None
