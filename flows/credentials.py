@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flows.options import HAT_OPTIONS, HOST_OPTIONS
 from wizard.model import Credential, Hat, Host, Status, Workspace
-from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems, flow_answers
+from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems, flow_answers
 
 FLOW_ID = "credentials"
 N8N_HOSTS = (Host.N8N_CLOUD, Host.N8N_SELF_HOSTED)
@@ -34,8 +34,6 @@ def _advice(service: str, hat: Hat, host: Host):  # type: ignore[no-untyped-def]
 
 def method_questions(ws: Workspace, services: list[str], host: Host, hat: Hat) -> tuple[Question, ...]:
     """One choice per service, options ranked by the advisor, the recommendation preselected."""
-    from wizard.steps import Option
-
     questions = []
     for sid in services:
         try:
