@@ -94,10 +94,6 @@ def running_n8n(start_timeout: float = 180.0) -> Iterator[N8nPeer]:
             yield N8nPeer(base, api_key, log_path, folder)
         finally:
             _stop(proc)
-            # Keep the log for the leak check of the caller: copy before the temp folder goes.
-            keep = Path(tempfile.gettempdir()) / f"idspine-n8n-{port}.log"
-            with contextlib.suppress(OSError):
-                keep.write_bytes(log_path.read_bytes())
 
 
 def _wait_healthy(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float) -> None:
