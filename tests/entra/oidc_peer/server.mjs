@@ -1,0 +1,57 @@
+// A loopback OpenID Provider for idspine's msal tests: panva's oidc-provider mounted at /acme on a
+// Koa app, served over TLS with a self-signed certificate. Run from the peer cache directory (so its
+// node_modules resolve). Settings come from the environment:
+//   OIDC_PORT, OIDC_CERT, OIDC_KEY, OIDC_SECRET (the confidential client's secret).
+// Clients: "svc-verify" (client credentials), "idspine-cli" (public, device code + refresh tokens).
+import fs from 'node:fs';
+import https from 'node:https';
+import Koa from 'koa';
+import mount from 'koa-mount';
+import Provider from 'oidc-provider';
+
+const port = Number(process.env.OIDC_PORT);
+const issuer = `https://localhost:${port}/acme`;
+const resource = 'https://api.idspine.test';
+
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: 'svc-verify',
+      client_secret: process.env.OIDC_SECRET,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      scope: 'api:read',
+    },
+    {
+      client_id: 'idspine-cli',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      redirect_uris: [],
+      response_types: [],
+    },
+  ],
+  scopes: ['openid', 'offline_access', 'profile', 'api:read'],
+  features: {
+    clientCredentials: { enabled: true },
+    deviceFlow: { enabled: true },
+    devInteractions: { enabled: true },
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: () => resource,
+      useGrantedResource: () => true,
+      getResourceServerInfo: () => ({ scope: 'api:read', accessTokenFormat: 'jwt' }),
+    },
+  },
+  issueRefreshToken: async () => true,
+});
+
+const app = new Koa();
+app.use(mount('/acme', provider));
+const server = https.createServer(
+  { key: fs.readFileSync(process.env.OIDC_KEY), cert: fs.readFileSync(process.env.OIDC_CERT) },
+  app.callback(),
+);
+server.listen(port, '127.0.0.1', () => {
+  console.log(`oidc-provider listening on ${issuer}`);
+});

@@ -1,0 +1,315 @@
+"""`idspine plan`, `apply`, `verify`, `signin`, `signout`: carry the inventory's Entra plan into a tenant.
+
+Sign-in settings come from options or the environment: IDSPINE_CLIENT_ID (the public client app the
+consultant registered for idspine), IDSPINE_TENANT, IDSPINE_OIDC_AUTHORITY (any OpenID issuer instead of
+Entra), IDSPINE_CA_BUNDLE (trust a private CA), IDSPINE_TOKEN_CACHE (cache file), IDSPINE_GRAPH_URL.
+For scripts, `apply --token-env VAR` takes a Graph access token from an environment variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from wizard.cli import add_file_option
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add plan, apply, verify, signin and signout."""
+    plan = subparsers.add_parser("plan", help="show every Entra change apply would make (dry run)")
+    _plan_options(plan)
+    plan.set_defaults(func=run_plan)
+
+    apply = subparsers.add_parser("apply", help="create or adopt the planned groups, apps and credentials")
+    _plan_options(apply)
+    apply.add_argument("--yes", "-y", action="store_true", help="do not ask before changing anything")
+    apply.add_argument("--graph-url", default=None, help="Graph address (default: $IDSPINE_GRAPH_URL or "
+                       "https://graph.microsoft.com/v1.0)")
+    apply.add_argument("--token-env", metavar="VAR", help="read the Graph access token from this environment "
+                       "variable instead of the signed-in account")
+    apply.add_argument("--env-file", metavar="PATH", help="env file (0600) for new client secrets when the "
+                       "secret store is env-file (default: the user config dir's secrets.env)")
+    apply.add_argument("--keyvault-url", metavar="URL", help="Key Vault address when the secret store is "
+                       "keyvault (default: https://VAULT.vault.azure.net from the inventory)")
+    apply.add_argument("--keyvault-token-env", metavar="VAR", help="Key Vault access token from this variable")
+    _signin_options(apply)
+    apply.add_argument("--allow-loopback-http", action="store_true", help=argparse.SUPPRESS)
+    apply.set_defaults(func=run_apply)
+
+    verify = subparsers.add_parser("verify", help="prove a service principal's secret works (client credentials)")
+    verify.add_argument("name", metavar="NAME", help="service principal name in the inventory")
+    add_file_option(verify)
+    verify.add_argument("--tenant", help="tenant id or domain (default: the client's, else the home tenant)")
+    verify.add_argument("--oidc-authority", metavar="URL", help="an OpenID issuer instead of Entra")
+    verify.add_argument("--client-id", help="client id to use (default: the inventory's app id)")
+    verify.add_argument("--scope", action="append", help="scope to ask for (default: Graph's .default)")
+    verify.add_argument("--ca-bundle", metavar="PEM", default=None, help="trust this CA file (private IdPs)")
+    verify.add_argument("--no-save", action="store_true", help="do not record the result in the inventory")
+    verify.set_defaults(func=run_verify)
+
+    signin = subparsers.add_parser("signin", help="sign in (device code by default) and cache the token")
+    _signin_options(signin)
+    signin.add_argument("--browser", action="store_true", help="use the system browser instead of a device code")
+    signin.add_argument("--scope", action="append", help="scopes (default: what apply needs)")
+    signin.set_defaults(func=run_signin)
+
+    signout = subparsers.add_parser("signout", help="forget the signed-in account (delete the token cache)")
+    signout.add_argument("--cache", metavar="PATH", default=None, help="token cache file")
+    signout.set_defaults(func=run_signout)
+
+
+def _plan_options(p: argparse.ArgumentParser) -> None:
+    add_file_option(p)
+    p.add_argument("--tenant", help="target tenant (default: the client's tenant, else the home tenant)")
+    p.add_argument("--client", metavar="SLUG", help="only this client's groups and service principals")
+    p.add_argument("--rotate", action="append", default=[], metavar="NAME",
+                   help="replace this service principal's client secret (repeatable)")
+
+
+def _signin_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--client-id", default=None, help="public client app id for sign-in ($IDSPINE_CLIENT_ID)")
+    p.add_argument("--oidc-authority", metavar="URL", default=None, help="an OpenID issuer instead of Entra")
+    p.add_argument("--ca-bundle", metavar="PEM", default=None, help="trust this CA file ($IDSPINE_CA_BUNDLE)")
+    p.add_argument("--cache", metavar="PATH", default=None, help="token cache file ($IDSPINE_TOKEN_CACHE)")
+    if not any(a.dest == "tenant" for a in p._actions):
+        p.add_argument("--tenant", help="tenant id or domain ($IDSPINE_TENANT)")
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"idspine: {message}", file=sys.stderr)
+    return code
+
+
+def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from wizard.cli.workspace_arg import open_workspace
+
+    return open_workspace(args)
+
+
+def _build_plan(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
+    from wizard.entra_plan import build_plan
+
+    if args.client and ws.client(args.client) is None:
+        raise ValueError(f"unknown client {args.client!r}")
+    unknown = [n for n in args.rotate if ws.service_principal(n) is None]
+    if unknown:
+        raise ValueError(f"unknown service principal(s) to rotate: {', '.join(unknown)}")
+    return build_plan(ws, tenant=args.tenant or None, client=args.client, rotate=frozenset(args.rotate))
+
+
+def run_plan(args: argparse.Namespace) -> int:
+    """Print the dry run."""
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
+    from wizard.entra_plan import render_text
+
+    try:
+        ws = _open(args)
+        plan = _build_plan(args, ws)
+    except WorkspaceUnavailable as exc:
+        return report_unavailable(exc)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    print(render_text(plan), end="")
+    return 0
+
+
+def _signin_config(args: argparse.Namespace, client_id: str | None = None):  # type: ignore[no-untyped-def]
+    from wizard.signin import SigninConfig, entra_authority
+
+    cid = client_id or getattr(args, "client_id", None) or os.environ.get("IDSPINE_CLIENT_ID")
+    if not cid:
+        raise ValueError("no client id: register a public client app for idspine and pass --client-id or set "
+                         "IDSPINE_CLIENT_ID")
+    oidc = getattr(args, "oidc_authority", None) or os.environ.get("IDSPINE_OIDC_AUTHORITY")
+    cache = getattr(args, "cache", None) or os.environ.get("IDSPINE_TOKEN_CACHE")
+    ca = getattr(args, "ca_bundle", None) or os.environ.get("IDSPINE_CA_BUNDLE")
+    if oidc:
+        return SigninConfig(client_id=cid, oidc_authority=oidc, ca_bundle=ca, cache_path=Path(cache) if cache else None)
+    tenant = getattr(args, "tenant", None) or os.environ.get("IDSPINE_TENANT")
+    if not tenant:
+        raise ValueError("no tenant: pass --tenant or set IDSPINE_TENANT")
+    return SigninConfig(client_id=cid, authority=entra_authority(tenant), ca_bundle=ca,
+                        cache_path=Path(cache) if cache else None)
+
+
+def _graph_token(args: argparse.Namespace, tenant: str) -> str:
+    from wizard.signin import GRAPH_ADMIN_SCOPES, silent_token
+
+    if args.token_env:
+        token = os.environ.get(args.token_env, "").strip()
+        if not token:
+            raise ValueError(f"the environment variable {args.token_env} is empty or not set")
+        return token
+    if not args.tenant:
+        args.tenant = tenant
+    result = silent_token(_signin_config(args), GRAPH_ADMIN_SCOPES)
+    if result is None or not result.ok:
+        raise ValueError("not signed in (or the sign-in expired): run `idspine signin` first")
+    return result.access_token
+
+
+def _secret_sink(args: argparse.Namespace, ws, settings):  # type: ignore[no-untyped-def]
+    from wizard.secret_sink import EnvFileSink, KeyVaultSink
+
+    integ = ws.consultancy.integrations
+    if integ.secret_store == "keyvault":
+        url = args.keyvault_url or (f"https://{integ.keyvault_name}.vault.azure.net" if integ.keyvault_name else "")
+        if not url:
+            raise ValueError("the secret store is keyvault but no vault is named (integrations.keyvault_name)")
+        token = os.environ.get(args.keyvault_token_env or "", "").strip() if args.keyvault_token_env else ""
+        if not token:
+            raise ValueError("Key Vault needs an access token: pass --keyvault-token-env VAR")
+        from wizard.providers.http_safety import build_client
+
+        return KeyVaultSink(url, build_client(settings), token, vault_name=integ.keyvault_name, settings=settings)
+    if args.env_file:
+        return EnvFileSink(args.env_file)
+    from platformdirs import user_config_dir
+
+    return EnvFileSink(Path(user_config_dir("idspine")) / "secrets.env")
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    """Ask, then carry out the plan, writing ids back to the inventory after each step."""
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
+    from wizard.entra_apply import apply_plan
+    from wizard.entra_plan import render_text
+    from wizard.providers import ProviderError
+    from wizard.providers.graph import GRAPH_BASE, GraphClient
+    from wizard.providers.http_safety import HttpSettings, build_client
+    from wizard.signin import SigninError
+
+    if args.demo:
+        return _fail("apply changes a real tenant and records ids in a file; use --file, not --demo", EXIT_USAGE)
+    try:
+        ws = _open(args)
+        plan = _build_plan(args, ws)
+    except WorkspaceUnavailable as exc:
+        return report_unavailable(exc)
+    except ValueError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    print(render_text(plan), end="")
+    if not plan.steps:
+        return 0
+    if not args.yes:
+        try:
+            answer = input(f"Apply these changes to tenant {plan.tenant or '(not set)'}? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            print("Nothing changed.")
+            return EXIT_FAILED
+    settings = HttpSettings(allow_loopback_http=bool(args.allow_loopback_http))
+    try:
+        token = _graph_token(args, plan.tenant)
+        sink = _secret_sink(args, ws, settings) if any(s.kind == "client-secret" for s in plan.steps) else None
+        graph = GraphClient(args.graph_url or os.environ.get("IDSPINE_GRAPH_URL") or GRAPH_BASE,
+                            build_client(settings), token, settings)
+    except (ValueError, SigninError, ProviderError) as exc:
+        return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
+
+    def progress(i: int, total: int, step, status: str) -> None:  # type: ignore[no-untyped-def]
+        if status != "running":
+            print(f"[{i}/{total}] {status:>8}  {step.key}", file=sys.stderr)
+
+    report = apply_plan(ws, plan, graph, path=Path(args.file), sink=sink, progress=progress)
+    print(report.render_text(), end="")
+    return 0 if report.ok else EXIT_FAILED
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Acquire a token with the service principal's own secret; print and record the result."""
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
+    from wizard.model import Verification
+    from wizard.secret_guard import find_secret_kind
+    from wizard.secret_resolver import SecretUnavailable, resolve
+    from wizard.signin import (
+        GRAPH_DEFAULT_SCOPE,
+        SigninConfig,
+        SigninError,
+        client_credentials,
+        entra_authority,
+    )
+
+    try:
+        ws = _open(args)
+    except WorkspaceUnavailable as exc:
+        return report_unavailable(exc)
+    sp = ws.service_principal(args.name)
+    if sp is None:
+        known = ", ".join(s.name for s in ws.service_principals) or "none"
+        return _fail(f"no service principal named {args.name!r} (known: {known})", EXIT_USAGE)
+    client_id = args.client_id or sp.app_id
+    if not client_id:
+        return _fail(f"{sp.name} has no app id yet: run `idspine apply` first", EXIT_USAGE)
+    if not sp.secret_ref:
+        return _fail(f"{sp.name} has no secret reference; verify works for client-secret identities", EXIT_USAGE)
+    try:
+        secret = resolve(sp.secret_ref)
+    except SecretUnavailable as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    ca = args.ca_bundle or os.environ.get("IDSPINE_CA_BUNDLE")
+    try:
+        if args.oidc_authority:
+            config = SigninConfig(client_id=client_id, oidc_authority=args.oidc_authority, ca_bundle=ca)
+        else:
+            client = ws.client(sp.client) if sp.client else None
+            tenant = args.tenant or (client.tenant if client and client.tenant else "") or ws.consultancy.home_tenant
+            config = SigninConfig(client_id=client_id, authority=entra_authority(tenant), ca_bundle=ca)
+        result = client_credentials(config, secret, args.scope or [GRAPH_DEFAULT_SCOPE])
+        detail, ok = result.detail, result.ok
+    except SigninError as exc:
+        detail, ok = str(exc), False
+    finally:
+        secret = ""
+    if find_secret_kind(detail):
+        detail = "the identity provider's answer was withheld (it looked like it held a secret)"
+    print(f"{sp.name}: {'ok' if ok else 'FAILED'}: {detail}")
+    if not args.no_save and not args.demo:
+        from wizard.inventory import InventoryError, save
+
+        sp.verification = Verification(at=dt.datetime.now(dt.UTC).replace(microsecond=0), ok=ok, detail=detail)
+        try:
+            save(ws, Path(args.file))
+        except InventoryError as exc:
+            return _fail(str(exc))
+    return 0 if ok else EXIT_FAILED
+
+
+def run_signin(args: argparse.Namespace) -> int:
+    """Device code sign-in (or the browser with --browser); the token is cached privately."""
+    from wizard.signin import GRAPH_ADMIN_SCOPES, DeviceSignin, SigninError, interactive_signin
+
+    try:
+        config = _signin_config(args)
+        scopes = args.scope or list(GRAPH_ADMIN_SCOPES)
+        if args.browser:
+            result = interactive_signin(config, scopes)
+        else:
+            device = DeviceSignin(config, scopes)
+            code = device.start()
+            print(f"Open {code.verification_uri} and enter the code {code.user_code} "
+                  f"(valid {code.seconds_left() // 60} min). Waiting...", flush=True)
+            result = device.finish(code)
+    except (ValueError, SigninError) as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    if not result.ok:
+        return _fail(f"sign-in failed: {result.detail}")
+    who = f" as {result.account}" if result.account else ""
+    print(f"Signed in{who}. The token cache is {config.cache_file} (readable only by you).")
+    return 0
+
+
+def run_signout(args: argparse.Namespace) -> int:
+    """Delete the token cache."""
+    from wizard.signin import default_cache_path, sign_out
+
+    path = Path(args.cache or os.environ.get("IDSPINE_TOKEN_CACHE") or default_cache_path())
+    print("Signed out." if sign_out(path) else "Nobody was signed in.")
+    return 0

@@ -1,0 +1,133 @@
+"""Hand a newly created secret to its store (a private env file or Azure Key Vault) and return its reference.
+
+The value goes to the store and nowhere else: it is never logged, printed, or put into an error. The
+caller keeps only the returned SecretRef (e.g. `file:~/.config/idspine/secrets.env#SVC_N8N_GRAPH_ACME`
+or `keyvault://kv-northwind-ops/svc-n8n-graph-acme`).
+
+Key Vault: `PUT {vault}/secrets/{name}?api-version=7.4` with `{"value", "attributes": {"exp"}}`
+(https://learn.microsoft.com/rest/api/keyvault/secrets/set-secret/set-secret); setting an existing
+name adds a new version.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from wizard.secret_guard import validate_reference
+
+if TYPE_CHECKING:
+    import httpx
+
+    from wizard.providers.http_safety import HttpSettings
+
+KEYVAULT_API_VERSION = "7.4"
+_ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+_KV_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
+
+
+class SecretSinkError(Exception):
+    """A secret could not be stored. The message never contains the value."""
+
+
+class SecretSink(Protocol):
+    """Somewhere a new secret can be put; returns the reference the inventory keeps."""
+
+    def store(self, name: str, value: str, expires: dt.datetime | None = None) -> str: ...
+
+
+def env_key(name: str) -> str:
+    """An environment-style key for a secret name: svc-n8n-graph-acme -> SVC_N8N_GRAPH_ACME."""
+    key = re.sub(r"[^A-Za-z0-9_]", "_", name).upper().strip("_") or "SECRET"
+    return key if not key[0].isdigit() else f"S_{key}"
+
+
+def vault_secret_name(name: str) -> str:
+    """A Key Vault secret name (letters, digits, dashes) for a secret name."""
+    return re.sub(r"[^0-9a-zA-Z-]", "-", name).strip("-")[:127] or "secret"
+
+
+class EnvFileSink:
+    """KEY=VALUE lines in one env file that only its owner may read (0600), rewritten atomically."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path).expanduser()
+
+    def __repr__(self) -> str:
+        return f"EnvFileSink({str(self.path)!r})"
+
+    def store(self, name: str, value: str, expires: dt.datetime | None = None) -> str:
+        key = env_key(name)
+        if not _ENV_KEY.match(key):
+            raise SecretSinkError(f"cannot make an environment key from {name!r}")
+        if not value or "\n" in value or "\r" in value:
+            raise SecretSinkError(f"the secret for {name} is empty or spans lines; not stored")
+        lines: list[str] = []
+        if self.path.exists():
+            mode = self.path.stat().st_mode & 0o777
+            if mode & 0o077:
+                raise SecretSinkError(f"{self.path} is readable by others (mode {mode:04o}); "
+                                      f"run `chmod 600 {self.path}` first")
+            lines = self.path.read_text(encoding="utf-8").splitlines()
+        lines = [ln for ln in lines if ln.removeprefix("export ").split("=", 1)[0].strip() != key]
+        note = f"# {name}" + (f" (expires {expires.date().isoformat()})" if expires else "")
+        lines += [note, f"{key}={value}"]
+        _write_private(self.path, "\n".join(lines) + "\n")
+        ref = f"file:{self.path}#{key}"
+        validate_reference(ref)
+        return ref
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write *text* to *path* with mode 0600 from the first byte, via a temporary file and rename."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class KeyVaultSink:
+    """Azure Key Vault secrets over REST, at an injected vault address and httpx client."""
+
+    def __init__(self, vault_url: str, client: httpx.Client, token: str, vault_name: str | None = None,
+                 settings: HttpSettings | None = None):
+        from wizard.providers.http_safety import JsonApi
+
+        self._api = JsonApi("Azure Key Vault", vault_url, client, {"Authorization": f"Bearer {token}"}, settings)
+        host = (self._api.base_url.split("://", 1)[-1]).split("/", 1)[0].split(":", 1)[0]
+        self.vault_name = vault_name or host.split(".", 1)[0]
+
+    def __repr__(self) -> str:
+        return f"KeyVaultSink({self._api.base_url!r})"
+
+    def store(self, name: str, value: str, expires: dt.datetime | None = None) -> str:
+        from wizard.providers import ProviderError
+
+        secret_name = vault_secret_name(name)
+        if not _KV_NAME.match(secret_name):
+            raise SecretSinkError(f"cannot make a Key Vault secret name from {name!r}")
+        body: dict[str, object] = {"value": value, "contentType": "client secret (idspine)"}
+        if expires is not None:
+            body["attributes"] = {"enabled": True, "exp": int(expires.timestamp())}
+        try:
+            self._api.call("PUT", f"/secrets/{secret_name}?api-version={KEYVAULT_API_VERSION}", json_body=body,
+                           ok=(200, 201), idempotent=True, secrets=[value])
+        except ProviderError as exc:
+            raise SecretSinkError(f"Key Vault did not store {secret_name}: {exc.message}") from None
+        ref = f"keyvault://{self.vault_name}/{secret_name}"
+        validate_reference(ref)
+        return ref
