@@ -85,3 +85,20 @@ def ws_file(tmp_path: Path, entra_ws: Workspace) -> Path:
     path = tmp_path / "idspine.toml"
     save(entra_ws, path, expected_digest=None)
     return path
+
+
+PEER_CLIENT_ID = "5e2f3a10-7b4c-4d8e-9f01-23456789abcd"  # the confidential client's id (a GUID, like an appId)
+
+
+@pytest.fixture(scope="session")
+def oidc_peer(tmp_path_factory: pytest.TempPathFactory):
+    """A real OpenID provider over TLS on loopback; FAILS (never skips) when it is not installed."""
+    from oidc_peer import harness
+
+    secret = entra_like_secret(random.Random(99))
+    try:
+        peer = harness.start(tmp_path_factory.mktemp("oidc"), PEER_CLIENT_ID, secret)
+    except RuntimeError as exc:
+        pytest.fail(f"OpenID provider peer unavailable: {exc}")
+    yield peer
+    harness.stop(peer)

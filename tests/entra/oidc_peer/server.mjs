@@ -1,8 +1,8 @@
 // A loopback OpenID Provider for idspine's msal tests: panva's oidc-provider mounted at /acme on a
 // Koa app, served over TLS with a self-signed certificate. Run from the peer cache directory (so its
 // node_modules resolve). Settings come from the environment:
-//   OIDC_PORT, OIDC_CERT, OIDC_KEY, OIDC_SECRET (the confidential client's secret).
-// Clients: "svc-verify" (client credentials), "idspine-cli" (public, device code + refresh tokens).
+//   OIDC_PORT, OIDC_CERT, OIDC_KEY, OIDC_CLIENT_ID and OIDC_SECRET (the confidential client).
+// Clients: OIDC_CLIENT_ID (client credentials), "idspine-cli" (public, device code + refresh tokens).
 import fs from 'node:fs';
 import https from 'node:https';
 import Koa from 'koa';
@@ -16,7 +16,7 @@ const resource = 'https://api.idspine.test';
 const provider = new Provider(issuer, {
   clients: [
     {
-      client_id: 'svc-verify',
+      client_id: process.env.OIDC_CLIENT_ID,
       client_secret: process.env.OIDC_SECRET,
       grant_types: ['client_credentials'],
       redirect_uris: [],
