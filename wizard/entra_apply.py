@@ -236,6 +236,12 @@ class _Applier:
                 removed += 1
         return removed
 
+    def _manual_fix(self, step: PlanStep) -> StepOutcome:
+        """Something apply will not create as written (e.g. a wildcard subject): a checklist item instead."""
+        sp = self._sp(step)
+        self._set_checklist(_checklist_slug(step.key.replace("/", ":")), step.summary, client=sp.client)
+        return StepOutcome(step.key, "manual", "needs fixing in the inventory first")
+
     def _admin_consent(self, step: PlanStep) -> StepOutcome:
         sp = self._sp(step)
         url = consent_url(self.plan.tenant, sp.app_id)

@@ -15,7 +15,7 @@ ENTRA_LOGIN = "https://login.microsoftonline.com"
 DEFAULT_SECRET_DAYS = 180
 
 KIND_ORDER = ("group", "application", "service-principal", "role-assignment", "federated-credential",
-              "client-secret", "admin-consent")
+              "client-secret", "admin-consent", "manual-fix")
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,13 @@ def _service_principal_steps(sp: ServicePrincipal, tenant: str, rotate: frozense
                                   detail=f"{role.value}\n{group}"))
     if sp.credential_kind == CredentialKind.FEDERATED or sp.federated_credentials:
         for fic in sp.federated_credentials:
+            if "*" in fic.subject or not fic.subject:
+                steps.append(PlanStep(f"federated-credential:{name}/{fic.name}", "manual-fix", name,
+                                      f"fix federated credential {fic.name} of {name} by hand: Entra matches the "
+                                      f"subject exactly, so {fic.subject or 'an empty subject'!r} never matches; "
+                                      "name one branch or environment (e.g. repo:ORG/REPO:environment:prod)",
+                                      manual=True, detail=fic.name))
+                continue
             steps.append(PlanStep(f"federated-credential:{name}/{fic.name}", "federated-credential", name,
                                   f"federated credential {fic.name} ({fic.issuer} -> {fic.subject})",
                                   ("GET /applications/{id}/federatedIdentityCredentials",

@@ -43,7 +43,8 @@ def assert_end_state(directory: Directory, ws: Workspace) -> None:
         assert directory.service_principals[sp.object_id]["appId"] == sp.app_id
         assert directory.count("servicePrincipal", appId=sp.app_id) == 1
         for fic in sp.federated_credentials:
-            assert [f["name"] for f in directory.fics[app["id"]]].count(fic.name) == 1
+            made = [f["name"] for f in directory.fics[app["id"]]].count(fic.name)
+            assert made == (0 if "*" in fic.subject else 1), fic.name  # a wildcard never matches in Entra
     assert len(directory.groups) == len(wanted_groups)
     assert len(directory.applications) == len(ws.service_principals)
     assert len(directory.service_principals) == len(ws.service_principals) + 1  # + Microsoft Graph itself
@@ -107,6 +108,8 @@ def test_ids_land_in_the_inventory_file(ws_file: Path, graph: GraphClient, direc
     assert f"/adminconsent?client_id={acme.app_id}" in next(
         c.text for c in consent if c.id == "admin-consent:svc-n8n-graph-acme")
     assert not any(c.id.startswith("pending-secret:") for c in ws.checklist)
+    fix = next(c for c in ws.checklist if c.id == "federated-credential:svc-github-deploy-globex:globex-any-ref")
+    assert "matches the subject exactly" in fix.text
     env = tmp_path / "secrets.env"
     assert stat.S_IMODE(env.stat().st_mode) == 0o600
 
