@@ -159,3 +159,15 @@ def test_cli_plan_and_apply_asks_first(ws_file: Path, standin: GraphStandIn, dir
     assert res.code == 1 and "Nothing changed" in res.out
     assert directory.calls == []
     assert run_cli("apply", "--demo", "--yes").code == 2
+
+
+def test_cli_explains_missing_sign_in_settings(run_cli, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("IDSPINE_CLIENT_ID", raising=False)
+    res = run_cli("signin", "--tenant", "contoso.onmicrosoft.com", "--cache", str(tmp_path / "c.json"))
+    assert res.code == 2 and "IDSPINE_CLIENT_ID" in res.err
+    res = run_cli("verify", "svc-nobody", "--demo")
+    assert res.code == 2 and "no service principal named 'svc-nobody'" in res.err
+    res = run_cli("verify", "svc-api-portal-acme", "--demo")
+    assert res.code == 2 and "no app id yet" in res.err
+    res = run_cli("signout", "--cache", str(tmp_path / "none.json"))
+    assert res.code == 0 and "Nobody was signed in" in res.out
