@@ -64,4 +64,6 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "catalogue": ("c",),
     "explainers": ("e",),
     "help": ("f1",),
+    "n8n": ("n",),
+    "supabase": ("u",),
 }

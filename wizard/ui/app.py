@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator
 
 from wizard.ui.commands import ExplainerSearch
+from wizard.ui.connections import Connections
 from wizard.ui.state import WorkspaceState, load_state
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -43,8 +44,9 @@ class IdspineApp(App[None]):
     ]
 
     def __init__(self, path: Path | str = "idspine.toml", demo: bool = False, today: dt.date | None = None,
-                 theme: str | None = None):
+                 theme: str | None = None, connections: Connections | None = None):
         super().__init__()
+        self.connections = connections or Connections()
         self.path = Path(path)
         self.demo = demo
         self.today = today or dt.date.today()

@@ -12,11 +12,14 @@ SCREENS: dict[str, tuple[str, str]] = {
     "inspector": ("Inventory inspector", "Every identity and credential, filterable, with health and fixes"),
     "catalogue": ("Service catalogue", "What each service supports: OAuth, PAT, API key, federation"),
     "explainers": ("Explainers", "Read the concepts behind each step"),
+    "n8n": ("n8n wiring", "SSO values for your IdP and pushing workflow credentials to n8n"),
+    "supabase": ("Supabase wiring", "Turn on sign-in with Microsoft for your Supabase project"),
 }
 _CLASSES = {
     "home": ("home", "HomeScreen"), "inspector": ("inspector", "InspectorScreen"),
     "catalogue": ("catalogue_browser", "CatalogueScreen"), "explainers": ("explainer_reader", "ExplainerScreen"),
     "wizard": ("flow_wizard", "FlowScreen"),
+    "n8n": ("n8n_wiring", "N8nScreen"), "supabase": ("supabase_wiring", "SupabaseScreen"),
 }
 
 

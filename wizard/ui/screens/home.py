@@ -29,8 +29,12 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
     steps.append(("wizard:client-onboarding", "Onboard a client"))
     if not ws.consultancy.integrations.n8n_url:
         steps.append(("wizard:n8n", "Wire n8n: SSO values and workflow credentials"))
+    else:
+        steps.append(("n8n", "Push workflow credentials to n8n"))
     if not ws.consultancy.integrations.supabase_project_ref:
         steps.append(("wizard:supabase", "Wire Supabase: sign-in with Microsoft, keys out of workflows"))
+    else:
+        steps.append(("supabase", "Turn on Supabase sign-in with Microsoft"))
     steps.append(("catalogue", "Browse the service catalogue"))
     steps.append(("explainers", "Read the explainers"))
     steps.append(("export", "Export the checklist"))
@@ -49,6 +53,8 @@ class HomeScreen(Screen[None]):
         Binding("i", "open('inspector')", "Inspect"),
         Binding("c", "open('catalogue')", "Catalogue"),
         Binding("e", "open('explainers')", "Explain"),
+        Binding("n", "open('n8n')", "n8n"),
+        Binding("u", "open('supabase')", "Supabase"),
         Binding("r", "refresh", "Refresh", show=False),
     ]
 

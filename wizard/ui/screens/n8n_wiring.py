@@ -1,0 +1,154 @@
+"""The n8n wiring screen: SSO values for the IdP, and pushing the inventory's credentials through n8n's API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+RESULT_STYLE = {"created": "green", "adopted": "cyan", "planned": "blue", "failed": "red", "skipped": "dim"}
+ADVICE = {
+    "refused": "n8n refused the API key. Create one under Settings > n8n API with the credential scopes and "
+               "point the reference at it.",
+    "network": "n8n could not be reached. Check the address and that n8n is running.",
+    "invalid-url": "The n8n address is not usable. It must be https:// (loopback http only in tests).",
+    "redirect": "n8n redirected to another host; idspine does not send the API key there.",
+}
+
+
+class N8nScreen(Screen[None]):
+    """Wire n8n: what the IdP needs for SSO, and which workflow credentials n8n holds."""
+
+    CSS_PATH = "wiring.tcss"
+    HELP_TITLE = "n8n"
+    HELP_TEXT = ("The top panel lists what to enter in your IdP for SSO into the n8n editor. The table lists the "
+                 "inventory's credentials that live in n8n; push creates the missing ones through n8n's public "
+                 "API and records their ids. The API key is read from its reference at that moment only.")
+    BINDINGS = [
+        Binding("p", "push(False)", "Push"),
+        Binding("d", "push(True)", "Dry run"),
+        Binding("f3", "explain", "Explainer"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="wiring-body"):
+            yield Static(id="wiring-summary", classes="panel")
+            yield Static(id="wiring-values", classes="panel")
+            with Vertical(classes="panel", id="wiring-table-box"):
+                yield DataTable(id="wiring-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="wiring-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#wiring-summary").border_title = "n8n"
+        self.query_one("#wiring-values").border_title = "For your IdP (SSO into the editor)"
+        self.query_one("#wiring-table-box").border_title = "Workflow credentials"
+        table = self.query_one(DataTable)
+        table.add_columns("credential", "client", "n8n type", "n8n id", "result", "detail")
+        self.show()
+
+    def show(self, outcomes: dict[str, Any] | None = None) -> None:
+        """Render the workspace's n8n facts (and the last push's outcomes)."""
+        from wizard.n8n_sso import SsoAddressError, sso_values
+        from wizard.providers.n8n import credentials_for_n8n
+
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        integrations = ws.consultancy.integrations
+        url, ref = integrations.n8n_url or "", integrations.n8n_api_key_ref or ""
+        self.query_one("#wiring-summary", Static).update(
+            f"Address: {url or '[b]not set[/b] (run the n8n wizard)'}\nAPI key: "
+            f"{ref or '[b]no reference[/b]'}  (a reference; the key itself is read only when pushing)\n"
+            "[dim]f3: n8n credentials vs n8n SSO[/dim]")
+        try:
+            allow = self.app.connections.allow_loopback_http  # type: ignore[attr-defined]
+            rows = sso_values(url, allow_http_loopback=allow).rows() if url else []
+            values = "\n".join(f"{k}: {v}" for k, v in rows) or "Set the n8n address first."
+        except SsoAddressError as exc:
+            values = f"[red]{exc}[/red]"
+        self.query_one("#wiring-values", Static).update(values)
+        table = self.query_one(DataTable)
+        table.clear()
+        outcomes = outcomes or {}
+        for cred in credentials_for_n8n(ws):
+            o = outcomes.get(cred.id)
+            result = f"[{RESULT_STYLE.get(o.result, 'white')}]{o.result}[/]" if o else ""
+            table.add_row(cred.id, cred.client or "internal", cred.n8n_type, (o.n8n_id if o else "") or cred.n8n_id
+                          or "—", result, (o.detail if o else "")[:80], key=cred.id)
+
+    def action_push(self, dry_run: bool) -> None:
+        """Push (or dry-run) the credentials in a worker."""
+        self.query_one("#wiring-status", Static).update("[dim]talking to n8n…[/dim]")
+        self.push(dry_run)
+
+    @work(thread=True, exclusive=True, group="n8n-push")
+    def push(self, dry_run: bool) -> None:
+        """Create missing credentials, adopt known ones; each new id is saved as soon as it exists."""
+        from wizard.inventory import InventoryError
+        from wizard.providers import ProviderError
+        from wizard.providers.http_safety import build_client
+        from wizard.providers.n8n import N8nProvider, push_credentials
+        from wizard.secret_resolver import SecretUnavailable
+
+        app = self.app
+        state = app.state  # type: ignore[attr-defined]
+        conn = app.connections  # type: ignore[attr-defined]
+        ws = state.workspace.model_copy(deep=True)
+        integrations = ws.consultancy.integrations
+        try:
+            provider = None
+            if not dry_run:
+                if not integrations.n8n_url or not integrations.n8n_api_key_ref:
+                    raise _Problem("Set the n8n address and the API key reference first (the n8n wizard).")
+                key = conn.resolve(integrations.n8n_api_key_ref)
+                settings = conn.http_settings()
+                provider = N8nProvider(integrations.n8n_url, build_client(settings), key, settings)
+
+            def saved(changed: Any) -> None:
+                state.workspace = changed
+                state.save()
+
+            report = push_credentials(ws, provider, conn.resolve, dry_run=dry_run, on_change=None if dry_run else saved)
+        except _Problem as exc:
+            app.call_from_thread(self._status, str(exc), error=True)
+            return
+        except SecretUnavailable as exc:
+            app.call_from_thread(self._status, f"API key: {exc}", error=True)
+            return
+        except ProviderError as exc:
+            app.call_from_thread(self._status, f"{exc.message}\n{ADVICE.get(exc.kind, '')}", error=True)
+            return
+        except InventoryError as exc:
+            app.call_from_thread(self._status, f"Not saved: {exc}", error=True)
+            return
+        outcomes = {o.credential: o for o in report.outcomes}
+        summary = (f"created {report.count('created')}, adopted {report.count('adopted')}, "
+                   f"failed {report.count('failed')}" + (f", planned {report.count('planned')}" if dry_run else ""))
+        if report.aborted:
+            summary += f"\nStopped: {report.aborted}\n{ADVICE.get(report.aborted_kind, '')}"
+        app.call_from_thread(self._finished, outcomes, summary, not report.ok)
+
+    def _finished(self, outcomes: dict[str, Any], summary: str, error: bool) -> None:
+        self.show(outcomes)
+        self._status(summary, error=error)
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#wiring-status", Static)
+        status.set_class(error, "problem")
+        status.update(text)
+
+    def action_explain(self) -> None:
+        self.app.open_screen("explainers", topic="n8n-credentials-vs-sso")  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        self.dismiss()
+
+
+class _Problem(Exception):
+    """A precondition the user must fix; the message is safe to show."""

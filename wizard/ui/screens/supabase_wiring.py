@@ -1,0 +1,138 @@
+"""The Supabase wiring screen: turn on sign-in with Microsoft (Auth's Azure provider) and read it back."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from wizard.model import ChecklistItem, Workspace
+
+ADVICE = {
+    "refused": "Supabase refused the access token: create a personal access token (Account > Access Tokens) and "
+               "point the reference at it.",
+    "network": "Supabase's Management API could not be reached.",
+    "invalid-url": "The Management API address is not usable.",
+    "invalid-request": "",
+    "bad-response": "",
+}
+
+
+def _guess_app(ws: Workspace) -> tuple[str, str]:
+    """(client id, secret reference) of a service principal meant for Supabase sign-in, if one exists."""
+    for sp in ws.service_principals:
+        if "supabase" in f"{sp.tool} {sp.purpose} {sp.name}".lower():
+            return sp.app_id or "", sp.secret_ref or ""
+    return "", ""
+
+
+class SupabaseScreen(Screen[None]):
+    """Enable Supabase Auth's Azure provider for the workspace's project, idempotently."""
+
+    CSS_PATH = "wiring.tcss"
+    HELP_TITLE = "Supabase"
+    HELP_TEXT = ("Fill in the Entra app (client id and where its secret lives) and press ctrl+e. idspine reads the "
+                 "project's Auth settings, changes them only if needed, and reads them back to confirm.")
+    BINDINGS = [
+        Binding("ctrl+e", "enable", "Enable Azure sign-in"),
+        Binding("f3", "explain", "Explainer"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        client_id, secret_ref = _guess_app(ws)
+        yield Header()
+        with VerticalScroll(id="wiring-body"):
+            yield Static(id="wiring-summary", classes="panel")
+            yield Label("Entra app (Application) client ID")
+            yield Input(value=client_id, placeholder="00000000-0000-0000-0000-000000000000", id="client-id")
+            yield Label("Where the app's client secret lives (reference)")
+            yield Input(value=secret_ref, placeholder="env:SUPABASE_AZURE_SECRET", id="secret-ref")
+            yield Label("Tenant (GUID preferred)")
+            yield Input(value=ws.consultancy.home_tenant, id="tenant")
+            yield Static(id="wiring-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#wiring-summary").border_title = "Supabase"
+        self.show()
+
+    def show(self) -> None:
+        """The project and what Supabase and Entra each need."""
+        from wizard.providers.supabase import redirect_uri
+
+        i = self.app.state.workspace.consultancy.integrations  # type: ignore[attr-defined]
+        ref = i.supabase_project_ref
+        lines = [f"Project: {ref or '[b]not set[/b] (run the Supabase wizard)'}",
+                 f"Management API token: {i.supabase_access_token_ref or '[b]no reference[/b]'}"]
+        if ref:
+            lines.append(f"Redirect URI to add on the Entra app: {redirect_uri(ref)}")
+        lines.append("[dim]The service_role key stays out of workflows: f3 explains why.[/dim]")
+        self.query_one("#wiring-summary", Static).update("\n".join(lines))
+
+    def action_enable(self) -> None:
+        self._status("[dim]reading the project's Auth settings…[/dim]")
+        self.enable(self.query_one("#client-id", Input).value.strip(),
+                    self.query_one("#secret-ref", Input).value.strip(),
+                    self.query_one("#tenant", Input).value.strip())
+
+    @work(thread=True, exclusive=True, group="supabase")
+    def enable(self, client_id: str, secret_ref: str, tenant: str) -> None:
+        """Enable the Azure provider with read-back; record it as done on the checklist only on success."""
+        from wizard.inventory import InventoryError
+        from wizard.providers import ProviderError
+        from wizard.providers.http_safety import build_client
+        from wizard.providers.supabase import SupabaseProvider, enable_azure, tenant_warning
+        from wizard.secret_resolver import SecretUnavailable
+
+        app = self.app
+        state, conn = app.state, app.connections  # type: ignore[attr-defined]
+        i = state.workspace.consultancy.integrations
+        try:
+            if not i.supabase_project_ref or not i.supabase_access_token_ref:
+                raise SecretUnavailable("set the project ref and the token reference first (the Supabase wizard)")
+            token = conn.resolve(i.supabase_access_token_ref)
+            secret = conn.resolve(secret_ref) if secret_ref else None
+            settings = conn.http_settings()
+            provider = SupabaseProvider(build_client(settings), token, conn.supabase_api_url, settings)
+            result = enable_azure(provider, i.supabase_project_ref, client_id, secret, tenant)
+        except SecretUnavailable as exc:
+            app.call_from_thread(self._status, str(exc), True)
+            return
+        except ProviderError as exc:
+            app.call_from_thread(self._status, f"{exc.message}\n{ADVICE.get(exc.kind, '')}".strip(), True)
+            return
+        ws = state.workspace.model_copy(deep=True)
+        item_id = f"org:supabase-azure-enable:{i.supabase_project_ref}"
+        existing = next((c for c in ws.checklist if c.id == item_id), None)
+        if existing:
+            existing.done = True
+        else:
+            ws.checklist.append(ChecklistItem(id=item_id, done=True, text="Supabase Auth: Azure provider enabled "
+                                              f"(tenant {result.tenant_url})"))
+        try:
+            state.workspace = ws
+            state.save()
+        except InventoryError as exc:
+            app.call_from_thread(self._status, f"Enabled in Supabase, but the inventory was not saved: {exc}", True)
+            return
+        text = ("Already enabled with these settings; nothing sent." if result.status == "unchanged" else
+                f"Enabled and confirmed by read-back ({', '.join(result.changed_fields)}).")
+        warning = tenant_warning(tenant)
+        app.call_from_thread(self._status, f"{text}\nRedirect URI for the Entra app: {result.redirect_uri}"
+                             + (f"\n{warning}" if warning else ""), False)
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#wiring-status", Static)
+        status.set_class(error, "problem")
+        status.update(text)
+
+    def action_explain(self) -> None:
+        self.app.open_screen("explainers", topic="supabase-keys")  # type: ignore[attr-defined]
+
+    def action_leave(self) -> None:
+        self.dismiss()
