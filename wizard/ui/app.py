@@ -105,7 +105,7 @@ class IdspineApp(App[None]):
         if self.state is not None:
             self.save_workspace()
 
-    @work(thread=True, exclusive=True, group="save")
+    @work(thread=True, group="save")  # not exclusive: a cancelled save would be lost
     def save_workspace(self) -> None:
         """Write the inventory off the UI thread; errors become notifications, never tracebacks."""
         from wizard.inventory import InventoryError

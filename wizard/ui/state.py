@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ class WorkspaceState:
     digest: str | None = None  # digest of the file as loaded; None when the file does not exist yet
     today: dt.date = field(default_factory=dt.date.today)
     dirty: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def is_demo(self) -> bool:
@@ -31,8 +33,9 @@ class WorkspaceState:
             return "Demo workspace: changes stay in memory (idspine demo --write PATH to keep a copy)."
         from wizard.inventory import save
 
-        self.digest = save(self.workspace, self.path, expected_digest=self.digest)
-        self.dirty = False
+        with self._lock:  # saves from several workers run one after another, each with the latest digest
+            self.digest = save(self.workspace, self.path, expected_digest=self.digest)
+            self.dirty = False
         return f"Saved {self.path}"
 
 
