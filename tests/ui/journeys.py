@@ -21,10 +21,19 @@ async def settle(pilot: Pilot) -> None:
         if type(pilot.app.screen).__name__ != "LoadingScreen":
             break
         await pilot.pause(0.02)
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot)
     await pilot.pause(0.05)
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot)
     await pilot.pause()
+
+
+async def _workers_done(pilot: Pilot) -> None:
+    import contextlib
+
+    from textual.worker import WorkerCancelled
+
+    with contextlib.suppress(WorkerCancelled):  # an exclusive worker replaced by a newer one: fine
+        await pilot.app.workers.wait_for_complete()
 
 
 async def open_with(pilot: Pilot, key: str, screen: str) -> None:
@@ -51,9 +60,20 @@ def go(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
             await pilot.press(key)
             await settle(pilot)
         pilot.app.screen.set_focus(None)  # no blinking cursor in snapshots
-        await pilot.pause()
+        await until_stable(pilot)
 
     return run
+
+
+async def until_stable(pilot: Pilot, rounds: int = 40) -> None:
+    """Wait until two renders in a row are identical (Markdown and scrollbars settle over a few frames)."""
+    previous = None
+    for _ in range(rounds):
+        await pilot.pause(0.05)
+        current = pilot.app.export_screenshot()
+        if current == previous:
+            return
+        previous = current
 
 
 # screen name -> keys from the home screen
@@ -66,4 +86,5 @@ ROUTES: dict[str, tuple[str, ...]] = {
     "help": ("f1",),
     "n8n": ("n",),
     "supabase": ("u",),
+    "entra": ("a",),
 }

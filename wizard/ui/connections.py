@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,49 @@ class Connections:
     graph_url: str = "https://graph.microsoft.com/v1.0"
     allow_loopback_http: bool = False  # http://127.0.0.1 only, and only when a test asks for it
     environ: dict[str, str] | None = None  # where env: references resolve (None: the process environment)
+    # Signing in: idspine's own public client app in your tenant, or any OpenID issuer (tests).
+    signin_client_id: str | None = None  # None: $IDSPINE_CLIENT_ID
+    oidc_authority: str | None = None  # set to sign in at an OpenID issuer instead of Entra
+    ca_bundle: str | None = None  # PEM trusted instead of the system store (self-signed test IdPs)
+    token_cache: Path | None = None  # None: the user cache folder
+    admin_scopes: tuple[str, ...] | None = None  # None: Graph Group/Application.ReadWrite.All
+    verify_scopes: tuple[str, ...] | None = None  # None: https://graph.microsoft.com/.default
+    secrets_env_file: Path | None = None  # where new client secrets go (0600); None: user config folder
+
+    def client_id(self) -> str:
+        """The public client id used for the consultant's own sign-in ('' when not configured)."""
+        return self.signin_client_id or os.environ.get("IDSPINE_CLIENT_ID", "")
+
+    def signin_config(self, tenant: str, client_id: str | None = None):  # type: ignore[no-untyped-def]
+        """How to reach the IdP for this tenant (SigninError when something is missing)."""
+        from wizard.signin import SigninConfig, SigninError, entra_authority
+
+        cid = client_id or self.client_id()
+        if not cid:
+            raise SigninError("no client id for idspine's sign-in: register a public client app (allow public "
+                              "client flows) in your tenant and set IDSPINE_CLIENT_ID")
+        if self.oidc_authority:
+            return SigninConfig(client_id=cid, oidc_authority=self.oidc_authority, ca_bundle=self.ca_bundle,
+                                cache_path=self.token_cache)
+        return SigninConfig(client_id=cid, authority=entra_authority(tenant), ca_bundle=self.ca_bundle,
+                            cache_path=self.token_cache)
+
+    def scopes_for_admin(self) -> list[str]:
+        from wizard.signin import GRAPH_ADMIN_SCOPES
+
+        return list(self.admin_scopes or GRAPH_ADMIN_SCOPES)
+
+    def scopes_for_verify(self) -> list[str]:
+        from wizard.signin import GRAPH_DEFAULT_SCOPE
+
+        return list(self.verify_scopes or (GRAPH_DEFAULT_SCOPE,))
+
+    def secrets_file(self) -> Path:
+        if self.secrets_env_file:
+            return self.secrets_env_file
+        from platformdirs import user_config_dir
+
+        return Path(user_config_dir("idspine")) / "secrets.env"
 
     def http_settings(self):  # type: ignore[no-untyped-def]
         """Safety settings for the shared HTTP client (imports httpx lazily)."""

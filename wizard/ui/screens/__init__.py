@@ -14,12 +14,14 @@ SCREENS: dict[str, tuple[str, str]] = {
     "explainers": ("Explainers", "Read the concepts behind each step"),
     "n8n": ("n8n wiring", "SSO values for your IdP and pushing workflow credentials to n8n"),
     "supabase": ("Supabase wiring", "Turn on sign-in with Microsoft for your Supabase project"),
+    "entra": ("Entra: sign in, plan, apply, verify", "Carry out the plan in your tenant and prove it works"),
 }
 _CLASSES = {
     "home": ("home", "HomeScreen"), "inspector": ("inspector", "InspectorScreen"),
     "catalogue": ("catalogue_browser", "CatalogueScreen"), "explainers": ("explainer_reader", "ExplainerScreen"),
     "wizard": ("flow_wizard", "FlowScreen"),
     "n8n": ("n8n_wiring", "N8nScreen"), "supabase": ("supabase_wiring", "SupabaseScreen"),
+    "entra": ("entra_wiring", "EntraScreen"),
 }
 
 

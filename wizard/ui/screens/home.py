@@ -26,6 +26,8 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
         steps.append(("inspector:error", f"Fix {findings_by_severity[Severity.ERROR]} error(s) in the inventory"))
     if findings_by_severity[Severity.WARNING]:
         steps.append(("inspector:warning", f"Review {findings_by_severity[Severity.WARNING]} warning(s)"))
+    if any(g.object_id is None for g in ws.groups) or any(s.app_id is None for s in ws.service_principals):
+        steps.append(("entra", "Carry out the plan in Entra (sign in, apply, verify)"))
     steps.append(("wizard:client-onboarding", "Onboard a client"))
     if not ws.consultancy.integrations.n8n_url:
         steps.append(("wizard:n8n", "Wire n8n: SSO values and workflow credentials"))
@@ -39,6 +41,11 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
     steps.append(("explainers", "Read the explainers"))
     steps.append(("export", "Export the checklist"))
     return steps
+
+
+# Up to this size the audit runs inline (a few milliseconds, and the first frame is complete); larger
+# inventories are audited in a worker so the screen appears at once.
+INLINE_AUDIT_LIMIT = 2000
 
 
 class HomeScreen(Screen[None]):
@@ -55,6 +62,7 @@ class HomeScreen(Screen[None]):
         Binding("e", "open('explainers')", "Explain"),
         Binding("n", "open('n8n')", "n8n"),
         Binding("u", "open('supabase')", "Supabase"),
+        Binding("a", "open('entra')", "Entra"),
         Binding("r", "refresh", "Refresh", show=False),
     ]
 
@@ -80,12 +88,17 @@ class HomeScreen(Screen[None]):
         self.query_one("#next").focus()
 
     def on_screen_resume(self) -> None:
-        self.refresh_view()
+        if getattr(self, "_resumed_once", False):  # the first resume is the first show: on_mount did it
+            self.refresh_view()
+        self._resumed_once = True
 
     def refresh_view(self) -> None:
         """Show the workspace now; the audit (which loads the catalogue) follows from a worker."""
         state = self.app.state  # type: ignore[attr-defined]
         self._show_consultancy(state.workspace)
+        if len(state.workspace.credentials) <= INLINE_AUDIT_LIMIT:
+            self._show_health(state.workspace, run_audit(state.workspace, state.today))
+            return
         self.query_one("#health", Static).update("[dim]auditing…[/dim]")
         self.audit_in_background()
 
