@@ -6,8 +6,10 @@ import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wizard.model import Workspace
+if TYPE_CHECKING:  # pydantic and the model load in the loading worker, not before the first frame (~90 ms)
+    from wizard.model import Workspace
 
 
 @dataclass
