@@ -168,3 +168,23 @@ def test_contract_validator_catches_a_bad_body(standin_routes, supabase_ref):
         provider.call("PATCH", f"/v1/projects/{supabase_ref}/config/auth",
                       json_body={"external_azure_enabled": "yes"}, idempotent=False)
     assert standin_routes.violations and "PATCH body" in standin_routes.violations[0]
+
+
+def test_graph_style_nested_errors_are_shown_with_code_and_message() -> None:
+    import httpx
+
+    from wizard.providers import ProviderError
+    from wizard.providers.http_safety import HttpSettings, JsonApi
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"error": {"code": "Request_BadRequest",
+                                                   "message": "Property 'displayName' is required."}})
+
+    settings = HttpSettings(allow_loopback_http=True, sleep=lambda s: None)
+    api = JsonApi("Graph", "http://127.0.0.1:1", httpx.Client(transport=httpx.MockTransport(reply)), {}, settings)
+    try:
+        api.call("POST", "/groups", json_body={})
+    except ProviderError as exc:
+        assert "Request_BadRequest" in exc.message and "displayName" in exc.message
+    else:
+        raise AssertionError("no error raised")

@@ -14,7 +14,9 @@ class ProviderError(Exception):
     "invalid-url" (the address is not acceptable), "network" (could not connect / timed out),
     "refused" (401/403: the key or token was refused), "not-found" (404), "bad-response" (the body was
     not what the API promises), "redirect" (the server tried to send us elsewhere), "http" (another
-    error status), "invalid-request" (idspine refused to send something it knew was incomplete).
+    error status), "invalid-request" (idspine refused to send something it knew was incomplete),
+    "conflict" (two objects match one name, so apply will not guess), "secret-store" (a new secret could not
+    be stored).
     """
 
     def __init__(self, message: str, kind: str = "http", status: int | None = None):

@@ -247,9 +247,14 @@ class JsonApi:
         except (ValueError, RecursionError):
             data = None
         if isinstance(data, dict):
-            msg = data.get("message") or data.get("error_description") or data.get("error") or data.get("msg")
+            nested = data.get("error")
+            if isinstance(nested, dict):  # Graph and Key Vault: {"error": {"code": ..., "message": ...}}
+                code, text = nested.get("code"), nested.get("message")
+                msg = " — ".join(str(x) for x in (code, text) if isinstance(x, str) and x.strip())
+            else:
+                msg = data.get("message") or data.get("error_description") or nested or data.get("msg")
             if isinstance(msg, str) and msg.strip():
-                detail = ": " + scrub(msg, secrets)
+                detail = ": " + scrub(msg[:500], secrets)
         kind = {401: "refused", 403: "refused", 404: "not-found"}.get(status, "http")
         return ProviderError(f"{what}: HTTP {status}{detail}", kind, status)
 
