@@ -13,6 +13,8 @@ FORMATS: dict[str, tuple[str, str]] = {
     # name: (module, description)
     "checklist": ("checklist", "Markdown checklist of the setup, per client"),
     "csv": ("csv_table", "CSV table of every identity and credential"),
+    "az": ("azure_cli", "Azure CLI script creating groups, apps and service principals (idempotent)"),
+    "terraform": ("terraform", "Terraform (azuread ~> 3.0) resources for the same"),
 }
 
 

@@ -1,0 +1,146 @@
+"""Off-boarding: the ordered revocation list for a client who leaves (or a contractor), and retiring entries.
+
+Order matters: first stop automations from acting (disable identities), then revoke credentials where they
+were issued, then remove people's access, then purge data, and only then mark the inventory retired.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from wizard.model import CredentialKind, Status, TenantModel, Workspace
+
+PHASES = ("Stop the automations", "Revoke credentials at the source", "Remove people's access",
+          "Purge exported data", "Close the records")
+
+
+@dataclass(frozen=True)
+class OffboardStep:
+    """One thing to do, for one inventory object."""
+
+    phase: int  # index into PHASES
+    subject: str  # audit-style subject: credential:<id>, service-principal:<name>, group:<name>, client:<slug>
+    action: str
+    where: str = ""
+
+
+def _revoke_text(service: str, method: str) -> str:
+    try:
+        from wizard.catalogue import load_catalogue
+
+        info = load_catalogue().get(service).method(method)  # type: ignore[arg-type]
+        return info.revoke if info else ""
+    except (KeyError, ValueError):
+        return ""
+
+
+def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None = None) -> list[OffboardStep]:
+    """Steps for one client (every object of that client) or one person (everything they own)."""
+    if (client is None) == (owner is None):
+        raise ValueError("give exactly one of a client slug or an owner")
+    if client is not None and ws.client(client) is None:
+        raise KeyError(client)
+
+    def mine(obj_client: str, obj_owner: str) -> bool:
+        return obj_client == client if client is not None else obj_owner.lower() == (owner or "").lower()
+
+    steps: list[OffboardStep] = []
+    sps = [s for s in ws.service_principals if s.status != Status.RETIRED and mine(s.client, s.owner)]
+    creds = [c for c in ws.credentials if c.status != Status.RETIRED and mine(c.client, c.owner)]
+    groups = [g for g in ws.groups if g.status != Status.RETIRED and
+              (g.client == client if client is not None else (owner or "").lower() in (o.lower() for o in g.owners))]
+    for sp in sps:
+        steps.append(OffboardStep(0, f"service-principal:{sp.name}", f"Disable sign-in for {sp.name}",
+                                  "Entra admin center > Enterprise applications > the app > Properties > "
+                                  "Enabled for users to sign in: No"))
+    for c in creds:
+        for used in c.used_by:
+            if used.startswith("n8n:"):
+                where = f"n8n credential id {c.n8n_id}" if c.n8n_id else "n8n > Credentials"
+                steps.append(OffboardStep(0, f"credential:{c.id}", f"Delete the n8n credential for {c.id}"
+                                          + (f" (`idspine n8n delete {c.id}`)" if c.n8n_id else ""), where))
+                break
+    for sp in sps:
+        if sp.credential_kind in (CredentialKind.SECRET, CredentialKind.CERTIFICATE):
+            steps.append(OffboardStep(1, f"service-principal:{sp.name}",
+                                      f"Delete every client secret and certificate of {sp.name}",
+                                      "App registrations > the app > Certificates & secrets"))
+        for fc in sp.federated_credentials:
+            steps.append(OffboardStep(1, f"service-principal:{sp.name}",
+                                      f"Delete federated credential {fc.name} ({fc.subject})",
+                                      "App registrations > the app > Certificates & secrets > Federated credentials"))
+        steps.append(OffboardStep(1, f"service-principal:{sp.name}",
+                                  f"Delete the app registration {sp.name} (its service principal goes with it)",
+                                  "App registrations > the app > Delete"))
+    for c in creds:
+        if c.method.value in ("federation", "managed-identity"):
+            action = f"Remove the trust or role assignment behind {c.id} ({c.service})"
+        else:
+            action = f"Revoke {c.label or c.id} ({c.service}, {c.method})"
+            if c.secret_ref:
+                action += f"; then delete the stored copy at {c.secret_ref}"
+        steps.append(OffboardStep(1, f"credential:{c.id}", action, _revoke_text(c.service, c.method.value)))
+    for g in groups:
+        steps.append(OffboardStep(2, f"group:{g.name}", f"Remove every member of {g.name}, then delete it"
+                                  if client else f"Remove {owner} from {g.name} (and as its owner)"))
+    if client is not None:
+        cl = ws.client(client)
+        assert cl is not None
+        people = {
+            TenantModel.SEPARATE_TENANT: "Ask the client to remove your team's B2B guest accounts from their tenant",
+            TenantModel.B2B_GUESTS: "Remove the client's guest accounts from your tenant (Entra > Users > guests)",
+            TenantModel.DELEGATED_ADMIN: "End the GDAP relationship / remove the Azure Lighthouse delegation",
+            TenantModel.PARTITION: "Delete the client's administrative unit once it is empty",
+        }[cl.tenant_model]
+        steps.append(OffboardStep(2, f"client:{client}", people))
+        purge = f"Delete exported data as agreed: {cl.data_export_consent}" if cl.data_export_consent else \
+            "Find and delete any data exported from the client's systems (no terms were recorded)"
+        steps.append(OffboardStep(3, f"client:{client}", purge))
+        steps.append(OffboardStep(4, f"client:{client}", f"Run `idspine offboard {client} --mark-retired --yes`"))
+    else:
+        steps.append(OffboardStep(4, f"owner:{owner}", "Reassign ownership of what stays, and record the new owner"))
+    return sorted(steps, key=lambda s: s.phase)
+
+
+def render_markdown(ws: Workspace, steps: list[OffboardStep], who: str) -> str:
+    """The off-boarding checklist."""
+    lines = [f"# Off-boarding {who} — {ws.consultancy.name}", "",
+             "Work down the list in order: stop automations first, then revoke, then remove access.", ""]
+    for index, phase in enumerate(PHASES):
+        chunk = [s for s in steps if s.phase == index]
+        if not chunk:
+            continue
+        lines += [f"## {index + 1}. {phase}", ""]
+        for s in chunk:
+            lines.append(f"- [ ] {s.action}" + (f"  \n  where: {s.where}" if s.where else ""))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_json(steps: list[OffboardStep]) -> str:
+    """The steps as JSON, for scripts."""
+    return json.dumps([asdict(s) | {"phase_name": PHASES[s.phase]} for s in steps], indent=2)
+
+
+def mark_retired(ws: Workspace, steps: list[OffboardStep], client: str | None = None) -> Workspace:
+    """A copy of the workspace with every object in the steps (and the client) marked retired."""
+    out = ws.model_copy(deep=True)
+    subjects = {s.subject for s in steps}
+    for c in out.credentials:
+        if f"credential:{c.id}" in subjects:
+            c.status = Status.RETIRED
+    for sp in out.service_principals:
+        if f"service-principal:{sp.name}" in subjects:
+            sp.status = Status.RETIRED
+    for g in out.groups:
+        if f"group:{g.name}" in subjects and client is not None:
+            g.status = Status.RETIRED
+    if client is not None:
+        cl = out.client(client)
+        if cl is not None:
+            cl.status = Status.RETIRED
+        for item in out.checklist:
+            if item.client == client:
+                item.done = True
+    return out
