@@ -33,3 +33,12 @@ def test_inventory_scale_benchmark() -> None:
     print(json.dumps(rows, indent=2))
     ten_k = next(r for r in rows if r["credentials"] == 10_000)
     assert ten_k["check_cli"] < 3.0 and ten_k["load"] < 2.0
+
+
+@pytest.mark.slow
+def test_inspector_benchmark() -> None:
+    result = json.loads(run("inspector.py", "--short", "--json"))
+    print(json.dumps(result, indent=2))
+    ten_k = result["rows"][0]
+    assert ten_k["credentials"] == 10_000
+    assert ten_k["filter_keystroke_s"] < 2.0 and ten_k["first_render_s"] < 5.0
