@@ -115,3 +115,23 @@ async def test_command_palette_lists_screens_and_wizards() -> None:
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Inventory inspector", "Service catalogue", "Explainers", "Wizard: Onboard a client",
                 "Wizard: First-time setup", "Save", "Export checklist"} <= titles
+
+
+async def test_exports_from_the_app(tmp_path: Path) -> None:
+    from wizard.demo import demo_workspace
+    from wizard.inventory import dumps
+
+    path = tmp_path / "idspine.toml"
+    path.write_text(dumps(demo_workspace(DEMO_TODAY)))
+    app = IdspineApp(path, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = {c.title: c for c in app.get_system_commands(app.screen)}
+        for title in ("Export Azure CLI script", "Export Terraform", "Off-board Globex Retail",
+                      "Export Terraform for Acme Logistics"):
+            titles[title].callback()
+            await settle(pilot)
+    assert (tmp_path / "idspine-azure-cli.sh").stat().st_mode & 0o111
+    assert 'resource "azuread_group"' in (tmp_path / "idspine-azuread.tf").read_text()
+    assert "Off-boarding client globex" in (tmp_path / "idspine-globex-offboarding.md").read_text()
+    assert "globex" not in (tmp_path / "idspine-acme-azuread.tf").read_text().lower()

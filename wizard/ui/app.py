@@ -143,23 +143,51 @@ class IdspineApp(App[None]):
         yield SystemCommand("Toggle dark / light", "Switch the colour theme", self.action_toggle_theme)
         yield SystemCommand("Export checklist", "Write the Markdown checklist next to the inventory",
                             self.export_checklist)
+        yield SystemCommand("Export Azure CLI script", "Idempotent az script for the groups, apps and identities",
+                            lambda: self.export_file("az"))
+        yield SystemCommand("Export Terraform", "azuread resources for the groups, apps and identities",
+                            lambda: self.export_file("terraform"))
+        yield SystemCommand("Export CSV", "One row per credential, for Airtable or Excel",
+                            lambda: self.export_file("csv"))
+        for cl in self.state.workspace.clients:
+            yield SystemCommand(f"Off-board {cl.name}", f"Ordered revocation checklist for {cl.slug}",
+                                lambda slug=cl.slug: self.export_file("offboarding", slug))
+            yield SystemCommand(f"Export Terraform for {cl.name}", f"azuread resources for {cl.slug} only",
+                                lambda slug=cl.slug: self.export_file("terraform", slug))
 
     def export_checklist(self) -> None:
         """Write the checklist to a file next to the inventory (or the working folder for the demo)."""
-        self._export_checklist()
+        self.export_file("checklist")
+
+    def export_file(self, fmt: str, client: str | None = None) -> None:
+        """Write one export (checklist, az, terraform, csv or offboarding) next to the inventory."""
+        self._export_file(fmt, client)
 
     @work(thread=True, group="export")
-    def _export_checklist(self) -> None:
-        from wizard.export.checklist import render
+    def _export_file(self, fmt: str, client: str | None) -> None:
         from wizard.files import write_text_atomic
 
         assert self.state is not None
+        ws, today = self.state.workspace, self.state.today
+        suffix = {"checklist": "checklist.md", "az": "azure-cli.sh", "terraform": "azuread.tf", "csv": "inventory.csv",
+                  "offboarding": "offboarding.md"}[fmt]
+        name = f"idspine-{client}-{suffix}" if client else f"idspine-{suffix}"
         folder = self.state.path.parent if self.state.path else Path.cwd()
-        target = folder / "idspine-checklist.md"
+        target = folder / name
         try:
-            write_text_atomic(target, render(self.state.workspace, today=self.state.today))
-        except OSError as exc:
-            self.call_from_thread(self.notify, f"{target}: {exc.strerror}", title="Export failed",
-                                  severity="error")
+            if fmt == "offboarding":
+                from wizard.offboarding import plan_offboarding, render_markdown
+
+                text = render_markdown(ws, plan_offboarding(ws, client=client), f"client {client}")
+            else:
+                from wizard.export import exporter
+
+                module = exporter(fmt)
+                kwargs = {"today": today} if "today" in module.render.__code__.co_varnames else {}
+                text = module.render(ws, client=client, **kwargs)
+            write_text_atomic(target, text, mode=0o755 if fmt == "az" else 0o644)
+        except (OSError, KeyError, ValueError) as exc:
+            self.call_from_thread(self.notify, f"{target}: {getattr(exc, 'strerror', None) or exc}",
+                                  title="Export failed", severity="error")
             return
-        self.call_from_thread(self.notify, f"Wrote {target}", title="Checklist exported")
+        self.call_from_thread(self.notify, f"Wrote {target}", title="Exported")
