@@ -26,3 +26,26 @@ def test_error_screen_for_a_damaged_file(snap_compare, tmp_path: Path, monkeypat
     monkeypatch.chdir(tmp_path)
     Path("idspine.toml").write_text('schema_version = 1\n[consultancy\nname = "x"\n')
     assert snap_compare(IdspineApp("idspine.toml"), run_before=go(), terminal_size=size)
+
+
+@pytest.mark.parametrize(("size", "theme"), list(itertools.product(SIZES, THEMES)),
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_secret_reveal_is_masked(snap_compare, size: tuple[int, int], theme: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.journeys import settle, until_stable
+    from wizard.ui.screens.secret_reveal import SecretRevealScreen
+
+    async def show(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        value = "not-a-real-secret-" + "x" * 12
+        await pilot.app.push_screen(SecretRevealScreen("svc-n8n-graph-acme", value, "keyvault://kv-ops/svc"))
+        await until_stable(pilot)
+
+    assert snap_compare(demo_app(theme), run_before=show, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_error_screen_light(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                            size: tuple[int, int]) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("idspine.toml").write_text('schema_version = 1\n[consultancy\nname = "x"\n')
+    assert snap_compare(IdspineApp("idspine.toml", theme="light"), run_before=go(), terminal_size=size)
