@@ -3,6 +3,7 @@ personalised with the user's own workspace ("In your setup")."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ SECTIONS = ("In plain words", "What travels where", "Pitfalls", "In your setup",
 FRONT_KEYS = ("id", "title", "summary", "related", "sources")
 DIAGRAM_WIDTH = 76
 _LINK = re.compile(r"\[\[([a-z0-9-]+)\]\]")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 class ExplainerError(ValueError):
@@ -32,10 +33,9 @@ class Explainer:
     sources: tuple[str, ...]
     sections: dict[str, str]
 
-    @property
-    def text(self) -> str:
-        """All sections as one lower-case string, for search."""
-        return " ".join([self.title, self.summary, *self.sections.values()]).lower()
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FENCE = "```"
 
 
 def _list(value: str, file: str, line: int) -> tuple[str, ...]:
@@ -45,9 +45,8 @@ def _list(value: str, file: str, line: int) -> tuple[str, ...]:
     return tuple(v.strip().strip('"') for v in value[1:-1].split(",") if v.strip())
 
 
-def parse(text: str, file: str = "<explainer>") -> Explainer:
-    """Parse one explainer file; ExplainerError with file and line when it is malformed."""
-    lines = text.splitlines()
+def _front_matter(lines: list[str], file: str) -> tuple[dict[str, str], dict[str, int], int]:
+    """The front matter as key -> value and key -> line number, and the index of its closing line."""
     if not lines or lines[0].strip() != "---":
         raise ExplainerError(f"{file}:1: must start with a '---' front matter block")
     try:
@@ -60,33 +59,74 @@ def parse(text: str, file: str = "<explainer>") -> Explainer:
         if not lines[i].strip():
             continue
         key, sep, value = lines[i].partition(":")
-        if not sep or key.strip() not in FRONT_KEYS:
+        key = key.strip()
+        if not sep or key not in FRONT_KEYS:
             raise ExplainerError(f"{file}:{i + 1}: expected one of {', '.join(FRONT_KEYS)} as 'key: value'")
-        meta[key.strip()] = value.strip().strip('"')
-        meta_line[key.strip()] = i + 1
+        if key in meta:
+            raise ExplainerError(f"{file}:{i + 1}: {key} is given twice (first on line {meta_line[key]})")
+        value = value.strip().strip('"')
+        if not value:
+            raise ExplainerError(f"{file}:{i + 1}: {key} is empty")
+        meta[key], meta_line[key] = value, i + 1
     missing = [k for k in FRONT_KEYS if k not in meta]
     if missing:
         raise ExplainerError(f"{file}:1: front matter lacks {', '.join(missing)}")
+    if not _ID.match(meta["id"]):
+        raise ExplainerError(f"{file}:{meta_line['id']}: id {meta['id']!r} must be lower-case words joined by '-'")
+    return meta, meta_line, end
+
+
+def _sections(lines: list[str], start: int, file: str) -> dict[str, str]:
+    """The '## ' sections after the front matter; headings inside fenced blocks do not count."""
     sections: dict[str, str] = {}
+    header_line: dict[str, int] = {}
     current: str | None = None
     body: list[str] = []
-    for i in range(end + 1, len(lines)):
+    fence_open = 0
+    for i in range(start, len(lines)):
         line = lines[i]
-        if line.startswith("## "):
+        if line.lstrip().startswith(_FENCE):
+            fence_open = 0 if fence_open else i + 1
+        if line.startswith("## ") and not fence_open:
             if current:
                 sections[current] = "\n".join(body).strip()
             current, body = line[3:].strip(), []
+            if current not in SECTIONS:
+                raise ExplainerError(f"{file}:{i + 1}: unknown section '## {current}' "
+                                     f"(sections are: {', '.join(SECTIONS)})")
+            if current in header_line:
+                raise ExplainerError(f"{file}:{i + 1}: section '## {current}' appears twice")
+            header_line[current] = i + 1
         elif current:
             body.append(line)
+        elif line.strip():
+            raise ExplainerError(f"{file}:{i + 1}: text before the first '## ' section")
     if current:
         sections[current] = "\n".join(body).strip()
+    if fence_open:
+        raise ExplainerError(f"{file}:{fence_open}: a ``` block is never closed")
     for name in SECTIONS:
-        if not sections.get(name):
-            raise ExplainerError(f"{file}: the section '## {name}' is missing or empty")
+        if name not in sections:
+            raise ExplainerError(f"{file}:{len(lines)}: the section '## {name}' is missing")
+        if not sections[name]:
+            raise ExplainerError(f"{file}:{header_line[name]}: the section '## {name}' is empty")
+    return sections
+
+
+def parse(text: str, file: str = "<explainer>") -> Explainer:
+    """Parse one explainer file; ExplainerError with file and line when it is malformed."""
+    lines = text.splitlines()
+    meta, meta_line, end = _front_matter(lines, file)
+    related = _list(meta["related"], file, meta_line["related"])
+    for r in related:
+        if not _ID.match(r):
+            raise ExplainerError(f"{file}:{meta_line['related']}: related id {r!r} is not an explainer id")
+    sources = _list(meta["sources"], file, meta_line["sources"])
+    if not sources:
+        raise ExplainerError(f"{file}:{meta_line['sources']}: at least one source is needed")
     return Explainer(
-        id=meta["id"], title=meta["title"], summary=meta["summary"],
-        related=_list(meta["related"], file, meta_line["related"]),
-        sources=_list(meta["sources"], file, meta_line["sources"]), sections=sections,
+        id=meta["id"], title=meta["title"], summary=meta["summary"], related=related, sources=sources,
+        sections=_sections(lines, end + 1, file),
     )
 
 
@@ -119,29 +159,81 @@ def exists(explainer_id: str) -> bool:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """A search hit with its score (higher is better)."""
+    """A search hit with its score between 0 and 1 (higher is better)."""
 
     explainer: Explainer
     score: float
 
 
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class _Index:
+    """One explainer's words, split by where they occur, for ranking."""
+
+    title: frozenset[str]
+    head: frozenset[str]
+    body: tuple[str, ...]
+    head_text: str
+    body_text: str
+
+
+@functools.cache
+def _index() -> dict[str, _Index]:
+    found = {}
+    for e in _library().values():
+        title = _WORD.findall(e.title.lower())
+        head = _WORD.findall(f"{e.id} {e.summary}".lower())
+        body = _WORD.findall(" ".join(e.sections.values()).lower())
+        found[e.id] = _Index(frozenset(title), frozenset(title + head), tuple(body),
+                             " " + " ".join(title + head) + " ", " " + " ".join(body) + " ")
+    return found
+
+
+def _query_words(query: str) -> list[str]:
+    """Lower-case words of a query, plural 's' dropped from longer words so 'tokens' finds 'token'."""
+    words = _WORD.findall(query.lower())
+    return [w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w for w in words]
+
+
+def _word_score(word: str, idx: _Index) -> float:
+    """How well one query word matches: title beats id/summary beats body (more mentions help a bit)."""
+    if any(t.startswith(word) for t in idx.title):
+        return 1.0
+    if any(t.startswith(word) for t in idx.head):
+        return 0.8
+    hits = sum(1 for t in idx.body if t.startswith(word))
+    return 0.3 + 0.05 * min(hits, 6) if hits else 0.0
+
+
 def search(query: str) -> list[SearchResult]:
-    """Explainers containing every word of the query, best first (title and summary hits weigh more)."""
-    words = query.lower().split()
+    """Explainers containing every word of the query (matched at word starts), best first.
+
+    Title words weigh most, then id and summary, then the body (more mentions help a little); the query
+    as a phrase earns a bonus, and an exact title or id scores 1."""
+    words = _query_words(query)
     if not words:
         return [SearchResult(e, 0.5) for e in all_explainers()]
-    results = []
-    for e in _library().values():
-        head = f"{e.id} {e.title} {e.summary}".lower()
-        text = e.text
-        if all(w in text or w in head for w in words):
-            score = sum(1.0 if w in head else 0.4 for w in words) / len(words)
-            results.append(SearchResult(e, min(score, 1.0)))
+    lib = _library()
+    phrase = " " + " ".join(words)
+    results: list[SearchResult] = []
+    for exp_id, idx in _index().items():
+        scores = [_word_score(w, idx) for w in words]
+        if not all(scores):
+            continue
+        score = 0.8 * sum(scores) / len(words)
+        if len(words) > 1:
+            score += 0.2 if phrase in idx.head_text else 0.1 if phrase in idx.body_text else 0.0
+        if exp_id == "-".join(words) or " ".join(_WORD.findall(lib[exp_id].title.lower())) == phrase.strip():
+            score = 1.0
+        results.append(SearchResult(lib[exp_id], round(min(score, 1.0), 4)))
     return sorted(results, key=lambda r: (-r.score, r.explainer.title))
 
 
-def setup_values(ws: Workspace | None) -> dict[str, str]:
-    """Values for the placeholders of "In your setup", with readable defaults when unknown."""
+def setup_values(ws: Workspace | None, today: dt.date | None = None) -> dict[str, str]:
+    """Values for the placeholders of "In your setup", with readable defaults when unknown; `today` dates
+    the expiry list (default: the real date)."""
     values = {
         "idp_name": "your IdP", "home_tenant": "your tenant", "example_group": "Tenant-Acme-Data-Engineer",
         "example_admin_group": "Admin-Acme-Owner", "example_sp": "svc-n8n-graph-acme",
@@ -171,8 +263,8 @@ def setup_values(ws: Workspace | None) -> dict[str, str]:
     if c.integrations.n8n_url:
         values["n8n_url"] = c.integrations.n8n_url
     if ws.clients:
-        values["clients"] = ", ".join(cl.name for cl in ws.clients[:4])
-    values.update(_inventory_values(ws))
+        values["clients"] = _names([cl.name for cl in ws.clients], "your clients")
+    values.update(_inventory_values(ws, today or dt.date.today()))
     return values
 
 
@@ -180,14 +272,12 @@ def _names(items: list[str], none: str) -> str:
     return ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "") if items else none
 
 
-def _inventory_values(ws: Workspace) -> dict[str, str]:
+def _inventory_values(ws: Workspace, today: dt.date) -> dict[str, str]:
     """Lists drawn from the inventory for the placeholders that describe it."""
-    import datetime as dt
-
     from wizard.model import STATIC_METHODS, CredentialKind, Method, Status
 
     live = [c for c in ws.credentials if c.status != Status.RETIRED]
-    soon = dt.date.today() + dt.timedelta(days=30)
+    soon = today + dt.timedelta(days=30)
     return {
         "static_keys": _names([c.id for c in live if c.method in STATIC_METHODS], "none recorded yet"),
         "expiring": _names([c.id for c in live if c.expires and c.expires <= soon], "nothing in the next 30 days"),
@@ -201,9 +291,10 @@ def _inventory_values(ws: Workspace) -> dict[str, str]:
     }
 
 
-def fill(explainer: Explainer, ws: Workspace | None = None, links: str = "markdown") -> str:
+def fill(explainer: Explainer, ws: Workspace | None = None, links: str = "markdown",
+         today: dt.date | None = None) -> str:
     """The explainer as Markdown, "In your setup" personalised; [[id]] links as Markdown links or plain titles."""
-    values = setup_values(ws)
+    values = setup_values(ws, today)
 
     def link(match: re.Match[str]) -> str:
         target = match.group(1)
@@ -222,9 +313,9 @@ def fill(explainer: Explainer, ws: Workspace | None = None, links: str = "markdo
     return _LINK.sub(link, "\n".join(parts)).rstrip() + "\n"
 
 
-def pane_text(explainer: Explainer, ws: Workspace | None = None) -> str:
+def pane_text(explainer: Explainer, ws: Workspace | None = None, today: dt.date | None = None) -> str:
     """The short form shown beside a wizard step: summary, plain words, the diagram and pitfalls."""
-    values = setup_values(ws)
+    values = setup_values(ws, today)
     setup = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), explainer.sections["In your setup"])
     md = "\n\n".join([
         f"### {explainer.title}", explainer.sections["In plain words"],
@@ -235,19 +326,36 @@ def pane_text(explainer: Explainer, ws: Workspace | None = None) -> str:
 
 
 def validate_library() -> list[str]:
-    """Problems across all explainers: unknown related ids, wide diagrams, bad sources."""
+    """Problems across all explainers: unknown related ids and links, unknown placeholders, diagrams that
+    are not a fenced text block of at most DIAGRAM_WIDTH columns, sources that are not https addresses or
+    are not listed under "## Sources"."""
     problems = []
     lib = _library()
+    known_placeholders = set(setup_values(None))
     for e in lib.values():
+        where = f"explainers/{e.id}.md"
         for r in e.related:
             if r not in lib:
-                problems.append(f"explainers/{e.id}.md: related id {r!r} does not exist")
+                problems.append(f"{where}: related id {r!r} does not exist")
+            elif r == e.id:
+                problems.append(f"{where}: lists itself as related")
+        if len(set(e.related)) != len(e.related):
+            problems.append(f"{where}: a related id is listed twice")
         for target in _LINK.findall(" ".join(e.sections.values())):
             if target not in lib:
-                problems.append(f"explainers/{e.id}.md: link [[{target}]] goes nowhere")
-        for line in e.sections["What travels where"].splitlines():
+                problems.append(f"{where}: link [[{target}]] goes nowhere")
+        for name in _PLACEHOLDER.findall(e.sections["In your setup"]):
+            if name not in known_placeholders:
+                problems.append(f"{where}: placeholder {{{name}}} is not one of {sorted(known_placeholders)}")
+        diagram = e.sections["What travels where"].splitlines()
+        if not diagram or diagram[0].strip() != "```text" or diagram[-1].strip() != "```":
+            problems.append(f"{where}: 'What travels where' must be one ```text fenced block")
+        for line in diagram:
             if len(line) > DIAGRAM_WIDTH:
-                problems.append(f"explainers/{e.id}.md: diagram line wider than {DIAGRAM_WIDTH} columns")
-        if not e.sources or not all(s.startswith("https://") for s in e.sources):
-            problems.append(f"explainers/{e.id}.md: sources must be https addresses")
+                problems.append(f"{where}: diagram line wider than {DIAGRAM_WIDTH} columns: {line.strip()[:40]}")
+        for source in e.sources:
+            if not source.startswith("https://"):
+                problems.append(f"{where}: source {source!r} is not an https address")
+            if source not in e.sections["Sources"]:
+                problems.append(f"{where}: source {source} is not listed under '## Sources'")
     return problems

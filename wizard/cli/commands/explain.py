@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.cli import DEFAULT_FILE, add_file_option
+
+if TYPE_CHECKING:
+    from wizard.explainer_library import Explainer
+
+EXIT_UNKNOWN_TOPIC = 2
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `explain` command."""
-    p = subparsers.add_parser("explain", help="explain a concept (OAuth, PKCE, service principals, ...)")
+    p = subparsers.add_parser(
+        "explain", help="explain a concept (OAuth, PKCE, service principals, ...)",
+        description="Print one explainer. 'In your setup' is filled from --demo, from --file, or from "
+        f"./{DEFAULT_FILE} when it exists; otherwise it reads generically.",
+    )
     p.add_argument("topic", nargs="?", help="explainer id, e.g. pkce (see --list)")
-    p.add_argument("--list", action="store_true", help="list every explainer")
-    p.add_argument("--search", metavar="TEXT", help="find explainers mentioning TEXT")
-    p.add_argument("--file", "-f", metavar="PATH", help="fill 'In your setup' from this inventory")
-    p.add_argument("--demo", action="store_true", help="fill 'In your setup' from the demo workspace")
+    p.add_argument("--list", action="store_true", help="list every explainer: id and one-line summary")
+    p.add_argument("--search", metavar="TEXT", help="find explainers mentioning TEXT, best first")
+    add_file_option(p)
     p.add_argument("--plain", action="store_true", help="print Markdown instead of rendering it")
     p.set_defaults(func=run)
 
@@ -23,31 +35,29 @@ def run(args: argparse.Namespace) -> int:
     """List, search or show explainers."""
     from wizard import explainer_library as lib
 
-    if args.list or args.search is not None or not args.topic:
-        results = lib.search(args.search or "")
-        for r in results:
-            print(f"{r.explainer.id:28} {r.explainer.summary}")
-        return 0 if results else 1
-    try:
-        exp = lib.get(args.topic)
-    except KeyError:
-        hits = [r.explainer.id for r in lib.search(args.topic.replace("-", " "))[:5]]
-        import difflib
+    if args.search is not None:
+        results = lib.search(args.search)
+        if not results:
+            print(f"idspine: no explainer mentions {args.search!r}; see `idspine explain --list`", file=sys.stderr)
+            return 1
+        _print_rows(r.explainer for r in results)
+        return 0
+    if args.list or not args.topic:
+        _print_rows(lib.all_explainers())
+        return 0
+    topic = args.topic.strip().lower()
+    if not lib.exists(topic):
+        print(f"idspine: no explainer {args.topic!r}. Try: {', '.join(suggestions(topic))}", file=sys.stderr)
+        return EXIT_UNKNOWN_TOPIC
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable, today_from
 
-        hits = hits or difflib.get_close_matches(args.topic, [e.id for e in lib.all_explainers()], n=5)
-        print(f"idspine: no explainer {args.topic!r}. Try: {', '.join(hits) or 'idspine explain --list'}",
-              file=sys.stderr)
-        return 2
     ws = None
-    if args.demo or args.file:
-        from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
-
-        args.file = args.file or str(Path("idspine.toml"))
+    if args.demo or args.file != DEFAULT_FILE or Path(args.file).exists():
         try:
             ws = open_workspace(args)
         except WorkspaceUnavailable as exc:
             return report_unavailable(exc)
-    text = lib.fill(exp, ws, links="plain")
+    text = lib.fill(lib.get(topic), ws, links="plain", today=today_from(args))
     if args.plain:
         sys.stdout.write(text)
         return 0
@@ -56,3 +66,22 @@ def run(args: argparse.Namespace) -> int:
 
     Console().print(Markdown(text))
     return 0
+
+
+def suggestions(topic: str, limit: int = 5) -> list[str]:
+    """Explainer ids close to a mistyped or partial topic: similar spellings first, then search hits."""
+    import difflib
+
+    from wizard import explainer_library as lib
+
+    ids = [e.id for e in lib.all_explainers()]
+    found = difflib.get_close_matches(topic, ids, n=limit, cutoff=0.6)
+    for r in lib.search(topic.replace("-", " ")):
+        if r.explainer.id not in found:
+            found.append(r.explainer.id)
+    return found[:limit] or ["idspine explain --list"]
+
+
+def _print_rows(explainers: Iterable[Explainer]) -> None:
+    for e in explainers:
+        print(f"{e.id:30} {e.summary}")

@@ -1,0 +1,25 @@
+"""Shared data for the explainer tests: the required ids and the first half written by this helper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXPLAINER_DIR = Path(__file__).resolve().parents[2] / "explainers"
+
+REQUIRED_IDS = frozenset({
+    "identity-provider", "authn-vs-authz", "sso", "saml-oidc-oauth", "tokens", "scopes", "consent-screens", "pkce",
+    "authorization-code-flow", "device-code-flow", "client-credentials-flow", "service-principals",
+    "service-accounts-and-iam-roles", "managed-identity", "workload-identity-federation", "pat-vs-api-key-vs-oauth",
+    "secret-stores", "rotation-and-revocation", "least-privilege", "group-types", "naming-policy",
+    "administrative-units", "app-roles", "scope-based-authorization", "jit-provisioning", "scim",
+    "conditional-access-mfa", "pim", "b2b-and-multi-tenant", "delegated-admin", "data-residency", "magic-links",
+    "identity-planes", "break-glass", "audit-logs", "idp-comparison", "n8n-credentials-vs-sso", "supabase-keys",
+    "credential-inventory", "consultant-hats",
+})
+
+FIRST_HALF = (
+    "identity-provider", "authn-vs-authz", "sso", "saml-oidc-oauth", "tokens", "scopes", "consent-screens", "pkce",
+    "authorization-code-flow", "device-code-flow", "client-credentials-flow", "service-principals",
+    "service-accounts-and-iam-roles", "managed-identity", "workload-identity-federation", "pat-vs-api-key-vs-oauth",
+    "secret-stores", "rotation-and-revocation",
+)

@@ -1,0 +1,73 @@
+"""Search across explainers: expected top hits for typical questions, sensible ordering, and speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from wizard import explainer_library as lib
+
+
+@pytest.mark.parametrize(("query", "top"), [
+    ("code verifier", "pkce"),
+    ("PKCE", "pkce"),
+    ("refresh token", "tokens"),
+    ("refresh token lifetimes", "tokens"),
+    ("device code", "device-code-flow"),
+    ("managed identity", "managed-identity"),
+    ("GitHub Actions subject", "workload-identity-federation"),
+    ("AzureADTokenExchange", "workload-identity-federation"),
+    ("secret reference", "secret-stores"),
+    ("test users", "consent-screens"),
+    ("7 days google testing", "consent-screens"),
+    ("SAML", "saml-oidc-oauth"),
+    ("service principal", "service-principals"),
+    ("enterprise application", "service-principals"),
+    ("revocation window", "rotation-and-revocation"),
+    ("api key", "pat-vs-api-key-vs-oauth"),
+    ("client credentials", "client-credentials-flow"),
+    ("403 forbidden", "authn-vs-authz"),
+    ("assume role", "service-accounts-and-iam-roles"),
+    ("single sign-on", "sso"),
+    ("lighthouse", "delegated-admin"),
+])
+def test_typical_questions_find_the_right_explainer_first(query: str, top: str) -> None:
+    results = lib.search(query)
+    assert results and results[0].explainer.id == top, [r.explainer.id for r in results[:3]]
+
+
+@pytest.mark.parametrize("explainer", lib.all_explainers(), ids=lambda e: e.id)
+def test_every_explainer_is_found_first_by_its_own_title(explainer: lib.Explainer) -> None:
+    assert lib.search(explainer.title)[0].explainer.id == explainer.id
+
+
+def test_title_hits_rank_above_body_mentions() -> None:
+    ids = [r.explainer.id for r in lib.search("consent")]
+    assert ids[0] == "consent-screens"
+    assert len(ids) > 3, "consent is mentioned in other explainers' text too"
+
+
+def test_every_word_must_match_and_words_match_at_their_start() -> None:
+    assert lib.search("zzzz-nothing") == []
+    assert lib.search("pkce zzzz") == []
+    assert "pkce" in [r.explainer.id for r in lib.search("verif")]
+    assert lib.search("erifier") == [], "the middle of a word does not match"
+
+
+def test_scores_lie_between_zero_and_one_and_are_ordered() -> None:
+    results = lib.search("token")
+    scores = [r.score for r in results]
+    assert all(0 < s <= 1 for s in scores) and scores == sorted(scores, reverse=True)
+
+
+def test_empty_query_lists_everything() -> None:
+    assert len(lib.search("   ")) == len(lib.all_explainers())
+
+
+def test_search_is_fast() -> None:
+    lib.search("warm up the index")
+    start = time.perf_counter()
+    for _ in range(50):
+        lib.search("refresh token lifetime entra")
+    assert (time.perf_counter() - start) / 50 < 0.02
