@@ -62,7 +62,8 @@ class ExplainerScreen(Screen[None]):
             self.notify(f"No explainer called {topic!r}", severity="warning")
             return
         ws = self.app.state.workspace  # type: ignore[attr-defined]
-        self.query_one("#explainer", Markdown).update(explainer_library.fill(exp, ws))
+        today = self.app.state.today  # type: ignore[attr-defined]
+        self.query_one("#explainer", Markdown).update(explainer_library.fill(exp, ws, today=today))
         self.query_one("#reader-text").scroll_home(animate=False)
         self.sub_title = exp.title
         if record:
