@@ -125,7 +125,9 @@ class JsonApi:
 
     @property
     def _secrets(self) -> list[str]:
-        return [v for v in self._auth_headers.values() if v]
+        # The header value and, for "Bearer <token>" style values, the bare token a server might echo.
+        values = [v for v in self._auth_headers.values() if v]
+        return values + [v.split(" ", 1)[1] for v in values if " " in v]
 
     # ------------------------------------------------------------------ calls
     def call(self, method: str, path: str, *, json_body: Any = None, ok: Iterable[int] = (200,),
