@@ -135,3 +135,16 @@ async def test_exports_from_the_app(tmp_path: Path) -> None:
     assert 'resource "azuread_group"' in (tmp_path / "idspine-azuread.tf").read_text()
     assert "Off-boarding client globex" in (tmp_path / "idspine-globex-offboarding.md").read_text()
     assert "globex" not in (tmp_path / "idspine-acme-azuread.tf").read_text().lower()
+
+
+async def test_browser_sign_in_explains_when_there_is_no_browser(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.journeys import open_with
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_with(pilot, "a", "EntraScreen")
+        await pilot.press("b")
+        await settle(pilot)
+        assert "device code" in str(app.screen.query_one("#wiring-status").render())

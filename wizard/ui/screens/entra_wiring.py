@@ -41,6 +41,7 @@ class EntraScreen(Screen[None]):
                  "failure stopped — then verify that a service principal's secret really gets a token.")
     BINDINGS = [
         Binding("s", "signin", "Sign in"),
+        Binding("b", "browser_signin", "Browser sign-in", show=False),
         Binding("p", "plan", "Plan"),
         Binding("a", "apply", "Apply"),
         Binding("v", "verify", "Verify"),
@@ -88,8 +89,8 @@ class EntraScreen(Screen[None]):
         who = f"signed in{f' as {self.account}' if self.account else ''}" if self.token else "not signed in"
         self.query_one("#wiring-summary", Static).update(
             f"Tenant: {self.tenant or '[b]not set[/b]'}   Authority: {where}\nStatus: {who}\n"
-            "[dim]s sign in · p plan · a apply · v verify the selected identity · f3 what is a service "
-            "principal?[/dim]")
+            "[dim]s sign in (device code) · b browser sign-in · p plan · a apply · v verify the selected "
+            "identity · f3 what is a service principal?[/dim]")
 
     # ------------------------------------------------------------------ sign-in (device code)
 
@@ -121,6 +122,32 @@ class EntraScreen(Screen[None]):
         app.call_from_thread(self._hide_code)
         if result.ok:
             app.call_from_thread(self._signed_in, result.access_token, result.account, "")
+        else:
+            app.call_from_thread(self._status, f"Sign-in did not complete: {result.detail}", True)
+
+    def action_browser_signin(self) -> None:
+        """Sign in through the system browser (code flow with PKCE), where a browser exists."""
+        from wizard.signin import browser_available
+
+        if not browser_available():
+            self._status("No browser here: use the device code sign-in (s).", True)
+            return
+        self._status("[dim]waiting for the browser sign-in…[/dim]")
+        self.browser_signin()
+
+    @work(thread=True, exclusive=True, group="entra-signin")
+    def browser_signin(self) -> None:
+        from wizard.signin import SigninError, interactive_signin
+
+        app = self.app
+        conn = app.connections  # type: ignore[attr-defined]
+        try:
+            result = interactive_signin(conn.signin_config(self.tenant), conn.scopes_for_admin())
+        except SigninError as exc:
+            app.call_from_thread(self._status, str(exc), True)
+            return
+        if result.ok:
+            app.call_from_thread(self._signed_in, result.access_token, result.account, "browser")
         else:
             app.call_from_thread(self._status, f"Sign-in did not complete: {result.detail}", True)
 
