@@ -35,9 +35,8 @@ from wizard.ui.start_clock import STARTED
 from wizard.ui.app import IdspineApp
 
 class Timed(IdspineApp):
-    def _loaded(self, state):
-        super()._loaded(state)
-        self.call_after_refresh(self.exit)
+    def first_screen_shown(self):
+        self.exit()
 
 app = Timed(demo=True)
 app.run(headless=True)

@@ -23,9 +23,8 @@ assert len(load_catalogue().services) >= 16
 from wizard.ui.app import IdspineApp
 
 class Smoke(IdspineApp):
-    def _loaded(self, state):
-        super()._loaded(state)
-        self.call_after_refresh(self.exit)
+    def first_screen_shown(self):
+        self.exit()
 
 app = Smoke(demo=True)
 app.run(headless=True)
