@@ -41,7 +41,8 @@ ALLOWED = {
 
 FAKE_AZ = r"""#!/usr/bin/env bash
 echo "$*" >> "$AZ_LOG"
-for a in "$@"; do printf '%s\x1f' "$a"; done >> "$AZ_LOG.argv"; echo >> "$AZ_LOG.argv"
+line=""; for a in "$@"; do line="$line$a"$'\x1f'; done
+printf '%s\n' "$line" >> "$AZ_LOG.argv"  # one write per call: piped az calls run at the same time
 case "$*" in
   "account show"*) echo 00000000-0000-0000-0000-000000000000 ;;
   *" list "*|*" list") if [ -n "${FAKE_EXISTS:-}" ]; then echo existing-id; fi ;;
