@@ -118,8 +118,13 @@ class InspectorScreen(Screen[None]):
             lines.append("No findings.")
         for f in found:
             lines += [f"**{f.severity.value}** — {f.message}", "", f"*Fix:* {f.fix}", "",
-                      f"Explainer: `{f.explainer}` (ctrl+p → Explain)", ""]
+                      f"Learn more: [{f.explainer}](explainer:{f.explainer})", ""]
         self.query_one("#detail", Markdown).update("\n".join(lines))
+
+    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.prevent_default()
+        if event.href.startswith("explainer:"):
+            self.app.open_screen("explainers", topic=event.href.removeprefix("explainer:"))  # type: ignore[attr-defined]
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         self.sort_by(str(event.column_key.value))
