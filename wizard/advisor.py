@@ -86,7 +86,7 @@ SUGGESTED_DAYS: dict[Method, tuple[int, int]] = {
 PROTOTYPE_PAT_SCORE = 15  # a PAT ranks just behind a workload identity when the work is a prototype
 LAPTOP_OWN_SIGN_IN_BONUS = -15  # at a laptop, signing in as yourself beats an app secret on disk
 PERSONAL_CREDENTIAL_FOR_CLIENT = 15  # client delivery: a credential tied to a person is a liability
-N8N_NO_TYPE = 30  # n8n has no credential type at all: hand-built requests
+N8N_NO_TYPE = 35  # n8n has no credential type at all: hand-built token requests, worse than a key n8n knows
 N8N_GENERIC_TYPE = 5  # n8n only has a generic type that works
 
 
@@ -238,6 +238,8 @@ def _score(info: MethodInfo, hat: Hat, host: Host, expiry: int | None) -> tuple[
 def _migration(ranked: list[MethodAdvice], service: Service, host: Host) -> str:
     """The path from the recommended method to something better, if one exists anywhere."""
     best = ranked[0]
+    if best.method in SECRETLESS:
+        return ""  # nothing stored already: moving between workload identities gains nothing
     better = [m for m in service.methods if BASE_RANK[m.method] < BASE_RANK[best.method]]
     if not better:
         return ""
