@@ -49,3 +49,30 @@ def test_error_screen_light(snap_compare, tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     Path("idspine.toml").write_text('schema_version = 1\n[consultancy\nname = "x"\n')
     assert snap_compare(IdspineApp("idspine.toml", theme="light"), run_before=go(), terminal_size=size)
+
+
+@pytest.mark.parametrize(("size", "theme"), list(itertools.product(SIZES, THEMES)),
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_welcome_in_a_new_folder(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                 size: tuple[int, int], theme: str) -> None:
+    from wizard.demo import DEMO_TODAY
+
+    monkeypatch.chdir(tmp_path)
+    app = IdspineApp("idspine.toml", today=DEMO_TODAY, theme=theme)
+    assert snap_compare(app, run_before=go(), terminal_size=size)
+
+
+@pytest.mark.parametrize(("size", "theme"), list(itertools.product(SIZES, THEMES)),
+                         ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else str(v))
+def test_wizard_list_editor_and_choices(snap_compare, size: tuple[int, int], theme: str) -> None:  # type: ignore[no-untyped-def]
+    """The groups step: a role-template choice, two list editors and the live preview of group names."""
+    from tests.ui.journeys import settle, until_stable
+
+    async def show(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(pilot)
+        pilot.app.open_screen("wizard", flow_id="groups", restart=True)
+        await settle(pilot)
+        pilot.app.screen.set_focus(None)
+        await until_stable(pilot)
+
+    assert snap_compare(demo_app(theme), run_before=show, terminal_size=size)

@@ -39,6 +39,7 @@ class IdspineApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
         Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),  # not priority: a focused Input still gets '?'
         Binding("ctrl+s", "save", "Save"),
         Binding("f10", "toggle_theme", "Theme", show=False),
     ]
@@ -82,6 +83,10 @@ class IdspineApp(App[None]):
         self.state = state
         self.sub_title = "demo workspace" if state.is_demo else str(state.path)
         self.switch_screen(HomeScreen())
+        if state.is_new:
+            from wizard.ui.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen(state.path))
         self.call_after_refresh(self.first_screen_shown)
 
     def first_screen_shown(self) -> None:

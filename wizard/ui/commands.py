@@ -1,9 +1,12 @@
-"""Command palette providers beyond the system commands: search across the explainers."""
+"""Command palette providers beyond the system commands: search across the explainers, follow links."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from functools import partial
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
@@ -27,3 +30,34 @@ class ExplainerSearch(Provider):
             yield DiscoveryHit(f"Explain: {exp.title}",
                                partial(app.open_screen, "explainers", topic=exp.id),  # type: ignore[attr-defined]
                                help=exp.summary)
+
+
+_EXPLAINER_LINK = re.compile(r"\]\(explainer:([a-z0-9-]+)\)")
+
+
+def explainer_links(markdown: str) -> list[str]:
+    """Explainer ids linked from Markdown text (`[title](explainer:id)`), in order, without repeats."""
+    return list(dict.fromkeys(_EXPLAINER_LINK.findall(markdown)))
+
+
+def pick_explainer_link(app: App, markdown: str, open_topic: Callable[[str], object] | None = None) -> None:
+    """Keyboard access to a text's explainer links: a palette of them; choosing one opens it (by default in a
+    new reader screen; the reader passes its own `open` so history works)."""
+    from wizard import explainer_library
+
+    opener = open_topic or partial(app.open_screen, "explainers")  # type: ignore[attr-defined]
+    items = []
+    for topic in explainer_links(markdown):
+        try:
+            exp = explainer_library.get(topic)
+        except KeyError:
+            continue
+        items.append((exp.title, partial(_call, opener, topic), exp.summary))
+    if not items:
+        app.notify("No links to other explainers here.", timeout=3)
+        return
+    app.search_commands(items, placeholder="Follow a link…")
+
+
+def _call(opener: Callable[..., object], topic: str) -> None:
+    opener(topic=topic)

@@ -28,6 +28,11 @@ class WorkspaceState:
         """True for the built-in demo, which is never written to disk."""
         return self.path is None
 
+    @property
+    def is_new(self) -> bool:
+        """True when there is no inventory file yet (first start in this folder)."""
+        return self.path is not None and self.digest is None
+
     def save(self) -> str:
         """Write the workspace (atomic, refusing if the file changed since loading); returns a message."""
         if self.path is None:

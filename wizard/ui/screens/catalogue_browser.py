@@ -42,9 +42,12 @@ class CatalogueScreen(Screen[None]):
     """Browse what each service supports."""
 
     CSS_PATH = "catalogue_browser.tcss"
+    AUTO_FOCUS = "#services"  # not the search box, so l works at once; / goes to search
     HELP_TITLE = "Service catalogue"
-    HELP_TEXT = "Search by name or category, filter by credential method, and read how to create and revoke each."
-    BINDINGS = [Binding("slash", "focus_search", "Search"), Binding("escape", "leave", "Back")]
+    HELP_TEXT = ("Search by name or category (/ then type, enter to go to the results), filter by credential "
+                 "method, and read how to create and revoke each. l lists the service's explainers.")
+    BINDINGS = [Binding("slash", "focus_search", "Search"), Binding("l", "links", "Explainers"),
+                Binding("escape", "leave", "Back")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -70,17 +73,24 @@ class CatalogueScreen(Screen[None]):
         box.clear_options()
         box.add_options([Option(s.name, id=s.id) for s in services])
         if services:
+            box.highlighted = 0
+        if services:
             self.show(services[0].id)
 
     def show(self, service_id: str) -> None:
         """Show one service."""
-        self.query_one("#service", Markdown).update(service_markdown(load_catalogue().get(service_id)))
+        self.text = service_markdown(load_catalogue().get(service_id))
+        self.query_one("#service", Markdown).update(self.text)
 
     def on_input_changed(self) -> None:
         self.refilter()
 
     def on_select_changed(self) -> None:
         self.refilter()
+
+    def on_input_submitted(self) -> None:
+        """Enter in the search box: move to the results."""
+        self.query_one("#services", OptionList).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id:
@@ -92,6 +102,12 @@ class CatalogueScreen(Screen[None]):
             self.app.open_screen("explainers", topic=event.href.removeprefix("explainer:"))  # type: ignore[attr-defined]
         else:
             self.app.open_url(event.href)
+
+    def action_links(self) -> None:
+        """Pick one of this service's explainers from a list (keyboard access to the links)."""
+        from wizard.ui.commands import pick_explainer_link
+
+        pick_explainer_link(self.app, getattr(self, "text", ""))
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

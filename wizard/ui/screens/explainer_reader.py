@@ -16,12 +16,15 @@ class ExplainerScreen(Screen[None]):
     """Read explainers; follow links; search."""
 
     CSS_PATH = "explainer_reader.tcss"
+    AUTO_FOCUS = "#topics"  # not the search box, so [ ] l work at once; / goes to search
     HELP_TITLE = "Explainers"
-    HELP_TEXT = "Pick a concept on the left or search; links in the text open other explainers."
+    HELP_TEXT = ("Pick a concept on the left or search; links in the text open other explainers (click them, "
+                 "or press l to pick one from a list). [ and ] go back and forward through what you read.")
     BINDINGS = [
         Binding("left_square_bracket", "history(-1)", "Back"),
         Binding("right_square_bracket", "history(1)", "Forward"),
         Binding("slash", "focus_search", "Search"),
+        Binding("l", "links", "Links"),
         Binding("escape", "leave", "Close"),
     ]
 
@@ -29,6 +32,7 @@ class ExplainerScreen(Screen[None]):
         super().__init__()
         self.topic = topic
         self.history: list[str] = []
+        self.text = ""  # the Markdown shown, for following its links by keyboard
         self.position = -1
 
     def compose(self) -> ComposeResult:
@@ -53,6 +57,8 @@ class ExplainerScreen(Screen[None]):
         topics = self.query_one("#topics", OptionList)
         topics.clear_options()
         topics.add_options([Option(r.explainer.title, id=r.explainer.id) for r in explainer_library.search(query)])
+        if topics.option_count:
+            topics.highlighted = 0  # enter opens the best match
 
     def open(self, topic: str, record: bool = True) -> None:
         """Show one explainer, personalised with the workspace."""
@@ -63,7 +69,8 @@ class ExplainerScreen(Screen[None]):
             return
         ws = self.app.state.workspace  # type: ignore[attr-defined]
         today = self.app.state.today  # type: ignore[attr-defined]
-        self.query_one("#explainer", Markdown).update(explainer_library.fill(exp, ws, today=today))
+        self.text = explainer_library.fill(exp, ws, today=today)
+        self.query_one("#explainer", Markdown).update(self.text)
         self.query_one("#reader-text").scroll_home(animate=False)
         self.sub_title = exp.title
         if record:
@@ -72,6 +79,10 @@ class ExplainerScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.fill_topics(event.value)
+
+    def on_input_submitted(self) -> None:
+        """Enter in the search box: move to the results."""
+        self.query_one("#topics", OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:
@@ -90,6 +101,12 @@ class ExplainerScreen(Screen[None]):
         if 0 <= target < len(self.history):
             self.position = target
             self.open(self.history[target], record=False)
+
+    def action_links(self) -> None:
+        """Pick one of this explainer's links from a list (keyboard access to the links in the text)."""
+        from wizard.ui.commands import pick_explainer_link
+
+        pick_explainer_link(self.app, self.text, self.open)
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

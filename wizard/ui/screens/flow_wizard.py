@@ -62,7 +62,9 @@ class FlowScreen(Screen[None]):
         step = runner.step
         flow = runner.flow
         self.query_one("#step-title", Static).update(f"[b]{flow.title}[/b] — {runner.label}: {step.title}")
-        self.query_one("#step-progress", ProgressBar).update(progress=runner.index + (1 if runner.completed else 0))
+        bar = self.query_one("#step-progress", ProgressBar)
+        bar.display = runner.total > 1  # "Step 1 of 1" says it all
+        bar.update(progress=runner.index + (1 if runner.completed else 0))
         self.query_one("#step-intro", Static).update(step.intro)
         box = self.query_one("#questions", Vertical)
         await box.remove_children()
@@ -105,6 +107,12 @@ class FlowScreen(Screen[None]):
         self.update_preview()
 
     def on_selection_list_selected_changed(self) -> None:
+        self.update_preview()
+
+    def on_text_area_changed(self) -> None:
+        self.update_preview()
+
+    def on_switch_changed(self) -> None:
         self.update_preview()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

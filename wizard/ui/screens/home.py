@@ -60,9 +60,9 @@ class HomeScreen(Screen[None]):
         Binding("i", "open('inspector')", "Inspect"),
         Binding("c", "open('catalogue')", "Catalogue"),
         Binding("e", "open('explainers')", "Explain"),
-        Binding("n", "open('n8n')", "n8n"),
-        Binding("u", "open('supabase')", "Supabase"),
-        Binding("a", "open('entra')", "Entra"),
+        Binding("n", "open('n8n')", "n8n", show=False),
+        Binding("u", "open('supabase')", "Supabase", show=False),
+        Binding("a", "open('entra')", "Entra", show=False),
         Binding("r", "refresh", "Refresh", show=False),
     ]
 
