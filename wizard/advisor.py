@@ -83,7 +83,7 @@ SUGGESTED_DAYS: dict[Method, tuple[int, int]] = {
 }
 
 # Score adjustments, in rank tenths. Named so the rules read as policy, not arithmetic.
-PROTOTYPE_PAT_SCORE = 15  # a PAT ranks just behind a workload identity when the work is a prototype
+PROTOTYPE_PAT_SCORE = 12  # for a prototype a PAT ranks just behind a workload identity
 LAPTOP_OWN_SIGN_IN_BONUS = -15  # at a laptop, signing in as yourself beats an app secret on disk
 PERSONAL_CREDENTIAL_FOR_CLIENT = 15  # client delivery: a credential tied to a person is a liability
 N8N_NO_TYPE = 35  # n8n has no credential type at all: hand-built token requests, worse than a key n8n knows
@@ -209,7 +209,7 @@ def _score(info: MethodInfo, hat: Hat, host: Host, expiry: int | None) -> tuple[
         notes.append("Tolerable for a prototype if it is the only way in; "
                      + (f"let it end within {expiry} days." if info.expiry_choice else
                         f"it cannot expire by itself, so record an end date {expiry} days out and delete it then."))
-    if host == Host.LAPTOP and info.method == Method.OAUTH_USER and hat != Hat.PROTOTYPE:
+    if host == Host.LAPTOP and info.method == Method.OAUTH_USER:
         score += LAPTOP_OWN_SIGN_IN_BONUS
         notes.append("At a laptop, you signing in as yourself beats keeping an app secret on disk.")
     if hat == Hat.CLIENT_DELIVERY and host != Host.LAPTOP:
