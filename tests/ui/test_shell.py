@@ -118,3 +118,19 @@ async def test_explainer_search_from_the_palette_opens_the_reader() -> None:
         hits[0].command()
         await settle(pilot)
         assert type(app.screen).__name__ == "ExplainerScreen" and app.screen.history[-1] == "pkce"
+
+
+async def test_health_badges_follow_the_theme() -> None:
+    from textual.widgets import DataTable
+
+    app = demo_app("dark")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#clients", DataTable)
+        dark = str(table.get_row_at(0)[0])
+        assert app.theme_variables["text-error"].lower() in dark.lower()
+        await pilot.press("f10")
+        await settle(pilot)
+        light = str(table.get_row_at(0)[0])
+        assert app.theme == "textual-light" and light != dark
+        assert app.theme_variables["text-error"].lower() in light.lower()

@@ -6,12 +6,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.audit import Severity, counts, run_audit
 from wizard.model import Status, Workspace
+from wizard.ui.badges import badge
 
 
 def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list[tuple[str, str]]:
@@ -43,9 +45,10 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
     return steps
 
 
-# Up to this size the audit runs inline (a few milliseconds, and the first frame is complete); larger
-# inventories are audited in a worker so the screen appears at once.
+# On returning to the screen, up to this size the audit runs inline (a millisecond or two once the catalogue
+# is cached, and no flicker); larger inventories are audited in a worker so the screen appears at once.
 INLINE_AUDIT_LIMIT = 2000
+TOP_FINDINGS = 8  # findings listed under the counts; the inspector has them all
 
 
 class HomeScreen(Screen[None]):
@@ -69,34 +72,37 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="home-body"):
-            with VerticalScroll(id="home-left"):
+            with Vertical(id="home-left"):
                 yield Static(id="consultancy", classes="panel")
                 yield DataTable(id="clients", cursor_type="row", zebra_stripes=True, classes="panel")
-            with Vertical(id="home-right"):
-                yield Static(id="health", classes="panel")
                 yield OptionList(id="next", classes="panel")
+            with VerticalScroll(id="home-right", classes="panel"):
+                yield Static(id="health")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#consultancy").border_title = "Consultancy"
         self.query_one("#clients").border_title = "Clients"
-        self.query_one("#health").border_title = "Inventory health"
+        self.query_one("#home-right").border_title = "Inventory health"
         self.query_one("#next").border_title = "Next steps"
         table = self.query_one("#clients", DataTable)
-        table.add_columns("client", "tenant model", "residency", "credentials", "health")
-        self.refresh_view()
+        table.add_columns("", "client", "creds", "tenant model", "residency")
+        # The first audit loads and validates the catalogue (~40 ms): done in a worker so the screen is
+        # interactive at once; the health panel fills in a moment later.
+        self.refresh_view(inline=False)
         self.query_one("#next").focus()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_view())  # badge colours
 
     def on_screen_resume(self) -> None:
         if getattr(self, "_resumed_once", False):  # the first resume is the first show: on_mount did it
             self.refresh_view()
         self._resumed_once = True
 
-    def refresh_view(self) -> None:
+    def refresh_view(self, inline: bool = True) -> None:
         """Show the workspace now; the audit (which loads the catalogue) follows from a worker."""
         state = self.app.state  # type: ignore[attr-defined]
         self._show_consultancy(state.workspace)
-        if len(state.workspace.credentials) <= INLINE_AUDIT_LIMIT:
+        if inline and len(state.workspace.credentials) <= INLINE_AUDIT_LIMIT:
             self._show_health(state.workspace, run_audit(state.workspace, state.today))
             return
         self.query_one("#health", Static).update("[dim]auditing…[/dim]")
@@ -114,7 +120,8 @@ class HomeScreen(Screen[None]):
         hats = ", ".join(h.value for h in c.hats) or "not set"
         idp = c.idp.value if c.idp else "not chosen yet"
         self.query_one("#consultancy", Static).update(
-            f"[b]{c.name}[/b]  ({c.slug})\nIdentity provider: {idp}\nHome tenant: {c.home_tenant or '—'}\n"
+            f"[b]{escape(c.name)}[/b]  ({c.slug})\nIdentity provider: {idp}\n"
+            f"Home tenant: {escape(c.home_tenant or '—')}\n"
             f"Hats: {hats}\nInventory: {len(ws.groups)} groups, {len(ws.service_principals)} service principals, "
             f"{len(ws.credentials)} credentials")
 
@@ -133,12 +140,14 @@ class HomeScreen(Screen[None]):
         for cl in ws.clients:
             n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
             health = worst.get(cl.slug, "ok")
-            table.add_row(f"{cl.name} ({cl.slug})", cl.tenant_model.value, cl.residency or "—", str(n),
-                          _badge(health), key=cl.slug)
-        top = "\n".join(f"{_badge(f.severity.value)} {f.message}" for f in findings[:4])
+            table.add_row(badge(self.app, health), f"{cl.name} ({cl.slug})", str(n), cl.tenant_model.value,
+                          cl.residency or "—", key=cl.slug)
+        top = "\n".join(f"{badge(self.app, f.severity.value, '●')} {escape(f.message)}" for f in findings[:TOP_FINDINGS])
+        if len(findings) > TOP_FINDINGS:
+            top += f"\n[dim]… and {len(findings) - TOP_FINDINGS} more: press i to inspect them all[/dim]"
         self.query_one("#health", Static).update(
-            f"{_badge('error')} {totals[Severity.ERROR]} errors   {_badge('warning')} {totals[Severity.WARNING]} "
-            f"warnings   {_badge('info')} {totals[Severity.INFO]} suggestions\n\n{top}")
+            f"{badge(self.app, 'error', '●')} {totals[Severity.ERROR]} errors   {badge(self.app, 'warning', '●')} {totals[Severity.WARNING]} "
+            f"warnings   {badge(self.app, 'info', '●')} {totals[Severity.INFO]} suggestions\n\n{top}")
         options = self.query_one("#next", OptionList)
         options.clear_options()
         options.add_options([Option(label, id=action) for action, label in next_steps(ws, totals)])
@@ -162,7 +171,3 @@ class HomeScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         self.refresh_view()
-
-
-def _badge(severity: str) -> str:
-    return {"error": "[b red]●[/]", "warning": "[yellow]●[/]", "info": "[cyan]●[/]"}.get(severity, "[green]●[/]")

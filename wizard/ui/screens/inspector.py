@@ -13,11 +13,11 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from wizard.audit import SEVERITY_ORDER, Finding
 from wizard.inspector_rows import COLUMNS, Row, build_rows, filter_rows, sort_rows
+from wizard.ui.badges import badge
 
 PAGE = 200
 FILTER_DELAY = 0.1  # seconds of quiet typing before filtering (each keystroke restarts it)
 KIND_LABEL = {"credential": "cred", "service-principal": "sp", "group": "group"}  # narrow at 80 columns
-BADGE = {"error": "[b red]error[/]", "warning": "[yellow]warn[/]", "info": "[cyan]info[/]", "ok": "[green]ok[/]"}
 
 
 class InspectorScreen(Screen[None]):
@@ -66,6 +66,7 @@ class InspectorScreen(Screen[None]):
         for col in COLUMNS:
             table.add_column(col, key=col)
         self.load_rows()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.show_page())  # badge colours
 
     @work(thread=True, exclusive=True, group="inspector")
     def load_rows(self) -> None:
@@ -103,7 +104,7 @@ class InspectorScreen(Screen[None]):
         start = self.page * PAGE
         chunk = self.matches[start:start + PAGE]
         for r in chunk:
-            table.add_row(BADGE[r.health], KIND_LABEL.get(r.kind, r.kind), *r.cells()[2:], key=r.subject)
+            table.add_row(badge(self.app, r.health), KIND_LABEL.get(r.kind, r.kind), *r.cells()[2:], key=r.subject)
         total = len(self.matches)
         pages = max(1, -(-total // PAGE))
         shown = f"{start + 1}–{start + len(chunk)}" if chunk else "0"
@@ -137,7 +138,7 @@ class InspectorScreen(Screen[None]):
             lines.append("[$text-success]No findings.[/]")
         for f in found:
             explain = f"[@click=screen.explain({f.explainer!r})][u]{escape(f.explainer)}[/u][/]"
-            lines += [f"{BADGE[f.severity.value]} {escape(f.message)}", "",
+            lines += [f"{badge(self.app, f.severity.value)} {escape(f.message)}", "",
                       f"[b]Fix:[/] {escape(f.fix)}", f"[b]Learn more:[/] {explain}", ""]
         self.query_one("#detail", Static).update("\n".join(lines))
 
