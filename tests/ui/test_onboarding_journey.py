@@ -52,3 +52,29 @@ async def test_onboard_a_second_client_through_the_app(demo_ws, tmp_path: Path) 
                  terraform.render(ws, client=slug, today=DEMO_TODAY)):
         assert all(name in text for name in new_groups | new_sps)
         assert not [name for name in others if name in text]
+
+
+async def test_onboarding_left_halfway_is_offered_for_resuming(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from textual.widgets import OptionList
+
+    path = tmp_path / "idspine.toml"
+    path.write_text(dumps(demo_ws))
+    app = IdspineApp(path, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_with(pilot, "o", "FlowScreen")
+        screen = app.screen
+        for qid, value in TYPED["client"].items():
+            screen.query_one(f"#q-{qid} Input", Input).value = value
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        left_at = screen.runner.step_id
+        await pilot.press("escape")
+        await settle(pilot)
+        options = app.screen.query_one("#next", OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        assert "resume:client-onboarding" in ids
+        options.highlighted = ids.index("resume:client-onboarding")
+        options.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FlowScreen" and app.screen.runner.step_id == left_at == "roles"

@@ -19,6 +19,25 @@ from wizard.ui.state import WorkspaceState, load_state
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
+def quote_line(path: Path, line: int | None, around: int = 1) -> str:
+    """The numbered lines around `line` of a damaged file, or '' (also when a line looks like a secret)."""
+    from wizard.secret_guard import find_secret_kind
+
+    if not line:
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    start, end = max(1, line - around), min(len(lines), line + around)
+    shown = lines[start - 1:end]
+    if any(find_secret_kind(text) for text in shown):  # never put a pasted secret on the screen
+        return ""
+    width = len(str(end))
+    return "\n".join(f"{'>' if n == line else ' '} {n:>{width}} │ {text[:200]}"
+                     for n, text in enumerate(shown, start))
+
+
 class LoadingScreen(Screen[None]):
     """Shown for the moment the workspace takes to load.
 
@@ -67,9 +86,12 @@ class IdspineApp(App[None]):
         try:
             state = load_state(self.path, self.demo, self.today)
         except InventoryError as exc:
+            backup = exc.path.with_name(exc.path.name + ".bak")
+            restore = f" (or restore {backup}, the copy kept by the last save)" if backup.exists() else ""
             self.call_from_thread(self.show_error, "The inventory cannot be opened", str(exc),
-                                  "Nothing was changed. Fix the file at the line shown (or restore "
-                                  f"{exc.path}.bak), then start idspine again.")
+                                  f"Nothing was changed. Fix the file at the line shown{restore}, then start "
+                                  "idspine again. `idspine check` reports the same from the command line.",
+                                  quote_line(exc.path, exc.line))
             return
         except OSError as exc:
             self.call_from_thread(self.show_error, "The inventory cannot be read", f"{self.path}: {exc.strerror}",
@@ -92,11 +114,15 @@ class IdspineApp(App[None]):
     def first_screen_shown(self) -> None:
         """Called once the home screen has rendered (the start-up benchmark times up to here)."""
 
-    def show_error(self, title: str, message: str, hint: str) -> None:
+    def show_error(self, title: str, message: str, hint: str, context: str = "") -> None:
         """Replace whatever is showing with a readable error panel."""
         from wizard.ui.screens.error import ErrorScreen
 
-        self.switch_screen(ErrorScreen(title, message, hint))
+        self.switch_screen(ErrorScreen(title, message, hint, context))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide Save while there is no workspace (loading, or the error screen)."""
+        return not (action == "save" and self.state is None)
 
     def action_help(self) -> None:
         """Show the keys of the current screen."""

@@ -17,19 +17,22 @@ class ErrorScreen(Screen[None]):
                              margin-top: 2; }
     ErrorScreen #error-title { text-style: bold; color: $text-error; margin-bottom: 1; }
     ErrorScreen #error-hint { margin-top: 1; color: $text-muted; }
+    ErrorScreen #error-context { margin-top: 1; padding: 0 1; background: $boost; }
     ErrorScreen Button { margin-top: 1; }
     """
     BINDINGS = [Binding("q", "app.quit", "Quit")]
 
-    def __init__(self, title: str, message: str, hint: str):
+    def __init__(self, title: str, message: str, hint: str, context: str = ""):
         super().__init__()
-        self.error_title, self.message, self.hint = title, message, hint
+        self.error_title, self.message, self.hint, self.context = title, message, hint, context
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Center(), Vertical(id="error-box"):
             yield Static(self.error_title, id="error-title")
             yield Static(self.message, id="error-message", markup=False)
+            if self.context:
+                yield Static(self.context, id="error-context", markup=False)
             yield Static(self.hint, id="error-hint", markup=False)
             yield Button("Quit", id="quit", variant="error")
         yield Footer()

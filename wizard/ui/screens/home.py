@@ -24,6 +24,9 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
         steps.append(("wizard:first-setup", "Start first-time setup (about 15 minutes)"))
     elif setup is not None and not setup.completed:
         steps.append(("wizard:first-setup", f"Resume first-time setup at step {setup.step + 1}"))
+    for progress in ws.progress:  # any other flow left halfway
+        if progress.flow != "first-setup" and not progress.completed and progress.step > 0:
+            steps.append((f"resume:{progress.flow}", f"Resume {_flow_title(progress.flow)} at step {progress.step + 1}"))
     if findings_by_severity[Severity.ERROR]:
         steps.append(("inspector:error", f"Fix {findings_by_severity[Severity.ERROR]} error(s) in the inventory"))
     if findings_by_severity[Severity.WARNING]:
@@ -43,6 +46,15 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
     steps.append(("explainers", "Read the explainers"))
     steps.append(("export", "Export the checklist"))
     return steps
+
+
+def _flow_title(flow_id: str) -> str:
+    from wizard.steps import get_flow
+
+    try:
+        return get_flow(flow_id).title.lower()
+    except KeyError:
+        return flow_id
 
 
 # On returning to the screen, up to this size the audit runs inline (a millisecond or two once the catalogue
@@ -160,8 +172,10 @@ class HomeScreen(Screen[None]):
         app = self.app
         name, _, arg = action.partition(":")
         if name == "wizard":
-            restart = arg == "client-onboarding"
+            restart = arg == "client-onboarding"  # each onboarding is a new client
             app.open_screen("wizard", flow_id=arg, restart=restart)  # type: ignore[attr-defined]
+        elif name == "resume":
+            app.open_screen("wizard", flow_id=arg, restart=False)  # type: ignore[attr-defined]
         elif name == "inspector":
             app.open_screen("inspector", health=arg or "")  # type: ignore[attr-defined]
         elif name == "export":
