@@ -14,6 +14,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
+from wizard.ui.markup import safe_content
+
 STATUS_STYLE = {"created": "green", "adopted": "cyan", "exists": "cyan", "updated": "green", "manual": "yellow",
                 "failed": "red", "running": "blue"}
 
@@ -87,10 +89,10 @@ class EntraScreen(Screen[None]):
         conn = self.app.connections  # type: ignore[attr-defined]
         where = conn.oidc_authority or f"https://login.microsoftonline.com/{self.tenant or '<tenant>'}"
         who = f"signed in{f' as {self.account}' if self.account else ''}" if self.token else "not signed in"
-        self.query_one("#wiring-summary", Static).update(
+        self.query_one("#wiring-summary", Static).update(safe_content(
             f"Tenant: {self.tenant or '[b]not set[/b]'}   Authority: {where}\nStatus: {who}\n"
             "[dim]s sign in (device code) · b browser sign-in · p plan · a apply · v verify the selected "
-            "identity · f3 what is a service principal?[/dim]")
+            "identity · f3 what is a service principal?[/dim]"))
 
     # ------------------------------------------------------------------ sign-in (device code)
 
@@ -320,7 +322,7 @@ class EntraScreen(Screen[None]):
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
-        status.update(text)
+        status.update(safe_content(text))  # provider messages may hold [ ]
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="service-principals")  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
@@ -44,9 +45,9 @@ class FlowScreen(Screen[None]):
                 yield Static(id="step-title")
                 yield ProgressBar(total=self.runner.total, show_eta=False, id="step-progress")
                 with VerticalScroll(id="step-scroll"):
-                    yield Static(id="step-intro", classes="muted")
+                    yield Static(id="step-intro", classes="muted", markup=False)
                     yield Vertical(id="questions")
-                    yield Static(id="preview", classes="panel")
+                    yield Static(id="preview", classes="panel", markup=False)  # answers may hold [ ]
                 with Horizontal(id="step-buttons"):
                     yield Button("Back", id="back")
                     yield Button("Next", id="next", variant="primary")
@@ -61,7 +62,8 @@ class FlowScreen(Screen[None]):
         runner = self._runner
         step = runner.step
         flow = runner.flow
-        self.query_one("#step-title", Static).update(f"[b]{flow.title}[/b] — {runner.label}: {step.title}")
+        self.query_one("#step-title", Static).update(
+            f"[b]{escape(flow.title)}[/b] — {runner.label}: {escape(step.title)}")
         bar = self.query_one("#step-progress", ProgressBar)
         bar.display = runner.total > 1  # "Step 1 of 1" says it all
         bar.update(progress=runner.index + (1 if runner.completed else 0))

@@ -11,6 +11,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from wizard.ui.markup import safe_content
+
 RESULT_STYLE = {"created": "green", "adopted": "cyan", "planned": "blue", "failed": "red", "skipped": "dim"}
 ADVICE = {
     "refused": "n8n refused the API key. Create one under Settings > n8n API with the credential scopes and "
@@ -62,17 +64,17 @@ class N8nScreen(Screen[None]):
         ws = self.app.state.workspace  # type: ignore[attr-defined]
         integrations = ws.consultancy.integrations
         url, ref = integrations.n8n_url or "", integrations.n8n_api_key_ref or ""
-        self.query_one("#wiring-summary", Static).update(
+        self.query_one("#wiring-summary", Static).update(safe_content(
             f"Address: {url or '[b]not set[/b] (run the n8n wizard)'}\nAPI key: "
             f"{ref or '[b]no reference[/b]'}  (a reference; the key itself is read only when pushing)\n"
-            "[dim]f3: n8n credentials vs n8n SSO[/dim]")
+            "[dim]f3: n8n credentials vs n8n SSO[/dim]"))
         try:
             allow = self.app.connections.allow_loopback_http  # type: ignore[attr-defined]
             rows = sso_values(url, allow_http_loopback=allow).rows() if url else []
             values = "\n".join(f"{k}: {v}" for k, v in rows) or "Set the n8n address first."
         except SsoAddressError as exc:
             values = f"[red]{exc}[/red]"
-        self.query_one("#wiring-values", Static).update(values)
+        self.query_one("#wiring-values", Static).update(safe_content(values))
         table = self.query_one(DataTable)
         table.clear()
         outcomes = outcomes or {}
@@ -141,7 +143,7 @@ class N8nScreen(Screen[None]):
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
-        status.update(text)
+        status.update(safe_content(text))  # provider messages may hold [ ]
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="n8n-credentials-vs-sso")  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from wizard.model import ChecklistItem, Workspace
+from wizard.ui.markup import safe_content
 
 ADVICE = {
     "refused": "Supabase refused the access token: create a personal access token (Account > Access Tokens) and "
@@ -129,7 +130,7 @@ class SupabaseScreen(Screen[None]):
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
-        status.update(text)
+        status.update(safe_content(text))  # provider messages may hold [ ]
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="supabase-keys")  # type: ignore[attr-defined]
