@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.exports.test_azure_cli import run
+from wizard.blueprints import apply_blueprint
 from wizard.demo import DEMO_TODAY
 from wizard.export import azure_cli
 
@@ -91,6 +92,7 @@ def test_every_command_and_flag_exists_in_the_azure_cli(demo_ws, tmp_path: Path)
     from wizard.model import ServicePrincipal
 
     demo_ws.service_principals.append(ServicePrincipal(name="svc-n8n-mail-globex", client="globex"))  # needs a secret
+    demo_ws = apply_blueprint(demo_ws, "data-api-oidc", "acme", {"owner": "alex@northwinddata.onmicrosoft.com"})
     script = azure_cli.render(demo_ws, today=DEMO_TODAY)
     run(script, tmp_path, exists=False)
     run(script, tmp_path, exists=True)
@@ -108,7 +110,10 @@ def test_every_command_and_flag_exists_in_the_azure_cli(demo_ws, tmp_path: Path)
             assert flag_exists(module, table[command], flag), f"az {command} has no flag {flag}"
         checked.add(command)
     assert {"ad group create", "ad app create", "ad sp create", "ad app federated-credential create",
-            "ad app credential reset", "keyvault secret set"} <= checked
+            "ad app credential reset", "keyvault secret set", "keyvault secret show", "ad app owner list",
+            "ad app owner add", "ad group owner list", "ad group owner add", "ad app permission list",
+            "ad app show", "rest"} <= checked
+    assert "--public-client-redirect-uris" in script
 
 
 def test_the_checker_rejects_what_does_not_exist() -> None:

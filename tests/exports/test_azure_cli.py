@@ -23,7 +23,12 @@ ALLOWED = {
     ("account", "show"): {"--query", "-o"},
     ("ad", "group", "list"): {"--filter", "--query", "-o"},
     ("ad", "group", "create"): {"--display-name", "--mail-nickname", "--description", "--query", "-o"},
+    ("ad", "group", "owner", "list"): {"--group", "--query", "-o"},
     ("ad", "group", "owner", "add"): {"--group", "--owner-object-id"},
+    ("ad", "app", "owner", "list"): {"--id", "--query", "-o"},
+    ("ad", "app", "owner", "add"): {"--id", "--owner-object-id"},
+    ("ad", "app", "show"): {"--id", "--query", "-o"},
+    ("ad", "app", "permission", "list"): {"--id", "--query", "-o"},
     ("ad", "user", "show"): {"--id", "--query", "-o"},
     ("ad", "app", "list"): {"--filter", "--query", "-o"},
     ("ad", "app", "create"): {"--display-name", "--sign-in-audience", "--web-redirect-uris", "--app-roles",
@@ -35,8 +40,9 @@ ALLOWED = {
     ("ad", "app", "federated-credential", "list"): {"--id", "--query", "-o"},
     ("ad", "app", "federated-credential", "create"): {"--id", "--parameters"},
     ("ad", "app", "credential", "reset"): {"--id", "--append", "--display-name", "--end-date", "--query", "-o"},
+    ("keyvault", "secret", "show"): {"--vault-name", "--name", "--query", "-o"},
     ("keyvault", "secret", "set"): {"--vault-name", "--name", "--file", "--expires"},
-    ("rest",): {"--method", "--uri", "--body"},
+    ("rest",): {"--method", "--uri", "--body", "--query", "-o"},
 }
 
 FAKE_AZ = r"""#!/usr/bin/env bash
@@ -45,7 +51,9 @@ line=""; for a in "$@"; do line="$line$a"$'\x1f'; done
 printf '%s\n' "$line" >> "$AZ_LOG.argv"  # one write per call: piped az calls run at the same time
 case "$*" in
   "account show"*) echo 00000000-0000-0000-0000-000000000000 ;;
-  *" list "*|*" list") if [ -n "${FAKE_EXISTS:-}" ]; then echo existing-id; fi ;;
+  *" list "*|*" list"|"keyvault secret show"*|"ad app show"*|"rest --method GET"*)
+    if [ -n "${FAKE_EXISTS:-}" ]; then echo existing-id; fi ;;
+  "ad user show"*) echo 22222222-2222-2222-2222-222222222222 ;;
   "ad sp show"*) echo 11111111-1111-1111-1111-111111111111 ;;
   "ad app credential reset"*) echo generated-secret-value-for-the-test ;;
   "keyvault secret set"*) cat > /dev/null ;;
@@ -117,3 +125,45 @@ def test_one_client_only_and_unknown_client(demo_ws) -> None:  # type: ignore[no
     assert "Tenant-Globex-Viewer" in script and "Acme" not in script and "svc-n8n-graph-acme" not in script
     with pytest.raises(KeyError):
         azure_cli.render(demo_ws, client="initech")
+
+
+def test_newlines_in_names_cannot_end_a_comment(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    demo_ws.groups.append(Group(name="Tenant-Acme-M365\ntouch pwned-by-newline", client="acme", kind="m365",
+                                membership_rule="x\ntouch pwned-by-rule"))
+    script = azure_cli.render(demo_ws, client="acme", today=DEMO_TODAY)
+    subprocess.run(["bash", "-n"], input=script, text=True, check=True)
+    run(script, tmp_path, exists=False)
+    assert not list(tmp_path.glob("pwned*"))
+
+
+def test_client_secret_goes_from_az_into_the_store_once(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from wizard.model import CredentialKind, ServicePrincipal
+
+    demo_ws.consultancy.integrations.secret_store = "env-file"
+    demo_ws.service_principals += [
+        ServicePrincipal(name="svc-n8n-mail-acme", client="acme"),  # a secret, none recorded yet
+        ServicePrincipal(name="svc-platform-workload-acme", client="acme",
+                         credential_kind=CredentialKind.MANAGED_IDENTITY)]
+    script = azure_cli.render(demo_ws, client="acme", today=DEMO_TODAY)
+    assert "az ad app create --display-name svc-platform-workload-acme" not in script  # not an app registration
+    first = run(script, tmp_path, exists=False)
+    assert sum(c.startswith("ad app credential reset") for c in first) == 1
+    stored = list((tmp_path / "secrets").iterdir())
+    assert len(stored) == 1 and stored[0].read_text() == "generated-secret-value-for-the-test"  # no trailing newline
+    assert stored[0].stat().st_mode & 0o077 == 0
+    again = run(script, tmp_path, exists=False)[len(first):]  # the stored copy exists now: no second secret
+    assert not [c for c in again if c.startswith("ad app credential reset")]
+
+
+def test_keyvault_store_checks_before_it_creates(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from wizard.model import ServicePrincipal
+
+    demo_ws.consultancy.integrations.secret_store = "keyvault"
+    demo_ws.consultancy.integrations.keyvault_name = "kv-northwind"
+    demo_ws.service_principals.append(ServicePrincipal(name="svc-n8n-mail-acme", client="acme"))
+    script = azure_cli.render(demo_ws, client="acme", today=DEMO_TODAY)
+    assert "--file /dev/stdin" in script and "--value" not in script
+    first = run(script, tmp_path, exists=False)
+    assert any(c.startswith("keyvault secret set --vault-name kv-northwind --name svc-n8n-mail-acme") for c in first)
+    second = run(script, tmp_path, exists=True)
+    assert not [c for c in second if c.startswith(("keyvault secret set", "ad app credential reset"))]

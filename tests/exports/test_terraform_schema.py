@@ -14,6 +14,7 @@ from pathlib import Path
 import hcl2
 import pytest
 
+from wizard.blueprints import apply_blueprint
 from wizard.demo import DEMO_TODAY
 from wizard.export import terraform
 from wizard.model import Group
@@ -68,6 +69,7 @@ def check_body(module: str, cls: str, body: dict, where: str) -> None:
 
 def test_export_matches_the_azuread_schema(demo_ws) -> None:  # type: ignore[no-untyped-def]
     demo_ws.groups.append(Group(name="Org-Dynamic-Data", membership_rule='user.department -eq "Data"'))
+    demo_ws = apply_blueprint(demo_ws, "data-api-oidc", "acme", {"owner": "alex@northwinddata.onmicrosoft.com"})
     doc = hcl2.load(io.StringIO(terraform.render(demo_ws, today=DEMO_TODAY)))
     kinds = set()
     for block in doc["resource"]:
@@ -82,7 +84,7 @@ def test_export_matches_the_azuread_schema(demo_ws) -> None:  # type: ignore[no-
             module = "data_" + dtype.strip('"')
             for body in instances.values():
                 check_body(module, camel(module), body, module)
-    assert len(kinds) >= 6
+    assert len(kinds) >= 6 and "azuread_application_password" in kinds
 
 
 def test_the_checker_knows_v3_names_and_rejects_unknown_ones() -> None:

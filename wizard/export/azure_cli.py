@@ -1,11 +1,19 @@
 """Export: an idempotent Azure CLI script that creates the inventory's groups, apps, service principals,
-app roles, role assignments and federated credentials.
+owners, app roles, group-to-role assignments and federated credentials.
 
-Every object is looked up before it is created, so the script can be run again safely. Names from the
-inventory are shell-quoted; JSON bodies are written with quoted heredocs (no expansion). Client secrets
-never appear on a command line or in the terminal: `az ad app credential reset` is piped straight into
-Key Vault (or a 0600 file). Checked against https://learn.microsoft.com/en-us/cli/azure/ad (group, app,
-sp, app federated-credential, app permission, app credential) and .../keyvault/secret#az-keyvault-secret-set.
+Safe to run again: every object, owner, permission, role assignment and stored secret is looked up before
+it is created, and an existing app registration is never rewritten (missing app roles are reported).
+Injection-safe: every value from the inventory reaches bash through `shlex.quote` (or a quoted heredoc
+holding JSON, whose lines are always indented or brackets, so they can never end the heredoc); comments are
+flattened to one line. Secrets never touch a command line, the terminal or the script: `az ad app credential
+reset` is piped through `tr` straight into `az keyvault secret set --file /dev/stdin` (or a 0600 file); the
+value is never held in a variable or an argument, where `ps` or shell history could see it.
+
+Commands and flags are checked against the azure-cli 2.67 command modules (tests/exports/test_az_command_table)
+and the reference at https://learn.microsoft.com/en-us/cli/azure/ad/app, .../ad/sp, .../ad/group,
+.../ad/app/federated-credential, .../ad/app/credential, .../ad/app/owner, .../ad/app/permission,
+.../keyvault/secret and https://learn.microsoft.com/en-us/cli/azure/reference-index#az-rest
+(appRoleAssignedTo: https://learn.microsoft.com/en-us/graph/api/serviceprincipal-post-approleassignedto).
 """
 
 from __future__ import annotations
@@ -15,12 +23,15 @@ import json
 import re
 import shlex
 import uuid
+from urllib.parse import urlparse
 
 from wizard.model import CredentialKind, Group, GroupKind, ServicePrincipal, Status, Workspace
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+GRAPH = "https://graph.microsoft.com/v1.0"
 SECRET_DAYS = 180
 ROLE_NAMESPACE = uuid.UUID("6f1c7c1e-4b1a-4c53-9a59-1d2d7f3b0e55")  # stable app role ids across runs
+MEMBER_TYPES = {"user": ["User"], "application": ["Application"], "both": ["User", "Application"]}
 
 
 def q(value: str) -> str:
@@ -28,31 +39,87 @@ def q(value: str) -> str:
     return shlex.quote(value)
 
 
-def var(name: str) -> str:
-    """A shell variable name for an object."""
-    return re.sub(r"[^A-Za-z0-9]", "_", name).upper()[:60]
+def comment(text: str) -> str:
+    """Text safe inside a one-line comment (no newline can end the comment early)."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text)
+
+
+class Vars:
+    """Shell variable names for objects: readable, and unique within one script (a counter is added when
+    two names sanitise alike, e.g. "a-b" and "a_b")."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, str] = {}
+        self._taken: set[str] = set()
+
+    def __call__(self, name: str) -> str:
+        if name not in self._by_name:
+            base = re.sub(r"[^A-Za-z0-9]", "_", name).upper()[:56]
+            candidate, n = base, 1
+            while candidate in self._taken:
+                n += 1
+                candidate = f"{base}_{n}"
+            self._taken.add(candidate)
+            self._by_name[name] = candidate
+        return self._by_name[name]
+
+
+def jmes(value: str) -> str:
+    """A JMESPath raw string literal."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def role_id(app: str, value: str) -> str:
-    """A stable id for an app role (same name, same id, every run)."""
+    """A stable id for an app role (same app and value, same id, every run)."""
     return str(uuid.uuid5(ROLE_NAMESPACE, f"{app}/{value}"))
+
+
+def is_public_redirect(uri: str) -> bool:
+    """Whether a redirect belongs to a public client (desktop/CLI: loopback http or a custom scheme)."""
+    parsed = urlparse(uri)
+    if parsed.scheme == "https":
+        return False
+    return parsed.scheme != "http" or parsed.hostname in ("localhost", "127.0.0.1", "::1")
+
+
+def split_redirects(uris: list[str]) -> tuple[list[str], list[str]]:
+    """(web, public client) redirect URIs."""
+    return [u for u in uris if not is_public_redirect(u)], [u for u in uris if is_public_redirect(u)]
+
+
+def selected(ws: Workspace, client: str | None) -> tuple[list[Group], list[ServicePrincipal]]:
+    """The live groups and service principals of one client (or all)."""
+    groups = [g for g in ws.groups if g.status != Status.RETIRED and (client is None or g.client == client)]
+    sps = [s for s in ws.service_principals if s.status != Status.RETIRED and (client is None or s.client == client)]
+    return groups, sps
+
+
+def secret_end(sp: ServicePrincipal, today: dt.date) -> dt.date:
+    """The end date for a new client secret: the recorded one when still ahead, else SECRET_DAYS from today."""
+    if sp.secret_expires and sp.secret_expires > today:
+        return sp.secret_expires
+    return today + dt.timedelta(days=SECRET_DAYS)
 
 
 def _filter(field: str, value: str) -> str:
     return f"{field} eq '{value.replace(chr(39), chr(39) * 2)}'"
 
 
-def _selected(ws: Workspace, client: str | None) -> tuple[list[Group], list[ServicePrincipal]]:
-    groups = [g for g in ws.groups if g.status != Status.RETIRED and (client is None or g.client == client)]
-    sps = [s for s in ws.service_principals if s.status != Status.RETIRED and (client is None or s.client == client)]
-    return groups, sps
+def _lookup_group(g_name: str, var: Vars) -> str:
+    v = var(f"grp_{g_name}")
+    return f"{v}=$(az ad group list --filter {q(_filter('displayName', g_name))} --query '[0].id' -o tsv)"
 
 
-def _group(g: Group) -> list[str]:
+def _user_id(owner: str, target: str) -> list[str]:
+    """Set OWNER_ID to the owner's object id, or warn (a missing user must not stop the script)."""
+    return [f"OWNER_ID=$(az ad user show --id {q(owner)} --query id -o tsv 2>/dev/null || true)",
+            f'[ -n "$OWNER_ID" ] || echo {q(f"warning: no user {owner}; add the owner of {target} by hand")} >&2']
+
+
+def _group(g: Group, var: Vars) -> list[str]:
     v = var(f"grp_{g.name}")
     nick = re.sub(r"[^A-Za-z0-9._-]", "", g.name)[:64] or "group"
-    lines = [f"# group {g.name}{' (admin)' if g.admin else ''}",
-             f"{v}=$(az ad group list --filter {q(_filter('displayName', g.name))} --query '[0].id' -o tsv)",
+    lines = [comment(f"# group {g.name}{' (admin)' if g.admin else ''}"), _lookup_group(g.name, var),
              f'if [ -z "${v}" ]; then']
     if g.kind == GroupKind.M365:
         lines.append(f"  echo {q(g.name + ': Microsoft 365 groups are created in the admin center; skipped')} >&2")
@@ -62,71 +129,113 @@ def _group(g: Group) -> list[str]:
                      "--query id -o tsv)")
     lines.append("fi")
     for owner in g.owners:
-        lines.append(f'[ -n "${v}" ] && az ad group owner add --group "${v}" '
-                     f"--owner-object-id \"$(az ad user show --id {q(owner)} --query id -o tsv)\" 2>/dev/null || true")
+        lines += [f'if [ -n "${v}" ]; then', *("  " + u for u in _user_id(owner, g.name)),
+                  f'  if [ -n "$OWNER_ID" ] && [ -z "$(az ad group owner list --group "${v}" '
+                  f'--query "[?id==\'$OWNER_ID\'].id" -o tsv)" ]; then',
+                  f'    az ad group owner add --group "${v}" --owner-object-id "$OWNER_ID"', "  fi", "fi"]
     if g.membership_rule:
-        lines.append(f"# dynamic membership rule to set in the portal or with Graph: {g.membership_rule}")
+        lines.append(comment(f"# dynamic membership rule to set in the portal or with Graph: {g.membership_rule}"))
     return lines + [""]
 
 
-def _app(sp: ServicePrincipal, ws: Workspace, store: str, today: dt.date) -> list[str]:
-    app, spv = var(f"app_{sp.name}"), var(f"sp_{sp.name}")
-    lines = [f"# application + service principal {sp.name} ({sp.credential_kind})",
-             f"{app}=$(az ad app list --filter {q(_filter('displayName', sp.name))} --query '[0].appId' -o tsv)",
-             f'if [ -z "${app}" ]; then']
+def _roles_json(sp: ServicePrincipal) -> str:
+    roles = [{"allowedMemberTypes": MEMBER_TYPES[r.allowed], "description": r.display_name,
+              "displayName": r.display_name, "id": role_id(sp.name, r.value), "isEnabled": True, "value": r.value}
+             for r in sp.app_roles]
+    return json.dumps(roles, indent=2)
+
+
+def _app(sp: ServicePrincipal, ws: Workspace, store: str, today: dt.date, known: set[str], var: Vars) -> list[str]:
+    if sp.credential_kind == CredentialKind.MANAGED_IDENTITY:
+        return [comment(f"# {sp.name}: a managed identity; it is created with its Azure resource "
+                        "(az identity create in the subscription), not as an app registration"), ""]
+    app, spv, key = var(f"app_{sp.name}"), var(f"sp_{sp.name}"), var(sp.name)
+    lines = [comment(f"# application + service principal {sp.name} ({sp.credential_kind})")]
+    web, public = split_redirects(sp.redirect_uris)
     create = f"  {app}=$(az ad app create --display-name {q(sp.name)} --sign-in-audience AzureADMyOrg"
-    if sp.redirect_uris:
-        create += " --web-redirect-uris " + " ".join(q(u) for u in sp.redirect_uris)
+    if web:
+        create += " --web-redirect-uris " + " ".join(q(u) for u in web)
+    if public:
+        create += " --public-client-redirect-uris " + " ".join(q(u) for u in public)
     if sp.app_roles:
-        roles = [{"allowedMemberTypes": {"user": ["User"], "application": ["Application"],
-                                         "both": ["User", "Application"]}[r.allowed],
-                  "description": r.display_name, "displayName": r.display_name, "id": role_id(sp.name, r.value),
-                  "isEnabled": True, "value": r.value} for r in sp.app_roles]
-        lines.insert(1, f"cat > \"$WORK/{var(sp.name)}-roles.json\" <<'JSON'\n{json.dumps(roles, indent=2)}\nJSON")
-        create += f' --app-roles "@$WORK/{var(sp.name)}-roles.json"'
-    lines += [create + " --query appId -o tsv)", "fi",
+        lines.append(f"cat > \"$WORK/{key}-roles.json\" <<'JSON'\n{_roles_json(sp)}\nJSON")
+        create += f' --app-roles "@$WORK/{key}-roles.json"'
+    lines += [f"{app}=$(az ad app list --filter {q(_filter('displayName', sp.name))} --query '[0].appId' -o tsv)",
+              f'if [ -z "${app}" ]; then', create + " --query appId -o tsv)"]
+    if sp.app_roles:  # an existing app is never rewritten: say which roles it lacks
+        lines.append("else")
+        for r in sp.app_roles:
+            lines.append(f'  [ -n "$(az ad app show --id "${app}" --query {q(f"appRoles[?value=={jmes(r.value)}].id")}'
+                         f' -o tsv)" ] || echo {q(f"warning: {sp.name} exists without app role {r.value}; add it")} >&2')
+    lines += ["fi",
               f"{spv}=$(az ad sp list --filter \"appId eq '${app}'\" --query '[0].id' -o tsv)",
               f'[ -n "${spv}" ] || {spv}=$(az ad sp create --id "${app}" --query id -o tsv)']
+    if any(r.groups for r in sp.app_roles):  # only assigned users and groups may sign in or get tokens
+        lines.append(f'az rest --method PATCH --uri "{GRAPH}/servicePrincipals/${spv}" '
+                     "--body '{\"appRoleAssignmentRequired\": true}' >/dev/null")
+    if sp.owner:
+        lines += [*_user_id(sp.owner, sp.name),
+                  f'if [ -n "$OWNER_ID" ] && [ -z "$(az ad app owner list --id "${app}" '
+                  f'--query "[?id==\'$OWNER_ID\'].id" -o tsv)" ]; then',
+                  f'  az ad app owner add --id "${app}" --owner-object-id "$OWNER_ID"', "fi"]
     for p in sp.permissions:
         if p.resource.lower() != "microsoft graph":
-            lines.append(f"# add permission {p.name} on {p.resource} in the portal (API permissions)")
+            lines.append(comment(f"# add permission {p.name} on {p.resource} in the portal (API permissions)"))
             continue
         kind = "Role" if p.type == "application" else "Scope"
         field = "appRoles" if kind == "Role" else "oauth2PermissionScopes"
         pid = var(f"perm_{sp.name}_{p.name}")
-        lines += [f"{pid}=$(az ad sp show --id {GRAPH_APP_ID} --query \"{field}[?value=='{p.name}'].id | [0]\" -o tsv)",
-                  f'az ad app permission add --id "${app}" --api {GRAPH_APP_ID} --api-permissions "${pid}={kind}"'
-                  " 2>/dev/null || true"]
+        lines += [f"{pid}=$(az ad sp show --id {GRAPH_APP_ID} --query {q(f'{field}[?value=={jmes(p.name)}].id | [0]')}"
+                  " -o tsv)",
+                  f'if [ -z "$(az ad app permission list --id "${app}" '
+                  f'--query "[].resourceAccess[?id==\'${pid}\'].id | []" -o tsv)" ]; then',
+                  f'  az ad app permission add --id "${app}" --api {GRAPH_APP_ID} --api-permissions "${pid}={kind}"',
+                  "fi"]
         if p.admin_consent:
-            lines.append(f"# admin consent needed: https://login.microsoftonline.com/{ws.consultancy.home_tenant or '<tenant>'}"
-                         f"/adminconsent?client_id=${app}")
+            tenant = re.sub(r"[^A-Za-z0-9.-]", "", ws.consultancy.home_tenant) or "<tenant>"
+            lines.append(f"# admin consent needed: https://login.microsoftonline.com/{tenant}/adminconsent"
+                         f"?client_id=<appId of {comment(sp.name)}>")
     for fc in sp.federated_credentials:
         body = {"name": fc.name, "issuer": fc.issuer, "subject": fc.subject, "audiences": fc.audiences,
                 "description": fc.description}
-        path = f"$WORK/{var(sp.name)}-{var(fc.name)}.json"
+        path = f"$WORK/{key}-{var(fc.name)}.json"
         lines += [f"cat > \"{path}\" <<'JSON'\n{json.dumps(body, indent=2)}\nJSON",
-                  f"if [ -z \"$(az ad app federated-credential list --id \"${app}\" --query \"[?name=='{fc.name}'].id\" -o tsv)\" ]; then",
+                  f'if [ -z "$(az ad app federated-credential list --id "${app}" '
+                  f'--query {q(f"[?name=={jmes(fc.name)}].id")} -o tsv)" ]; then',
                   f'  az ad app federated-credential create --id "${app}" --parameters "@{path}" >/dev/null',
                   "fi"]
     for role in sp.app_roles:
         for gname in role.groups:
             gv = var(f"grp_{gname}")
-            lines.append(f'[ -n "${{{gv}:-}}" ] && az rest --method POST --uri '
-                         f'"https://graph.microsoft.com/v1.0/servicePrincipals/${spv}/appRoleAssignedTo" '
-                         f'--body "{{\\"principalId\\":\\"${gv}\\",\\"resourceId\\":\\"${spv}\\",'
-                         f'\\"appRoleId\\":\\"{role_id(sp.name, role.value)}\\"}}" >/dev/null 2>&1 || true')
+            if gname not in known:
+                lines.append(f'[ -n "${{{gv}:-}}" ] || {_lookup_group(gname, var)}')
+            rid = role_id(sp.name, role.value)
+            lines += [f'if [ -n "${{{gv}:-}}" ] && [ -z "$(az rest --method GET --uri '
+                      f'"{GRAPH}/servicePrincipals/${spv}/appRoleAssignedTo" '
+                      f'--query "value[?principalId==\'${gv}\' && appRoleId==\'{rid}\'].id" -o tsv)" ]; then',
+                      f'  az rest --method POST --uri "{GRAPH}/servicePrincipals/${spv}/appRoleAssignedTo" '
+                      f'--body "{{\\"principalId\\":\\"${gv}\\",\\"resourceId\\":\\"${spv}\\",'
+                      f'\\"appRoleId\\":\\"{rid}\\"}}" >/dev/null', "fi"]
     if sp.credential_kind == CredentialKind.SECRET and not sp.secret_ref:
-        end = (today + dt.timedelta(days=SECRET_DAYS)).isoformat()
-        reset = (f'az ad app credential reset --id "${app}" --append --display-name idspine --end-date {end} '
-                 "--query password -o tsv")
-        if store == "keyvault":
-            lines.append(f'{reset} | az keyvault secret set --vault-name "$VAULT" --name {q(sp.name)} '
-                         f"--file /dev/stdin --expires {end}T00:00:00Z >/dev/null")
-            lines.append(f"# record in idspine: secret_ref = keyvault://<vault>/{sp.name}, secret_expires = {end}")
-        else:
-            lines.append(f'( umask 077; {reset} > "$SECRETS_DIR/{var(sp.name)}" )')
-            lines.append(f"# record in idspine: secret_ref = file:<secrets dir>/{var(sp.name)}, secret_expires = {end}")
+        lines += _secret(sp, app, store, today, var(f"file_{sp.name}"))
     return lines + [""]
+
+
+def _secret(sp: ServicePrincipal, app: str, store: str, today: dt.date, file_name: str) -> list[str]:
+    """Create a client secret once, straight into the secret store (never a variable, argument or screen)."""
+    end = secret_end(sp, today).isoformat()
+    reset = (f'az ad app credential reset --id "${app}" --append --display-name idspine --end-date {end} '
+             "--query password -o tsv | tr -d '\\r\\n'")
+    if store == "keyvault":
+        name = re.sub(r"[^A-Za-z0-9-]", "-", sp.name)[:127]
+        return [f'if [ -z "$(az keyvault secret show --vault-name "$VAULT" --name {q(name)} --query id -o tsv '
+                '2>/dev/null || true)" ]; then',
+                f'  {reset} | az keyvault secret set --vault-name "$VAULT" --name {q(name)} --file /dev/stdin '
+                f"--expires {end}T00:00:00Z >/dev/null", "fi",
+                comment(f"# record in idspine: secret_ref = keyvault://<vault>/{name}, secret_expires = {end}")]
+    path = f'"$SECRETS_DIR/{file_name}"'
+    return [f"if [ ! -s {path} ]; then", f"  ( umask 077; {reset} > {path} )", "fi",
+            comment(f"# record in idspine: secret_ref = file:<secrets dir>/{file_name}, secret_expires = {end}")]
 
 
 def render(ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str:
@@ -134,21 +243,25 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
     if client is not None and ws.client(client) is None:
         raise KeyError(client)
     today = today or dt.date.today()
-    groups, sps = _selected(ws, client)
+    groups, sps = selected(ws, client)
     store = ws.consultancy.integrations.secret_store
     vault = ws.consultancy.integrations.keyvault_name or ""
     scope = f"client {client}" if client else "all clients and the consultancy itself"
     out = ["#!/usr/bin/env bash",
-           f"# idspine export: Azure CLI for {ws.consultancy.name} ({scope}). Generated {today}.",
-           "# Safe to run again: every object is looked up before it is created. No secret is ever printed.",
+           comment(f"# idspine export: Azure CLI for {ws.consultancy.name} ({scope}). Generated {today}."),
+           "# Safe to run again: every object is looked up before it is created. No secret is ever printed:",
+           "# client secrets go from `az ad app credential reset` through a pipe into the secret store.",
            "set -euo pipefail",
            'WORK="$(mktemp -d)"; trap \'rm -rf "$WORK"\' EXIT',
-           f"VAULT=${{VAULT:-{q(vault) if vault else ''}}}",
+           f"VAULT=\"${{VAULT:-{vault}}}\"" if re.fullmatch(r"[A-Za-z0-9-]*", vault) else 'VAULT="${VAULT:-}"',
            'SECRETS_DIR="${SECRETS_DIR:-$HOME/.config/idspine/secrets}"; ( umask 077; mkdir -p "$SECRETS_DIR" )',
            "az account show --query tenantId -o tsv >/dev/null  # fails early when not signed in (az login)", ""]
+    if store == "keyvault" and any(sp.credential_kind == CredentialKind.SECRET and not sp.secret_ref for sp in sps):
+        out[-1:] = [': "${VAULT:?set VAULT to the Key Vault that receives client secrets}"', ""]
+    known, var = {g.name for g in groups}, Vars()
     for g in groups:
-        out += _group(g)
+        out += _group(g, var)
     for sp in sps:
-        out += _app(sp, ws, store, today)
+        out += _app(sp, ws, store, today, known, var)
     out.append('echo "done: groups and applications are in place"')
     return "\n".join(out) + "\n"
