@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ try:  # the compiled build of tomli, the parser the standard library's tomllib i
 except ImportError:  # pragma: no cover
     import tomllib as toml_reader
 
+from wizard.files import write_bytes_atomic
 from wizard.model import SCHEMA_VERSION, Workspace
 from wizard.secret_guard import find_secret_kind
 
@@ -235,7 +235,6 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
     data = text.encode("utf-8")
     # Defence in depth: the model refuses secrets already; the written bytes are checked again.
     parse(data, path)
-    directory = path.parent if str(path.parent) else Path(".")
     with file_lock(path):
         current: bytes | None
         try:
@@ -261,40 +260,20 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
                     ) from None
             if current == data:
                 return digest_of(data)
-        _atomic_write(path, directory, data, current)
+        _atomic_write(path, data, current)
     return digest_of(data)
 
 
-def _atomic_write(path: Path, directory: Path, data: bytes, current: bytes | None) -> None:
+def _atomic_write(path: Path, data: bytes, current: bytes | None) -> None:
     mode = 0o600
     try:
         if current is not None:
             mode = path.stat().st_mode & 0o777
-            _write_file(path.with_name(path.name + ".bak"), directory, current, mode)
-        _write_file(path, directory, data, mode)
+            write_bytes_atomic(path.with_name(path.name + ".bak"), current, mode, sync_dir=True)
+        write_bytes_atomic(path, data, mode, sync_dir=True)
     except OSError as exc:
         reason = {28: "the disk is full", 30: "the folder is read-only", 13: "permission denied"}.get(
             exc.errno or 0, exc.strerror or "write failed"
         )
         raise InventoryError(path, f"could not save: {reason}; the previous file is unchanged") from None
 
-
-def _write_file(target: Path, directory: Path, data: bytes, mode: int) -> None:
-    """Temp file in the same folder, fsync, rename over the target, fsync the folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)

@@ -11,11 +11,8 @@ name adds a new version.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -86,18 +83,9 @@ class EnvFileSink:
 def _write_private(path: Path, text: str) -> None:
     """Write *text* to *path* with mode 0600 from the first byte, via a temporary file and rename."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    from wizard.files import write_text_atomic
+
+    write_text_atomic(path, text, mode=0o600)
 
 
 class KeyVaultSink:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard import inventory
+from wizard import files, inventory
 from wizard.demo import scaled_workspace
 from wizard.inventory import InventoryError, dumps, load, load_with_digest, parse, save
 from wizard.model import Credential, Method, Status, Workspace
@@ -200,7 +200,7 @@ def test_read_only_folder_is_a_clear_error(
     def read_only(*args: object, **kwargs: object) -> None:
         raise OSError(30, "Read-only file system")
 
-    monkeypatch.setattr(inventory.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(files.tempfile, "mkstemp", read_only)
     demo_ws.consultancy.name = "Changed"
     with pytest.raises(InventoryError) as info:
         save(demo_ws, path)
