@@ -82,3 +82,25 @@ async def test_catalogue_filters_by_method_and_search() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "ExplainerScreen"
+
+
+async def test_catalogue_detail_leads_with_the_advice_for_the_chosen_hat_and_host() -> None:
+    from wizard.advisor import advise
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_with(pilot, "c", "CatalogueScreen")
+        screen = app.screen
+        services = screen.query_one("#services", OptionList)
+        ids = [services.get_option_at_index(i).id for i in range(services.option_count)]
+        services.highlighted = ids.index("azure")
+        await settle(pilot)
+        assert screen.service_id == "azure"
+        before = advise("azure", "client-delivery", "n8n-cloud").ranked[0]
+        assert "from n8n-cloud" in screen.text and f"1. **{before.label}**" in screen.text
+        screen.query_one("#host", Select).value = "azure"
+        await settle(pilot)
+        best = advise("azure", "client-delivery", "azure").ranked[0]
+        assert best.method == Method.MANAGED_IDENTITY
+        assert "from azure" in screen.text and f"1. **{best.label}**" in screen.text
+        assert screen.text.index("## Advice") < screen.text.index("## What it supports")

@@ -10,12 +10,32 @@ from textual.widgets import Footer, Header, Input, Markdown, OptionList, Select
 from textual.widgets.option_list import Option
 
 from wizard.catalogue import Service, load_catalogue
-from wizard.model import Method
+from wizard.model import Hat, Host, Method
 
 
-def service_markdown(s: Service) -> str:
-    """A service's catalogue entry as Markdown."""
+def advice_markdown(service_id: str, hat: Hat, host: Host) -> str:
+    """The advisor's ranking for this service, hat and host, as Markdown (best first)."""
+    from wizard.advisor import advise
+
+    try:
+        advice = advise(service_id, hat, host)
+    except LookupError as exc:  # nothing this host can use
+        return f"## Advice: {hat.value} from {host.value}\n\n{exc.args[0] if exc.args else exc}\n"
+    lines = [f"## Advice: {hat.value} from {host.value}", ""]
+    for rank, m in enumerate(advice.ranked[:3], 1):
+        lines += [f"{rank}. **{m.label}** (`{m.method.value}`) — {m.why} [{m.explainer}](explainer:{m.explainer})"]
+    if advice.unavailable:
+        lines += ["", "Ruled out here: " + "; ".join(f"`{m.value}` ({why})" for m, why in advice.unavailable)]
+    if advice.migration:
+        lines += ["", f"**Later:** {advice.migration}"]
+    return "\n".join(lines) + "\n"
+
+
+def service_markdown(s: Service, advice: str = "") -> str:
+    """A service's catalogue entry as Markdown (with the advisor's ranking after the summary, when given)."""
     lines = [f"# {s.name}", "", s.summary, ""]
+    if advice:
+        lines += [advice, "## What it supports", ""]
     if s.human_sso:
         lines += [f"**People sign in:** {s.human_sso}", ""]
     if s.scim:
@@ -56,11 +76,24 @@ class CatalogueScreen(Screen[None]):
                 yield Input(placeholder="search services", id="search")
                 yield Select([(m.value, m.value) for m in Method], prompt="any method", id="method")
                 yield OptionList(id="services")
-            with VerticalScroll(id="catalogue-detail"):
-                yield Markdown(id="service")
+            with Vertical(id="catalogue-main"):
+                with Horizontal(id="advice-for"):
+                    yield Select([(h.value, h.value) for h in Hat], value=self._default_hat().value,
+                                 allow_blank=False, id="hat")
+                    yield Select([(h.value, h.value) for h in Host], value=Host.N8N_CLOUD.value,
+                                 allow_blank=False, id="host")
+                with VerticalScroll(id="catalogue-detail"):
+                    yield Markdown(id="service")
         yield Footer()
 
+    def _default_hat(self) -> Hat:
+        """The consultancy's first hat (the strictest advice comes from client delivery, if worn)."""
+        hats = self.app.state.workspace.consultancy.hats  # type: ignore[attr-defined]
+        return Hat.CLIENT_DELIVERY if Hat.CLIENT_DELIVERY in hats else (hats[0] if hats else Hat.PROTOTYPE)
+
     def on_mount(self) -> None:
+        self.query_one("#hat", Select).tooltip = "Your hat for this work: the advice is stricter for clients"
+        self.query_one("#host", Select).tooltip = "Where the automation calling this service runs"
         self.refilter()
 
     def refilter(self) -> None:
@@ -78,15 +111,21 @@ class CatalogueScreen(Screen[None]):
             self.show(services[0].id)
 
     def show(self, service_id: str) -> None:
-        """Show one service."""
-        self.text = service_markdown(load_catalogue().get(service_id))
+        """Show one service: the advice for the chosen hat and host, then its catalogue entry."""
+        self.service_id = service_id
+        hat = Hat(str(self.query_one("#hat", Select).value))
+        host = Host(str(self.query_one("#host", Select).value))
+        self.text = service_markdown(load_catalogue().get(service_id), advice_markdown(service_id, hat, host))
         self.query_one("#service", Markdown).update(self.text)
 
     def on_input_changed(self) -> None:
         self.refilter()
 
-    def on_select_changed(self) -> None:
-        self.refilter()
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "method":
+            self.refilter()
+        elif getattr(self, "service_id", None):
+            self.show(self.service_id)
 
     def on_input_submitted(self) -> None:
         """Enter in the search box: move to the results."""
