@@ -390,16 +390,26 @@ class GraphHandler(BaseHTTPRequestHandler):
 class GraphStandIn:
     """Run the stand-in on a free loopback port; `base_url` ends in /v1.0."""
 
-    def __init__(self, directory: Directory):
+    def __init__(self, directory: Directory, tls: tuple[Any, Any] | None = None):
+        """tls: (certificate file, key file) to serve https instead of plain http."""
         handler = type("BoundGraphHandler", (GraphHandler,), {"directory": directory})
         self.directory = directory
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
+        self.scheme = "http"
+        if tls is not None:
+            import ssl
+
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(str(tls[0]), str(tls[1]))
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/v1.0"
+        host = "localhost" if self.scheme == "https" else "127.0.0.1"
+        return f"{self.scheme}://{host}:{self.server.server_address[1]}/v1.0"
 
     def __enter__(self) -> GraphStandIn:
         self.thread.start()
