@@ -86,6 +86,7 @@ class Directory:
     born: dict[str, float] = field(default_factory=dict)  # object id / keyId -> when it was created
     strict_retry_after: bool = False  # throttle again (and record a problem) when a call comes too early
     throttled_until: float = 0.0
+    on_call: Callable[[str, str], None] | None = None  # called (method, path) before each answer (tests' hook)
 
     def __post_init__(self) -> None:
         sp_id = str(uuid.uuid4())
@@ -172,6 +173,8 @@ class GraphHandler(BaseHTTPRequestHandler):
         for pair in parts.query.split("&") if parts.query else []:
             k, _, v = pair.partition("=")
             query[unquote(k)] = unquote(v)
+        if d.on_call is not None:
+            d.on_call(method, path)
         with d.lock:
             d.calls.append((method, path))
             n = len(d.calls)

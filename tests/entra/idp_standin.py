@@ -25,6 +25,7 @@ class IdpStandIn:
     def __init__(self, cert: Path, key: Path, fail: str, status: int = 503):
         self.fail, self.status = fail, status
         self.requests: list[tuple[str, str, list[str]]] = []
+        self.on_token: Any = None  # called before the token endpoint answers (tests' hook)
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -78,6 +79,8 @@ class IdpStandIn:
             return self._json(h, 200, {"device_code": "dc-123", "user_code": "ABCD-EFGH", "interval": 1,
                                        "verification_uri": f"{issuer}/device", "expires_in": 30})
         if path.endswith("/token"):
+            if self.on_token is not None:
+                self.on_token()
             if self.fail in ("token", "device-poll"):
                 return self._page(h)
             return self._json(h, 400, {"error": "invalid_client", "error_description": "client authentication failed"})
