@@ -42,8 +42,60 @@ def test_env_file_sink_is_private_atomic_and_resolvable(tmp_path: Path) -> None:
     assert resolve(ref) == "second-value-cccccccccc"
     assert resolve(f"file:{path}#SVC_OTHER") == "other-value-bbbbbbbbbbbb"
     assert "first-value" not in path.read_text()
-    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temp files left
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]  # no temp files left
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_kill_during_the_env_file_write_leaves_no_copy_holding_the_secret(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "conf"
+    path = folder / "secrets.env"
+    EnvFileSink(path).store("svc-first", "first-value-aaaaaaaaaaaa")
+    killed_value = "killed-value-" + "k" * 20
+    child = (
+        "import os, signal, sys\n"
+        "from wizard.secret_sink import EnvFileSink\n"
+        "os.replace = lambda a, b: os.kill(os.getpid(), signal.SIGKILL)  # the process dies mid-write\n"
+        f"EnvFileSink({str(path)!r}).store('svc-second', sys.argv[1])\n")
+    proc = subprocess.run([sys.executable, "-c", child, killed_value], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": os.getcwd()}, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    EnvFileSink(path).store("svc-third", "third-value-cccccccccccc")  # the next write, under the lock
+    for leftover in folder.iterdir():
+        assert killed_value not in leftover.read_text(errors="replace"), leftover.name
+    assert resolve(f"file:{path}#SVC_FIRST") == "first-value-aaaaaaaaaaaa"
+    assert resolve(f"file:{path}#SVC_THIRD") == "third-value-cccccccccccc"
+
+
+def test_a_name_with_a_newline_cannot_add_a_line_to_the_env_file(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.env"
+    sink = EnvFileSink(path)
+    ref = sink.store("svc-x\nINJECTED=1\r\n# more", "the-real-value-123456789")
+    lines = path.read_text().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("# ") and not any(ln.startswith("INJECTED") for ln in lines)
+    assert resolve(ref) == "the-real-value-123456789"
+
+
+def test_a_folder_with_a_space_works_like_the_macos_default(tmp_path: Path, ws_file: Path, standin: GraphStandIn,
+                                                            directory: Directory, issued_secrets: list[str],
+                                                            run_cli, monkeypatch) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))  # macOS: platformdirs' user config dir is under Application Support
+    env = home / "Library" / "Application Support" / "idspine" / "secrets.env"
+    ws = load(ws_file)
+    ws.consultancy.integrations.secret_store = "env-file"
+    save(ws, ws_file)
+    monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
+    res = run_cli("apply", "--yes", "--file", str(ws_file), "--graph-url", standin.base_url,
+                  "--token-env", "TEST_GRAPH_TOKEN", "--env-file", str(env), "--allow-loopback-http")
+    assert res.code == 0, res.out + res.err
+    sp = load(ws_file).service_principal("svc-n8n-sharepoint-globex")
+    assert sp.secret_ref == "file:~/Library/Application Support/idspine/secrets.env#SVC_N8N_SHAREPOINT_GLOBEX"
+    assert resolve(sp.secret_ref) == issued_secrets[-1]
 
 
 def test_env_file_sink_refuses_a_file_others_can_read(tmp_path: Path) -> None:
