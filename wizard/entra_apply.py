@@ -73,6 +73,7 @@ class RetryPolicy:
     replication_base: float = 2.0
     max_throttle_wait: float = 900.0
     secret_settle: float = 180.0
+    secret_proof_attempts: int = 6  # a rotated secret is tried this often (about a minute) before giving up
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     clock: Callable[[], float] = field(default=time.time, repr=False)
     on_wait: Callable[[str, float, str], None] | None = field(default=None, repr=False)
@@ -338,9 +339,9 @@ class _Applier:
         """Ask for a token with the new secret; a brand-new secret takes a while to work everywhere."""
         assert self.verify_secret is not None
         ok, detail = False, ""
-        for attempt in range(1, self.retry.replication_attempts + 1):
+        for attempt in range(1, self.retry.secret_proof_attempts + 1):
             ok, detail = self.verify_secret(sp, value)
-            if ok or attempt == self.retry.replication_attempts:
+            if ok or attempt == self.retry.secret_proof_attempts:
                 break
             self.retry.pause(f"client-secret:{sp.name}", self.retry.replication_wait(attempt),
                              "the new secret does not get a token yet (replication)")

@@ -223,3 +223,61 @@ def test_cli_explains_missing_sign_in_settings(run_cli, monkeypatch, tmp_path: P
     assert res.code == 2 and "no app id yet" in res.err
     res = run_cli("signout", "--cache", str(tmp_path / "none.json"))
     assert res.code == 0 and "Nobody was signed in" in res.out
+
+
+def _rotation_setup(ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path):  # type: ignore[no-untyped-def]
+    ws = load(ws_file)
+    ws.consultancy.integrations.secret_store = "env-file"
+    save(ws, ws_file)
+    first = apply_plan(ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT)
+    assert first.ok, first.render_text()
+    acme = load(ws_file).service_principal("svc-n8n-graph-acme")
+    app = directory.applications[acme.application_object_id]
+    app["passwordCredentials"] += [
+        {"keyId": "0b0b0b0b-0000-4000-8000-000000000001", "displayName": "idspine 2026-05-01T08:00:00Z",
+         "endDateTime": "2026-12-20T08:00:00Z", "hint": "old"},
+        {"keyId": "0b0b0b0b-0000-4000-8000-000000000002", "displayName": "made in the portal",
+         "endDateTime": "2027-03-01T00:00:00Z", "hint": "prt"}]
+    return app
+
+
+def test_rotation_removes_the_old_secret_only_after_the_new_one_is_proven(ws_file: Path, graph: GraphClient,
+                                                                          directory: Directory,
+                                                                          issued_secrets: list[str],
+                                                                          tmp_path: Path) -> None:
+    app = _rotation_setup(ws_file, graph, directory, tmp_path)
+    tries: list[bool] = []
+
+    def verifier(sp, value: str) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+        # the old secret is still there while the new one is tried: dual phase, not remove-then-add
+        assert "0b0b0b0b-0000-4000-8000-000000000001" in {p["keyId"] for p in app["passwordCredentials"]}
+        tries.append(value == issued_secrets[-1])
+        return (len(tries) > 1, "token issued" if len(tries) > 1 else "invalid_client: not yet replicated")
+
+    ws = load(ws_file)
+    report = apply_plan(ws, build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"})), graph, path=ws_file,
+                        sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT, verify_secret=verifier)
+    assert report.ok, report.render_text()
+    assert tries == [True, True]  # the new value, retried while it replicates
+    names = sorted(p["displayName"] for p in app["passwordCredentials"])
+    assert "idspine 2026-05-01T08:00:00Z" not in names and "made in the portal" in names and len(names) == 2
+    done = load(ws_file)
+    item = next(c for c in done.checklist if c.id == "previous-secret:svc-n8n-graph-acme")
+    assert "2027-03-01" in item.text  # the hand-made one is not idspine's to remove: until when it stays valid
+    assert resolve(done.service_principal("svc-n8n-graph-acme").secret_ref) == issued_secrets[-1]
+    assert_nowhere(issued_secrets, ws_file.read_text(), report.render_text())
+
+
+def test_rotation_without_proof_keeps_the_old_secret_and_says_until_when(ws_file: Path, graph: GraphClient,
+                                                                         directory: Directory, tmp_path: Path) -> None:
+    app = _rotation_setup(ws_file, graph, directory, tmp_path)
+    ws = load(ws_file)
+    report = apply_plan(ws, build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"})), graph, path=ws_file,
+                        sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT,
+                        verify_secret=lambda sp, value: (False, "invalid_client: wrong tenant"))
+    assert report.ok, report.render_text()
+    assert len(app["passwordCredentials"]) == 3  # nothing removed
+    detail = {o.key: o.detail for o in report.outcomes}["client-secret:svc-n8n-graph-acme"]
+    assert "not verified: invalid_client: wrong tenant" in detail
+    item = next(c for c in load(ws_file).checklist if c.id == "previous-secret:svc-n8n-graph-acme")
+    assert "2026-12-20" in item.text and "2027-03-01" in item.text
