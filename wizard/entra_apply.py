@@ -573,7 +573,8 @@ def _run_step(applier: _Applier, step: PlanStep, retry: RetryPolicy, report: App
 
 
 def _failed(report: ApplyReport, step: PlanStep, message: str, tries: int,
-            retry_at: float | None = None) -> None:
+            retry_at: float | None = None) -> StepOutcome | None:
+    """Record a step that failed for good; returns None (the value _run_step hands back for a stop)."""
     report.outcomes.append(StepOutcome(step.key, "failed", message, tries))
     report.stopped_at = step.key
     report.error = message

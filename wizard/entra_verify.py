@@ -12,8 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.model import ServicePrincipal, Verification, Workspace
+
+if TYPE_CHECKING:
+    from wizard.inventory_writer import Updated
 
 _WITHHELD = "the identity provider's answer was withheld (it looked like it held a secret)"
 
@@ -40,7 +44,7 @@ def verify_service_principal(sp: ServicePrincipal, config_for: object, secret: s
     return Verification(at=at, ok=ok, detail=detail[:300])
 
 
-def record_verification(path: Path | str, name: str, verification: Verification) -> Workspace:
+def record_verification(path: Path | str, name: str, verification: Verification) -> Updated:
     """Save *verification* on the service principal *name* in the file as it is now (lock + digest check)."""
     from wizard.inventory_writer import update_inventory
 

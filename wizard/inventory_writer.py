@@ -11,6 +11,7 @@ objects by name, so they can be replayed onto a freshly loaded copy.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.inventory import InventoryError, digest_of, dumps, load_with_digest, save
@@ -82,10 +83,20 @@ def replace_contents(target: Workspace, source: Workspace) -> None:
         setattr(target, name, getattr(source, name))
 
 
-def update_inventory(path: Path | str, change: Change) -> Workspace:
+@dataclass
+class Updated:
+    """What update_inventory wrote: the workspace, the file's digest now, and its digest just before."""
+
+    workspace: Workspace
+    digest: str
+    before: str | None
+
+
+def update_inventory(path: Path | str, change: Change) -> Updated:
     """Apply one change to the file as it is now and save it (lock + digest check; retried on a race)."""
     loaded = load_with_digest(path)
     writer = InventoryWriter(path, loaded.digest)
     writer.change(loaded.workspace, change)
     writer.save(loaded.workspace)
-    return loaded.workspace
+    assert isinstance(writer.digest, str)
+    return Updated(loaded.workspace, writer.digest, loaded.digest)

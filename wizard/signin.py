@@ -197,9 +197,9 @@ def http_session(config: SigninConfig) -> requests.Session:
     class _Session(requests.Session):
         last_status: int | None = None
 
-        def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
             self.last_status = None
-            response = super().request(method, url, *args, **kwargs)
+            response = super().request(*args, **kwargs)
             self.last_status = response.status_code
             return response
 

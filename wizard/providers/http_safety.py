@@ -305,6 +305,7 @@ class JsonApi:
             data = json.loads(body.decode("utf-8")) if body.strip() else None
         except (ValueError, RecursionError):
             data = None
+        msg: Any = None
         if isinstance(data, dict):
             nested = data.get("error")
             if isinstance(nested, dict):  # Graph and Key Vault: {"error": {"code": ..., "message": ...}}
