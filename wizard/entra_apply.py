@@ -304,7 +304,12 @@ class _Applier:
         self._set_pending(sp.name, [*self._pending_names(sp.name), display])
         self.save()  # the name is on disk before Graph is asked: a lost answer can always be cleaned up
         end = now + dt.timedelta(days=self.secret_days)
-        secret = self.graph.add_password(app_oid, display, end)
+        try:
+            secret = self.graph.add_password(app_oid, display, end)
+        except ProviderError as exc:
+            if exc.status is not None and exc.status < 500:  # answered and refused (429, 4xx): nothing was made
+                self._set_pending(name, [n for n in self._pending_names(name) if n != display])
+            raise
         try:
             ref = self.sink.store(name, secret.value, secret.end)
             verified = self._prove(sp, secret.value) if rotating and self.verify_secret else None

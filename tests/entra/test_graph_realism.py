@@ -119,3 +119,41 @@ def test_cli_apply_exits_non_zero_with_the_resume_time_when_throttled_for_long(
     assert "resume after" in (res.out + res.err).lower()
     assert "Traceback" not in res.err
     assert directory.problems == []
+
+
+def test_a_later_run_removes_secrets_an_earlier_run_made_but_did_not_record(
+        ws_file: Path, standin: GraphStandIn, directory: Directory, issued_secrets: list[str],
+        tmp_path: Path) -> None:
+    """An earlier run died after asking for a secret (its name is in the pending item); this run's plan has
+    no client-secret step for that identity, yet the unrecorded secret is found and removed."""
+    from wizard.inventory import load_with_digest
+    from wizard.model import ChecklistItem
+
+    clock = FakeClock()
+    realistic(directory, clock, delay=0)
+    graph = client_for(standin, directory, clock)
+    policy = RetryPolicy(sleep=clock.sleep, clock=clock.now)
+    ws = load(ws_file)
+    assert apply_plan(ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(tmp_path / "s.env"),
+                      retry=policy).ok
+    sp = load(ws_file).service_principal("svc-n8n-sharepoint-globex")
+    app = directory.applications[sp.application_object_id]
+    recorded = list(app["passwordCredentials"])
+    lost = "idspine 2026-11-27T08:59:00Z 0a1b2c"
+    app["passwordCredentials"].append({"keyId": "0c0c0c0c-0000-4000-8000-000000000001", "displayName": lost,
+                                       "endDateTime": "2027-05-26T08:59:00Z", "hint": "los"})
+    loaded = load_with_digest(ws_file)
+    loaded.workspace.checklist.append(ChecklistItem(
+        id="pending-secret:svc-n8n-sharepoint-globex", client="globex",
+        text=f"Client secret(s) named '{lost}' were being created for svc-n8n-sharepoint-globex and are not "
+             "recorded. Rerun apply: it removes them from the app registration."))
+    save(loaded.workspace, ws_file, expected_digest=loaded.digest)
+
+    ws = load(ws_file)
+    plan = build_plan(ws)
+    assert plan.step("client-secret:svc-n8n-sharepoint-globex") is None  # it has a recorded secret
+    report = apply_plan(ws, plan, graph, path=ws_file, sink=EnvFileSink(tmp_path / "s.env"), retry=policy)
+    assert report.ok, report.render_text()
+    assert app["passwordCredentials"] == recorded  # the unrecorded one is gone, the recorded one stays
+    assert "removed 1 unrecorded secret(s)" in report.render_text()
+    assert not any(c.id.startswith("pending-secret:") for c in load(ws_file).checklist)
