@@ -169,6 +169,13 @@ class _Applier:
         self.retry = retry
         self.verify_secret = verify_secret
         self._permissions: dict[str, tuple[str, dict[tuple[str, str], str]]] = {}
+        self._made: set[str] = set()  # steps that created their object in an earlier try of this run
+
+    def _action(self, key: str, action: str) -> str:
+        """'created' when this run made the object, even if a retry of the step then found it."""
+        if action == "created":
+            self._made.add(key)
+        return "created" if key in self._made else action
 
     # ---------------------------------------------------------------- recording
     def record(self, change: Callable[[Workspace], None]) -> None:
@@ -210,6 +217,7 @@ class _Applier:
         spec = GroupSpec(name=group.name, description=group.description, owners=list(group.owners),
                          membership_rule=group.membership_rule, m365=group.kind == GroupKind.M365)
         got = self.graph.ensure_group(spec, known_id=group.object_id)
+        status = self._action(step.key, got.action)  # before owners: their call may fail and retry the step
         name = group.name
 
         def change(ws: Workspace) -> None:
@@ -221,7 +229,7 @@ class _Applier:
                 g.status = Status.ACTIVE
         self.record(change)
         added = self.graph.ensure_group_owners(got.id, spec.owners) if spec.owners else []
-        return StepOutcome(step.key, got.action, f"id {got.id}" + (f", owners added: {len(added)}" if added else ""))
+        return StepOutcome(step.key, status, f"id {got.id}" + (f", owners added: {len(added)}" if added else ""))
 
     def _application(self, step: PlanStep) -> StepOutcome:
         sp = self._sp(step)
@@ -231,7 +239,7 @@ class _Applier:
                                required_resource_access=self._resource_access(sp))
         got = self.graph.ensure_application(spec, known_id=sp.application_object_id)
         self._update_sp(sp.name, application_object_id=got.id, app_id=got.extra["app_id"])
-        return StepOutcome(step.key, got.action, f"appId {got.extra['app_id']}")
+        return StepOutcome(step.key, self._action(step.key, got.action), f"appId {got.extra['app_id']}")
 
     def _resource_access(self, sp: ServicePrincipal) -> list[dict]:
         by_resource: dict[str, list[dict]] = {}
@@ -262,7 +270,7 @@ class _Applier:
             if s.status != Status.RETIRED:
                 s.status = Status.ACTIVE
         self.record(change)
-        return StepOutcome(step.key, got.action, f"id {got.id}")
+        return StepOutcome(step.key, self._action(step.key, got.action), f"id {got.id}")
 
     def _role_assignment(self, step: PlanStep) -> StepOutcome:
         sp = self._sp(step)

@@ -84,6 +84,11 @@ def test_replication_delay_long_retry_after_and_lost_answers_converge_in_one_run
         pairs = [(a["principalId"], a["appRoleId"]) for a in assignments]
         assert len(pairs) == len(set(pairs)), app_id
     assert any(seconds >= 290 for _, seconds in announced), announced  # the long wait was shown
+    statuses = {o.key: o.status for o in report.outcomes}
+    # objects made in this run say so, even when a later retry of the step found them again
+    assert statuses["group:Org-Data-Engineer"] == "created"
+    assert statuses["application:svc-n8n-graph-acme"] == "created"
+    assert statuses["service-principal:svc-n8n-graph-acme"] == "created"
 
 
 def test_a_retry_after_beyond_the_longest_wait_stops_with_a_resume_time(
