@@ -2,8 +2,12 @@
 
 Sign-in settings come from options or the environment: IDSPINE_CLIENT_ID (the public client app the
 consultant registered for idspine), IDSPINE_TENANT, IDSPINE_OIDC_AUTHORITY (any OpenID issuer instead of
-Entra), IDSPINE_CA_BUNDLE (trust a private CA), IDSPINE_TOKEN_CACHE (cache file), IDSPINE_GRAPH_URL.
+Entra), IDSPINE_CA_BUNDLE (trust a private CA, for the IdP and for Graph/Key Vault calls),
+IDSPINE_TOKEN_CACHE (cache file), IDSPINE_GRAPH_URL. signin, apply and verify resolve them the same way
+(`signin.signin_config_from`), so verify never sends a secret anywhere but the configured IdP.
 For scripts, `apply --token-env VAR` takes a Graph access token from an environment variable.
+apply and verify save through `inventory_writer` (lock + digest check, merging concurrent changes); a
+long Retry-After is waited out with a countdown or apply stops, exit 1, saying when to resume.
 """
 
 from __future__ import annotations
@@ -214,7 +218,7 @@ def run_apply(args: argparse.Namespace) -> int:
 
     def progress(i: int, total: int, step, status: str) -> None:  # type: ignore[no-untyped-def]
         if status != "running":
-            print(f"[{i}/{total}] {status:>8}  {step.key}", file=sys.stderr)
+            print(f"[{i}/{total}] {status:>8}  {_one_line(step.key)}", file=sys.stderr)
 
     from wizard.entra_apply import RetryPolicy
     from wizard.inventory import InventoryError
@@ -226,7 +230,7 @@ def run_apply(args: argparse.Namespace) -> int:
                             progress=progress, retry=retry, verify_secret=_rotation_verifier(args, ws, plan.tenant))
     except InventoryError as exc:
         return _fail(f"stopped: the inventory could not be saved ({exc})")
-    print(report.render_text(), end="")
+    print("\n".join(_one_line(line) for line in report.render_text().splitlines()))  # server text inside
     return 0 if report.ok else EXIT_FAILED
 
 
