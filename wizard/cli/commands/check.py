@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from wizard.cli import add_file_option
+from wizard.cli import add_file_option, iso_date
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,7 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--client", metavar="SLUG", help="only findings about this client")
     p.add_argument("--limit", type=int, default=60, metavar="N",
                    help="text output: show at most N findings in the table (0: all, one per line)")
-    p.add_argument("--today", metavar="YYYY-MM-DD", help="audit as of this date")
+    p.add_argument("--today", metavar="YYYY-MM-DD", type=iso_date, help="audit as of this date")
     p.set_defaults(func=run)
 
 
