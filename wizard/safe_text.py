@@ -82,13 +82,12 @@ def markdown_text(text: object) -> str:
 
     Line breaks become spaces (a value cannot start a heading or a list item), then every character with a
     meaning in CommonMark or GitHub-flavoured Markdown is backslash-escaped, which CommonMark allows for
-    any ASCII punctuation (https://spec.commonmark.org/0.31.2/#backslash-escapes). A scheme's `:` is escaped
-    as well, so GitHub's autolink extension does not turn a bare `https://...` into a link.
+    any ASCII punctuation (https://spec.commonmark.org/0.31.2/#backslash-escapes). A bare address stays
+    readable and may be shown as itself by a GitHub-flavoured renderer, but never behind other link text.
     """
     value = " ".join(str(text).split("\n"))
     value = re.sub(r"[\r\u2028\u2029\u0085\x0b\x0c]", " ", value)
-    value = _MD_SPECIAL.sub(r"\\\1", terminal_text(value, keep="\t"))
-    return re.sub(r"(?i)\b(https?|ftp|mailto|javascript|data|file|www)(:|\.)", r"\1\\\2", value)
+    return _MD_SPECIAL.sub(r"\\\1", terminal_text(value, keep="\t"))
 
 
 def markdown_code(text: object) -> str:

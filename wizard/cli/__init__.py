@@ -50,6 +50,17 @@ def iso_date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def non_negative(value: str) -> int:
+    """An argparse type: a whole number, zero or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of 0 or more")
+    return number
+
+
 def add_file_option(parser: argparse.ArgumentParser) -> None:
     """The --file/--demo options every workspace-reading command takes.
 

@@ -82,7 +82,9 @@ def _signin_options(p: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"idspine: {message}", file=sys.stderr)
+    from wizard.cli.output import err
+
+    err(message)
     return code
 
 
@@ -177,6 +179,7 @@ def _secret_sink(args: argparse.Namespace, ws, settings):  # type: ignore[no-unt
 
 def run_apply(args: argparse.Namespace) -> int:
     """Ask, then carry out the plan, writing ids back to the inventory after each step."""
+    from wizard.cli.output import ask
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
     from wizard.entra_apply import apply_plan
     from wizard.entra_plan import render_text
@@ -199,7 +202,7 @@ def run_apply(args: argparse.Namespace) -> int:
         return 0
     if not args.yes:
         try:
-            answer = input(f"Apply these changes to tenant {plan.tenant or '(not set)'}? [y/N] ")
+            answer = ask(f"Apply these changes to tenant {plan.tenant or '(not set)'}? [y/N] ")
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes"):
