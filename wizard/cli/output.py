@@ -59,8 +59,13 @@ def console(stderr: bool = False, **options: Any) -> Console:
     """A Rich console on the real stream; give it outside text only through cell() or markup()."""
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:  # let `wizard.cli.main` end it like any other closed pipe
+            self.quiet = True
+            raise BrokenPipeError
+
     options.setdefault("highlight", False)
-    return Console(file=raw(sys.stderr if stderr else sys.stdout), **options)
+    return _Console(file=raw(sys.stderr if stderr else sys.stdout), **options)
 
 
 def cell(value: object, style: str = "") -> Text:
