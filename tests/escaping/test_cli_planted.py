@@ -116,3 +116,20 @@ def test_csv_cell_with_a_bare_carriage_return_cannot_start_a_row(planted: Path) 
     assert len(rows) == 1 + len(ws.credentials) + len(ws.service_principals)
     naive = text.splitlines()  # a line-based tool sees the same number of rows
     assert len(naive) == len(rows)
+
+
+def test_explainers_filled_with_planted_names_add_no_link_or_html() -> None:
+    from markdown_it import MarkdownIt
+
+    from wizard import explainer_library as lib
+
+    ws = hostile_workspace(demo_workspace(DEMO_TODAY))
+    for explainer in lib.all_explainers():
+        for text in (lib.fill(explainer, ws, today=DEMO_TODAY), lib.pane_text(explainer, ws, DEMO_TODAY)):
+            tokens = MarkdownIt("commonmark").parse(text)
+            inline = [c for t in tokens for c in (t.children or [])]
+            assert not [c for c in inline if c.type in ("html_inline", "image")], explainer.id
+            assert "html_block" not in {t.type for t in tokens}, explainer.id
+            hrefs = [str(c.attrs.get("href")) for c in inline if c.type == "link_open"]
+            assert all(h.startswith(("explainer:", "https://")) for h in hrefs), (explainer.id, hrefs)
+            assert raw_characters(text) == [], explainer.id
