@@ -57,10 +57,15 @@ def one_line(text: object) -> str:
 
 
 def rich_markup(text: object) -> str:
-    """`text` made terminal-clean and escaped for Rich console markup (what Rich's own parser accepts)."""
-    from rich.markup import escape
+    """`text` made terminal-clean and escaped for Rich console markup.
 
-    return escape(terminal_text(text))
+    Every `[` is escaped, not only those Rich's own `escape` thinks start a tag, and backslashes before a
+    `[` or at the end are doubled, so no value can open a tag or escape the caller's next one. (Rich shows a
+    backslash before a `[` that starts no tag twice: cosmetic, never markup.)
+    """
+    value = re.sub(r"(\\*)\[", lambda m: m.group(1) * 2 + "\\[", terminal_text(text))
+    trailing = len(value) - len(value.rstrip("\\"))
+    return value + "\\" * trailing
 
 
 def textual_markup(text: object) -> str:
