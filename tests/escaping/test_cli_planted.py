@@ -133,3 +133,24 @@ def test_explainers_filled_with_planted_names_add_no_link_or_html() -> None:
             hrefs = [str(c.attrs.get("href")) for c in inline if c.type == "link_open"]
             assert all(h.startswith(("explainer:", "https://")) for h in hrefs), (explainer.id, hrefs)
             assert raw_characters(text) == [], explainer.id
+
+
+def test_az_script_and_terraform_carry_no_raw_control_character_and_keep_the_names(tmp_path: Path) -> None:
+    import subprocess
+
+    import hcl2
+
+    from wizard.export import azure_cli, terraform
+
+    ws = hostile_workspace(demo_workspace(DEMO_TODAY))
+    script = azure_cli.render(ws)
+    assert raw_characters(script) == []
+    (tmp_path / "setup.sh").write_text(script)
+    assert subprocess.run(["bash", "-n", str(tmp_path / "setup.sh")], capture_output=True).returncode == 0
+    value = HOSTILE.replace("\r", "\r'\"$x`") + "\\"
+    echoed = subprocess.run(["bash", "-c", f"printf %s {azure_cli.q(value)}"], capture_output=True)
+    assert echoed.stdout.decode("utf-8") == value  # the same name reaches az, byte for byte
+    hcl = terraform.render(ws)
+    assert raw_characters(hcl) == []
+    literal = hcl2.loads(f"x = {terraform.hstr(value)}\n")["x"]  # parses; python-hcl2 keeps escapes as written
+    assert json.loads(literal.replace("$${", "${").replace("%%{", "%{")) == value  # HCL's escapes are JSON's
