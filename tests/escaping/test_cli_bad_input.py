@@ -143,7 +143,9 @@ def test_global_file_and_demo_before_the_subcommand_are_honoured_or_refused(run_
     r = run_cli("--demo", "export", "checklist", "--today", str(DEMO_TODAY))
     assert r.code == 0 and "Northwind Data" in r.out
     for argv in (("--file", str(inventory), "schema"), ("--demo", "advise", "airtable"), ("--theme", "dark", "check"),
-                 ("--demo", "--file", str(inventory), "check"), ("--file", str(inventory), "signout")):
+                 ("--demo", "--file", str(inventory), "check"), ("--file", str(inventory), "signout"),
+                 ("check", str(inventory), "--demo"), ("--demo", "check", str(inventory)),
+                 ("check", str(inventory), "--file", str(tmp_path / "other.toml"))):
         r = run_cli(*argv)
         _one_line_failure(r, argv)
         assert r.code == 2

@@ -29,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable, today_from
 
     if args.path:
+        from wizard.cli import DEFAULT_FILE, UsageError
+
+        if args.demo or args.file not in (DEFAULT_FILE, args.path):
+            raise UsageError("give the inventory once: FILE, --file or --demo")
         args.file = args.path
     try:
         ws = open_workspace(args)
