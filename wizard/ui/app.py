@@ -14,7 +14,7 @@ from textual.widgets import LoadingIndicator
 
 from wizard.ui.commands import ExplainerSearch
 from wizard.ui.connections import Connections
-from wizard.ui.markup import esc
+from wizard.ui.markup import esc, plain
 from wizard.ui.state import WorkspaceState, load_state
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -104,7 +104,7 @@ class IdspineApp(App[None]):
         from wizard.ui.screens.home import HomeScreen
 
         self.state = state
-        self.sub_title = "demo workspace" if state.is_demo else str(state.path)
+        self.sub_title = "demo workspace" if state.is_demo else plain(state.path).plain
         self.switch_screen(HomeScreen())
         if state.is_new:
             from wizard.ui.screens.welcome import WelcomeScreen
