@@ -174,3 +174,19 @@ def test_piping_into_head_exits_quietly(tmp_path: Path) -> None:
                                 cwd=tmp_path, timeout=120)
         assert result.stderr == "", command
         assert result.stdout.strip() == "141", command
+
+
+def test_an_unexpected_error_is_one_line_and_never_repeats_a_secret(run_cli, monkeypatch, canaries) -> None:  # type: ignore[no-untyped-def]
+    import wizard.cli.commands.schema as schema
+
+    def boom(args: argparse.Namespace) -> int:
+        raise RuntimeError(f"token was {canaries['github_pat']}\nsecond line")
+
+    monkeypatch.setattr(schema, "run", boom)
+    r = run_cli("schema")
+    _one_line_failure(r, ("schema",))
+    assert canaries["github_pat"] not in r.err and "RuntimeError" in r.err
+    monkeypatch.setattr(schema, "run", lambda args: (_ for _ in ()).throw(OSError(28, "No space left on device", "x")))
+    r = run_cli("schema")
+    _one_line_failure(r, ("schema",))
+    assert "No space left on device" in r.err

@@ -152,10 +152,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _describe(exc: Exception) -> str:
+    """One line about an exception no command handled; its text is withheld if it looks like a secret."""
+    from wizard.secret_guard import find_secret_kind
+
     if isinstance(exc, OSError) and exc.strerror:
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror}"
-    return f"unexpected {type(exc).__name__}: {exc}"
+    text = str(exc)
+    if find_secret_kind(text):
+        text = "(message withheld: it looked like it held a secret)"
+    return f"unexpected {type(exc).__name__}: {text}"
 
 
 def _silence_stdout() -> None:
