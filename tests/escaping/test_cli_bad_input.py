@@ -128,6 +128,7 @@ def test_export_output_into_a_missing_folder_or_onto_the_inventory_is_refused(ru
         r = run_cli(*argv)
         _one_line_failure(r, argv)
         assert r.code == 2
+    assert run_cli("export", "csv", "--demo", "-o", "idspine.toml").code == 2  # the inventory in this folder
     assert inventory.read_bytes() == before
     assert run_cli("demo", "--write", str(tmp_path / "missing" / "demo.toml")).code == 2
 
