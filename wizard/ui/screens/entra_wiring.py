@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
-from wizard.ui.markup import safe_content
+from wizard.ui.markup import cell, esc, plain, safe_content
 
 STATUS_STYLE = {"created": "green", "adopted": "cyan", "exists": "cyan", "updated": "green", "manual": "yellow",
                 "failed": "red", "running": "blue"}
@@ -92,14 +92,14 @@ class EntraScreen(Screen[None]):
         where = conn.oidc_authority or f"https://login.microsoftonline.com/{self.tenant or '<tenant>'}"
         who = f"signed in{f' as {self.account}' if self.account else ''}" if self.token else "not signed in"
         self.query_one("#wiring-summary", Static).update(safe_content(
-            f"Tenant: {self.tenant or '[b]not set[/b]'}   Authority: {where}\nStatus: {who}\n"
+            f"Tenant: {'$tenant' if self.tenant else '[b]not set[/b]'}   Authority: $where\nStatus: $who\n"
             "[dim]s sign in (device code) · b browser sign-in · p plan · a apply · v verify the selected "
-            "identity · f3 what is a service principal?[/dim]"))
+            "identity · f3 what is a service principal?[/dim]", tenant=self.tenant, where=where, who=who))
 
     # ------------------------------------------------------------------ sign-in (device code)
 
     def action_signin(self) -> None:
-        self._status("[dim]asking the IdP for a device code…[/dim]")
+        self._status("asking the IdP for a device code…", busy=True)
         self.start_signin()
 
     @work(thread=True, exclusive=True, group="entra-signin")
@@ -136,7 +136,7 @@ class EntraScreen(Screen[None]):
         if not browser_available():
             self._status("No browser here: use the device code sign-in (s).", True)
             return
-        self._status("[dim]waiting for the browser sign-in…[/dim]")
+        self._status("waiting for the browser sign-in…", busy=True)
         self.browser_signin()
 
     @work(thread=True, exclusive=True, group="entra-signin")
@@ -168,7 +168,7 @@ class EntraScreen(Screen[None]):
             return
         left = code.seconds_left(time.time())
         self.query_one("#device", Static).update(
-            f"Open [b]{code.verification_uri}[/b] on any device and enter\n\n    [b reverse] {code.user_code} [/]\n\n"
+            f"Open [b]{esc(code.verification_uri)}[/b] on any device and enter\n\n    [b reverse] {esc(code.user_code)} [/]\n\n"
             f"Expires in {left // 60}:{left % 60:02d} · c copies the code · escape cancels")
 
     def _hide_code(self) -> None:
@@ -197,7 +197,7 @@ class EntraScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for i, step in enumerate(self.plan.steps, 1):
-            table.add_row(str(i), step.key, step.summary[:70], "[yellow]manual[/]" if step.manual else "planned",
+            table.add_row(str(i), cell(step.key), cell(step.summary[:70]), "[yellow]manual[/]" if step.manual else "planned",
                           key=step.key)
         auto, manual = len(self.plan.automatic), len(self.plan.manual)
         self.query_one("#wiring-table-box").border_title = f"Plan: {auto} automatic, {manual} manual"
@@ -211,7 +211,7 @@ class EntraScreen(Screen[None]):
         bar = self.query_one("#apply-progress", ProgressBar)
         bar.display = True
         bar.update(total=len(self.plan.steps), progress=0)
-        self._status("[dim]applying…[/dim]")
+        self._status("applying…", busy=True)
         self.apply()
 
     @work(thread=True, exclusive=True, group="entra-apply")
@@ -311,7 +311,7 @@ class EntraScreen(Screen[None]):
         if sp is None:
             self._status("No service principal with an app id and a secret reference yet: apply first.", True)
             return
-        self._status(f"[dim]asking for a token as {sp.name}…[/dim]")
+        self._status(f"asking for a token as {sp.name}…", busy=True)
         self.verify(sp.name)
 
     @work(thread=True, exclusive=True, group="entra-verify")
@@ -352,10 +352,11 @@ class EntraScreen(Screen[None]):
 
     # ------------------------------------------------------------------ misc
 
-    def _status(self, text: str, error: bool = False) -> None:
+    def _status(self, text: str, error: bool = False, busy: bool = False) -> None:
+        """Show `text` (often a provider's message) as plain text, dimmed while busy."""
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
-        status.update(safe_content(text))  # provider messages may hold [ ]
+        status.update(plain(text).stylize("dim") if busy else plain(text))
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="service-principals")  # type: ignore[attr-defined]
