@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from wizard.model import FlowProgress, Workspace
+from wizard.model import FlowProgress, Status, Workspace
 from wizard.secret_guard import find_secret_kind
 
 Answer = str | list[str] | bool
@@ -322,6 +322,7 @@ class FlowRunner:
         progress = ws.flow_progress(flow.id)
         self.index = max(0, min(progress.step, len(self._ids) - 1)) if progress else 0
         self.completed = bool(progress and progress.completed)
+        self._pending_clients: set[str] = set()
 
     @property
     def total(self) -> int:
@@ -378,16 +379,28 @@ class FlowRunner:
             return "(preview unavailable until the answers are complete)"
 
     def submit(self, answers: Answers) -> Workspace:
-        """Validate and apply the current step, then move on. Raises StepProblems and changes nothing on error."""
+        """Validate and apply the current step, then move on. Raises StepProblems and changes nothing on error.
+
+        Submitting a step again replaces what its earlier answers produced (see `wizard.step_products`); when
+        the answers changed, the later steps already answered are applied again on top, so nothing they
+        derived from the old answers stays behind.
+        """
         step = self.step
         try:
             clean = check_answers(step, answers)
         except StepProblems as exc:
             raise StepProblems({**self._context_problems(step, answers, exc.problems), **exc.problems}) from None
-        ws = self.flow.apply(self.ws, step.id, clean)
+        before = self._stored_for(self.ws, step.id)
+        old_products = self._products(self.ws).get(step.id)
+        ws = self._apply_tracked(self.ws, step.id, clean)
+        stored = {f"{step.id}.{k}": v for k, v in clean.items()}
+        ws = self._record(ws, stored, drop_prefix=f"{step.id}.")
+        if old_products is not None and (before != clean or self._products(ws).get(step.id) != old_products):
+            ws = self._replay_after(ws, self.index)
+        ws = self._settle_clients(ws)
         finished = self.index + 1 >= self.total
         next_index = self.index if finished else self.index + 1
-        self.ws = self._with_progress(ws, next_index, finished, {f"{step.id}.{k}": v for k, v in clean.items()})
+        self.ws = self._with_progress(ws, next_index, finished, {})
         self.completed = finished
         self.index = next_index
         return self.ws
@@ -418,5 +431,101 @@ class FlowRunner:
         others = [p for p in ws.progress if p.flow != self.flow.id]
         old = ws.flow_progress(self.flow.id)
         merged = {**(old.answers if old else {}), **stored}
-        record = FlowProgress(flow=self.flow.id, step=index, completed=done, answers=merged)
+        record = FlowProgress(flow=self.flow.id, step=index, completed=done, answers=merged,
+                              produced=dict(old.produced) if old else {})
         return ws.model_copy(update={"progress": [*others, record]})
+
+    # What steps produced, and replacing it when answers change.
+    def _products(self, ws: Workspace) -> dict[str, list[str]]:
+        progress = ws.flow_progress(self.flow.id)
+        return dict(progress.produced) if progress else {}
+
+    def _stored_for(self, ws: Workspace, step_id: str) -> Answers:
+        prefix = f"{step_id}."
+        return {k.removeprefix(prefix): v for k, v in flow_answers(ws, self.flow.id).items()  # type: ignore[misc]
+                if k.startswith(prefix)}
+
+    def _record(self, ws: Workspace, stored: dict[str, Answer], drop_prefix: str = "") -> Workspace:
+        """The workspace with this flow's answers updated (a step's earlier answers replaced by `stored`)."""
+        old = ws.flow_progress(self.flow.id)
+        answers = {k: v for k, v in (old.answers if old else {}).items()
+                   if not (drop_prefix and k.startswith(drop_prefix))}
+        record = FlowProgress(flow=self.flow.id, step=old.step if old else self.index,
+                              completed=old.completed if old else False, answers={**answers, **stored},
+                              produced=dict(old.produced) if old else {})
+        others = [p for p in ws.progress if p.flow != self.flow.id]
+        return ws.model_copy(update={"progress": [*others, record]})
+
+    def _set_products(self, ws: Workspace, step_id: str, produced: list[str] | None) -> Workspace:
+        old = ws.flow_progress(self.flow.id)
+        products = dict(old.produced) if old else {}
+        if produced is None:
+            products.pop(step_id, None)
+        else:
+            products[step_id] = produced
+        record = FlowProgress(flow=self.flow.id, step=old.step if old else self.index,
+                              completed=old.completed if old else False,
+                              answers=dict(old.answers) if old else {}, produced=products)
+        others = [p for p in ws.progress if p.flow != self.flow.id]
+        return ws.model_copy(update={"progress": [*others, record]})
+
+    def _apply_tracked(self, ws: Workspace, step_id: str, answers: Answers | None) -> Workspace:
+        """Apply a step's answers in place of what its earlier answers produced (None: take it all back)."""
+        from wizard import step_products as sp
+
+        old = set(self._products(ws).get(step_id, []))
+        present = sp.subjects(ws)
+        orphans = sp.awaiting_retirement(ws)
+        if answers is None:
+            wanted: set[str] = set()
+        elif old or orphans:
+            # What would the new answers add on their own? (Objects waiting to be retired count as absent, so
+            # answers that produce one again take it back.)
+            scratch = sp.remove(ws.model_copy(deep=True), old | orphans)
+            wanted = sp.subjects(self.flow.apply(scratch, step_id, answers)) - sp.subjects(scratch)
+        else:
+            wanted = set()
+        stale = (old & present) - wanted - sp.claimed(ws, self.flow.id, step_id)
+        gone = {s for s in stale if not s.startswith("client:") and sp.removable(ws, s)}
+        base = sp.remove(ws.model_copy(deep=True), gone)
+        gone_clients = {s for s in stale if s.startswith("client:") and sp.removable(base, s)}
+        base = sp.remove(base, gone_clients)
+        real = base if answers is None else self.flow.apply(base, step_id, answers)
+        after = sp.subjects(real)
+        produced = (wanted | (after - present)) & after
+        # A client still referenced now may be free once the later steps are replayed: settled at the end.
+        self._pending_clients |= {s for s in stale - gone_clients if s.startswith("client:")}
+        live = {s for s in stale - gone if s in after and not s.startswith(("checklist:", "client:"))
+                and sp.status_of(real, s) == Status.ACTIVE}
+        real = sp.withdraw_retire_items(sp.retire_items(real, live), produced)
+        return self._set_products(real, step_id, None if answers is None else sorted(produced))
+
+    def _settle_clients(self, ws: Workspace) -> Workspace:
+        """Clients the answers no longer produce: removed when nothing refers to them, else listed to retire."""
+        from wizard import step_products as sp
+
+        pending, self._pending_clients = self._pending_clients, set()
+        owned = set().union(*(set(items) for p in ws.progress for items in p.produced.values()))
+        pending = {s for s in pending if s not in owned and s in sp.subjects(ws)}
+        gone = {s for s in pending if sp.removable(ws, s)}
+        ws = sp.remove(ws.model_copy(deep=True), gone) if gone else ws
+        live = {s for s in pending - gone if sp.status_of(ws, s) == Status.ACTIVE}
+        return sp.retire_items(ws.model_copy(deep=True), live) if live else ws
+
+    def _replay_after(self, ws: Workspace, index: int) -> Workspace:
+        """Apply the later steps already answered again, on the changed workspace; where one no longer
+        fits, take back what it and every later step produced (their answers stay, to prefill)."""
+        for j in range(index + 1, self.total):
+            sid = self._ids[j]
+            if sid not in self._products(ws):
+                continue  # never submitted
+            step = self.flow.build(ws, sid)
+            try:
+                clean = check_answers(step, self._stored_for(ws, sid))
+                ws = self._apply_tracked(ws, sid, clean)
+            except (StepProblems, ValueError, KeyError, LookupError):
+                for k in range(j, self.total):
+                    if self._ids[k] in self._products(ws):
+                        ws = self._apply_tracked(ws, self._ids[k], None)
+                break
+        return ws
