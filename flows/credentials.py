@@ -5,7 +5,7 @@ The advisor (`wizard.advisor.advise`) and the catalogue are imported when a step
 
 from __future__ import annotations
 
-from flows.options import HAT_OPTIONS, HOST_OPTIONS
+from flows.options import HAT_OPTIONS, HOST_OPTIONS, check_email
 from wizard.model import Credential, Hat, Host, Status, Workspace
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems, flow_answers
 
@@ -107,7 +107,8 @@ def _host_step(ws: Workspace) -> Step:
                  Question("hat", "Hat for this work", Kind.CHOICE, "consultant-hats", options=HAT_OPTIONS,
                           default=default_hat(ws, "").value),
                  Question("owner", "Owner of these credentials (who rotates them)", Kind.TEXT,
-                          "rotation-and-revocation", default="", required=False, placeholder="you@yourdomain",
+                          "rotation-and-revocation", default="", required=False, placeholder="you@yourdomain.com",
+                          validate=check_email,
                           help="Every credential needs a person who renews it and answers for it.")),
                 "consultant-hats")
 

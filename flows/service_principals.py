@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.options import check_automations, check_repo, parse_automations, text, text_list
+from flows.options import check_automations, check_email, check_repo, parse_automations, text, text_list
 from wizard.model import CredentialKind, FederatedCredential, ServicePrincipal, Status, Workspace
 from wizard.naming import service_principal_name
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef
@@ -77,7 +77,7 @@ def automation_questions(default: list[str]) -> tuple[Question, ...]:
                  "workload-identity-federation", default="", required=False, placeholder="northwind/pipelines",
                  validate=check_repo, help="Federated credentials trust this repository's production environment."),
         Question("owner", "Owner (who rotates and answers for them)", Kind.TEXT, "rotation-and-revocation",
-                 default="", required=False, placeholder="you@yourdomain"),
+                 default="", required=False, placeholder="you@yourdomain.com", validate=check_email),
     )
 
 
