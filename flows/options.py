@@ -36,10 +36,6 @@ TENANT_MODEL_OPTIONS = (
 RESIDENCY_OPTIONS = tuple(Option(v, v) for v in ("EU", "UK", "US", "CH", "CA", "AU", "other"))
 
 _SLUG = re.compile(SLUG_RE)
-# A pragmatic address check (RFC 5322 allows more, but owners are mailboxes people type): one @, a dot in
-# the domain, no spaces or markup characters.
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _TENANT = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
                      r"|^(?=.{4,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*"
                      r"\.[A-Za-z]{2,63}$")
@@ -101,9 +97,11 @@ def check_https_url(value: Answer) -> list[str]:
 
 
 def check_email(value: Answer) -> list[str]:
-    """Validator: an e-mail address (a person or a shared mailbox)."""
-    return [] if _EMAIL.match(str(value)) and len(str(value)) <= 254 else [
-        "an e-mail address, e.g. alex@yourdomain.com"]
+    """Validator: an e-mail address (a person or a shared mailbox), by the rule the inspector and CLI use."""
+    from wizard.credential_edit import email_problem
+
+    problem = email_problem(str(value))
+    return [problem] if problem else []
 
 
 def check_tenant(value: Answer) -> list[str]:
