@@ -1,0 +1,96 @@
+"""The inspector's edit form (issue 13, item 3): keyboard and mouse, checks as typed, secret guard, normal save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input
+from textual.widgets._footer import FooterKey
+
+from tests.ui.journeys import open_with, settle
+from wizard.audit import run_audit
+from wizard.demo import DEMO_TODAY, demo_workspace
+from wizard.inventory import load, save
+from wizard.secret_refs import needs_secret
+from wizard.ui.app import IdspineApp
+
+CANARY = "ghp_" + "Zq8" * 12
+
+
+def _inventory(tmp_path: Path) -> tuple[Path, str]:
+    path = tmp_path / "idspine.toml"
+    ws = demo_workspace(DEMO_TODAY)
+    save(ws, path, expected_digest=None)
+    bare = next(c.id for c in ws.credentials if not c.secret_ref and needs_secret(ws, c.id))
+    return path, bare
+
+
+async def _highlight(pilot, cred_id: str) -> None:  # type: ignore[no-untyped-def]
+    screen = pilot.app.screen
+    screen.query_one("#filter", Input).value = cred_id
+    screen.apply_filter()
+    await settle(pilot)
+    table = screen.query_one(DataTable)
+    table.focus()
+    table.move_cursor(row=[r.subject for r in screen.matches].index(f"credential:{cred_id}"))
+    await settle(pilot)
+
+
+async def test_edit_with_the_keyboard_checks_as_typed_refuses_secrets_and_saves(tmp_path: Path) -> None:
+    path, cred_id = _inventory(tmp_path)
+    app = IdspineApp(path, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 44)) as pilot:
+        await open_with(pilot, "i", "InspectorScreen")
+        await _highlight(pilot, cred_id)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "CredentialEditScreen"
+        owner = form.query_one("#edit-owner", Input)
+        owner.value = "alex"
+        await settle(pilot)
+        assert "e-mail" in str(form.query_one("#problem-owner").render())
+        ref = form.query_one("#edit-secret_ref", Input)
+        ref.value = CANARY
+        await settle(pilot)
+        shown = str(form.query_one("#problem-secret_ref").render())
+        assert "secret" in shown and CANARY not in shown
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CredentialEditScreen"  # nothing saved while a field is wrong
+        assert CANARY not in path.read_text()
+        ref.value = "env:GLOBEX_WAREHOUSE_KEY"
+        owner.value = "alex@northwinddata.com"
+        form.query_one("#edit-expires", Input).value = "2027-01-31"
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "InspectorScreen"
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+    ws = load(path)  # written through the app's save (lock and digest check)
+    cred = ws.credential(cred_id)
+    assert cred is not None and cred.secret_ref == "env:GLOBEX_WAREHOUSE_KEY" and cred.owner == "alex@northwinddata.com"
+    assert str(cred.expires) == "2027-01-31"
+    assert not [f for f in run_audit(ws, DEMO_TODAY) if f.subject == f"credential:{cred_id}"
+                and f.rule_id in ("no-secret-ref", "no-owner")]
+
+
+async def test_edit_with_the_mouse_and_cancel_changes_nothing(tmp_path: Path) -> None:
+    path, cred_id = _inventory(tmp_path)
+    before = path.read_bytes()
+    app = IdspineApp(path, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 44)) as pilot:
+        await open_with(pilot, "i", "InspectorScreen")
+        await _highlight(pilot, cred_id)
+        keys = [k for k in app.screen.query(FooterKey) if k.key == "e"]
+        assert keys, "the footer shows the edit key"
+        await pilot.click(keys[0])
+        await settle(pilot)
+        form = app.screen
+        assert type(form).__name__ == "CredentialEditScreen"
+        form.query_one("#edit-notes", Input).value = "changed my mind"
+        await pilot.click("#edit-cancel")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "InspectorScreen"
+    assert path.read_bytes() == before
