@@ -1,0 +1,74 @@
+"""Pilot journey (issue 13, item 2): finish first-time setup, go back in the wizard, change an earlier answer,
+finish again, and find nothing of the old answer in the inventory, the checklist or the exports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input, TextArea
+
+from tests.ui.journeys import open_with, settle
+from wizard.demo import DEMO_TODAY
+from wizard.inventory import load
+from wizard.ui.app import IdspineApp
+
+OWNER = "ola@fjordanalytics.onmicrosoft.com"
+FIRST = {
+    "about": {"name": "Fjord Analytics", "home_tenant": "fjordanalytics.onmicrosoft.com"},
+    "automations": {"repo": "fjord/pipelines", "owner": OWNER, "automations": "n8n:graph\nzapier:oldsync"},
+    "host": {"owner": OWNER},
+}
+SECOND = {**FIRST, "automations": {**FIRST["automations"], "automations": "n8n:graph\ngithub:deploy"}}
+
+
+async def _answer(pilot, screen, typed) -> str:  # type: ignore[no-untyped-def]
+    step_id = screen.runner.step.id
+    for qid, value in typed.get(step_id, {}).items():
+        field = screen.query_one(f"#q-{qid}")
+        areas = list(field.query(TextArea))
+        if areas:
+            areas[0].text = value
+        else:
+            field.query_one(Input).value = value
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    return step_id
+
+
+async def test_go_back_change_an_answer_and_nothing_of_the_old_one_remains(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "idspine.toml"
+    app = IdspineApp(path, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_with(pilot, "s", "FlowScreen")
+        screen = app.screen
+        while screen.runner.step.id != "review":
+            await _answer(pilot, screen, FIRST)
+        assert load(path).service_principal("svc-zapier-oldsync-internal") is not None
+        # Back, through the wizard's own key, to the automations step; its old answer is prefilled.
+        while screen.runner.step.id != "automations":
+            await pilot.press("ctrl+b")
+            await settle(pilot)
+        assert "zapier:oldsync" in screen.query_one("#q-automations TextArea", TextArea).text
+        while type(app.screen).__name__ == "FlowScreen":
+            await _answer(pilot, screen, SECOND)
+        assert type(app.screen).__name__ == "HomeScreen"
+        app.export_checklist()
+        await settle(pilot)
+    ws = load(path)
+    assert ws.service_principal("svc-zapier-oldsync-internal") is None
+    assert ws.service_principal("svc-github-deploy-internal") is not None
+    assert ws.flow_progress("first-setup").completed
+    texts = [path.read_text(), (tmp_path / "idspine-checklist.md").read_text()]
+    for fmt in ("csv", "az", "terraform", "checklist"):
+        result = run_cli("export", fmt, "--file", str(path))
+        assert result.code == 0, result.err
+        texts.append(result.out)
+    plan = run_cli("plan", "--file", str(path))
+    texts.append(plan.out)
+    assert "svc-github-deploy-internal" in "\n".join(texts[1:])
+    for text in texts:
+        assert "oldsync" not in text and "zapier" not in text
+    check = json.loads(run_cli("check", str(path), "--format", "json", "--today", str(DEMO_TODAY)).out)
+    assert [f for f in check["findings"] if f["severity"] in ("error", "warning")] == []
