@@ -163,15 +163,20 @@ def make_steps(flow_id: str) -> list[StepDef]:
     return [
         StepDef("host", _host_step, lambda ws, a: ws),
         StepDef("methods", methods, apply_methods, preview_methods),
-        *secret_steps(""),
+        *secret_steps("", _services),
     ]
 
 
-def secret_credentials(ws: Workspace, client: str) -> list[Credential]:
-    """The live credentials of one context that need a secret stored somewhere (not their identity's)."""
+ServicesOf = Callable[[Workspace], list[str]]
+
+
+def secret_credentials(ws: Workspace, client: str, services: ServicesOf) -> list[Credential]:
+    """The credentials the methods step recorded for these services that need a secret stored somewhere
+    (not their identity's): one per service, so the step stays short whatever the inventory's size."""
     from wizard.secret_refs import needs_secret
 
-    return [c for c in ws.credentials if c.client == client and needs_secret(ws, c.id)]
+    ids = {credential_id(ws, sid, client) for sid in services(ws)}
+    return [c for c in ws.credentials if c.id in ids and c.client == client and needs_secret(ws, c.id)]
 
 
 def _ref_check(ws: Workspace, cred_id: str) -> Callable[[Answer], list[str]]:
@@ -192,11 +197,11 @@ def _ref_check(ws: Workspace, cred_id: str) -> Callable[[Answer], list[str]]:
     return check
 
 
-def secret_questions(ws: Workspace, client: str) -> tuple[Question, ...]:
+def secret_questions(ws: Workspace, client: str, services: ServicesOf) -> tuple[Question, ...]:
     """One question per credential: where its secret lives, prefilled with what is recorded or a suggestion."""
     from wizard.secret_refs import store_key, suggest_reference, taken_keys
 
-    creds = secret_credentials(ws, client)
+    creds = secret_credentials(ws, client, services)
     mine = {f"credential:{c.id}" for c in creds}
     taken = set(taken_keys(ws, mine))
     questions = []
@@ -228,12 +233,12 @@ def secret_problems(ws: Workspace, answers: Answers) -> dict[str, str]:
     return problems
 
 
-def record_secret_refs(ws: Workspace, answers: Answers, client: str) -> Workspace:
+def record_secret_refs(ws: Workspace, answers: Answers, client: str, services: ServicesOf) -> Workspace:
     """Set (or, for an emptied answer, clear) each credential's secret reference."""
     problems = secret_problems(ws, answers)
     if problems:
         raise StepProblems(problems)
-    for c in secret_credentials(ws, client):
+    for c in secret_credentials(ws, client, services):
         value = answers.get(f"ref.{c.id}")
         if isinstance(value, str):
             try:
@@ -243,13 +248,13 @@ def record_secret_refs(ws: Workspace, answers: Answers, client: str) -> Workspac
     return ws
 
 
-def preview_secret_refs(ws: Workspace, answers: Answers, client: str) -> str:
+def preview_secret_refs(ws: Workspace, answers: Answers, client: str, services: ServicesOf) -> str:
     """Each answer with the store entry it names, and any two that meet."""
     from wizard.secret_refs import describe, store_key
 
     lines = []
     clashes = secret_problems(ws, answers)
-    for c in secret_credentials(ws, client):
+    for c in secret_credentials(ws, client, services):
         value = answers.get(f"ref.{c.id}")
         if not isinstance(value, str) or not value:
             lines.append(f"  ✗ {c.id}: nothing recorded (push and rotation will not find it)")
@@ -261,18 +266,20 @@ def preview_secret_refs(ws: Workspace, answers: Answers, client: str) -> str:
     return "Secret store entries:\n" + ("\n".join(lines) or "  (no credential needs a stored secret)")
 
 
-def secret_steps(client: str) -> list[StepDef]:
-    """The step asking where each credential's secret lives (client '' = the consultancy's own)."""
+def secret_steps(client: str, services: ServicesOf) -> list[StepDef]:
+    """The step asking where each credential's secret lives (client '' = the consultancy's own), for the
+    credentials recorded for `services(ws)`; client onboarding can add it with its own services."""
 
     def build(ws: Workspace) -> Step:
         intro = ("For each credential, where its secret lives: an environment variable, a Key Vault secret, a "
                  "1Password item or a private file. idspine keeps the reference, never the secret; `n8n push`, "
                  "verify and rotation read it from there. The suggestions follow your naming convention; two "
                  "credentials can never share one entry.")
-        return Step("secrets", "Where each secret lives", intro, secret_questions(ws, client), "secret-stores")
+        return Step("secrets", "Where each secret lives", intro, secret_questions(ws, client, services),
+                    "secret-stores")
 
-    return [StepDef("secrets", build, lambda ws, a: record_secret_refs(ws, a, client),
-                    lambda ws, a: preview_secret_refs(ws, a, client),
+    return [StepDef("secrets", build, lambda ws, a: record_secret_refs(ws, a, client, services),
+                    lambda ws, a: preview_secret_refs(ws, a, client, services),
                     lambda ws, a: secret_problems(ws, a))]
 
 

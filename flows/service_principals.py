@@ -5,7 +5,7 @@ from __future__ import annotations
 from flows.options import check_automations, check_email, check_repo, parse_automations, text, text_list
 from wizard.model import CredentialKind, FederatedCredential, ServicePrincipal, Status, Workspace
 from wizard.naming import service_principal_name
-from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef
+from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 # Tools whose runs can present their own identity token instead of holding a secret.
@@ -88,9 +88,35 @@ def planned_automations(ws: Workspace, answers: Answers, client: str) -> list[Se
                                    text(answers, "owner"))
 
 
+def store_name_clashes(ws: Workspace, sps: list[ServicePrincipal]) -> list[str]:
+    """New identities whose client secret would land in the same store entry as another identity's
+    (apply names it from the identity's name: svc-a and svc_a, svc.n8n.acme and svc-n8n-acme meet)."""
+    from wizard.secret_refs import SECRET_KINDS, sink_keys
+
+    held: dict[tuple[str, ...], str] = {}
+    for have in ws.service_principals:
+        if have.status != Status.RETIRED and have.credential_kind in SECRET_KINDS and not have.secret_ref:
+            for key in sink_keys(have.name):
+                held.setdefault(key, have.name)
+    out = []
+    for sp in sps:
+        if sp.credential_kind not in SECRET_KINDS:
+            continue
+        for key in sink_keys(sp.name):
+            other = held.setdefault(key, sp.name)
+            if other != sp.name:
+                out.append(f"{sp.name} and {other} would share one secret store entry; rename one")
+                break
+    return out
+
+
 def apply_automations(ws: Workspace, answers: Answers, client: str) -> Workspace:
     """Shared apply for internal and client service principals."""
-    return add_service_principals(ws, planned_automations(ws, answers, client))
+    planned = planned_automations(ws, answers, client)
+    clashes = store_name_clashes(ws, planned)
+    if clashes:
+        raise StepProblems({"automations": "; ".join(clashes[:2])})
+    return add_service_principals(ws, planned)
 
 
 def preview_automations(ws: Workspace, answers: Answers, client: str) -> str:

@@ -161,3 +161,14 @@ def test_secret_kind_service_principals_are_not_asked_but_collide_checked() -> N
     ws.service_principals.append(ServicePrincipal(name="svc-a", credential_kind=CredentialKind.FEDERATED))
     ws.service_principals.append(ServicePrincipal(name="svc_a", credential_kind=CredentialKind.FEDERATED))
     assert collisions(ws) == []  # nothing will be stored for federated identities
+
+
+@pytest.mark.parametrize("existing", ["svc_n8n_graph_internal", "svc.n8n.graph.internal"])
+def test_the_wizard_refuses_an_identity_whose_secret_would_share_a_store_name(existing: str) -> None:
+    ws = _ws()
+    ws.service_principals.append(ServicePrincipal(name=existing, owner="a@b.co"))
+    runner = FlowRunner(get_flow("service-principals"), ws)
+    with pytest.raises(StepProblems) as info:
+        runner.submit({"automations": ["n8n:graph"], "kind": "secret", "repo": "", "owner": "a@b.co"})
+    assert "share one secret store entry" in info.value.problems["automations"]
+    runner.submit({"automations": ["n8n:mail"], "kind": "secret", "repo": "", "owner": "a@b.co"})
