@@ -94,3 +94,22 @@ async def test_edit_with_the_mouse_and_cancel_changes_nothing(tmp_path: Path) ->
         await settle(pilot)
         assert type(app.screen).__name__ == "InspectorScreen"
     assert path.read_bytes() == before
+
+
+async def test_home_and_check_do_not_call_a_setup_with_nothing_recorded_healthy(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+    """A fresh plan whose credentials say nothing about where their secrets live (as every setup did before
+    the wizard asked) is not healthy: `n8n push` would fail for each of them."""
+    from wizard.model import Credential, Method, Status, new_workspace
+
+    path = tmp_path / "idspine.toml"
+    ws = new_workspace("Fjord Analytics", "fjord-analytics")
+    ws.credentials.append(Credential(id="fjord-analytics-airtable", service="airtable", method=Method.OAUTH_USER,
+                                     owner="ola@fjord.example", n8n_type="airtableOAuth2Api", status=Status.PLANNED))
+    save(ws, path, expected_digest=None)
+    result = run_cli("check", str(path), "--today", str(DEMO_TODAY))
+    assert result.code == 1 and "healthy" not in result.out and "secret" in result.out
+    app = IdspineApp(path, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        health = str(app.screen.query_one("#health").render())
+        assert "1 warnings" in health and "where its secret will live" in health
