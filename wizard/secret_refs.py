@@ -25,9 +25,10 @@ import contextlib
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from wizard.model import CredentialKind, Method, Status, Workspace
+from wizard.model import Credential, CredentialKind, Method, ServicePrincipal, Status, Workspace
 from wizard.secret_guard import validate_reference
 
 StoreKey = tuple[str, ...]
@@ -92,9 +93,14 @@ def sink_keys(sp_name: str) -> set[StoreKey]:
 def needs_secret(ws: Workspace, cred_id: str) -> bool:
     """True for a live credential whose method needs a stored secret of its own (not its identity's)."""
     cred = ws.credential(cred_id)
-    if cred is None or cred.status == Status.RETIRED or cred.method not in NEEDS_SECRET:
+    return cred is not None and credential_needs_secret(cred, ws.service_principal)
+
+
+def credential_needs_secret(cred: Credential, identity: Callable[[str], ServicePrincipal | None]) -> bool:
+    """`needs_secret` for one credential, with a way to find its service principal (a dict's get at scale)."""
+    if cred.status == Status.RETIRED or cred.method not in NEEDS_SECRET:
         return False
-    sp = ws.service_principal(cred.identity) if cred.identity else None
+    sp = identity(cred.identity) if cred.identity else None
     return not (sp is not None and sp.secret_ref)
 
 

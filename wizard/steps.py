@@ -482,15 +482,22 @@ class FlowRunner:
             # What would the new answers add on their own? (Objects waiting to be retired count as absent, so
             # answers that produce one again take it back.)
             scratch = sp.remove(ws.model_copy(deep=True), old | orphans)
-            wanted = sp.subjects(self.flow.apply(scratch, step_id, answers)) - sp.subjects(scratch)
+            before = sp.subjects(scratch)
+            wanted = sp.subjects(self._apply_to_copy(scratch, step_id, answers)) - before
         else:
             wanted = set()
         stale = (old & present) - wanted - sp.claimed(ws, self.flow.id, step_id)
         gone = {s for s in stale if not s.startswith("client:") and sp.removable(ws, s)}
-        base = sp.remove(ws.model_copy(deep=True), gone)
+        base = sp.remove(ws.model_copy(deep=True), gone) if gone else ws
         gone_clients = {s for s in stale if s.startswith("client:") and sp.removable(base, s)}
-        base = sp.remove(base, gone_clients)
-        real = base if answers is None else self.flow.apply(base, step_id, answers)
+        if gone_clients:
+            base = sp.remove(base if gone else base.model_copy(deep=True), gone_clients)
+        if answers is None:
+            real = base
+        elif base is ws:
+            real = self.flow.apply(ws, step_id, answers)  # copies before changing anything
+        else:
+            real = self._apply_to_copy(base, step_id, answers)
         after = sp.subjects(real)
         produced = (wanted | (after - present)) & after
         # A client still referenced now may be free once the later steps are replayed: settled at the end.
@@ -511,6 +518,15 @@ class FlowRunner:
         ws = sp.remove(ws.model_copy(deep=True), gone) if gone else ws
         live = {s for s in pending - gone if sp.status_of(ws, s) == Status.ACTIVE}
         return sp.retire_items(ws.model_copy(deep=True), live) if live else ws
+
+    def _apply_to_copy(self, private: Workspace, step_id: str, answers: Answers) -> Workspace:
+        """Flow.apply on a workspace that is already a private copy (saves a second deep copy)."""
+        if not isinstance(self.flow, Flow):
+            return self.flow.apply(private, step_id, answers)
+        problems = self.flow.validate(private, step_id, answers)
+        if problems:
+            raise StepProblems(problems)
+        return self.flow.step_def(step_id).apply(private, answers)
 
     def _replay_after(self, ws: Workspace, index: int) -> Workspace:
         """Apply the later steps already answered again, on the changed workspace; where one no longer

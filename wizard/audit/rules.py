@@ -106,10 +106,11 @@ def missing_owner(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 @rule
 def missing_secret_reference(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """Secrets whose storage place is not recorded: push, verify and rotation cannot find them."""
-    from wizard.secret_refs import needs_secret
+    from wizard.secret_refs import credential_needs_secret
 
+    sps = {sp.name: sp for sp in ws.service_principals}
     for c in _live(ws.credentials):
-        if c.secret_ref or not needs_secret(ws, c.id):
+        if c.secret_ref or not credential_needs_secret(c, sps.get):
             continue
         when = "is planned but nothing records where its secret will live" if c.status == Status.PLANNED else \
             "is active but the inventory does not say where its secret lives"
