@@ -323,6 +323,8 @@ class FlowRunner:
         self.index = max(0, min(progress.step, len(self._ids) - 1)) if progress else 0
         self.completed = bool(progress and progress.completed)
         self._pending_clients: set[str] = set()
+        self.replaced: list[str] = []  # what the last submit took back: planned entries removed
+        self.to_retire: list[str] = []  # and live entries it listed for retirement
 
     @property
     def total(self) -> int:
@@ -390,6 +392,7 @@ class FlowRunner:
             clean = check_answers(step, answers)
         except StepProblems as exc:
             raise StepProblems({**self._context_problems(step, answers, exc.problems), **exc.problems}) from None
+        self.replaced, self.to_retire = [], []
         before = self._stored_for(self.ws, step.id)
         old_products = self._products(self.ws).get(step.id)
         ws = self._apply_tracked(self.ws, step.id, clean)
@@ -504,6 +507,8 @@ class FlowRunner:
         self._pending_clients |= {s for s in stale - gone_clients if s.startswith("client:")}
         live = {s for s in stale - gone if s in after and not s.startswith(("checklist:", "client:"))
                 and sp.status_of(real, s) == Status.ACTIVE}
+        self.replaced += sorted(gone | gone_clients)
+        self.to_retire += sorted(live)
         real = sp.withdraw_retire_items(sp.retire_items(real, live), produced)
         return self._set_products(real, step_id, None if answers is None else sorted(produced))
 
@@ -517,6 +522,8 @@ class FlowRunner:
         gone = {s for s in pending if sp.removable(ws, s)}
         ws = sp.remove(ws.model_copy(deep=True), gone) if gone else ws
         live = {s for s in pending - gone if sp.status_of(ws, s) == Status.ACTIVE}
+        self.replaced += sorted(gone)
+        self.to_retire += sorted(live)
         return sp.retire_items(ws.model_copy(deep=True), live) if live else ws
 
     def _apply_to_copy(self, private: Workspace, step_id: str, answers: Answers) -> Workspace:

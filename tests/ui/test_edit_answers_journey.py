@@ -51,6 +51,9 @@ async def test_go_back_change_an_answer_and_nothing_of_the_old_one_remains(tmp_p
             await pilot.press("ctrl+b")
             await settle(pilot)
         assert "zapier:oldsync" in screen.query_one("#q-automations TextArea", TextArea).text
+        await _answer(pilot, screen, SECOND)
+        said = [n.message for n in app._notifications if n.title == "Plan updated"]
+        assert said and "svc-zapier-oldsync-internal" in said[-1]  # the user is told what the change removed
         while type(app.screen).__name__ == "FlowScreen":
             await _answer(pilot, screen, SECOND)
         assert type(app.screen).__name__ == "HomeScreen"
