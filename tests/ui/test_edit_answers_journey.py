@@ -75,3 +75,30 @@ async def test_go_back_change_an_answer_and_nothing_of_the_old_one_remains(tmp_p
         assert "oldsync" not in text and "zapier" not in text
     check = json.loads(run_cli("check", str(path), "--format", "json", "--today", str(DEMO_TODAY)).out)
     assert [f for f in check["findings"] if f["severity"] in ("error", "warning")] == []
+
+
+async def test_problems_show_as_typed_in_the_wizard(tmp_path: Path) -> None:
+    """Validators run where the answer is typed: an owner that is not an e-mail address, a pattern without a
+    placeholder, a line that is not tool:purpose, each flagged before Next."""
+    from tests.ui.journeys import demo_app
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_screen("wizard", flow_id="service-principals", restart=True)
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#q-owner Input", Input).value = "alex"
+        screen.query_one("#q-automations TextArea", TextArea).text = "n8n graph"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "e-mail" in str(screen.query_one("#q-owner .problem").render())
+        assert "tool:purpose" in str(screen.query_one("#q-automations .problem").render())
+        assert screen.runner.index == 0
+        app.open_screen("wizard", flow_id="naming", restart=True)
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#q-internal_group_template Input", Input).value = "Org-Team"
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert "placeholder" in str(screen.query_one("#q-internal_group_template .problem").render())
