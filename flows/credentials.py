@@ -266,20 +266,24 @@ def preview_secret_refs(ws: Workspace, answers: Answers, client: str, services: 
     return "Secret store entries:\n" + ("\n".join(lines) or "  (no credential needs a stored secret)")
 
 
-def secret_steps(client: str, services: ServicesOf) -> list[StepDef]:
+def secret_steps(client: str | Callable[[Workspace], str], services: ServicesOf) -> list[StepDef]:
     """The step asking where each credential's secret lives (client '' = the consultancy's own), for the
-    credentials recorded for `services(ws)`; client onboarding can add it with its own services."""
+    credentials recorded for `services(ws)`. `client` may be read from the workspace, so client onboarding
+    can add it as `secret_steps(current_client, its_services)`."""
+
+    def ctx(ws: Workspace) -> str:
+        return client(ws) if callable(client) else client
 
     def build(ws: Workspace) -> Step:
         intro = ("For each credential, where its secret lives: an environment variable, a Key Vault secret, a "
                  "1Password item or a private file. idspine keeps the reference, never the secret; `n8n push`, "
                  "verify and rotation read it from there. The suggestions follow your naming convention; two "
                  "credentials can never share one entry.")
-        return Step("secrets", "Where each secret lives", intro, secret_questions(ws, client, services),
+        return Step("secrets", "Where each secret lives", intro, secret_questions(ws, ctx(ws), services),
                     "secret-stores")
 
-    return [StepDef("secrets", build, lambda ws, a: record_secret_refs(ws, a, client, services),
-                    lambda ws, a: preview_secret_refs(ws, a, client, services),
+    return [StepDef("secrets", build, lambda ws, a: record_secret_refs(ws, a, ctx(ws), services),
+                    lambda ws, a: preview_secret_refs(ws, a, ctx(ws), services),
                     lambda ws, a: secret_problems(ws, a))]
 
 

@@ -172,3 +172,18 @@ def test_the_wizard_refuses_an_identity_whose_secret_would_share_a_store_name(ex
         runner.submit({"automations": ["n8n:graph"], "kind": "secret", "repo": "", "owner": "a@b.co"})
     assert "share one secret store entry" in info.value.problems["automations"]
     runner.submit({"automations": ["n8n:mail"], "kind": "secret", "repo": "", "owner": "a@b.co"})
+
+
+def test_the_secrets_step_can_serve_a_client_context_read_from_the_workspace() -> None:
+    """What client onboarding needs to add the step: the client and its services come from the workspace."""
+    from flows.credentials import secret_steps
+    from wizard.steps import Flow
+
+    ws = _ws()
+    ws.credentials.append(Credential(id="acme-airtable", service="airtable", method=Method.PAT, client="acme",
+                                     owner="a@b.co", status=Status.PLANNED))
+    flow = Flow("probe", "Probe", "", secret_steps(lambda w: "acme", lambda w: ["airtable"]))
+    runner = FlowRunner(flow, ws)
+    assert [q.id for q in runner.step.questions] == ["ref.acme-airtable"]
+    ws = runner.submit(runner.saved_answers())
+    assert ws.credential("acme-airtable").secret_ref == "env:ACME_AIRTABLE_PAT"
