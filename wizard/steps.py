@@ -4,13 +4,15 @@ A flow (in `flows/`) is an ordered list of `StepDef`s. Each builds its `Step` fr
 later questions can depend on earlier answers), may check the answers (`validate`, returning messages per
 question), applies them to a copy of the workspace, and may render a live preview. `FlowRunner` drives one
 flow: validation, Back/Next, "Step N of M", and resuming where the user stopped, because progress is stored
-in `Workspace.progress` and so saved with the inventory.
+in `Workspace.progress` and so saved with the inventory. Each step's record also lists the inventory objects
+its answers added, so answering it again replaces them (`wizard.step_products`): nothing of an old answer
+stays in the plan, checklist or exports, and what was already applied for real is listed for retirement.
 No Textual here: the UI renders `Step`s, and tests drive flows as plain Python.
 
 Public API (the UI and tests code against these names):
   Kind, Option, Question (.choices), Step (.explainers), StepProblems, StepDef, Flow, FlowProtocol,
   FlowRunner (.step/.current, .saved_answers(), .preview(), .submit()/.next(), .back(), .label/.progress,
-  .index, .total, .completed), FLOWS / FLOW_MODULES, flow_ids(), get_flow(id), check_answers(), flow_answers().
+  .index, .total, .completed, .replaced, .to_retire), FLOWS / FLOW_MODULES, flow_ids(), get_flow(id), check_answers(), flow_answers().
 """
 
 from __future__ import annotations
@@ -424,7 +426,8 @@ class FlowRunner:
         return {k: v for k, v in found.items() if k not in known}
 
     def back(self) -> None:
-        """Go to the previous step. What was applied stays applied; submitting again never duplicates it."""
+        """Go to the previous step. Nothing changes until it is submitted again, which then replaces what its
+        earlier answers produced (never duplicating it)."""
         if self.index > 0:
             self.index -= 1
         self.completed = False
