@@ -12,7 +12,8 @@ No Textual here: the UI renders `Step`s, and tests drive flows as plain Python.
 Public API (the UI and tests code against these names):
   Kind, Option, Question (.choices), Step (.explainers), StepProblems, StepDef, Flow, FlowProtocol,
   FlowRunner (.step/.current, .saved_answers(), .preview(), .submit()/.next(), .back(), .label/.progress,
-  .index, .total, .completed, .replaced, .to_retire), FLOWS / FLOW_MODULES, flow_ids(), get_flow(id), check_answers(), flow_answers().
+  .index, .total, .completed, .replaced, .to_retire), FLOWS / FLOW_MODULES, flow_ids(), get_flow(id),
+  check_answers(), flow_answers().
 """
 
 from __future__ import annotations

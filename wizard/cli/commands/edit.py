@@ -1,4 +1,4 @@
-"""`idspine edit CRED_ID --secret-ref REF [--expires DATE] [--owner EMAIL] [--notes TEXT]`: record a credential's facts."""
+"""`idspine edit CRED_ID --secret-ref REF [--expires DATE] [--owner EMAIL] [--notes TEXT]`: a credential's facts."""
 
 from __future__ import annotations
 
