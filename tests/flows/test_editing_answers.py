@@ -166,3 +166,19 @@ def test_client_onboarding_edit_removes_the_old_client_entries() -> None:
         assert word not in text, word
     assert not re.search(r"svc-n8n-graph-acme\b(?!-eu)", text)
     assert "Tenant-Acme-eu-Data-Engineer" in text or "Tenant-Acme-Eu-Data-Engineer" in text
+
+
+def test_a_later_step_that_no_longer_fits_is_taken_back_until_answered_again() -> None:
+    runner = _setup_to_end(SETUP)
+    _back_to(runner, "convention")
+    _answer(runner, {"convention": {"blocked_words": ["quarterback"]}})
+    ws = runner.ws
+    assert runner.step.id == "roles"
+    # the roles step's answers now give a blocked name: what it (and the steps after it) produced is gone,
+    # not left behind under the old convention
+    assert ws.group("Org-Quarterback") is None and ws.groups == []
+    assert ws.service_principals == [] and not any(i.id.startswith("org:secret:") for i in ws.checklist)
+    assert runner.saved_answers()["roles"] == ["Quarterback"]  # kept, to prefill
+    while not runner.completed:
+        _answer(runner, {**SETUP, "roles": {**SETUP["roles"], "roles": ["Analyst"]}})
+    assert runner.ws.group("Org-Analyst") is not None and runner.ws.service_principals
