@@ -113,3 +113,20 @@ async def test_home_and_check_do_not_call_a_setup_with_nothing_recorded_healthy(
         await settle(pilot)
         health = str(app.screen.query_one("#health").render())
         assert "1 warnings" in health and "where its secret will live" in health
+
+
+def test_edit_form_snapshot(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The form at 80x24 with a problem shown under the owner field."""
+    from tests.ui.journeys import demo_app, until_stable
+
+    async def show(pilot) -> None:  # type: ignore[no-untyped-def]
+        await open_with(pilot, "i", "InspectorScreen")
+        pilot.app.screen.query_one(DataTable).focus()
+        await pilot.press("e")
+        await settle(pilot)
+        pilot.app.screen.query_one("#edit-owner", Input).value = "alex"
+        await pilot.pause(0.2)
+        pilot.app.screen.set_focus(None)
+        await until_stable(pilot)
+
+    assert snap_compare(demo_app(), run_before=show, terminal_size=(80, 24))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
@@ -40,13 +40,13 @@ class CredentialEditScreen(ModalScreen[Workspace | None]):
                         "expires": cred.expires.isoformat() if cred.expires else "", "notes": cred.notes}
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="edit-box"):
+        with VerticalScroll(id="edit-box"):
             yield Static(f"[b]Edit {escape(self.cred_id)}[/b]  [dim]a reference, never the secret itself[/dim]",
                          id="edit-title")
             for field in FIELDS:
                 label, hint = LABELS[field]
                 yield Label(label, classes="edit-label")
-                yield Input(value=self.initial[field], placeholder=hint, id=f"edit-{field}")
+                yield Input(value=self.initial[field], placeholder=hint, id=f"edit-{field}", compact=True)
                 yield Static("", id=f"problem-{field}", classes="edit-problem", markup=False)
             with Horizontal(id="edit-buttons"):
                 yield Button("Cancel", id="edit-cancel")
@@ -62,7 +62,9 @@ class CredentialEditScreen(ModalScreen[Workspace | None]):
         return {f: v for f, v in self.values().items() if v.strip() != self.initial[f]}
 
     def _show(self, field: str, message: str) -> None:
-        self.query_one(f"#problem-{field}", Static).update(message)
+        problem = self.query_one(f"#problem-{field}", Static)
+        problem.update(message)
+        problem.display = bool(message)
         self.query_one(f"#edit-{field}", Input).set_class(bool(message), "has-problem")
 
     @on(Input.Changed)
