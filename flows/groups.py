@@ -54,12 +54,18 @@ def group_problems(ws: Workspace, groups: list[Group]) -> list[str]:
 
 
 def add_groups(ws: Workspace, groups: list[Group]) -> tuple[Workspace, list[str]]:
-    """Add groups that are not there yet (by name, case-insensitive); returns (workspace, problems)."""
+    """Add groups that are not there yet (by name, case-insensitive), update planned ones' type and
+    description (owners and other fields set later stay); returns (workspace, problems)."""
     problems = group_problems(ws, groups)
     if problems:
         return ws, problems
-    have = {g.name.lower() for g in ws.groups if g.status != Status.RETIRED}
-    ws.groups.extend(g for g in groups if g.name.lower() not in have)
+    have = {g.name.lower(): g for g in ws.groups if g.status != Status.RETIRED}
+    for g in groups:
+        existing = have.get(g.name.lower())
+        if existing is None:
+            ws.groups.append(g)
+        elif existing.status == Status.PLANNED:  # still on paper: takes the answers' type and description
+            existing.kind, existing.description = g.kind, g.description
     return ws, []
 
 

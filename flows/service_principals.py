@@ -50,16 +50,15 @@ def plan_service_principals(ws: Workspace, automations: list[tuple[str, str]], c
 
 
 def add_service_principals(ws: Workspace, sps: list[ServicePrincipal]) -> Workspace:
-    """Add new ones; a planned one with the same name is updated in place, an active one is left alone."""
+    """Add new ones; a planned one with the same name takes the answers' credential kind, federated
+    credentials and owner (other fields stay), an active one is left alone."""
     for sp in sps:
         have = ws.service_principal(sp.name)
         if have is None:
             ws.service_principals.append(sp)
-        elif have.status == Status.PLANNED:
-            known = {fc.name for fc in have.federated_credentials}
+        elif have.status == Status.PLANNED:  # still on paper: the answers decide how it proves itself
             have.credential_kind = sp.credential_kind
-            have.federated_credentials = [*have.federated_credentials,
-                                          *(fc for fc in sp.federated_credentials if fc.name not in known)]
+            have.federated_credentials = list(sp.federated_credentials)
             if sp.owner:
                 have.owner = sp.owner
     return ws

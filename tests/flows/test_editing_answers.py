@@ -182,3 +182,18 @@ def test_a_later_step_that_no_longer_fits_is_taken_back_until_answered_again() -
     while not runner.completed:
         _answer(runner, {**SETUP, "roles": {**SETUP["roles"], "roles": ["Analyst"]}})
     assert runner.ws.group("Org-Analyst") is not None and runner.ws.service_principals
+
+
+def test_changed_answers_update_surviving_planned_entries_too() -> None:
+    """An entry the new answers still produce takes the new answers' values (group type, trusted repository)."""
+    script = {**SETUP, "automations": {**SETUP["automations"], "automations": ["github:deploy"], "kind": "auto",
+                                       "repo": "fjord/pipelines"}}
+    runner = _setup_to_end(script)
+    _back_to(runner, "roles")
+    _answer(runner, {"roles": {**SETUP["roles"], "kind": "m365"}})
+    _answer(runner, {"automations": {**script["automations"], "repo": "fjord/platform"}})
+    ws = runner.ws
+    assert {g.kind.value for g in ws.groups if not g.admin} == {"m365"}
+    subjects = [fc.subject for fc in ws.service_principal("svc-github-deploy-internal").federated_credentials]
+    assert subjects == ["repo:fjord/platform:environment:production"]
+    assert "fjord/pipelines" not in _everything(ws)
