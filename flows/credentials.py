@@ -100,6 +100,9 @@ def record_credentials(ws: Workspace, answers: Answers, services: list[str], hos
         if existing is None:
             ws.credentials.append(Credential(**fields))  # type: ignore[arg-type]
         elif existing.status == Status.PLANNED:
+            # Callers other steps recorded (n8n's workflows, a push) stay; this step's own caller is replaced.
+            others = [u for u in existing.used_by if not u.endswith(f":{sid}")]
+            fields["used_by"] = [*fields["used_by"], *others]  # type: ignore[list-item]
             ws.credentials[ws.credentials.index(existing)] = Credential(
                 **{**existing.model_dump(), **fields})  # type: ignore[arg-type]
     return ws

@@ -197,3 +197,18 @@ def test_changed_answers_update_surviving_planned_entries_too() -> None:
     subjects = [fc.subject for fc in ws.service_principal("svc-github-deploy-internal").federated_credentials]
     assert subjects == ["repo:fjord/platform:environment:production"]
     assert "fjord/pipelines" not in _everything(ws)
+
+
+def test_answering_methods_again_keeps_what_a_push_recorded() -> None:
+    runner = _setup_to_end(SETUP)
+    ws = runner.ws
+    cred = next(c for c in ws.credentials if c.service == "airtable")
+    cred.used_by = [*cred.used_by, "n8n:n8n.fjord.example"]  # as `idspine n8n push` records it
+    cred.n8n_id = "abc123"
+    runner.ws = ws
+    _back_to(runner, "host")
+    _answer(runner, {"host": {**SETUP["host"], "owner": "kari@fjord.example"}})
+    _answer(runner, {})
+    cred = next(c for c in runner.ws.credentials if c.service == "airtable")
+    assert "n8n:n8n.fjord.example" in cred.used_by and cred.n8n_id == "abc123"
+    assert {c.owner for c in runner.ws.credentials} == {"kari@fjord.example"}
