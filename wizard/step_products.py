@@ -139,6 +139,19 @@ def retire_items(ws: Workspace, stale_live: set[str]) -> Workspace:
     return ws
 
 
+def refresh_checklist(ws: Workspace, fresh: Workspace, subjects_: set[str]) -> Workspace:
+    """Open checklist items among these subjects take their text from `fresh` (the new answers' version);
+    done ones keep the words they were ticked off under."""
+    ids = {s.partition(":")[2] for s in subjects_ if s.startswith("checklist:")}
+    if not ids:
+        return ws
+    texts = {i.id: (i.text, i.client) for i in fresh.checklist if i.id in ids}
+    for item in ws.checklist:
+        if item.id in texts and not item.done:
+            item.text, item.client = texts[item.id]
+    return ws
+
+
 def awaiting_retirement(ws: Workspace) -> set[str]:
     """Objects with an open retire item (answers stopped producing them while they were live)."""
     open_ids = {i.id for i in ws.checklist if i.id.startswith(RETIRE_PREFIX) and not i.done}

@@ -483,6 +483,7 @@ class FlowRunner:
         old = set(self._products(ws).get(step_id, []))
         present = sp.subjects(ws)
         orphans = sp.awaiting_retirement(ws)
+        trial: Workspace | None = None
         if answers is None:
             wanted: set[str] = set()
         elif old or orphans:
@@ -490,7 +491,8 @@ class FlowRunner:
             # answers that produce one again take it back.)
             scratch = sp.remove(ws.model_copy(deep=True), old | orphans)
             before = sp.subjects(scratch)
-            wanted = sp.subjects(self._apply_to_copy(scratch, step_id, answers)) - before
+            trial = self._apply_to_copy(scratch, step_id, answers)
+            wanted = sp.subjects(trial) - before
         else:
             wanted = set()
         stale = (old & present) - wanted - sp.claimed(ws, self.flow.id, step_id)
@@ -500,7 +502,7 @@ class FlowRunner:
         if gone_clients:
             base = sp.remove(base if gone else base.model_copy(deep=True), gone_clients)
         if answers is None:
-            real = base
+            real = base if base is not ws else ws.model_copy(deep=True)  # never change the caller's copy
         elif base is ws:
             real = self.flow.apply(ws, step_id, answers)  # copies before changing anything
         else:
@@ -511,6 +513,8 @@ class FlowRunner:
         self._pending_clients |= {s for s in stale - gone_clients if s.startswith("client:")}
         live = {s for s in stale - gone if s in after and not s.startswith(("checklist:", "client:"))
                 and sp.status_of(real, s) == Status.ACTIVE}
+        if trial is not None:  # a checklist item not done yet says what the new answers say
+            real = sp.refresh_checklist(real, trial, wanted & old)
         self.replaced += sorted(gone | gone_clients)
         self.to_retire += sorted(live)
         real = sp.withdraw_retire_items(sp.retire_items(real, live), produced)

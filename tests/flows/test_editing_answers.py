@@ -212,3 +212,16 @@ def test_answering_methods_again_keeps_what_a_push_recorded() -> None:
     cred = next(c for c in runner.ws.credentials if c.service == "airtable")
     assert "n8n:n8n.fjord.example" in cred.used_by and cred.n8n_id == "abc123"
     assert {c.owner for c in runner.ws.credentials} == {"kari@fjord.example"}
+
+
+def test_checklist_items_still_wanted_say_what_the_new_answers_say() -> None:
+    runner = FlowRunner(get_flow("n8n"), _setup_to_end(SETUP).ws)
+    runner.submit({**runner.saved_answers(), "url": "https://old-n8n.fjord.example", "sso": "saml"})
+    runner.back()
+    runner.submit({**runner.saved_answers(), "url": "https://n8n.fjord.example", "sso": "saml"})
+    text = "\n".join(i.text for i in runner.ws.checklist)
+    assert "old-n8n" not in text and "https://n8n.fjord.example/rest/sso/saml/acs" in text
+    runner.back()
+    runner.submit({**runner.saved_answers(), "sso": "none"})
+    ids = {i.id for i in runner.ws.checklist}
+    assert "org:n8n-mfa" in ids and not ids & {"org:n8n-sso-idp", "org:n8n-sso-n8n"}
