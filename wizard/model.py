@@ -290,6 +290,9 @@ class FlowProgress(Strict):
     step: int = 0
     completed: bool = False
     answers: dict[str, SafeText | list[SafeText] | bool | int] = Field(default_factory=dict)
+    # step id -> the inventory objects that step's answers added ("group:NAME", "credential:ID", ...), so
+    # changing an answer later replaces them instead of leaving them behind
+    produced: dict[str, list[SafeText]] = Field(default_factory=dict)
 
 
 class Workspace(Strict):

@@ -28,6 +28,7 @@ ANSWERS = {
                     "owner": "ola@fjord.example"},
     "host": {"host": "n8n-self-hosted", "hat": "own-production", "owner": "ola@fjord.example"},
     "methods": {},
+    "secrets": {},
     "review": {"confirm": True},
 }
 
@@ -48,7 +49,7 @@ def run_to_end(runner: FlowRunner) -> None:
 
 def test_the_steps_are_those_of_issue_3_in_order() -> None:
     assert get_flow("first-setup").step_ids() == ["about", "interview", "confirm", "convention", "roles",
-                                                  "automations", "host", "methods", "review"]
+                                                  "automations", "host", "methods", "secrets", "review"]
 
 
 def test_first_setup_from_nothing_to_a_saved_plan_and_checklist(tmp_path: Path) -> None:
@@ -74,10 +75,12 @@ def test_first_setup_from_nothing_to_a_saved_plan_and_checklist(tmp_path: Path) 
     assert [f.subject for f in gh.federated_credentials] == ["repo:fjord/pipelines:environment:production"]
     assert sps["svc-n8n-graph-internal"].credential_kind == CredentialKind.SECRET
     assert all(sp.owner == "ola@fjord.example" for sp in sps.values())
-    # A method per tool, chosen by the advisor, recorded as planned without any secret.
+    # A method per tool, chosen by the advisor, recorded as planned; where each secret lives (a reference
+    # suggested from the credential's id and method), never a secret.
     creds = {cr.service: cr for cr in ws.credentials}
     assert set(creds) == {"airtable", "microsoft-graph", "github", "n8n"}
-    assert all(cr.status == Status.PLANNED and cr.secret_ref is None for cr in creds.values())
+    assert all(cr.status == Status.PLANNED for cr in creds.values())
+    assert creds["airtable"].secret_ref == "env:FJORD_ANALYTICS_AIRTABLE_OAUTH_CLIENT"  # its OAuth app secret
     assert all(cr.owner == "ola@fjord.example" for cr in creds.values())
     assert creds["microsoft-graph"].method == Method.OAUTH_CLIENT_CREDENTIALS
     assert creds["airtable"].n8n_type  # an n8n caller gets n8n's credential type recorded
@@ -114,7 +117,7 @@ def test_resume_after_restart_at_the_unfinished_step() -> None:
     assert runner.step.id == "roles"
     reloaded, _, _ = parse(dumps(runner.ws).encode())  # "restart": the inventory is all that survives
     resumed = FlowRunner(get_flow("first-setup"), reloaded)
-    assert resumed.step.id == "roles" and resumed.label == "Step 5 of 9"
+    assert resumed.step.id == "roles" and resumed.label == "Step 5 of 10"
     first = get_flow("first-setup").build(reloaded, "about")
     assert resumed.saved_answers(first)["name"] == "Fjord Analytics"
     interview = get_flow("first-setup").build(reloaded, "interview")

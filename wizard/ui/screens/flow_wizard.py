@@ -151,6 +151,7 @@ class FlowScreen(Screen[None]):
         state.workspace = ws
         state.dirty = True
         self.query_one(ExplainPane).ws = ws
+        self._say_what_was_replaced()
         self.app.save_workspace()  # type: ignore[attr-defined]
         if runner.completed:
             self.notify(f"{runner.flow.title}: done. The plan is saved; the checklist lists what stays manual.",
@@ -158,6 +159,22 @@ class FlowScreen(Screen[None]):
             self.dismiss()
             return
         await self.render_step()
+
+    def _say_what_was_replaced(self) -> None:
+        """After a changed answer: what the old answer had produced and is now gone or listed for retirement."""
+        runner = self._runner
+        planned = [s for s in runner.replaced if not s.startswith("checklist:")]
+        if not planned and not runner.to_retire:
+            return
+        parts = []
+        if planned:
+            names = ", ".join(s.split(":", 1)[1] for s in planned[:3]) + (" …" if len(planned) > 3 else "")
+            parts.append(f"removed {len(planned)} planned entr{'y' if len(planned) == 1 else 'ies'} "
+                         f"({escape(names)})")
+        if runner.to_retire:
+            parts.append(f"{len(runner.to_retire)} already applied for real stay until you retire them "
+                         "(see the checklist)")
+        self.notify("Your changed answer " + "; ".join(parts) + ".", title="Plan updated", timeout=8)
 
     async def action_back(self) -> None:
         """Previous step."""

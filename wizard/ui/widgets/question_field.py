@@ -73,7 +73,8 @@ class QuestionField(Vertical):
                 yield Switch(value=bool(self.initial))
                 yield Label(plain(q.prompt), classes="prompt")
         elif q.kind == Kind.LIST:
-            items = self.initial if isinstance(self.initial, list) else normalise(q, self.initial) or []
+            found = self.initial if isinstance(self.initial, list) else normalise(q, self.initial)
+            items = found if isinstance(found, list) else []
             yield TextArea("\n".join(map(str, items)), soft_wrap=True, tab_behavior="focus",
                            placeholder=(q.placeholder or "one per line").replace(", ", "\n"))
         else:
