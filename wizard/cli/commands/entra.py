@@ -3,7 +3,10 @@
 Sign-in settings come from options or the environment: IDSPINE_CLIENT_ID (the public client app the
 consultant registered for idspine), IDSPINE_TENANT, IDSPINE_OIDC_AUTHORITY (any OpenID issuer instead of
 Entra), IDSPINE_CA_BUNDLE (trust a private CA), IDSPINE_TOKEN_CACHE (cache file), IDSPINE_GRAPH_URL.
-For scripts, `apply --token-env VAR` takes a Graph access token from an environment variable.
+For scripts, `apply --token-env VAR` takes a Graph access token from an environment variable (one tenant),
+or `--token-env TENANT=VAR` once per tenant. `plan` and `apply` work per tenant (wizard.placement decides where
+each object lives): one section, one confirmation and one sign-in per tenant, with that tenant's authority;
+a token for one tenant is never used against another.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     apply.add_argument("--yes", "-y", action="store_true", help="do not ask before changing anything")
     apply.add_argument("--graph-url", default=None, help="Graph address (default: $IDSPINE_GRAPH_URL or "
                        "https://graph.microsoft.com/v1.0)")
-    apply.add_argument("--token-env", metavar="VAR", help="read the Graph access token from this environment "
-                       "variable instead of the signed-in account")
+    apply.add_argument("--token-env", metavar="[TENANT=]VAR", action="append", default=[],
+                       help="read a Graph access token from this environment variable instead of the signed-in "
+                       "account; TENANT=VAR for one tenant (home, a client slug, or the tenant id/domain), "
+                       "repeatable; a bare VAR only when one tenant is involved")
     apply.add_argument("--env-file", metavar="PATH", help="env file (0600) for new client secrets when the "
                        "secret store is env-file (default: the user config dir's secrets.env)")
     apply.add_argument("--keyvault-url", metavar="URL", help="Key Vault address when the secret store is "
@@ -66,7 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _plan_options(p: argparse.ArgumentParser) -> None:
     add_file_option(p)
-    p.add_argument("--tenant", help="target tenant (default: the client's tenant, else the home tenant)")
+    p.add_argument("--tenant", help="only the objects of this tenant: home, a client slug, or its id/domain "
+                   "(default: every tenant, one section each)")
     p.add_argument("--client", metavar="SLUG", help="only this client's groups and service principals")
     p.add_argument("--rotate", action="append", default=[], metavar="NAME",
                    help="replace this service principal's client secret (repeatable)")
@@ -92,34 +98,38 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_workspace(args)
 
 
-def _build_plan(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
-    from wizard.entra_plan import build_plan
+def _build_plans(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
+    from wizard.entra_plan import build_plans
 
     if args.client and ws.client(args.client) is None:
         raise ValueError(f"unknown client {args.client!r}")
     unknown = [n for n in args.rotate if ws.service_principal(n) is None]
     if unknown:
         raise ValueError(f"unknown service principal(s) to rotate: {', '.join(unknown)}")
-    return build_plan(ws, tenant=args.tenant or None, client=args.client, rotate=frozenset(args.rotate))
+    plans = build_plans(ws, client=args.client, rotate=frozenset(args.rotate), tenant=args.tenant or None)
+    if args.tenant and not plans:
+        raise ValueError(f"no planned object lives in tenant {args.tenant!r}")
+    return plans
 
 
 def run_plan(args: argparse.Namespace) -> int:
-    """Print the dry run."""
+    """Print the dry run, one section per tenant."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
-    from wizard.entra_plan import render_text
+    from wizard.entra_plan import render_plans
 
     try:
         ws = _open(args)
-        plan = _build_plan(args, ws)
+        plans = _build_plans(args, ws)
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)
     except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    print(render_text(plan), end="")
+    print(render_plans(plans), end="")
     return 0
 
 
-def _signin_config(args: argparse.Namespace, client_id: str | None = None):  # type: ignore[no-untyped-def]
+def _signin_config(args: argparse.Namespace, client_id: str | None = None,  # type: ignore[no-untyped-def]
+                   tenant: str | None = None):
     from wizard.signin import SigninConfig, entra_authority
 
     cid = client_id or getattr(args, "client_id", None) or os.environ.get("IDSPINE_CLIENT_ID")
@@ -131,26 +141,56 @@ def _signin_config(args: argparse.Namespace, client_id: str | None = None):  # t
     ca = getattr(args, "ca_bundle", None) or os.environ.get("IDSPINE_CA_BUNDLE")
     if oidc:
         return SigninConfig(client_id=cid, oidc_authority=oidc, ca_bundle=ca, cache_path=Path(cache) if cache else None)
-    tenant = getattr(args, "tenant", None) or os.environ.get("IDSPINE_TENANT")
+    tenant = tenant or getattr(args, "tenant", None) or os.environ.get("IDSPINE_TENANT")
     if not tenant:
         raise ValueError("no tenant: pass --tenant or set IDSPINE_TENANT")
     return SigninConfig(client_id=cid, authority=entra_authority(tenant), ca_bundle=ca,
                         cache_path=Path(cache) if cache else None)
 
 
-def _graph_token(args: argparse.Namespace, tenant: str) -> str:
+def _token_vars(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
+    """(a bare VAR or None, {tenant name: VAR}) from the --token-env options."""
+    bare: str | None = None
+    named: dict[str, str] = {}
+    for entry in args.token_env:
+        name, sep, var = entry.partition("=")
+        if not sep:
+            if bare is not None:
+                raise ValueError("--token-env VAR can be given once; use TENANT=VAR for each tenant")
+            bare = name.strip()
+        elif not name.strip() or not var.strip():
+            raise ValueError("--token-env takes VAR or TENANT=VAR")
+        else:
+            named[name.strip().lower()] = var.strip()
+    return bare, named
+
+
+def _graph_token(args: argparse.Namespace, plan, signing: list) -> str:  # type: ignore[no-untyped-def]
+    """The Graph token for *plan*'s tenant alone: from --token-env, else a silent sign-in at that tenant's
+    authority. *signing* holds every plan that needs a token (a bare --token-env serves only one)."""
     from wizard.signin import GRAPH_ADMIN_SCOPES, silent_token
 
-    if args.token_env:
-        token = os.environ.get(args.token_env, "").strip()
+    bare, named = _token_vars(args)
+    names = {plan.key, plan.key.removeprefix("client:"), plan.tenant.lower()} - {""}
+    var = next((v for k, v in named.items() if k in names), None)
+    if var is None and bare is not None:
+        if len(signing) > 1:
+            raise ValueError(f"--token-env {bare} names one token, but {len(signing)} tenants are involved ("
+                             + ", ".join(p.title for p in signing) + "): give TENANT=VAR for each, or use --tenant")
+        var = bare
+    if var is not None:
+        token = os.environ.get(var, "").strip()
         if not token:
-            raise ValueError(f"the environment variable {args.token_env} is empty or not set")
+            raise ValueError(f"the environment variable {var} is empty or not set")
         return token
-    if not args.tenant:
-        args.tenant = tenant
-    result = silent_token(_signin_config(args), GRAPH_ADMIN_SCOPES)
+    if named:
+        raise ValueError(f"no --token-env for {plan.title}: add {plan.key.removeprefix('client:')}=VAR")
+    if len(signing) > 1 and (getattr(args, "oidc_authority", None) or os.environ.get("IDSPINE_OIDC_AUTHORITY")):
+        raise ValueError("an OIDC authority is one issuer; with several tenants apply one at a time (--tenant)")
+    result = silent_token(_signin_config(args, tenant=plan.tenant), GRAPH_ADMIN_SCOPES)
     if result is None or not result.ok:
-        raise ValueError("not signed in (or the sign-in expired): run `idspine signin` first")
+        raise ValueError(f"not signed in to {plan.title} (or the sign-in expired): run "
+                         f"`idspine signin --tenant {plan.tenant}` first")
     return result.access_token
 
 
@@ -176,51 +216,73 @@ def _secret_sink(args: argparse.Namespace, ws, settings):  # type: ignore[no-unt
 
 
 def run_apply(args: argparse.Namespace) -> int:
-    """Ask, then carry out the plan, writing ids back to the inventory after each step."""
+    """Per tenant: show its plan, ask, sign in to that tenant, carry the plan out (ids written back after each
+    step). The home tenant goes first; a failure stops before the next tenant."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
     from wizard.entra_apply import apply_plan
-    from wizard.entra_plan import render_text
+    from wizard.entra_plan import pin_placement, render_plans
     from wizard.providers import ProviderError
     from wizard.providers.graph import GRAPH_BASE, GraphClient
     from wizard.providers.http_safety import HttpSettings, build_client
     from wizard.signin import SigninError
+    from wizard.tenant_tokens import TenantTokens
 
     if args.demo:
         return _fail("apply changes a real tenant and records ids in a file; use --file, not --demo", EXIT_USAGE)
     try:
         ws = _open(args)
-        plan = _build_plan(args, ws)
+        plans = _build_plans(args, ws)
+        _token_vars(args)
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)
     except ValueError as exc:
         return _fail(str(exc), EXIT_USAGE)
-    print(render_text(plan), end="")
-    if not plan.steps:
+    print(render_plans(plans), end="")
+    todo = [p for p in plans if p.steps]
+    if not todo:
         return 0
-    if not args.yes:
-        try:
-            answer = input(f"Apply these changes to tenant {plan.tenant or '(not set)'}? [y/N] ")
-        except EOFError:
-            answer = ""
-        if answer.strip().lower() not in ("y", "yes"):
-            print("Nothing changed.")
-            return EXIT_FAILED
+    missing = [p.title for p in todo if not p.tenant and p.automatic]
+    if missing:
+        return _fail(f"{'; '.join(missing)}: record the tenant id or domain before apply", EXIT_USAGE)
+    signing = [p for p in todo if p.automatic]
     settings = HttpSettings(allow_loopback_http=bool(args.allow_loopback_http))
-    try:
-        token = _graph_token(args, plan.tenant)
-        sink = _secret_sink(args, ws, settings) if any(s.kind == "client-secret" for s in plan.steps) else None
-        graph = GraphClient(args.graph_url or os.environ.get("IDSPINE_GRAPH_URL") or GRAPH_BASE,
-                            build_client(settings), token, settings)
-    except (ValueError, SigninError, ProviderError) as exc:
-        return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
+    tokens = TenantTokens()
+    sink = None
+    declined = False
+    for plan in todo:
+        if not args.yes:
+            try:
+                answer = input(f"Apply these changes to {plan.title}? [y/N] ")
+            except EOFError:
+                answer = ""
+            if answer.strip().lower() not in ("y", "yes"):
+                print(f"Nothing changed in {plan.title}.")
+                declined = True
+                continue
+        try:
+            token = tokens.put(plan.key, plan.tenant, _graph_token(args, plan, signing), plan.title) \
+                if plan.automatic else ""
+            if sink is None and any(s.kind == "client-secret" for s in plan.steps):
+                sink = _secret_sink(args, ws, settings)
+            graph = GraphClient(args.graph_url or os.environ.get("IDSPINE_GRAPH_URL") or GRAPH_BASE,
+                                build_client(settings), token, settings)
+        except (ValueError, SigninError, ProviderError) as exc:
+            return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
 
-    def progress(i: int, total: int, step, status: str) -> None:  # type: ignore[no-untyped-def]
-        if status != "running":
-            print(f"[{i}/{total}] {status:>8}  {step.key}", file=sys.stderr)
+        def progress(i: int, total: int, step, status: str) -> None:  # type: ignore[no-untyped-def]
+            if status != "running":
+                print(f"[{i}/{total}] {status:>8}  {step.key}", file=sys.stderr)
 
-    report = apply_plan(ws, plan, graph, path=Path(args.file), sink=sink, progress=progress)
-    print(report.render_text(), end="")
-    return 0 if report.ok else EXIT_FAILED
+        print(f"-- {plan.title}")
+        pin_placement(ws, plan)
+        report = apply_plan(ws, plan, graph, path=Path(args.file), sink=sink, progress=progress)
+        print(report.render_text(), end="")
+        if not report.ok:
+            later = [p.title for p in todo[todo.index(plan) + 1:]]
+            if later:
+                print("Not started: " + "; ".join(later) + ".")
+            return EXIT_FAILED
+    return EXIT_FAILED if declined else 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
