@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from graph_standin import Directory, Fault, GraphStandIn
+from all_tenants import apply_every_tenant
 from keyvault_standin import Vault, VaultStandIn
 
 from wizard.entra_apply import RetryPolicy, apply_plan
@@ -83,7 +84,7 @@ def test_canary_secret_never_leaks_through_apply_and_cli(ws_file: Path, standin:
     monkeypatch.setenv("TEST_KV_TOKEN", vault.token)
     directory.faults.append(Fault("429", times=1, method="POST", path_re=r"/addPassword$", retry_after=0))
     with VaultStandIn(vault) as kv:
-        res = run_cli("apply", "--yes", "--file", str(ws_file), "--graph-url", standin.base_url,
+        res = run_cli("apply", "--yes", "--file", str(ws_file), "--graph-url", standin.base_url, "--tenant", "home",
                       "--token-env", "TEST_GRAPH_TOKEN", "--keyvault-url", kv.base_url,
                       "--keyvault-token-env", "TEST_KV_TOKEN", "--allow-loopback-http")
     assert res.code == 0, res.out + res.err
@@ -109,7 +110,7 @@ def test_a_secret_store_failure_stops_without_leaking_and_rerun_repairs(ws_file:
     env.write_text("")
     env.chmod(0o644)  # the sink refuses to write a secret here
     ws = load(ws_file)
-    report = apply_plan(ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(env), retry=NO_WAIT)
+    report = apply_every_tenant(ws, graph, path=ws_file, sink=EnvFileSink(env), retry=NO_WAIT)
     assert report.stopped_at == "client-secret:svc-n8n-sharepoint-globex"
     assert "could not be stored" in report.error
     stopped = load(ws_file)
@@ -118,7 +119,7 @@ def test_a_secret_store_failure_stops_without_leaking_and_rerun_repairs(ws_file:
 
     env.chmod(0o600)
     ws = load(ws_file)
-    again = apply_plan(ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(env), retry=NO_WAIT)
+    again = apply_every_tenant(ws, graph, path=ws_file, sink=EnvFileSink(env), retry=NO_WAIT)
     assert again.ok, again.render_text()
     done = {o.key: o for o in again.outcomes}["client-secret:svc-n8n-sharepoint-globex"]
     assert "removed 1 unrecorded secret" in done.detail
@@ -135,7 +136,7 @@ def test_rotation_replaces_the_reference_and_expiry(ws_file: Path, graph: GraphC
     ws.consultancy.integrations.secret_store = "env-file"
     save(ws, ws_file)
     sink = EnvFileSink(tmp_path / "s.env")
-    plan = build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"}))
+    plan = build_plan(ws, tenant="acme", rotate=frozenset({"svc-n8n-graph-acme"}))
     report = apply_plan(ws, plan, graph, path=ws_file, sink=sink, retry=NO_WAIT, today=dt.date(2026, 11, 23))
     assert report.ok
     acme = load(ws_file).service_principal("svc-n8n-graph-acme")
@@ -153,9 +154,10 @@ def test_cli_plan_and_apply_asks_first(ws_file: Path, standin: GraphStandIn, dir
     assert "group:Tenant-Globex-Viewer" in res.out
     assert run_cli("plan", "--demo", "--client", "nobody").code == 2
     monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
+    monkeypatch.setenv("TEST_ACME_TOKEN", "a-token-for-acme-tenant")
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     res = run_cli("apply", "--file", str(ws_file), "--graph-url", standin.base_url, "--token-env",
-                  "TEST_GRAPH_TOKEN", "--allow-loopback-http")
+                  "home=TEST_GRAPH_TOKEN", "--token-env", "acme=TEST_ACME_TOKEN", "--allow-loopback-http")
     assert res.code == 1 and "Nothing changed" in res.out
     assert directory.calls == []
     assert run_cli("apply", "--demo", "--yes").code == 2

@@ -247,7 +247,14 @@ def run_apply(args: argparse.Namespace) -> int:
     signing = [p for p in todo if p.automatic]
     settings = HttpSettings(allow_loopback_http=bool(args.allow_loopback_http))
     tokens = TenantTokens()
-    sink = None
+    try:  # every tenant's token first, so a missing sign-in stops before anything changes
+        for plan in signing:
+            tokens.put(plan.key, plan.tenant, _graph_token(args, plan, signing), plan.title)
+        sink = _secret_sink(args, ws, settings) if any(s.kind == "client-secret" for p in todo for s in p.steps) \
+            else None
+    except (ValueError, SigninError, ProviderError) as exc:
+        return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
+    base = args.graph_url or os.environ.get("IDSPINE_GRAPH_URL") or GRAPH_BASE
     declined = False
     for plan in todo:
         if not args.yes:
@@ -260,14 +267,9 @@ def run_apply(args: argparse.Namespace) -> int:
                 declined = True
                 continue
         try:
-            token = tokens.put(plan.key, plan.tenant, _graph_token(args, plan, signing), plan.title) \
-                if plan.automatic else ""
-            if sink is None and any(s.kind == "client-secret" for s in plan.steps):
-                sink = _secret_sink(args, ws, settings)
-            graph = GraphClient(args.graph_url or os.environ.get("IDSPINE_GRAPH_URL") or GRAPH_BASE,
-                                build_client(settings), token, settings)
-        except (ValueError, SigninError, ProviderError) as exc:
-            return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
+            graph = GraphClient(base, build_client(settings), tokens.get(plan.key) or "", settings)
+        except ProviderError as exc:
+            return _fail(exc.message, EXIT_USAGE)
 
         def progress(i: int, total: int, step, status: str) -> None:  # type: ignore[no-untyped-def]
             if status != "running":
