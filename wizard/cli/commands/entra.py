@@ -250,11 +250,10 @@ def run_apply(args: argparse.Namespace) -> int:
     try:  # every tenant's token first, so a missing sign-in stops before anything changes
         for plan in signing:
             tokens.put(plan.key, plan.tenant, _graph_token(args, plan, signing), plan.title)
-        sink = _secret_sink(args, ws, settings) if any(s.kind == "client-secret" for p in todo for s in p.steps) \
-            else None
     except (ValueError, SigninError, ProviderError) as exc:
         return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
     base = args.graph_url or os.environ.get("IDSPINE_GRAPH_URL") or GRAPH_BASE
+    sink = None
     declined = False
     for plan in todo:
         if not args.yes:
@@ -267,9 +266,11 @@ def run_apply(args: argparse.Namespace) -> int:
                 declined = True
                 continue
         try:
+            if sink is None and any(s.kind == "client-secret" for s in plan.steps):
+                sink = _secret_sink(args, ws, settings)
             graph = GraphClient(base, build_client(settings), tokens.get(plan.key) or "", settings)
-        except ProviderError as exc:
-            return _fail(exc.message, EXIT_USAGE)
+        except (ValueError, ProviderError) as exc:
+            return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
 
         def progress(i: int, total: int, step, status: str) -> None:  # type: ignore[no-untyped-def]
             if status != "running":
