@@ -7,9 +7,11 @@ from __future__ import annotations
 import base64
 import json
 import threading
+import uuid
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from graph_standin import Directory, GraphHandler, GraphStandIn
@@ -140,6 +142,21 @@ class TenantsGraph(GraphStandIn):
                 token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
                 return by_token.get(token, nobody)
 
+            def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+                # A service principal for another tenant's app: Graph allows it only when that app is
+                # multi-tenant (signInAudience AzureADMultipleOrgs); a single-tenant app is not found.
+                here = self.directory
+                if method == "POST" and path == "/servicePrincipals" and isinstance(body, dict) and not any(
+                        a["appId"] == body.get("appId") for a in here.applications.values()):
+                    elsewhere = [a for d in by_token.values() if d is not here for a in d.applications.values()
+                                 if a["appId"] == body.get("appId")]
+                    if elsewhere and elsewhere[0].get("signInAudience") == "AzureADMultipleOrgs" and not any(
+                            s["appId"] == body["appId"] for s in here.service_principals.values()):
+                        sid = str(uuid.uuid4())
+                        here.service_principals[sid] = {"id": sid, "appId": body["appId"], "appRoles": []}
+                        return 201, here.service_principals[sid]
+                return super()._route(method, path, query, body)
+
         self.directory = nobody
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -214,3 +231,25 @@ def test_a_token_issued_by_another_tenant_is_refused() -> None:
     with pytest.raises(TokenMismatch):
         tokens.put("client:globex", b.replace("b", "c"), jwt(b))  # a GUID tenant that did not issue it
     assert tokens.put("client:acme", b, jwt(b)) == jwt(b)
+
+
+def test_a_multi_tenant_app_is_registered_at_home_and_its_service_principal_made_in_the_client(
+        tenants, demo_ws: Workspace, tmp_path: Path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    server, home, acme = tenants
+    demo_ws.client("acme").app_placement = Placement.MULTI_TENANT
+    demo_ws.consultancy.integrations.secret_store = "env-file"
+    path = tmp_path / "idspine.toml"
+    path.write_text(dumps(demo_ws))
+    monkeypatch.setenv("HOME_TOKEN", home.token)
+    monkeypatch.setenv("ACME_TOKEN", acme.token)
+    res = run_cli("apply", "--yes", "--file", str(path), "--client", "acme", "--graph-url", server.base_url,
+                  "--token-env", "home=HOME_TOKEN", "--token-env", "acme=ACME_TOKEN", "--allow-loopback-http")
+    assert res.code == 0, res.out + res.err
+    app = next(a for a in home.applications.values() if a["displayName"] == "svc-n8n-graph-acme")
+    assert app["signInAudience"] == "AzureADMultipleOrgs"
+    assert not [a for a in acme.applications.values()]  # no second registration in the client's tenant
+    assert [s for s in acme.service_principals.values() if s["appId"] == app["appId"]]
+    assert not [s for s in home.service_principals.values() if s["appId"] == app["appId"]]
+    ws = load(path)
+    consent = next(c for c in ws.checklist if c.id == "admin-consent:svc-n8n-graph-acme")
+    assert f"https://login.microsoftonline.com/{ACME}/adminconsent?client_id={app['appId']}" in consent.text
