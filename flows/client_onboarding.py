@@ -1,4 +1,5 @@
-"""Flow: onboard one client: tenant model, residency, role groups, service principals, credentials, consent.
+"""Flow: onboard one client: tenant model, residency, role groups, service principals and where they live,
+credentials, consent.
 
 Run it again for the same slug and nothing is added twice: groups, identities, credentials and checklist items
 are keyed by name or id, and the client entry is updated in place.
@@ -21,8 +22,9 @@ from flows.options import (
 )
 from flows.review import add_checklist, manual_steps, plan_text
 from flows.service_principals import apply_automations, automation_questions, preview_automations
-from wizard.model import ChecklistItem, Client, Group, Hat, Host, Status, TenantModel, Workspace
-from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems, flow_answers
+from wizard import placement
+from wizard.model import ChecklistItem, Client, Group, Hat, Host, Placement, Status, TenantModel, Workspace
+from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems, flow_answers
 
 FLOW_ID = "client-onboarding"
 TENANT_STEPS = {
@@ -35,6 +37,13 @@ TENANT_STEPS = {
                                  "and an end date",
     TenantModel.PARTITION: "Create an administrative unit for the client and scope its admins to it",
 }
+APP_PLACEMENT_OPTIONS = (
+    Option(Placement.CLIENT.value, "In the client's tenant",
+           "the client owns, sees and can revoke them; you need an account there to create and rotate them"),
+    Option(Placement.MULTI_TENANT.value, "One multi-tenant app in your tenant, consented by the client's admin",
+           "you rotate the secret at home; the client cuts you off by removing its consent"),
+    Option(Placement.HOME.value, "In your own tenant", "only right when the data they reach is in your tenant"),
+)
 TENANT_EXPLAINERS = {
     TenantModel.SEPARATE_TENANT: "b2b-and-multi-tenant", TenantModel.B2B_GUESTS: "b2b-and-multi-tenant",
     TenantModel.DELEGATED_ADMIN: "delegated-admin", TenantModel.PARTITION: "administrative-units",
@@ -81,6 +90,8 @@ def _apply_client(ws: Workspace, answers: Answers) -> Workspace:
     else:
         if existing.status == Status.RETIRED:
             raise StepProblems({"slug": f"{slug} was off-boarded; choose another short name or restore it first"})
+        if existing.tenant_model != client.tenant_model:
+            existing.app_placement = None  # a new tenant model brings its own default for where apps live
         for key, value in fields.items():
             setattr(existing, key, value)
     return ws
@@ -107,9 +118,39 @@ def _apply_roles(ws: Workspace, answers: Answers) -> Workspace:
 
 def _automations(ws: Workspace) -> Step:
     slug = current_client(ws)
+    client = ws.client(slug)
+    where = Question("app_placement", "Where its data-access service principals live", Kind.CHOICE,
+                     "b2b-and-multi-tenant", options=APP_PLACEMENT_OPTIONS,
+                     default=(placement.app_placement(client) if client else Placement.HOME).value,
+                     help="The default follows the tenant model. " + placement.TRADE_OFF)
     return Step("automations", "Automations for this client", "One service principal per automation and "
-                f"purpose, named for {slug}, so revoking one never breaks another.",
-                automation_questions(["n8n:graph"]), "service-principals")
+                f"purpose, named for {slug}, so revoking one never breaks another. Your people's groups stay in "
+                "your tenant; choose where the apps that reach this client's data live.",
+                (*automation_questions(["n8n:graph"]), where), "service-principals")
+
+
+def _apply_automations(ws: Workspace, answers: Answers) -> Workspace:
+    client = ws.client(current_client(ws))
+    chosen = text(answers, "app_placement")
+    if client is not None and chosen:
+        if chosen != Placement.HOME.value and client.tenant_model == TenantModel.PARTITION:
+            raise StepProblems({"app_placement": "a client kept as a partition of your tenant has no tenant of its "
+                                                 "own: choose your own tenant"})
+        client.app_placement = Placement(chosen)
+    return apply_automations(ws, answers, current_client(ws))
+
+
+def _preview_automations(ws: Workspace, answers: Answers) -> str:
+    text_ = preview_automations(ws, answers, current_client(ws))
+    client = ws.client(current_client(ws))
+    chosen = text(answers, "app_placement")
+    if client is None or not chosen:
+        return text_
+    home, theirs = placement.home_tenant(ws), placement.client_tenant(ws, client.slug)
+    where = {Placement.CLIENT.value: f"in {theirs.label}",
+             Placement.MULTI_TENANT.value: f"registered in {home.label}, consented in {theirs.label}",
+             Placement.HOME.value: f"in {home.label}"}[chosen]
+    return f"{text_}\n\nData-access service principals: {where}. Groups: in {home.label}."
 
 
 def _services(ws: Workspace) -> Step:
@@ -202,6 +243,7 @@ def review_text(ws: Workspace) -> str:
     if client is None:
         return "No client yet."
     head = (f"{client.name} ({slug}): {client.tenant_model.value}, residency {client.residency or 'not set'}; "
+            f"data-access apps: {placement.app_placement(client).value}; "
             f"read the explainer '{TENANT_EXPLAINERS[client.tenant_model]}'")
     return f"{head}\n\n{plan_text(ws, slug)}"
 
@@ -209,8 +251,7 @@ def review_text(ws: Workspace) -> str:
 STEPS = [
     StepDef("client", _client, _apply_client),
     StepDef("roles", _roles, _apply_roles, lambda ws, a: preview_groups(ws, _planned_groups(ws, a))),
-    StepDef("automations", _automations, lambda ws, a: apply_automations(ws, a, current_client(ws)),
-            lambda ws, a: preview_automations(ws, a, current_client(ws))),
+    StepDef("automations", _automations, _apply_automations, _preview_automations),
     StepDef("services", _services, lambda ws, a: ws),
     StepDef("methods", _methods, _apply_methods, _preview_methods),
     StepDef("consent", _consent, _apply_consent, lambda ws, a: review_text(ws)),
