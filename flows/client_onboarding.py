@@ -28,9 +28,9 @@ from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, S
 
 FLOW_ID = "client-onboarding"
 TENANT_STEPS = {
-    TenantModel.SEPARATE_TENANT: "The client's admin invites your team as B2B guests into the client's tenant, "
-                                 "adds them to the client groups, and creates the app registrations (or lets "
-                                 "you create them with a time-limited role)",
+    TenantModel.SEPARATE_TENANT: "The client's admin invites your team as B2B guests into the client's tenant "
+                                 "(your Tenant-* groups stay in your tenant) and creates the apps that live there, "
+                                 "or lets you create them with a time-limited role",
     TenantModel.B2B_GUESTS: "Invite the client's people as guests into your tenant; set cross-tenant access "
                             "settings and an access review for the guests",
     TenantModel.DELEGATED_ADMIN: "Request delegated admin (GDAP) or Azure Lighthouse with the narrowest roles "

@@ -90,3 +90,36 @@ def test_an_unrecorded_tenant_is_asked_for_not_guessed(demo_ws, tmp_path: Path) 
     assert seen == plan_view(demo_ws_with(demo_ws, ACME), client="acme")
     hcl = terraform.render(demo_ws, client="acme", today=DEMO_TODAY)
     assert 'variable "tenant_id_acme"' in hcl and "tenant_id = var.tenant_id_acme" in hcl
+
+
+def test_checklist_names_the_tenant_of_every_group_and_app(demo_ws) -> None:  # type: ignore[no-untyped-def]
+    from wizard.export import checklist
+
+    text = checklist.render(demo_ws, client="acme", today=DEMO_TODAY)
+    home_label, acme_label = f"your home tenant ({HOME})", f"Acme Logistics's tenant ({ACME})"
+    lines = text.splitlines()
+    for name, label in (("Tenant-Acme-Analyst", home_label), ("svc-n8n-graph-acme", acme_label),
+                        ("svc-github-deploy-acme", acme_label), ("svc-api-portal-acme", home_label)):
+        line = next(x for x in lines if f"`{name}`" in x)
+        assert line.endswith(f"in {label}"), line
+    assert f"needs admin consent in {acme_label}" in text
+    demo_ws.client("acme").app_placement = Placement.MULTI_TENANT
+    text = checklist.render(demo_ws, client="acme", today=DEMO_TODAY)
+    assert f"Register `svc-n8n-graph-acme` (secret) in {home_label} as a multi-tenant app" in text
+    assert f"An administrator of {acme_label} consents to it" in text
+
+
+def test_offboarding_says_which_tenant_each_step_happens_in(demo_ws) -> None:  # type: ignore[no-untyped-def]
+    from wizard.offboarding import plan_offboarding
+
+    steps = plan_offboarding(demo_ws, client="acme")
+    where = {(s.subject, s.action.split()[0]): s.where for s in steps}
+    assert where[("service-principal:svc-n8n-graph-acme", "Disable")].startswith(f"Acme Logistics's tenant ({ACME})")
+    assert where[("service-principal:svc-n8n-graph-acme", "Delete")].startswith(f"Acme Logistics's tenant ({ACME})")
+    assert where[("group:Tenant-Acme-Analyst", "Remove")].startswith(f"your home tenant ({HOME})")
+    demo_ws.client("acme").app_placement = Placement.MULTI_TENANT
+    steps = [s for s in plan_offboarding(demo_ws, client="acme") if s.subject == "service-principal:svc-n8n-graph-acme"]
+    texts = {s.action: s.where for s in steps}
+    enterprise = next(w for a, w in texts.items() if a.startswith("Ask the client's admin to delete the enterprise"))
+    registration = next(w for a, w in texts.items() if a.startswith("Delete the multi-tenant app registration"))
+    assert enterprise.startswith("Acme Logistics's tenant") and registration.startswith("your home tenant")
