@@ -8,9 +8,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from graph_standin import Directory, Fault, GraphStandIn
-
 from all_tenants import apply_every_tenant
+from graph_standin import Directory, Fault, GraphStandIn
 
 from wizard.entra_apply import RetryPolicy
 from wizard.entra_plan import build_plan, build_plans, render_text

@@ -9,8 +9,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from graph_standin import Directory, Fault, GraphStandIn
 from all_tenants import apply_every_tenant
+from graph_standin import Directory, Fault, GraphStandIn
 from keyvault_standin import Vault, VaultStandIn
 
 from wizard.entra_apply import RetryPolicy, apply_plan
