@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-import uuid
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
-from graph_standin import Directory, GraphHandler, GraphStandIn
+from graph_standin import Directory
+from tenants_graph import TenantsGraph
 
 from wizard import placement
 from wizard.entra_plan import build_plan, build_plans, render_plans
@@ -127,40 +124,6 @@ def test_a_client_tenant_not_recorded_is_shown_and_apply_refuses(demo_ws: Worksp
 
 
 # ---------------------------------------------------------------- apply per tenant, one token per tenant
-
-
-class TenantsGraph(GraphStandIn):
-    """One Graph address serving several tenants' directories; the bearer token picks the directory."""
-
-    def __init__(self, directories: dict[str, Directory]):
-        nobody = Directory(token="-")
-        by_token = {d.token: d for d in directories.values()}
-
-        class Handler(GraphHandler):
-            @property  # type: ignore[override]
-            def directory(self) -> Directory:
-                token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
-                return by_token.get(token, nobody)
-
-            def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
-                # A service principal for another tenant's app: Graph allows it only when that app is
-                # multi-tenant (signInAudience AzureADMultipleOrgs); a single-tenant app is not found.
-                here = self.directory
-                if method == "POST" and path == "/servicePrincipals" and isinstance(body, dict) and not any(
-                        a["appId"] == body.get("appId") for a in here.applications.values()):
-                    elsewhere = [a for d in by_token.values() if d is not here for a in d.applications.values()
-                                 if a["appId"] == body.get("appId")]
-                    if elsewhere and elsewhere[0].get("signInAudience") == "AzureADMultipleOrgs" and not any(
-                            s["appId"] == body["appId"] for s in here.service_principals.values()):
-                        sid = str(uuid.uuid4())
-                        here.service_principals[sid] = {"id": sid, "appId": body["appId"], "appRoles": []}
-                        return 201, here.service_principals[sid]
-                return super()._route(method, path, query, body)
-
-        self.directory = nobody
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
 
 @pytest.fixture

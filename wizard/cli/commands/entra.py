@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verify = subparsers.add_parser("verify", help="prove a service principal's secret works (client credentials)")
     verify.add_argument("name", metavar="NAME", help="service principal name in the inventory")
     add_file_option(verify)
-    verify.add_argument("--tenant", help="tenant id or domain (default: the client's, else the home tenant)")
+    verify.add_argument("--tenant", help="tenant id or domain (default: where its service principal lives)")
     verify.add_argument("--oidc-authority", metavar="URL", help="an OpenID issuer instead of Entra")
     verify.add_argument("--client-id", help="client id to use (default: the inventory's app id)")
     verify.add_argument("--scope", action="append", help="scope to ask for (default: Graph's .default)")
@@ -324,8 +324,10 @@ def run_verify(args: argparse.Namespace) -> int:
         if args.oidc_authority:
             config = SigninConfig(client_id=client_id, oidc_authority=args.oidc_authority, ca_bundle=ca)
         else:
-            client = ws.client(sp.client) if sp.client else None
-            tenant = args.tenant or (client.tenant if client and client.tenant else "") or ws.consultancy.home_tenant
+            from wizard.placement import service_principal_tenant
+
+            # the token comes from the tenant the service principal lives in (wizard.placement)
+            tenant = args.tenant or service_principal_tenant(ws, sp).tenant or ws.consultancy.home_tenant
             config = SigninConfig(client_id=client_id, authority=entra_authority(tenant), ca_bundle=ca)
         result = client_credentials(config, secret, args.scope or [GRAPH_DEFAULT_SCOPE])
         detail, ok = result.detail, result.ok
