@@ -37,12 +37,12 @@ TENANT_STEPS = {
                                  "and an end date",
     TenantModel.PARTITION: "Create an administrative unit for the client and scope its admins to it",
 }
-APP_PLACEMENT_OPTIONS = (
+APP_PLACEMENT_OPTIONS = (  # hints under 60 characters show beside each choice
     Option(Placement.CLIENT.value, "In the client's tenant",
-           "the client owns, sees and can revoke them; you need an account there to create and rotate them"),
-    Option(Placement.MULTI_TENANT.value, "One multi-tenant app in your tenant, consented by the client's admin",
-           "you rotate the secret at home; the client cuts you off by removing its consent"),
-    Option(Placement.HOME.value, "In your own tenant", "only right when the data they reach is in your tenant"),
+           "the client owns and can revoke them; you need access there"),
+    Option(Placement.MULTI_TENANT.value, "A multi-tenant app in your tenant, consented by the client",
+           "you rotate it at home; the client revokes consent to end it"),
+    Option(Placement.HOME.value, "In your own tenant", "only when the data they reach is in your tenant"),
 )
 TENANT_EXPLAINERS = {
     TenantModel.SEPARATE_TENANT: "b2b-and-multi-tenant", TenantModel.B2B_GUESTS: "b2b-and-multi-tenant",
@@ -122,7 +122,7 @@ def _automations(ws: Workspace) -> Step:
     where = Question("app_placement", "Where its data-access service principals live", Kind.CHOICE,
                      "b2b-and-multi-tenant", options=APP_PLACEMENT_OPTIONS,
                      default=(placement.app_placement(client) if client else Placement.HOME).value,
-                     help="The default follows the tenant model. " + placement.TRADE_OFF)
+                     help="The default follows the tenant model; the pane weighs the three (f3: all of it).")
     return Step("automations", "Automations for this client", "One service principal per automation and "
                 f"purpose, named for {slug}, so revoking one never breaks another. Your people's groups stay in "
                 "your tenant; choose where the apps that reach this client's data live.",

@@ -31,16 +31,10 @@ from wizard.model import Client, Credential, Group, Placement, ServicePrincipal,
 HOME_KEY = "home"
 OWN_TENANT_MODELS = (TenantModel.SEPARATE_TENANT, TenantModel.DELEGATED_ADMIN)
 
-# Learn: https://learn.microsoft.com/en-us/entra/identity-platform/howto-convert-app-to-be-multi-tenant and
+# Facts behind the defaults: https://learn.microsoft.com/en-us/entra/identity-platform/howto-convert-app-to-be-multi-tenant
+# (one registration, a service principal per consenting tenant) and
 # https://learn.microsoft.com/en-us/azure/lighthouse/concepts/architecture (authorisations name principals of
-# the managing tenant).
-TRADE_OFF = (
-    "Client's tenant: the client owns the app and its secret, sees every sign-in in its own logs and can "
-    "revoke it alone; you need an account (guest or delegated admin) in their tenant to create and rotate it. "
-    "Multi-tenant app: you register and rotate one app at home and the client's admin only consents (which "
-    "creates its service principal in their tenant); the secret lives in your tenant, so the client depends "
-    "on you to rotate or delete it, and removing the consent is how they cut you off. "
-    "Home: everything stays in your tenant; only right when the data it reaches is in your tenant too.")
+# the managing tenant). The trade-off for users is in explainers/b2b-and-multi-tenant.md.
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import hcl2
 
 from wizard.entra_plan import build_plans
+from wizard.export.terraform import ident
 from wizard.model import Workspace
 
 # A fake az: logs every call with the tenant it is signed in to; app ids name their app so a service principal
@@ -79,7 +80,8 @@ def terraform_view(hcl: str, ws: Workspace) -> tuple[dict[tuple[str, str], str],
     for block in doc.get("provider", []):
         for name, body in block.items():
             alias = body["alias"].strip('"')
-            tenant = ws.consultancy.home_tenant if alias == "home" else ws.client(alias).tenant  # type: ignore[union-attr]
+            tenant = ws.consultancy.home_tenant if alias == "home" else next(
+                c.tenant for c in ws.clients if ident(c.slug) == alias)
             alias_tenant[alias] = tenant
             assert name.strip('"') == "azuread" and body["tenant_id"]
     kinds = {"azuread_group": "group", "azuread_application": "application",
