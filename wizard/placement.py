@@ -84,9 +84,17 @@ def app_placement(client: Client) -> Placement:
     return client.app_placement or default_app_placement(client)
 
 
+DEFAULT_GROUP_PLACEMENT = Placement.HOME  # your people's groups, whatever the tenant model
+
+
 def group_placement(ws: Workspace, group: Group) -> Placement:
     """Home unless recorded otherwise (a client-tenant group only when the client has a tenant)."""
-    return group.tenant or Placement.HOME
+    return group.tenant or DEFAULT_GROUP_PLACEMENT
+
+
+def groups_tenant(ws: Workspace, client: str) -> Tenant:
+    """Where new groups for *client* (and the apps whose roles go to them) will live: their issuer's tenant."""
+    return _resolve(ws, DEFAULT_GROUP_PLACEMENT, client)
 
 
 def sp_placement(ws: Workspace, sp: ServicePrincipal) -> Placement:

@@ -123,3 +123,18 @@ def test_offboarding_says_which_tenant_each_step_happens_in(demo_ws) -> None:  #
     enterprise = next(w for a, w in texts.items() if a.startswith("Ask the client's admin to delete the enterprise"))
     registration = next(w for a, w in texts.items() if a.startswith("Delete the multi-tenant app registration"))
     assert enterprise.startswith("Acme Logistics's tenant") and registration.startswith("your home tenant")
+
+
+def test_a_blueprint_keeps_its_apps_with_its_groups_and_its_issuer_there(demo_ws) -> None:  # type: ignore[no-untyped-def]
+    from wizard.blueprints import BLUEPRINTS, apply_blueprint
+    from wizard.blueprints.model import resolve_params
+    from wizard.entra_plan import build_plans
+
+    ws = apply_blueprint(demo_ws, "data-api-oidc", "acme", {"owner": "alex@northwinddata.onmicrosoft.com"})
+    new = [sp for sp in ws.service_principals if sp.notes.startswith("data-api-oidc")]
+    assert len(new) >= 3  # the API, the command-line client, a service account
+    assert {placement.service_principal_tenant(ws, sp).tenant for sp in new} == {HOME}
+    steps = [s for p in build_plans(ws, client="acme") for s in p.steps if s.key.startswith("role-assignment:")]
+    assert steps and not [s for s in steps if s.manual]  # every role assignment stays inside one tenant
+    issuers = resolve_params(BLUEPRINTS["data-api-oidc"], ws, "acme", {})["issuers"]
+    assert issuers.startswith(f"https://login.microsoftonline.com/{HOME}/v2.0|")
