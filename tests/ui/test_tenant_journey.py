@@ -133,3 +133,15 @@ async def test_review_plan_entra_screen_and_exports_agree_on_every_tenant(demo_w
     assert views["plan"][("group", "Tenant-Initech-Labs-Analyst")] == HOME
     assert views["plan"][("application", sp)] == (HOME if choose == "multi-tenant" else INITECH)
     assert views["plan"][("service-principal", sp)] == INITECH
+
+
+async def test_entra_screen_shows_names_with_brackets_as_written(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from wizard.model import Group
+
+    demo_ws.groups.insert(0, Group(name="Tenant-Acme-[b]Ops[/b]", client="acme"))
+    path = tmp_path / "idspine.toml"
+    path.write_text(dumps(demo_ws))
+    app = IdspineApp(path, today=DEMO_TODAY)
+    async with app.run_test(size=(140, 48)) as pilot:
+        await open_with(pilot, "a", "EntraScreen")
+        assert "Tenant-Acme-[b]Ops[/b]" in app.export_screenshot()

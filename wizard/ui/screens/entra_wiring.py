@@ -11,6 +11,7 @@ import datetime as dt
 import time
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -247,7 +248,7 @@ class EntraScreen(Screen[None]):
             short = "home" if plan.key == "home" else plan.key.removeprefix("client:")
             for step in plan.steps:
                 i += 1
-                table.add_row(str(i), short, step.key, step.summary[:60],
+                table.add_row(str(i), short, Text(step.key), Text(step.summary[:60]),  # names may hold [ ]
                               "[yellow]manual[/]" if step.manual else "planned", key=step.key)
         auto = sum(len(p.automatic) for p in self.plans)
         manual = sum(len(p.manual) for p in self.plans)
