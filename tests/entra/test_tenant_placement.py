@@ -216,3 +216,29 @@ def test_a_multi_tenant_app_is_registered_at_home_and_its_service_principal_made
     ws = load(path)
     consent = next(c for c in ws.checklist if c.id == "admin-consent:svc-n8n-graph-acme")
     assert f"https://login.microsoftonline.com/{ACME}/adminconsent?client_id={app['appId']}" in consent.text
+
+
+def test_n8n_credentials_ask_the_tenant_where_their_app_lives(demo_ws: Workspace) -> None:
+    from wizard.model import Credential, Method
+    from wizard.providers.n8n import build_context
+
+    graph = build_context(demo_ws, demo_ws.credential("acme-graph-n8n"))
+    assert graph.tenant == ACME
+    portal = Credential(id="acme-portal-n8n", service="microsoft-graph", method=Method.OAUTH_CLIENT_CREDENTIALS,
+                        client="acme", identity="svc-api-portal-acme")
+    assert build_context(demo_ws, portal).tenant == HOME  # the portal app lives at home, with its groups
+    demo_ws.client("acme").app_placement = Placement.MULTI_TENANT  # registered at home, tokens from acme's tenant
+    assert build_context(demo_ws, demo_ws.credential("acme-graph-n8n")).tenant == ACME
+
+
+def test_cli_plan_prints_one_section_per_tenant(run_cli) -> None:  # type: ignore[no-untyped-def]
+    res = run_cli("plan", "--demo")
+    assert res.code == 0
+    home, acme = res.out.split("== Plan for ")[1:]
+    assert home.startswith(f"your home tenant ({HOME})") and "group:Tenant-Acme-Analyst" in home
+    assert acme.startswith(f"Acme Logistics's tenant ({ACME})") and "application:svc-n8n-graph-acme" in acme
+    assert "svc-n8n-graph-acme" not in home and "Tenant-Acme" not in acme
+    only = run_cli("plan", "--demo", "--client", "acme", "--tenant", "acme")
+    assert only.code == 0 and only.out.count("== Plan for ") == 0 and "Plan for Acme Logistics's tenant" in only.out
+    assert "globex" not in only.out.lower()
+    assert run_cli("plan", "--demo", "--tenant", "nowhere.example").code == 2
