@@ -239,6 +239,6 @@ def test_cli_plan_prints_one_section_per_tenant(run_cli) -> None:  # type: ignor
     assert acme.startswith(f"Acme Logistics's tenant ({ACME})") and "application:svc-n8n-graph-acme" in acme
     assert "svc-n8n-graph-acme" not in home and "Tenant-Acme" not in acme
     only = run_cli("plan", "--demo", "--client", "acme", "--tenant", "acme")
-    assert only.code == 0 and only.out.count("== Plan for ") == 0 and "Plan for Acme Logistics's tenant" in only.out
+    assert only.code == 0 and only.out.count("== Plan for ") == 1 and "Plan for Acme Logistics's tenant" in only.out
     assert "globex" not in only.out.lower()
     assert run_cli("plan", "--demo", "--tenant", "nowhere.example").code == 2
