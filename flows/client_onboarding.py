@@ -44,6 +44,9 @@ APP_PLACEMENT_OPTIONS = (  # hints under 60 characters show beside each choice
            "you rotate it at home; the client revokes consent to end it"),
     Option(Placement.HOME.value, "In your own tenant", "only when the data they reach is in your tenant"),
 )
+APP_PLACEMENT_WORDS = {Placement.CLIENT: "in the client's tenant",
+                       Placement.MULTI_TENANT: "as a multi-tenant app at home, consented by the client",
+                       Placement.HOME: "in your tenant"}
 TENANT_EXPLAINERS = {
     TenantModel.SEPARATE_TENANT: "b2b-and-multi-tenant", TenantModel.B2B_GUESTS: "b2b-and-multi-tenant",
     TenantModel.DELEGATED_ADMIN: "delegated-admin", TenantModel.PARTITION: "administrative-units",
@@ -243,7 +246,7 @@ def review_text(ws: Workspace) -> str:
     if client is None:
         return "No client yet."
     head = (f"{client.name} ({slug}): {client.tenant_model.value}, residency {client.residency or 'not set'}; "
-            f"data-access apps: {placement.app_placement(client).value}; "
+            f"data-access apps {APP_PLACEMENT_WORDS[placement.app_placement(client)]}; "
             f"read the explainer '{TENANT_EXPLAINERS[client.tenant_model]}'")
     return f"{head}\n\n{plan_text(ws, slug)}"
 
