@@ -40,6 +40,7 @@ class TenantsGraph(GraphStandIn):
                 return super()._route(method, path, query, body)
 
         self.directory = nobody
+        self.scheme = "http"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from all_tenants import apply_every_tenant
 from graph_standin import Directory, Fault, GraphStandIn
 
-from wizard.entra_apply import RetryPolicy
-from wizard.entra_plan import build_plan, build_plans, render_text
+from wizard.entra_apply import RetryPolicy, apply_plan
+from wizard.entra_plan import build_plan, render_text
 from wizard.inventory import load
 from wizard.model import Status, Workspace
 from wizard.providers import ProviderError
@@ -25,9 +24,10 @@ NO_WAIT = RetryPolicy(attempts=4, sleep=lambda s: None)
 
 def run(ws_path: Path, graph: GraphClient, tmp_path: Path, **kw: object):
     ws = load(ws_path)
+    plan = build_plan(ws)
     sink = EnvFileSink(tmp_path / "secrets.env")
-    return apply_every_tenant(ws, graph, path=ws_path, sink=sink, retry=kw.pop("retry", NO_WAIT),
-                              today=dt.date(2026, 11, 23), **kw)
+    return apply_plan(ws, plan, graph, path=ws_path, sink=sink, retry=kw.pop("retry", NO_WAIT),  # type: ignore[arg-type]
+                      today=dt.date(2026, 11, 23), **kw)  # type: ignore[arg-type]
 
 
 def assert_end_state(directory: Directory, ws: Workspace) -> None:
@@ -52,11 +52,9 @@ def assert_end_state(directory: Directory, ws: Workspace) -> None:
 
 
 def test_plan_lists_every_call_in_order_with_stable_keys(entra_ws: Workspace) -> None:
-    plans = build_plans(entra_ws)
-    assert [p.key for p in plans] == ["home", "client:acme"]
-    keys = [s.key for p in plans for s in p.steps]
-    assert keys == [s.key for p in build_plans(entra_ws) for s in p.steps]  # stable
-    plan = plans[0]
+    plan = build_plan(entra_ws)
+    keys = [s.key for s in plan.steps]
+    assert keys == [s.key for s in build_plan(entra_ws).steps]  # stable
     assert len(keys) == len(set(keys))
     kinds = [s.kind for s in plan.steps]
     assert kinds.index("group") < kinds.index("application") < kinds.index("service-principal")
@@ -66,10 +64,10 @@ def test_plan_lists_every_call_in_order_with_stable_keys(entra_ws: Workspace) ->
     assert "role-assignment:svc-api-portal-acme/workflow:run/Tenant-Acme-Data-Engineer" in keys
     text = render_text(plan)
     assert "PATCH /groups(uniqueName='Tenant-Acme-Analyst')  Prefer: create-if-missing" in text
-    assert "https://login.microsoftonline.com/acmelogistics.onmicrosoft.com/adminconsent?client_id=" \
-           "11111111-2222-4333-8444-555555555555" in render_text(plans[1])  # consent where the app lives
+    assert "https://login.microsoftonline.com/northwinddata.onmicrosoft.com/adminconsent?client_id=" \
+           "11111111-2222-4333-8444-555555555555" in text
     assert "Nothing has been changed" in text
-    rotated = build_plan(entra_ws, tenant="acme", rotate=frozenset({"svc-n8n-graph-acme"}))
+    rotated = build_plan(entra_ws, rotate=frozenset({"svc-n8n-graph-acme"}))
     assert rotated.step("client-secret:svc-n8n-graph-acme") is not None
     only_globex = build_plan(entra_ws, client="globex")
     assert all(s.subject.lower().find("acme") < 0 for s in only_globex.steps)

@@ -72,11 +72,19 @@ class EntraScreen(Screen[None]):
         self.plan: Any = None  # the plan of the selected row (the tenant `s` signs in to)
         self._signing: Any = None  # the plan whose tenant the running sign-in is for
         self._countdown: Timer | None = None
+        self._wait: tuple[float, str, str] | None = None  # (until, step key, why) while apply waits to retry
+        self._wait_timer: Timer | None = None
 
     @property
     def token(self) -> str:
         """The token of the selected tenant ('' when not signed in there)."""
         return self.tokens.get(self.plan.key) or "" if self.plan is not None else ""
+
+    @token.setter
+    def token(self, value: str) -> None:
+        """Record *value* as the selected tenant's token (what a sign-in there does)."""
+        if self.plan is not None:
+            self.tokens.put(self.plan.key, self.plan.tenant, value, self.plan.title)
 
     @property
     def account(self) -> str:
@@ -287,9 +295,12 @@ class EntraScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entra-apply")
     def apply(self) -> None:
         """Run the plan; the inventory is saved after every step, so a failure can simply be re-run."""
-        from wizard.entra_apply import apply_plan
+        from functools import partial
+
+        from wizard.entra_apply import RetryPolicy, apply_plan
         from wizard.entra_plan import pin_placement
         from wizard.inventory import InventoryError
+        from wizard.inventory_writer import InventoryWriter
         from wizard.providers.graph import GraphClient
         from wizard.providers.http_safety import build_client
         from wizard.secret_sink import EnvFileSink
@@ -299,21 +310,30 @@ class EntraScreen(Screen[None]):
         ws = state.workspace.model_copy(deep=True)
         settings = conn.http_settings()
         sink = RevealingSink(EnvFileSink(conn.secrets_file()))
+        # the same lock and digest check as every save; a change saved elsewhere meanwhile is merged, not reverted
+        writer = InventoryWriter(state.path, state.digest if state.digest is not None else None)
+
+        def waiting(key: str, seconds: float, why: str) -> None:
+            app.call_from_thread(self._show_wait, key, seconds, why)
+
         done = 0
         report = None
         for plan in [p for p in self.plans if p.steps]:  # home first; each tenant with its own token only
             graph = GraphClient(conn.graph_url, build_client(settings), self.tokens.get(plan.key) or "", settings)
-            offset = done
 
-            def progress(index: int, total: int, step: Any, status: str, offset: int = offset) -> None:
+            def progress(index: int, total: int, step: Any, status: str, offset: int = done) -> None:
                 if status != "running":
-                    state.workspace = ws
-                    state.save()
+                    with state._lock:
+                        state.workspace = ws
+                        if isinstance(writer.digest, str):
+                            state.digest = writer.digest
+                        state.dirty = False
                 app.call_from_thread(self._step_status, offset + index, step.key, status)
 
             try:
-                pin_placement(ws, plan)
-                report = apply_plan(ws, plan, graph, sink=sink, progress=progress)
+                writer.change(ws, partial(pin_placement, plan=plan))  # replayed if merged
+                report = apply_plan(ws, plan, graph, sink=sink, progress=progress, writer=writer,
+                                    retry=RetryPolicy(on_wait=waiting))
             except InventoryError as exc:
                 app.call_from_thread(self._status, f"Stopped: the inventory could not be saved ({exc})", True)
                 return
@@ -322,6 +342,24 @@ class EntraScreen(Screen[None]):
                 break
         if report is not None:
             app.call_from_thread(self._applied, report, sink.new)
+
+    def _show_wait(self, key: str, seconds: float, why: str) -> None:
+        """A wait before a retry (throttling, replication), counted down in the status line."""
+        self._wait = (time.time() + seconds, key, why)
+        self._tick_wait()
+        if self._wait_timer is None:
+            self._wait_timer = self.set_interval(1.0, self._tick_wait)
+
+    def _tick_wait(self) -> None:
+        if self._wait is None:
+            return
+        until, key, why = self._wait
+        left = int(until - time.time() + 0.999)
+        if left <= 0:
+            self._wait = None
+            self._status("[dim]applying…[/dim]")
+            return
+        self._status(f"Waiting {left // 60}:{left % 60:02d} before retrying {key}: {why}")
 
     def _step_status(self, index: int, key: str, status: str) -> None:
         table = self.query_one(DataTable)
@@ -337,6 +375,7 @@ class EntraScreen(Screen[None]):
     def _applied(self, report: Any, new_secrets: list[tuple[str, str, str]]) -> None:
         from wizard.ui.screens.secret_reveal import SecretRevealScreen
 
+        self._wait = None
         summary = report.render_text().strip().splitlines()[-1]
         if report.stopped_at:
             summary = f"Stopped at {report.stopped_at}: {report.error}\nRun apply again to continue from there."
@@ -369,38 +408,40 @@ class EntraScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entra-verify")
     def verify(self, name: str) -> None:
         """Client credentials with the identity's own secret; the IdP's answer is recorded in the inventory."""
+        from wizard.entra_verify import record_verification, verify_service_principal
         from wizard.inventory import InventoryError
         from wizard.model import Verification
-        from wizard.secret_guard import find_secret_kind
         from wizard.secret_resolver import SecretUnavailable
-        from wizard.signin import SigninError, client_credentials
+        from wizard.signin import SigninError
 
         app = self.app
         state, conn = app.state, app.connections  # type: ignore[attr-defined]
-        ws = state.workspace.model_copy(deep=True)
-        sp = ws.service_principal(name)
+        sp = state.workspace.service_principal(name)
         assert sp is not None and sp.app_id and sp.secret_ref
         from wizard.placement import service_principal_tenant
 
         # tokens for an app come from the tenant its service principal lives in (wizard.placement)
-        tenant = service_principal_tenant(ws, sp).tenant or ws.consultancy.home_tenant
+        tenant = service_principal_tenant(state.workspace, sp).tenant or state.workspace.consultancy.home_tenant
         try:
             config = conn.signin_config(tenant, client_id=sp.app_id)
-            result = client_credentials(config, conn.resolve(sp.secret_ref), conn.scopes_for_verify())
-            ok, detail = result.ok, result.detail
+            result = verify_service_principal(sp, config, conn.resolve(sp.secret_ref), conn.scopes_for_verify())
         except (SigninError, SecretUnavailable) as exc:
-            ok, detail = False, str(exc)
-        if find_secret_kind(detail):
-            detail = "the IdP's answer looked like it contained a secret and was not recorded"
-        sp.verification = Verification(at=dt.datetime.now(dt.UTC).replace(microsecond=0), ok=ok,
-                                       detail=detail[:300])
+            result = Verification(at=dt.datetime.now(dt.UTC).replace(microsecond=0), ok=False,
+                                  detail=" ".join(str(exc).split())[:300])
         try:
-            state.workspace = ws
-            state.save()
+            with state._lock:
+                if state.path is not None:  # saved into the file as it is now: nothing else is reverted
+                    updated = record_verification(state.path, name, result)
+                    if updated.before == state.digest:  # nobody else wrote meanwhile: our copy is still current
+                        state.digest = updated.digest
+                current = state.workspace.service_principal(name)
+                if current is not None:
+                    current.verification = result
         except InventoryError as exc:
             app.call_from_thread(self._status, f"Verified, but the result was not saved: {exc}", True)
             return
-        app.call_from_thread(self._status, f"{name}: {'works' if ok else 'FAILED'} — {detail}", not ok)
+        app.call_from_thread(self._status, f"{name}: {'works' if result.ok else 'FAILED'} — {result.detail}",
+                             not result.ok)
 
     # ------------------------------------------------------------------ misc
 
