@@ -123,7 +123,7 @@ def _automations(ws: Workspace) -> Step:
     slug = current_client(ws)
     client = ws.client(slug)
     where = Question("app_placement", "Where its data-access service principals live", Kind.CHOICE,
-                     "b2b-and-multi-tenant", options=APP_PLACEMENT_OPTIONS,
+                     "tenant-placement", options=APP_PLACEMENT_OPTIONS,
                      default=(placement.app_placement(client) if client else Placement.HOME).value,
                      help="The default follows the tenant model; the pane weighs the three (f3: all of it).")
     return Step("automations", "Automations for this client", "One service principal per automation and "

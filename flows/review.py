@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wizard.model import ChecklistItem, CredentialKind, Status, Workspace
+from wizard.model import ChecklistItem, Credential, CredentialKind, Status, Workspace
 from wizard.placement import (
     HOME_KEY,
     OWN_TENANT_MODELS,
@@ -84,14 +84,30 @@ def manual_steps(ws: Workspace, client: str = "") -> list[ChecklistItem]:
     for cred in ws.credentials:
         if cred.client == client and cred.status == Status.PLANNED and cred.method.value in (
                 "pat", "api-key", "service-account-key"):
-            items.append(ChecklistItem(id=f"{prefix}:create:{cred.id}", client=client,
-                                       text=f"Create the {cred.service} {cred.method.value} with an expiry, store it, "
-                                            "and record its reference and expiry date"))
+            items.append(ChecklistItem(id=f"{prefix}:create:{cred.id}", client=client, text=_create_text(cred)))
     if not client:
         items.append(ChecklistItem(id="org:break-glass", text="Create two break-glass admin accounts, exclude "
                                    "them from Conditional Access, seal their credentials offline, alert on use"))
         items.append(ChecklistItem(id="org:mfa", text="Require MFA for every member, phishing-resistant for admins"))
     return items
+
+
+def _create_text(cred: Credential) -> str:
+    """The create step for a static credential; it asks for an expiry only where the catalogue says the
+    creator can set one (`expiry_choice`), otherwise for a recorded end date."""
+    from wizard.catalogue import load_catalogue
+
+    try:
+        info = load_catalogue().get(cred.service).method(cred.method)
+    except KeyError:
+        info = None
+    what = f"the {cred.service} {cred.method.value}"
+    if info is None:  # a service the catalogue does not know: no claim either way
+        return f"Create {what}, store it, and record its reference and its expiry date if it has one"
+    if info.expiry_choice:
+        return f"Create {what} with an expiry, store it, and record its reference and expiry date"
+    return (f"Create {what} (it cannot be given an expiry: record an end date and delete it then), store it, "
+            "and record its reference")
 
 
 def add_checklist(ws: Workspace, items: list[ChecklistItem]) -> Workspace:

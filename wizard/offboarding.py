@@ -124,8 +124,10 @@ def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None
 
 
 def render_markdown(ws: Workspace, steps: list[OffboardStep], who: str) -> str:
-    """The off-boarding checklist."""
-    lines = [f"# Off-boarding {who} — {ws.consultancy.name}", "",
+    """The off-boarding checklist; names and actions escaped so they render as the text they are."""
+    from wizard.safe_text import markdown_text as md
+
+    lines = [f"# Off-boarding {md(who)} — {md(ws.consultancy.name)}", "",
              "Work down the list in order: stop automations first, then revoke, then remove access.", ""]
     for index, phase in enumerate(PHASES):
         chunk = [s for s in steps if s.phase == index]
@@ -133,7 +135,7 @@ def render_markdown(ws: Workspace, steps: list[OffboardStep], who: str) -> str:
             continue
         lines += [f"## {index + 1}. {phase}", ""]
         for s in chunk:
-            lines.append(f"- [ ] {s.action}" + (f"  \n  where: {s.where}" if s.where else ""))
+            lines.append(f"- [ ] {md(s.action)}" + (f"  \n  where: {md(s.where)}" if s.where else ""))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -34,7 +34,7 @@ OWN_TENANT_MODELS = (TenantModel.SEPARATE_TENANT, TenantModel.DELEGATED_ADMIN)
 # Facts behind the defaults: https://learn.microsoft.com/en-us/entra/identity-platform/howto-convert-app-to-be-multi-tenant
 # (one registration, a service principal per consenting tenant) and
 # https://learn.microsoft.com/en-us/azure/lighthouse/concepts/architecture (authorisations name principals of
-# the managing tenant). The trade-off for users is in explainers/b2b-and-multi-tenant.md.
+# the managing tenant). The trade-off for users is in explainers/tenant-placement.md.
 
 
 @dataclass(frozen=True)

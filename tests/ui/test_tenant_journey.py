@@ -97,7 +97,7 @@ async def entra_view(app: IdspineApp, pilot) -> dict[tuple[str, str], str]:  # t
         await pilot.pause()
         if kind in ("group", "application", "service-principal"):
             tenant = screen.tenant
-            assert f"({tenant})" in summary and (short == "home") == (tenant == HOME)
+            assert f"({tenant})" in summary and (str(short) == "home") == (tenant == HOME)
             out[(kind, name)] = tenant
     await pilot.press("escape")
     await settle(pilot)

@@ -267,5 +267,5 @@ def better_method_available(ws: Workspace, today: dt.date) -> Iterator[Finding]:
             yield Finding("better-method", Severity.INFO, _cred(c),
                           f"Called from {HOST_WORDS[key[2]]}, {c.service} offers {best[1]} ({best[0]}), "
                           f"which avoids a long-lived {c.method}.",
-                          c.planned_migration or f"Plan a migration to {best}; run `idspine advise {c.service}`.",
+                          c.planned_migration or f"Plan a migration to {best[1]} ({best[0]}); run `idspine advise {c.service}`.",
                           "pat-vs-api-key-vs-oauth")

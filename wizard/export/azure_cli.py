@@ -41,14 +41,26 @@ ROLE_NAMESPACE = uuid.UUID("6f1c7c1e-4b1a-4c53-9a59-1d2d7f3b0e55")  # stable app
 MEMBER_TYPES = {"user": ["User"], "application": ["Application"], "both": ["User", "Application"]}
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
 def q(value: str) -> str:
-    """Shell-quote one value."""
-    return shlex.quote(value)
+    """Shell-quote one value. One holding control or bidi characters becomes a bash $'...' string with those
+    characters as \\xHH bytes, so the script itself never carries them raw (and `cat` of it stays harmless)."""
+    if not _CONTROLS.search(value):
+        return shlex.quote(value)
+    out = []
+    for char in value:
+        if _CONTROLS.match(char):
+            out.extend(f"\\x{b:02x}" for b in char.encode("utf-8"))
+        else:
+            out.append({"\\": "\\\\", "'": "\\'"}.get(char, char))
+    return "$'" + "".join(out) + "'"
 
 
 def comment(text: str) -> str:
-    """Text safe inside a one-line comment (no newline can end the comment early)."""
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text)
+    """Text safe inside a one-line comment (no newline can end it early, no control character acts on a terminal)."""
+    return re.sub(_CONTROLS.pattern + "+", " ", text)
 
 
 class Vars:

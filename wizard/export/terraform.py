@@ -44,7 +44,8 @@ def hstr(value: str) -> str:
     """An HCL string literal with quotes, backslashes, control characters and template markers escaped."""
     value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     value = value.replace("\t", "\\t")
-    value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", value)
+    value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]",
+                   lambda m: f"\\u{ord(m.group()):04x}", value)  # C0, C1 and bidi controls (Trojan Source)
     return '"' + value.replace("${", "$${").replace("%{", "%%{") + '"'
 
 

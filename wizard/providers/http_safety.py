@@ -26,6 +26,7 @@ import httpx
 
 from wizard import __version__
 from wizard.providers import ProviderError
+from wizard.safe_text import one_line
 from wizard.secret_guard import find_secret_kind
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -105,8 +106,9 @@ def build_client(settings: HttpSettings | None = None, transport: httpx.BaseTran
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """*text* with known secret values and secret-shaped words removed, shortened for quoting."""
-    out = text
+    """*text* with known secret values and secret-shaped words removed, shortened for quoting, on one line
+    with control characters (escape sequences, bidi overrides) made visible."""
+    out = one_line(text)
     for secret in secrets:
         if secret and len(secret) >= 4:
             out = out.replace(secret, "[redacted]")

@@ -91,17 +91,17 @@ def _signin_options(p: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:
-    print(f"idspine: {_one_line(message)}", file=sys.stderr)
+    from wizard.cli.output import err
+
+    err(message)
     return code
 
 
-_CONTROL = dict.fromkeys([*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), 0x200E, 0x200F,
-                          *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
+def _one_line(text: object) -> str:
+    """Outside text (names, server messages) as one terminal-safe line."""
+    from wizard.safe_text import one_line
 
-
-def _one_line(text: str) -> str:
-    """Outside text (names, server messages) as one terminal-safe line: no escapes, bidi overrides or newlines."""
-    return " ".join(str(text).translate(_CONTROL).split())
+    return one_line(text)
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -221,6 +221,7 @@ def run_apply(args: argparse.Namespace) -> int:
     step). The home tenant goes first; a failure stops before the next tenant."""
     from functools import partial
 
+    from wizard.cli.output import ask
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
     from wizard.entra_apply import apply_plan
     from wizard.entra_plan import pin_placement, render_plans
@@ -267,10 +268,7 @@ def run_apply(args: argparse.Namespace) -> int:
     declined = False
     for plan in todo:
         if not args.yes:
-            try:
-                answer = input(f"Apply these changes to {_one_line(plan.title)}? [y/N] ")
-            except EOFError:
-                answer = ""
+            answer = ask(f"Apply these changes to {plan.title}? [y/N] ")
             if answer.strip().lower() not in ("y", "yes"):
                 print(f"Nothing changed in {_one_line(plan.title)}.")
                 declined = True

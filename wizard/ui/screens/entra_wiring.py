@@ -11,17 +11,15 @@ import datetime as dt
 import time
 from typing import Any
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
-from wizard.ui.markup import safe_content
+from wizard.ui.markup import cell, esc, plain, safe_content
 
 STATUS_STYLE = {"created": "green", "adopted": "cyan", "exists": "cyan", "updated": "green", "manual": "yellow",
                 "failed": "red", "running": "blue"}
@@ -127,11 +125,11 @@ class EntraScreen(Screen[None]):
             who = self.accounts.get(plan.key, "")
             state = f"signed in{f' as {who}' if who else ''}" if token else "not signed in"
             mark = "▶ " if self.plan is not None and plan.key == self.plan.key else "  "
-            lines.append(f"{mark}{escape(plan.title)}: {len(plan.automatic)} automatic, {len(plan.manual)} manual "
-                         f"— {escape(state)}")
-        title = escape(self.plan.title) if self.plan is not None else "your home tenant"
+            lines.append(f"{mark}{esc(plan.title)}: {len(plan.automatic)} automatic, {len(plan.manual)} manual "
+                         f"— {esc(state)}")
+        title = esc(self.plan.title) if self.plan is not None else "your home tenant"
         self.query_one("#wiring-summary", Static).update(safe_content(
-            "\n".join(lines or ["Nothing to plan."]) + f"\n[b]s[/b] signs in to {title} (authority {escape(where)})\n"
+            "\n".join(lines or ["Nothing to plan."]) + f"\n[b]s[/b] signs in to {title} (authority {esc(where)})\n"
             "[dim]s sign in to the selected row's tenant (device code) · b browser sign-in · p plan · a apply "
             "every tenant · v verify the selected identity · f3 what is a service principal?[/dim]"))
 
@@ -139,7 +137,7 @@ class EntraScreen(Screen[None]):
 
     def action_signin(self) -> None:
         self._signing = self.plan
-        self._status(f"[dim]asking the IdP for a device code for {self.tenant or 'the tenant'}…[/dim]")
+        self._status(f"asking the IdP for a device code for {self.tenant or 'the tenant'}…", busy=True)
         self.start_signin()
 
     @work(thread=True, exclusive=True, group="entra-signin")
@@ -177,7 +175,7 @@ class EntraScreen(Screen[None]):
             self._status("No browser here: use the device code sign-in (s).", True)
             return
         self._signing = self.plan
-        self._status("[dim]waiting for the browser sign-in…[/dim]")
+        self._status("waiting for the browser sign-in…", busy=True)
         self.browser_signin()
 
     @work(thread=True, exclusive=True, group="entra-signin")
@@ -209,7 +207,7 @@ class EntraScreen(Screen[None]):
             return
         left = code.seconds_left(time.time())
         self.query_one("#device", Static).update(
-            f"Open [b]{code.verification_uri}[/b] on any device and enter\n\n    [b reverse] {code.user_code} [/]\n\n"
+            f"Open [b]{esc(code.verification_uri)}[/b] on any device and enter\n\n    [b reverse] {esc(code.user_code)} [/]\n\n"
             f"Expires in {left // 60}:{left % 60:02d} · c copies the code · escape cancels")
 
     def _hide_code(self) -> None:
@@ -256,7 +254,7 @@ class EntraScreen(Screen[None]):
             short = "home" if plan.key == "home" else plan.key.removeprefix("client:")
             for step in plan.steps:
                 i += 1
-                table.add_row(str(i), short, Text(step.key), Text(step.summary[:60]),  # names may hold [ ]
+                table.add_row(str(i), cell(short), cell(step.key), cell(step.summary[:60]),
                               "[yellow]manual[/]" if step.manual else "planned", key=step.key)
         auto = sum(len(p.automatic) for p in self.plans)
         manual = sum(len(p.manual) for p in self.plans)
@@ -289,7 +287,7 @@ class EntraScreen(Screen[None]):
         bar = self.query_one("#apply-progress", ProgressBar)
         bar.display = True
         bar.update(total=sum(len(p.steps) for p in todo), progress=0)
-        self._status("[dim]applying…[/dim]")
+        self._status("applying…", busy=True)
         self.apply()
 
     @work(thread=True, exclusive=True, group="entra-apply")
@@ -402,7 +400,7 @@ class EntraScreen(Screen[None]):
         if sp is None:
             self._status("No service principal with an app id and a secret reference yet: apply first.", True)
             return
-        self._status(f"[dim]asking for a token as {sp.name}…[/dim]")
+        self._status(f"asking for a token as {sp.name}…", busy=True)
         self.verify(sp.name)
 
     @work(thread=True, exclusive=True, group="entra-verify")
@@ -445,10 +443,11 @@ class EntraScreen(Screen[None]):
 
     # ------------------------------------------------------------------ misc
 
-    def _status(self, text: str, error: bool = False) -> None:
+    def _status(self, text: str, error: bool = False, busy: bool = False) -> None:
+        """Show `text` (often a provider's message) as plain text, dimmed while busy."""
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
-        status.update(safe_content(text))  # provider messages may hold [ ]
+        status.update(plain(text).stylize("dim") if busy else plain(text))
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="service-principals")  # type: ignore[attr-defined]

@@ -6,11 +6,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
 from wizard.steps import FlowRunner, StepProblems, get_flow
+from wizard.ui.markup import esc as escape
+from wizard.ui.markup import plain
 from wizard.ui.widgets.explain_pane import ExplainPane
 from wizard.ui.widgets.question_field import QuestionField
 
@@ -67,7 +68,7 @@ class FlowScreen(Screen[None]):
         bar = self.query_one("#step-progress", ProgressBar)
         bar.display = runner.total > 1  # "Step 1 of 1" says it all
         bar.update(progress=runner.index + (1 if runner.completed else 0))
-        self.query_one("#step-intro", Static).update(step.intro)
+        self.query_one("#step-intro", Static).update(plain(step.intro))
         box = self.query_one("#questions", Vertical)
         await box.remove_children()
         saved = runner.saved_answers(step)
@@ -100,7 +101,7 @@ class FlowScreen(Screen[None]):
         preview = self.query_one("#preview", Static)
         preview.display = bool(text)
         preview.border_title = "Preview"
-        preview.update(text or "")
+        preview.update(plain(text or ""))
 
     def on_input_changed(self) -> None:
         self.update_preview()
@@ -144,7 +145,7 @@ class FlowScreen(Screen[None]):
                 if fields:
                     fields[0].show_problem(message)
                 else:
-                    self.notify(message, severity="error")
+                    self.notify(escape(message), severity="error")
             return
         state = self.app.state  # type: ignore[attr-defined]
         state.workspace = ws

@@ -6,7 +6,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -14,6 +13,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from wizard.audit import SEVERITY_ORDER, Finding
 from wizard.inspector_rows import COLUMNS, Row, build_rows, filter_rows, sort_rows
 from wizard.ui.badges import badge
+from wizard.ui.markup import cell
+from wizard.ui.markup import esc as escape
 
 PAGE = 200
 FILTER_DELAY = 0.1  # seconds of quiet typing before filtering (each keystroke restarts it)
@@ -104,7 +105,8 @@ class InspectorScreen(Screen[None]):
         start = self.page * PAGE
         chunk = self.matches[start:start + PAGE]
         for r in chunk:
-            table.add_row(badge(self.app, r.health), KIND_LABEL.get(r.kind, r.kind), *r.cells()[2:], key=r.subject)
+            table.add_row(badge(self.app, r.health), KIND_LABEL.get(r.kind, r.kind), *map(cell, r.cells()[2:]),
+                          key=r.subject)
         total = len(self.matches)
         pages = max(1, -(-total // PAGE))
         shown = f"{start + 1}–{start + len(chunk)}" if chunk else "0"
