@@ -236,7 +236,8 @@ class _Applier:
         spec = ApplicationSpec(name=sp.name, description=sp.purpose, redirect_uris=list(sp.redirect_uris),
                                app_roles=[_role_body(sp.name, r.value, r.display_name, r.allowed)
                                           for r in sp.app_roles],
-                               required_resource_access=self._resource_access(sp))
+                               required_resource_access=self._resource_access(sp),
+                               sign_in_audience=step.detail or "AzureADMyOrg")  # entra_plan puts it in detail
         got = self.graph.ensure_application(spec, known_id=sp.application_object_id)
         self._update_sp(sp.name, application_object_id=got.id, app_id=got.extra["app_id"])
         return StepOutcome(step.key, self._action(step.key, got.action), f"appId {got.extra['app_id']}")

@@ -125,6 +125,7 @@ class ApplicationSpec:
     app_roles: list[dict[str, Any]] = field(default_factory=list)  # Graph AppRole bodies
     required_resource_access: list[dict[str, Any]] = field(default_factory=list)
     redirect_uris: list[str] = field(default_factory=list)
+    sign_in_audience: str = "AzureADMyOrg"  # AzureADMultipleOrgs for a multi-tenant app (wizard.placement)
 
 
 class GraphClient:
@@ -237,7 +238,7 @@ class GraphClient:
         if current is None:
             current = self.find_application(spec.name)
         if current is None:
-            body: dict[str, Any] = {"displayName": spec.name, "signInAudience": "AzureADMyOrg",
+            body: dict[str, Any] = {"displayName": spec.name, "signInAudience": spec.sign_in_audience,
                                     "appRoles": spec.app_roles,
                                     "requiredResourceAccess": spec.required_resource_access}
             if spec.description:
