@@ -161,6 +161,8 @@ class Advice:
             fields["n8n_type"] = best.n8n_type
         if best.privileged:
             fields["privileged"] = True
+            if self.service.id == "supabase":  # a new secret key (sb_secret_...): revocable alone, unlike service_role
+                fields["key_kind"] = "secret"
         if best.method not in SECRETLESS:
             fields["secret_ref"] = "env:" + f"{self.service.id}_{best.method.value}".upper().replace("-", "_")
         if today is not None and best.expiry_days is not None:

@@ -35,10 +35,11 @@ class SupabaseScreen(Screen[None]):
 
     CSS_PATH = "wiring.tcss"
     HELP_TITLE = "Supabase"
-    HELP_TEXT = ("Fill in the Entra app (client id and where its secret lives) and press ctrl+e. idspine reads the "
+    HELP_TEXT = ("Fill in the Entra app (client id and where its secret lives) and press ctrl+r. idspine reads the "
                  "project's Auth settings, changes them only if needed, and reads them back to confirm.")
     BINDINGS = [
-        Binding("ctrl+e", "enable", "Enable Azure sign-in"),
+        # not ctrl+e: that is end-of-line in the Inputs this screen is made of, so it would never arrive here
+        Binding("ctrl+r", "enable", "Enable Azure sign-in"),
         Binding("f3", "explain", "Explainer"),
         Binding("escape", "leave", "Back"),
     ]
@@ -72,7 +73,8 @@ class SupabaseScreen(Screen[None]):
                  f"Management API token: {i.supabase_access_token_ref or '[b]no reference[/b]'}"]
         if ref:
             lines.append(f"Redirect URI to add on the Entra app: {redirect_uri(ref)}")
-        lines.append("[dim]The service_role key stays out of workflows: f3 explains why.[/dim]")
+        lines.append("[dim]Secret and service_role keys bypass Row Level Security and stay out of workflows: "
+                     "f3 explains why.[/dim]")
         self.query_one("#wiring-summary", Static).update("\n".join(lines))
 
     def action_enable(self) -> None:
