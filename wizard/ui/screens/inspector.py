@@ -30,7 +30,9 @@ class InspectorScreen(Screen[None]):
                  "table; the pane shows the highlighted row's findings and fixes; enter on a row opens the "
                  "explainer of its worst finding. Click a column header (or press s) to sort; r reverses.")
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter"),
+        # priority, so / jumps to the filter even from inside it; the filter refuses / (no name, slug, e-mail or
+        # date it searches holds one), so nothing is lost
+        Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("s", "cycle_sort", "Sort"),
         Binding("r", "reverse_sort", "Reverse", show=False),
         Binding("right_square_bracket", "page(1)", "Next page"),
@@ -52,7 +54,7 @@ class InspectorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(value=self.initial_query, placeholder="filter: words, client:acme, method:pat, health:error",
-                    id="filter")
+                    id="filter", restrict=r"[^/]*")
         with Horizontal(id="inspector-body"):
             with Vertical(id="table-column"):
                 yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
