@@ -59,6 +59,15 @@ class EntraScreen(Screen[None]):
         self.device: Any = None  # the DeviceCode while a sign-in is waiting
         self.plan: Any = None
         self._countdown: Timer | None = None
+        self._planned: object = None  # the workspace object the plan was built from
+
+    def on_screen_resume(self) -> None:
+        """Back from a wizard that changed the workspace: re-plan (not while applying, not after our own apply)."""
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        busy = any(w.node is self and w.is_running for w in self.app.workers)
+        if self._planned is not None and self._planned is not ws and not busy:
+            self.show_summary()
+            self.action_plan()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -191,7 +200,9 @@ class EntraScreen(Screen[None]):
         """Build the plan from the inventory and list its steps."""
         from wizard.entra_plan import build_plan
 
-        self.plan = build_plan(self.app.state.workspace, self.tenant or None)  # type: ignore[attr-defined]
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        self._planned = ws
+        self.plan = build_plan(ws, self.tenant or None)
         table = self.query_one(DataTable)
         table.clear()
         for i, step in enumerate(self.plan.steps, 1):
@@ -255,6 +266,7 @@ class EntraScreen(Screen[None]):
     def _applied(self, report: Any, new_secrets: list[tuple[str, str, str]]) -> None:
         from wizard.ui.screens.secret_reveal import SecretRevealScreen
 
+        self._planned = self.app.state.workspace  # type: ignore[attr-defined]  # our own result: keep statuses
         summary = report.render_text().strip().splitlines()[-1]
         if report.stopped_at:
             summary = f"Stopped at {report.stopped_at}: {report.error}\nRun apply again to continue from there."

@@ -48,6 +48,16 @@ class N8nScreen(Screen[None]):
             yield Static(id="wiring-status")
         yield Footer()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._outcomes: dict[str, Any] = {}
+        self._shown: object = None  # the workspace object last rendered
+
+    def on_screen_resume(self) -> None:
+        """Back from a wizard (or anything that replaced the workspace): show the new values."""
+        if self._shown is not None and self._shown is not self.app.state.workspace:  # type: ignore[attr-defined]
+            self.show(self._outcomes)
+
     def on_mount(self) -> None:
         self.query_one("#wiring-summary").border_title = "n8n"
         self.query_one("#wiring-values").border_title = "For your IdP (SSO into the editor)"
@@ -62,6 +72,7 @@ class N8nScreen(Screen[None]):
         from wizard.providers.n8n import credentials_for_n8n
 
         ws = self.app.state.workspace  # type: ignore[attr-defined]
+        self._shown, self._outcomes = ws, outcomes or {}
         integrations = ws.consultancy.integrations
         url, ref = integrations.n8n_url or "", integrations.n8n_api_key_ref or ""
         self.query_one("#wiring-summary", Static).update(safe_content(

@@ -59,15 +59,32 @@ class SupabaseScreen(Screen[None]):
             yield Static(id="wiring-status")
         yield Footer()
 
+    _shown: object = None  # the workspace object last rendered
+
     def on_mount(self) -> None:
         self.query_one("#wiring-summary").border_title = "Supabase"
+        self.show()
+
+    def on_screen_resume(self) -> None:
+        """Back from the Supabase wizard (or anything that replaced the workspace): show the new values."""
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        if self._shown is None or self._shown is ws:
+            return
+        old_app, new_app = _guess_app(self._shown), _guess_app(ws)  # type: ignore[arg-type]
+        for selector, old, new in (("#client-id", old_app[0], new_app[0]), ("#secret-ref", old_app[1], new_app[1]),
+                                   ("#tenant", self._shown.consultancy.home_tenant,  # type: ignore[attr-defined]
+                                    ws.consultancy.home_tenant)):
+            field = self.query_one(selector, Input)
+            if field.value == old:  # not edited here: follow the workspace
+                field.value = new
         self.show()
 
     def show(self) -> None:
         """The project and what Supabase and Entra each need."""
         from wizard.providers.supabase import redirect_uri
 
-        i = self.app.state.workspace.consultancy.integrations  # type: ignore[attr-defined]
+        self._shown = self.app.state.workspace  # type: ignore[attr-defined]
+        i = self._shown.consultancy.integrations  # type: ignore[attr-defined]
         ref = i.supabase_project_ref
         lines = [f"Project: {ref or '[b]not set[/b] (run the Supabase wizard)'}",
                  f"Management API token: {i.supabase_access_token_ref or '[b]no reference[/b]'}"]
