@@ -103,3 +103,45 @@ async def test_tables_show_whole_columns(key: str, name: str) -> None:
             needed = sum(c.get_render_width(table) for c in table.ordered_columns)
             assert needed <= table.scrollable_content_region.width, (table.id, needed,
                                                                     table.scrollable_content_region.width)
+
+
+async def test_n8n_sso_values_can_be_copied_whole() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with(pilot, "n", "N8nScreen")
+        await pilot.press("c")
+        await settle(pilot)
+        copied = app.clipboard
+        assert "https://n8n.northwind.example/rest/sso/saml/acs" in copied.splitlines()[2]
+        assert "https://n8n.northwind.example/rest/oauth2-credential/callback" in copied
+
+
+async def test_n8n_long_addresses_break_only_after_a_slash() -> None:
+    """A long n8n address (a client's subdomain) is wider than the panel: it breaks after / or ., never mid-word."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.state.workspace.consultancy.integrations.n8n_url = (  # type: ignore[union-attr]
+            "https://automation-workflows.northwind-data-consulting.example.com")
+        await open_with(pilot, "n", "N8nScreen")
+        values = app.screen.query_one("#wiring-values", Static)
+        assert not cuts(values)
+        assert all(len(line) <= values.size.width for line in rendered_lines(values))
+
+
+async def test_entra_consent_link_shown_whole_and_copyable() -> None:
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with(pilot, "a", "EntraScreen")
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        consent = next(i for i, s in enumerate(screen.plan.steps) if s.kind == "admin-consent")
+        table.move_cursor(row=consent)
+        await settle(pilot)
+        detail = screen.query_one("#step-detail", Static)
+        assert "adminconsent" in plain(detail) and not cuts(detail)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard.startswith("https://login.microsoftonline.com/") and "adminconsent" in app.clipboard
+        row = table.get_row_at(consent)
+        assert str(row[1]).endswith("…") and screen.plan.steps[consent].summary.startswith(str(row[1])[:-1])

@@ -60,7 +60,10 @@ def lead(prefix_markup: str, prefix: str, text: str, width: int) -> str:
     """`prefix_markup` then `text` (escaped), wrapped as if `prefix` (the prefix's visible text) began the line."""
     from textual.markup import escape
 
-    return prefix_markup + escape(wrap(f"{prefix}{text}", width)[len(prefix):])
+    wrapped = wrap(f"{prefix}{text}", width)
+    if wrapped.startswith(prefix) or not prefix:
+        return prefix_markup + escape(wrapped[len(prefix):])
+    return prefix_markup.rstrip() + escape(wrapped[len(prefix.rstrip()):])  # the text starts on the next line
 
 
 def clip(text: str, width: int) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import time
 from typing import Any
 
@@ -10,14 +12,22 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
+from wizard.ui.fit import clip, lead
 from wizard.ui.markup import safe_content
 
 STATUS_STYLE = {"created": "green", "adopted": "cyan", "exists": "cyan", "updated": "green", "manual": "yellow",
                 "failed": "red", "running": "blue"}
+
+
+def _link(text: str) -> str:
+    """The first https:// address in a text, or ''."""
+    match = re.search(r"https://\S+", text)
+    return match.group().rstrip(".,;)") if match else ""
 
 
 class RevealingSink:
@@ -48,6 +58,7 @@ class EntraScreen(Screen[None]):
         Binding("a", "apply", "Apply"),
         Binding("v", "verify", "Verify"),
         Binding("c", "copy_code", "Copy code", show=False),
+        Binding("y", "copy_link", "Copy link", show=False),  # the highlighted step's address (consent links)
         Binding("f3", "explain", "Explainer"),
         Binding("escape", "leave", "Back / cancel"),
     ]
@@ -76,6 +87,7 @@ class EntraScreen(Screen[None]):
             yield Static(id="device", classes="panel")
             with Vertical(classes="panel", id="wiring-table-box"):
                 yield DataTable(id="wiring-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="step-detail")
             yield ProgressBar(id="apply-progress", show_eta=False)
             yield Static(id="wiring-status")
         yield Footer()
@@ -86,7 +98,10 @@ class EntraScreen(Screen[None]):
         self.query_one("#device").display = False
         self.query_one("#apply-progress").display = False
         self.query_one("#wiring-table-box").border_title = "Plan"
-        self.query_one(DataTable).add_columns("#", "step", "what", "status")
+        table = self.query_one(DataTable)
+        table.add_column("#", key="n")
+        table.add_column("what", key="what")
+        table.add_column("status", key="status")
         self.show_summary()
         self.action_plan()
 
@@ -189,6 +204,55 @@ class EntraScreen(Screen[None]):
         self.show_summary()
         self._status(f"Signed in{f' ({how})' if how else ''}. Press a to apply the plan.")
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.plan is not None and event.row_key.value:
+            self._show_step(self.plan.step(str(event.row_key.value)))
+
+    def on_resize(self) -> None:
+        """Shorten the summaries again for the new width (statuses stay)."""
+        self.call_after_refresh(self._fit_summaries)
+
+    def _what_width(self) -> int:
+        table = self.query_one(DataTable)
+        steps = len(self.plan.steps) if self.plan else 1
+        return max(20, (table.scrollable_content_region.width or self.app.size.width - 10) - len(str(steps)) - 15)
+
+    def _fit_summaries(self) -> None:
+        table = self.query_one(DataTable)
+        if self.plan is None:
+            return
+        room = self._what_width()
+        for step in self.plan.steps:
+            with contextlib.suppress(Exception):  # a row missing while the plan changes: cosmetic
+                table.update_cell(step.key, "what", clip(step.summary, room))
+        self._show_step(self._highlighted())
+
+    def _highlighted(self) -> Any:
+        table = self.query_one(DataTable)
+        if self.plan is None or not table.row_count:
+            return None
+        return self.plan.step(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""))
+
+    def _show_step(self, step: Any) -> None:
+        """The highlighted step in full, wrapped so an address breaks only after / ? & (y copies it)."""
+        box = self.query_one("#step-detail", Static)
+        if step is None:
+            box.update("")
+            return
+        link = " · y copies the link" if _link(step.summary) else ""
+        box.update(lead(f"[b]{escape(step.key)}[/]: ", f"{step.key}: ", step.summary, box.size.width or 70)
+                   + f"[dim]{link}[/]")
+
+    def action_copy_link(self) -> None:
+        """Copy the address in the highlighted step (an admin consent link, for example)."""
+        step = self._highlighted()
+        url = _link(step.summary) if step else ""
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.notify("Link copied")
+        else:
+            self.notify("This step has no link to copy.", timeout=3)
+
     def action_copy_code(self) -> None:
         if self.device is not None:
             self.app.copy_to_clipboard(self.device.user_code)
@@ -205,9 +269,12 @@ class EntraScreen(Screen[None]):
         self.plan = build_plan(ws, self.tenant or None)
         table = self.query_one(DataTable)
         table.clear()
+        # the summary is shortened at a word to fit beside # and status; the highlighted step shows in full below
+        room = self._what_width()
         for i, step in enumerate(self.plan.steps, 1):
-            table.add_row(str(i), step.key, step.summary[:70], "[yellow]manual[/]" if step.manual else "planned",
-                          key=step.key)
+            table.add_row(str(i), clip(step.summary, room),
+                          "[yellow]manual[/]" if step.manual else "planned", key=step.key)
+        self._show_step(self.plan.steps[0] if self.plan.steps else None)
         auto, manual = len(self.plan.automatic), len(self.plan.manual)
         self.query_one("#wiring-table-box").border_title = f"Plan: {auto} automatic, {manual} manual"
 
@@ -256,7 +323,7 @@ class EntraScreen(Screen[None]):
         table = self.query_one(DataTable)
         style = STATUS_STYLE.get(status, "white")
         try:
-            table.update_cell(key, table.ordered_columns[3].key, f"[{style}]{status}[/]")
+            table.update_cell(key, "status", f"[{style}]{status}[/]")
             table.move_cursor(row=index - 1)
         except Exception:  # noqa: BLE001 - a row may be missing if the plan changed; progress is cosmetic
             pass

@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from wizard.ui.fit import wrap
 from wizard.ui.markup import safe_content
 
 RESULT_STYLE = {"created": "green", "adopted": "cyan", "planned": "blue", "failed": "red", "skipped": "dim"}
@@ -34,6 +35,7 @@ class N8nScreen(Screen[None]):
     BINDINGS = [
         Binding("p", "push(False)", "Push"),
         Binding("d", "push(True)", "Dry run"),
+        Binding("c", "copy_values", "Copy SSO values"),  # addresses too long for the screen stay usable
         Binding("f3", "explain", "Explainer"),
         Binding("escape", "leave", "Back"),
     ]
@@ -63,8 +65,17 @@ class N8nScreen(Screen[None]):
         self.query_one("#wiring-values").border_title = "For your IdP (SSO into the editor)"
         self.query_one("#wiring-table-box").border_title = "Workflow credentials"
         table = self.query_one(DataTable)
-        table.add_columns("credential", "client", "n8n type", "n8n id", "result", "detail")
+        # no client column (ids start with the client) and no detail column (failures are listed below the
+        # table), so the columns fit whole at 80 columns
+        table.add_column("credential", key="credential")
+        table.add_column("n8n type", key="type")
+        table.add_column("result", key="result")
+        table.add_column("n8n id", key="id")
         self.show()
+
+    def on_resize(self) -> None:
+        """The SSO values are wrapped to the panel's width: wrap them again."""
+        self.call_after_refresh(self.show, self._outcomes)
 
     def show(self, outcomes: dict[str, Any] | None = None) -> None:
         """Render the workspace's n8n facts (and the last push's outcomes)."""
@@ -79,21 +90,25 @@ class N8nScreen(Screen[None]):
             f"Address: {url or '[b]not set[/b] (run the n8n wizard)'}\nAPI key: "
             f"{ref or '[b]no reference[/b]'}  (a reference; the key itself is read only when pushing)\n"
             "[dim]f3: n8n credentials vs n8n SSO[/dim]"))
+        box = self.query_one("#wiring-values", Static)
         try:
             allow = self.app.connections.allow_loopback_http  # type: ignore[attr-defined]
             rows = sso_values(url, allow_http_loopback=allow).rows() if url else []
-            values = "\n".join(f"{k}: {v}" for k, v in rows) or "Set the n8n address first."
+            self._values = "\n".join(f"{k}: {v}" for k, v in rows)
+            # an address starts its own line and breaks only after / ? & when wider than the panel
+            values = wrap(self._values, box.size.width or 72) or "Set the n8n address first."
         except SsoAddressError as exc:
+            self._values = ""
             values = f"[red]{exc}[/red]"
-        self.query_one("#wiring-values", Static).update(safe_content(values))
+        box.update(safe_content(values))
         table = self.query_one(DataTable)
         table.clear()
         outcomes = outcomes or {}
         for cred in credentials_for_n8n(ws):
             o = outcomes.get(cred.id)
             result = f"[{RESULT_STYLE.get(o.result, 'white')}]{o.result}[/]" if o else ""
-            table.add_row(cred.id, cred.client or "internal", cred.n8n_type, (o.n8n_id if o else "") or cred.n8n_id
-                          or "—", result, (o.detail if o else "")[:80], key=cred.id)
+            table.add_row(cred.id, cred.n8n_type, result, (o.n8n_id if o else "") or cred.n8n_id or "—",
+                          key=cred.id)
 
     def action_push(self, dry_run: bool) -> None:
         """Push (or dry-run) the credentials in a worker."""
@@ -149,12 +164,23 @@ class N8nScreen(Screen[None]):
 
     def _finished(self, outcomes: dict[str, Any], summary: str, error: bool) -> None:
         self.show(outcomes)
+        details = [f"{o.credential}: {o.result}, {o.detail}" for o in outcomes.values()
+                   if o.detail and o.result in ("failed", "skipped")]
+        summary = "\n".join([summary, *details])
         self._status(summary, error=error)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
         status.update(safe_content(text))  # provider messages may hold [ ]
+
+    def action_copy_values(self) -> None:
+        """Copy the SSO values (public addresses, no secrets) to paste into the IdP."""
+        if getattr(self, "_values", ""):
+            self.app.copy_to_clipboard(self._values)
+            self.notify("SSO values copied")
+        else:
+            self.notify("Set the n8n address first (the n8n wizard).", timeout=3)
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="n8n-credentials-vs-sso")  # type: ignore[attr-defined]
