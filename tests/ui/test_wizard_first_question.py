@@ -39,3 +39,38 @@ async def test_each_step_opens_with_its_first_question_visible() -> None:
             app.pop_screen()
             await settle(pilot)
     assert not problems, "\n".join(problems)
+
+
+async def test_question_labels_and_options_are_shown_whole_at_80x24() -> None:
+    """Prompts and choice labels wrap onto more lines instead of being cut (no '(option' or 'E…')."""
+    from textual.geometry import Region
+    from textual.widgets import Label, RadioButton
+
+    def shown(widget) -> str:  # type: ignore[no-untyped-def]
+        width, height = widget.region.size  # padding included
+        return " ".join(s.text.strip() for s in widget.render_lines(Region(0, 0, width, height))).strip()
+
+    problems: list[str] = []
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for flow_id in FLOW_MODULES:
+            app.open_screen("wizard", flow_id=flow_id, restart=True)  # type: ignore[attr-defined]
+            await settle(pilot)
+            screen = app.screen
+            for index in range(screen.runner.total):
+                screen.runner.index = index
+                await screen.render_step()
+                await settle(pilot)
+                for label in screen.query(".prompt").results(Label):
+                    want = " ".join(str(label.content).split())
+                    if " ".join(shown(label).split()) != want:
+                        problems.append(f"{flow_id} {index + 1}: prompt {want!r} shown as {shown(label)!r}")
+                for button in screen.query(RadioButton):
+                    want = " ".join(str(button.label).split())
+                    got = " ".join(shown(button).split())
+                    if want not in got:
+                        problems.append(f"{flow_id} {index + 1}: option {want!r} shown as {got!r}")
+            app.pop_screen()
+            await settle(pilot)
+    assert not problems, "\n".join(problems[:20])
