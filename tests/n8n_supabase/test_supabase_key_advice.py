@@ -152,3 +152,27 @@ def test_advisor_records_a_supabase_key_as_a_secret_key() -> None:
     fields = advise("supabase", Hat.OWN_PRODUCTION, Host.AZURE).record(DEMO_TODAY)
     cred = Credential.model_validate({"id": "own-supabase", **fields})
     assert cred.key_kind == SupabaseKey.SECRET and cred.privileged
+
+
+def test_recorded_labels_and_notes_end_at_a_word() -> None:
+    """Labels and planned migrations the advisor writes into the inventory are shortened at a word, if at all."""
+    import itertools
+
+    problems = []
+    for service, hat, host in itertools.product(load_catalogue().services.values(), Hat, Host):
+        try:
+            fields = advise(service.id, hat, host).record(DEMO_TODAY)
+        except LookupError:
+            continue
+        advice = advise(service.id, hat, host)
+        full = {"label": advice.recommended.label, "planned_migration": advice.migration or None}
+        for key in ("label", "planned_migration"):
+            value = str(fields.get(key, ""))
+            source = full.get(key)
+            if value.endswith("…"):
+                stem = value[:-1]
+                if source is not None and not (source.startswith(stem) and source[len(stem)] == " "):
+                    problems.append(f"{service.id}/{hat}/{host} {key}: {value!r}")
+            elif source is not None and value != source:
+                problems.append(f"{service.id}/{hat}/{host} {key}: cut without a mark: {value!r}")
+    assert not problems, "\n".join(sorted(set(problems))[:10])
