@@ -145,3 +145,43 @@ async def test_entra_consent_link_shown_whole_and_copyable() -> None:
         assert app.clipboard.startswith("https://login.microsoftonline.com/") and "adminconsent" in app.clipboard
         row = table.get_row_at(consent)
         assert str(row[1]).endswith("…") and screen.plan.steps[consent].summary.startswith(str(row[1])[:-1])
+
+
+def headers_cut(screen) -> list[str]:  # type: ignore[no-untyped-def]
+    """Markdown headings wider than the space they are shown in (their end runs past the edge)."""
+    from textual.widgets._markdown import MarkdownHeader
+
+    problems = []
+    for header in screen.query(MarkdownHeader):
+        if not header.region.width or header.parent is None:
+            continue
+        room = header.parent.content_region
+        if header.region.right > room.right:
+            problems.append(f"{str(header.content)[:40]!r} ends at {header.region.right} > {room.right}")
+    return problems
+
+
+async def test_markdown_headings_wrap_in_reader_catalogue_and_pane() -> None:
+    from wizard import explainer_library
+    from wizard.catalogue import load_catalogue
+
+    app = demo_app()
+    problems: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with(pilot, "e", "ExplainerScreen")
+        for exp in explainer_library.all_explainers():
+            app.screen.open(exp.id)
+            await pilot.pause(0.05)
+            problems += [f"explainer {exp.id}: {p}" for p in headers_cut(app.screen)]
+        app.pop_screen()
+        await open_with(pilot, "c", "CatalogueScreen")
+        for service in load_catalogue().services:
+            app.screen.show(service)
+            await pilot.pause(0.05)
+            problems += [f"catalogue {service}: {p}" for p in headers_cut(app.screen)]
+        app.pop_screen()
+        await settle(pilot)
+        app.open_screen("wizard", flow_id="groups", restart=True)  # type: ignore[attr-defined]
+        await settle(pilot)
+        problems += [f"wizard pane: {p}" for p in headers_cut(app.screen)]
+    assert not problems, "\n".join(problems[:15])
