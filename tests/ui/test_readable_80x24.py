@@ -185,3 +185,27 @@ async def test_markdown_headings_wrap_in_reader_catalogue_and_pane() -> None:
         await settle(pilot)
         problems += [f"wizard pane: {p}" for p in headers_cut(app.screen)]
     assert not problems, "\n".join(problems[:15])
+
+
+@pytest.mark.parametrize(("key", "name"), [("", "HomeScreen"), ("s", "FlowScreen"), ("i", "InspectorScreen"),
+                                           ("c", "CatalogueScreen"), ("e", "ExplainerScreen"), ("n", "N8nScreen"),
+                                           ("u", "SupabaseScreen"), ("a", "EntraScreen")])
+async def test_footer_keys_are_shown_whole(key: str, name: str) -> None:
+    """Every key the footer shows fits beside the palette hint: none ends in a cut word ('canc', '^s')."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        if key:
+            await open_with(pilot, key, name)
+        else:
+            await settle(pilot)
+        app.screen.set_focus(None)
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        keys = [k for k in footer.query(FooterKey) if k.display and k.region.width]
+        palette = [k for k in keys if k.key == "ctrl+p"]  # docked at the right edge, over the others
+        limit = min([k.region.x for k in palette] + [footer.region.right])
+        hidden = [f"{k.key_display} {k.description}" for k in keys if k not in palette and k.region.right > limit]
+        assert not hidden, hidden

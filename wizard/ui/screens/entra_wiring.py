@@ -59,8 +59,8 @@ class EntraScreen(Screen[None]):
         Binding("v", "verify", "Verify"),
         Binding("c", "copy_code", "Copy code", show=False),
         Binding("y", "copy_link", "Copy link", show=False),  # the highlighted step's address (consent links)
-        Binding("f3", "explain", "Explainer"),
-        Binding("escape", "leave", "Back / cancel"),
+        Binding("f3", "explain", "Explainer", show=False),  # named in the summary panel; the footer must fit 80
+        Binding("escape", "leave", "Back"),  # also cancels a waiting sign-in (see the help text)
     ]
 
     def __init__(self) -> None:

@@ -25,8 +25,8 @@ class FlowScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "next", "Next"),
         Binding("ctrl+b", "back", "Back"),
-        Binding("f2", "toggle_pane", "Explain pane"),
-        Binding("f3", "open_explainer", "Full explainer"),
+        Binding("f2", "toggle_pane", "Pane"),  # short words: the footer must fit 80 columns
+        Binding("f3", "open_explainer", "Explainer"),
         Binding("escape", "leave", "Leave"),
     ]
 

@@ -36,7 +36,7 @@ class N8nScreen(Screen[None]):
         Binding("p", "push(False)", "Push"),
         Binding("d", "push(True)", "Dry run"),
         Binding("c", "copy_values", "Copy SSO values"),  # addresses too long for the screen stay usable
-        Binding("f3", "explain", "Explainer"),
+        Binding("f3", "explain", "Explainer", show=False),  # named in the summary panel; the footer must fit 80
         Binding("escape", "leave", "Back"),
     ]
 
