@@ -6,6 +6,7 @@ The advisor (`wizard.advisor.advise`) and the catalogue are imported when a step
 from __future__ import annotations
 
 from collections.abc import Callable
+from textwrap import shorten
 
 from flows.options import HAT_OPTIONS, HOST_OPTIONS, check_email, check_reference
 from wizard.model import Credential, Hat, Host, Status, Workspace
@@ -86,10 +87,10 @@ def record_credentials(ws: Workspace, answers: Answers, services: list[str], hos
         n8n = host in N8N_HOSTS
         migration = advice.migration if option.method == advice.recommended.method else (
             f"Chosen over the recommendation ({advice.recommended.label}); plan the move back.")
-        fields = dict(id=cid, service=sid, method=option.method, client=client, label=option.label[:80],
+        fields = dict(id=cid, service=sid, method=option.method, client=client, label=shorten(option.label, 80, placeholder="…"),
                       scopes=option.scopes[:3], status=Status.PLANNED,
                       n8n_type=(option.n8n_type or "") if n8n else "",
-                      used_by=[f"{'n8n' if n8n else host.value}:{sid}"], planned_migration=migration[:300])
+                      used_by=[f"{'n8n' if n8n else host.value}:{sid}"], planned_migration=shorten(migration, 300, placeholder="…"))
         if owner:
             fields["owner"] = owner
         existing = ws.credential(cid) or next(

@@ -40,7 +40,8 @@ def _build(ws: Workspace) -> Step:
     candidates = n8n_candidates(ws)
     return Step("n8n", "n8n", "n8n has two separate identity questions: how people sign in to the editor (SSO "
                 "with your IdP) and which credentials its workflows hold. idspine records both; privileged keys "
-                "such as Supabase's service_role are never offered.", (
+                "are never offered, such as Supabase's secret and legacy service_role keys, which bypass Row Level "
+                "Security.", (
         Question("url", "n8n address", Kind.TEXT, "n8n-credentials-vs-sso", default=i.n8n_url or "",
                  placeholder="https://n8n.yourdomain.com", validate=check_https_url),
         Question("api_key_ref", "Where the n8n API key is kept (reference)", Kind.TEXT, "secret-stores",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from textwrap import shorten
 
 from wizard.catalogue import MethodInfo, Service, load_catalogue
 from wizard.model import Hat, Host, Method
@@ -152,7 +153,7 @@ class Advice:
         fields: dict[str, object] = {
             "service": self.service.id,
             "method": best.method.value,
-            "label": best.label[:80],
+            "label": shorten(best.label, 80, placeholder="…"),  # at a word, never mid-word
             "scopes": list(best.scopes[:3]),
             "used_by": [f"{'n8n' if n8n else self.host.value}:{self.service.id}"],
             "status": "planned",
@@ -161,14 +162,17 @@ class Advice:
             fields["n8n_type"] = best.n8n_type
         if best.privileged:
             fields["privileged"] = True
+            if self.service.id == "supabase":  # a new secret key (sb_secret_...): revocable alone, unlike service_role
+                fields["key_kind"] = "secret"
         if best.method not in SECRETLESS:
             fields["secret_ref"] = "env:" + f"{self.service.id}_{best.method.value}".upper().replace("-", "_")
         if today is not None and best.expiry_days is not None:
             fields["expires"] = today + dt.timedelta(days=best.expiry_days)
         if best.method == self.recommended.method and self.migration:
-            fields["planned_migration"] = self.migration[:300]
+            fields["planned_migration"] = shorten(self.migration, 300, placeholder="…")
         elif best.method != self.recommended.method:
-            fields["planned_migration"] = f"Chosen over {self.recommended.label}; plan the move back."[:300]
+            fields["planned_migration"] = shorten(f"Chosen over {self.recommended.label}; plan the move back.", 300,
+                                                  placeholder="…")
         return fields
 
 

@@ -23,6 +23,7 @@ from wizard.model import (
     Permission,
     ServicePrincipal,
     Status,
+    SupabaseKey,
     TenantModel,
     Workspace,
 )
@@ -142,10 +143,12 @@ def _credentials(today: dt.date) -> list[Credential]:
              n8n_type="airtableTokenApi", planned_migration="Move to Airtable OAuth integration when the client signs off"),
         cred(id="acme-supabase-service-role", service="supabase", method=Method.API_KEY, client="acme",
              label="Supabase service_role key", secret_ref="keyvault://kv-northwind-ops/acme-supabase-service-role",
-             privileged=True, used_by=["n8n:Nightly load"], n8n_type="supabaseApi",
-             notes="Bypasses row-level security; should live only in server-side code"),
+             privileged=True, key_kind=SupabaseKey.SERVICE_ROLE, used_by=["n8n:Nightly load"],
+             n8n_type="supabaseApi", notes="Legacy JWT key; bypasses Row Level Security; should live only in "
+             "server-side code"),
         cred(id="acme-supabase-anon", service="supabase", method=Method.API_KEY, client="acme",
              label="Supabase anon key for the portal", secret_ref="env:ACME_SUPABASE_ANON",
+             key_kind=SupabaseKey.ANON,
              used_by=["web:portal.acme.example"]),
         cred(id="acme-github-deploy", service="github-actions", method=Method.FEDERATION, client="acme",
              identity="svc-github-deploy-acme", label="Deploy pipeline to Azure",

@@ -7,7 +7,7 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from wizard.secret_guard import refuse_secret, validate_reference
 
@@ -112,6 +112,30 @@ class CredentialKind(StrEnum):
     FEDERATED = "federated"
     MANAGED_IDENTITY = "managed-identity"
     NONE = "none"  # sign-in only (users authenticate; the app itself holds no credential)
+
+
+class SupabaseKey(StrEnum):
+    """Which Supabase project API key a credential is (https://supabase.com/docs/guides/api/api-keys).
+
+    Publishable (sb_publishable_...) and secret (sb_secret_...) keys are the current ones; anon and
+    service_role are the legacy JWT keys Supabase is retiring. Secret and service_role both bypass Row
+    Level Security.
+    """
+
+    PUBLISHABLE = "publishable"
+    SECRET = "secret"
+    ANON = "anon"  # legacy JWT
+    SERVICE_ROLE = "service-role"  # legacy JWT
+
+    @property
+    def privileged(self) -> bool:
+        """True for the keys that bypass Row Level Security."""
+        return self in (SupabaseKey.SECRET, SupabaseKey.SERVICE_ROLE)
+
+    @property
+    def legacy(self) -> bool:
+        """True for the JWT-based keys that rotate only all together (by changing the JWT secret)."""
+        return self in (SupabaseKey.ANON, SupabaseKey.SERVICE_ROLE)
 
 
 class GroupKind(StrEnum):
@@ -288,12 +312,25 @@ class Credential(Strict):
     secret_ref: SecretRef | None = None
     used_by: list[SafeText] = Field(default_factory=list)  # "n8n:Invoice sync", "github-actions:org/repo"
     privileged: bool = False  # bypasses authorisation (e.g. Supabase service_role)
+    key_kind: SupabaseKey | None = None  # which Supabase key this is (Supabase credentials only)
     planned_migration: SafeText = ""
     n8n_type: str = ""
     n8n_id: str = ""
     status: Status = Status.ACTIVE
     notes: SafeText = ""
     tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = None  # None: wizard.placement default
+
+    @model_validator(mode="after")
+    def _key_kind_fits(self) -> Credential:
+        if self.key_kind is None:
+            return self
+        if self.service != "supabase":
+            raise ValueError(f"key_kind is for Supabase project keys; {self.id} is a {self.service} credential")
+        if self.key_kind.privileged != self.privileged:
+            raise ValueError(f"{self.id}: a {self.key_kind.value} key "
+                             f"{'bypasses' if self.key_kind.privileged else 'does not bypass'} Row Level Security, "
+                             f"so privileged must be {str(self.key_kind.privileged).lower()}")
+        return self
 
 
 class ChecklistItem(Strict):

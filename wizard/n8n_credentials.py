@@ -162,7 +162,8 @@ _TYPES: list[CredentialType] = [
     _simple("httpBearerAuth", "token", hint="the bearer token"),
     _simple("supabaseApi", "serviceRole", required=("host",),
             derive=lambda c: {"host": c.supabase_url} if c.supabase_url else {},
-            hint="the service_role (or secret) key; the host comes from the workspace's Supabase project"),
+            hint="the secret (sb_secret_...) or legacy service_role key, which bypasses Row Level Security; the host "
+                 "comes from the workspace's Supabase project"),
     _simple("openAiApi", "apiKey", optional=("organizationId", "url"), fixed={"header": False},
             hint="the OpenAI API key"),
     _simple("azureOpenAiApi", "apiKey", required=("resourceName",), optional=("apiVersion", "endpoint"),

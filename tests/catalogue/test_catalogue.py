@@ -94,7 +94,7 @@ def test_verified_n8n_list_names_its_sources() -> None:
 def test_known_traps_are_recorded() -> None:
     workspace = " ".join(CATALOGUE.get("google-workspace").traps)
     assert "100 test users" in workspace and "7 days" in workspace
-    assert any("row-level security" in t for t in CATALOGUE.get("supabase").traps)
+    assert any("Row Level Security" in t for t in CATALOGUE.get("supabase").traps)
     assert CATALOGUE.get("supabase").method(Method.API_KEY).privileged  # type: ignore[union-attr]
     assert any("retired" in t for t in CATALOGUE.get("airtable").traps)
     qbo = " ".join(CATALOGUE.get("quickbooks-online").traps)

@@ -87,7 +87,7 @@ async def run_supabase(path: Path, environ: dict[str, str], api_url: str) -> str
         screen = app.screen
         screen.query_one("#client-id").value = "0b6f2c1e-3a4d-4e5f-8a9b-1c2d3e4f5a6b"
         screen.query_one("#secret-ref").value = "env:IDSPINE_TEST_AZ_SECRET"
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         await app.workers.wait_for_complete()
         await settle(pilot)

@@ -111,3 +111,21 @@ async def test_typing_a_filter_at_ten_thousand_rows(tmp_path: Path) -> None:
         assert len(screen.matches) > len(rows)
         assert calls <= 6  # debounced: far fewer passes than the twelve keys (timing varies on a busy machine)
         assert keystroke < 2.0  # generous for a shared CI machine; bench/inspector.py tracks the figure
+
+
+async def test_slash_focuses_the_filter_without_typing_a_slash() -> None:
+    """`/` (the footer's Filter key) moves to the filter from wherever the inspector opens; nothing is typed."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_with(pilot, "i", "InspectorScreen")
+        screen = app.screen
+        box = screen.query_one("#filter", Input)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.focused is box and box.value == ""
+        await pilot.press(*"acme", "enter")  # to the table, then back with /
+        await settle(pilot)
+        assert app.focused is screen.query_one(DataTable)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.focused is box and box.value == "acme"

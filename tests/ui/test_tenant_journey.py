@@ -91,7 +91,8 @@ async def entra_view(app: IdspineApp, pilot) -> dict[tuple[str, str], str]:  # t
     summary = str(screen.query_one("#wiring-summary").render())
     out = {}
     for r in range(table.row_count):
-        _, short, key, _, _ = table.get_row_at(r)
+        _, short, _, _ = table.get_row_at(r)
+        key = table.ordered_rows[r].key.value  # the step's key (the row shows its summary)
         kind, _, name = str(key).partition(":")
         table.move_cursor(row=r)  # selecting a row names the tenant `s` would sign in to
         await pilot.pause()

@@ -7,7 +7,17 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from wizard.audit import Finding, Severity
-from wizard.model import STATIC_METHODS, Credential, CredentialKind, Hat, Host, Method, Status, Workspace
+from wizard.model import (
+    STATIC_METHODS,
+    Credential,
+    CredentialKind,
+    Hat,
+    Host,
+    Method,
+    Status,
+    SupabaseKey,
+    Workspace,
+)
 from wizard.naming import check_group_name
 
 Rule = Callable[[Workspace, dt.date], Iterator[Finding]]
@@ -176,11 +186,15 @@ def privileged_in_workflows(ws: Workspace, today: dt.date) -> Iterator[Finding]:
         exposed = [u for u in c.used_by if u.startswith(SHARED_CALLERS)]
         if exposed:
             supabase = c.service == "supabase"
+            fix = ("Give the workflow a narrower identity (a database role, a scoped key, an edge "
+                   "function) and keep the privileged key in server-side code only.")
+            if c.key_kind == SupabaseKey.SERVICE_ROLE:  # legacy JWT: revoking it means changing the JWT secret
+                fix = ("Give the workflow a Postgres role limited to its tables (n8n's Postgres credential). The "
+                       "legacy service_role key can only be revoked by rotating the JWT secret, which breaks "
+                       "every legacy key: move servers to their own secret keys (sb_secret_...) first.")
             yield Finding("privileged-in-workflow", Severity.ERROR, _cred(c),
                           f"{c.label or c.id} bypasses authorisation and is used by {', '.join(exposed)}.",
-                          "Give the workflow a narrower identity (a database role, a scoped key, an edge "
-                          "function) and keep the privileged key in server-side code only.",
-                          "supabase-keys" if supabase else "least-privilege")
+                          fix, "supabase-keys" if supabase else "least-privilege")
 
 
 @rule

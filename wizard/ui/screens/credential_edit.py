@@ -6,12 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from wizard.credential_edit import FIELDS, EditProblems, edit_credential, field_problem
 from wizard.model import Workspace
+from wizard.ui.markup import esc as escape
 
 LABELS = {
     "secret_ref": ("Where the secret lives", "env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH"),

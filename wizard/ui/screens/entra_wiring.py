@@ -7,7 +7,9 @@ tenant's steps with that tenant's own token only.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import time
 from typing import Any
 
@@ -19,10 +21,18 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
+from wizard.ui.fit import clip, lead
 from wizard.ui.markup import cell, esc, plain, safe_content
+from wizard.ui.markup import esc as escape
 
 STATUS_STYLE = {"created": "green", "adopted": "cyan", "exists": "cyan", "updated": "green", "manual": "yellow",
                 "failed": "red", "running": "blue"}
+
+
+def _link(text: str) -> str:
+    """The first https:// address in a text, or ''."""
+    match = re.search(r"https://\S+", text)
+    return match.group().rstrip(".,;)") if match else ""
 
 
 class RevealingSink:
@@ -55,8 +65,9 @@ class EntraScreen(Screen[None]):
         Binding("a", "apply", "Apply"),
         Binding("v", "verify", "Verify"),
         Binding("c", "copy_code", "Copy code", show=False),
-        Binding("f3", "explain", "Explainer"),
-        Binding("escape", "leave", "Back / cancel"),
+        Binding("y", "copy_link", "Copy link", show=False),  # the highlighted step's address (consent links)
+        Binding("f3", "explain", "Explainer", show=False),  # named in the summary panel; the footer must fit 80
+        Binding("escape", "leave", "Back"),  # also cancels a waiting sign-in (see the help text)
     ]
 
     def __init__(self) -> None:
@@ -72,6 +83,7 @@ class EntraScreen(Screen[None]):
         self._countdown: Timer | None = None
         self._wait: tuple[float, str, str] | None = None  # (until, step key, why) while apply waits to retry
         self._wait_timer: Timer | None = None
+        self._planned: object = None  # the workspace object the plan was built from
 
     @property
     def token(self) -> str:
@@ -88,6 +100,14 @@ class EntraScreen(Screen[None]):
     def account(self) -> str:
         return self.accounts.get(self.plan.key, "") if self.plan is not None else ""
 
+    def on_screen_resume(self) -> None:
+        """Back from a wizard that changed the workspace: re-plan (not while applying, not after our own apply)."""
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        busy = any(w.node is self and w.is_running for w in self.app.workers)
+        if self._planned is not None and self._planned is not ws and not busy:
+            self.show_summary()
+            self.action_plan()
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="wiring-body"):
@@ -95,6 +115,7 @@ class EntraScreen(Screen[None]):
             yield Static(id="device", classes="panel")
             with Vertical(classes="panel", id="wiring-table-box"):
                 yield DataTable(id="wiring-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="step-detail")
             yield ProgressBar(id="apply-progress", show_eta=False)
             yield Static(id="wiring-status")
         yield Footer()
@@ -105,7 +126,11 @@ class EntraScreen(Screen[None]):
         self.query_one("#device").display = False
         self.query_one("#apply-progress").display = False
         self.query_one("#wiring-table-box").border_title = "Plan"
-        self.query_one(DataTable).add_columns("#", "tenant", "step", "what", "status")
+        table = self.query_one(DataTable)
+        table.add_column("#", key="n")
+        table.add_column("tenant", key="tenant")
+        table.add_column("what", key="what")
+        table.add_column("status", key="status")
         self.action_plan()
         self.show_summary()
 
@@ -233,6 +258,65 @@ class EntraScreen(Screen[None]):
             " Press a to apply the plan."
         self._status(f"Signed in to {title}{f' ({how})' if how else ''}.{nxt}")
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The selected row's tenant is the one `s` signs in to; its step shows in full below the table."""
+        key = str(event.row_key.value) if event.row_key is not None and event.row_key.value else ""
+        plan = self._plan_of_step(key) if key else None
+        if plan is not None and (self.plan is None or plan.key != self.plan.key):
+            self.plan = plan
+            self.show_summary()
+        if plan is not None:
+            self._show_step(plan.step(key))
+
+    def on_resize(self) -> None:
+        """Shorten the summaries again for the new width (statuses stay)."""
+        self.call_after_refresh(self._fit_summaries)
+
+    def _what_width(self) -> int:
+        table = self.query_one(DataTable)
+        steps = sum(len(p.steps) for p in self.plans) or 1
+        tenant = max((len(self._short(p)) for p in self.plans), default=6)
+        return max(20, (table.scrollable_content_region.width or self.app.size.width - 10) - len(str(steps))
+                   - tenant - 17)
+
+    def _fit_summaries(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.plans:
+            return
+        room = self._what_width()
+        for step in (step for plan in self.plans for step in plan.steps):
+            with contextlib.suppress(Exception):  # a row missing while the plan changes: cosmetic
+                table.update_cell(step.key, "what", clip(step.summary, room))
+        self._show_step(self._highlighted())
+
+    def _highlighted(self) -> Any:
+        table = self.query_one(DataTable)
+        if not self.plans or not table.row_count:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or "")
+        plan = self._plan_of_step(key)
+        return plan.step(key) if plan is not None else None
+
+    def _show_step(self, step: Any) -> None:
+        """The highlighted step in full, wrapped so an address breaks only after / ? & (y copies it)."""
+        box = self.query_one("#step-detail", Static)
+        if step is None:
+            box.update("")
+            return
+        link = " · y copies the link" if _link(step.summary) else ""
+        box.update(lead(f"[b]{escape(step.key)}[/]: ", f"{step.key}: ", step.summary, box.size.width or 70)
+                   + f"[dim]{link}[/]")
+
+    def action_copy_link(self) -> None:
+        """Copy the address in the highlighted step (an admin consent link, for example)."""
+        step = self._highlighted()
+        url = _link(step.summary) if step else ""
+        if url:
+            self.app.copy_to_clipboard(url)
+            self.notify("Link copied")
+        else:
+            self.notify("This step has no link to copy.", timeout=3)
+
     def action_copy_code(self) -> None:
         if self.device is not None:
             self.app.copy_to_clipboard(self.device.user_code)
@@ -245,29 +329,32 @@ class EntraScreen(Screen[None]):
         from wizard.entra_plan import build_plans
 
         keep = self.plan.key if self.plan is not None else None
-        self.plans = build_plans(self.app.state.workspace)  # type: ignore[attr-defined]
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        self._planned = ws
+        self.plans = build_plans(ws)
         self.plan = next((p for p in self.plans if p.key == keep), self.plans[0] if self.plans else None)
         table = self.query_one(DataTable)
         table.clear()
+        # the summary is shortened at a word to fit beside #, tenant and status; the highlighted step shows in
+        # full below
+        room = self._what_width()
         i = 0
         for plan in self.plans:
-            short = "home" if plan.key == "home" else plan.key.removeprefix("client:")
             for step in plan.steps:
                 i += 1
-                table.add_row(str(i), cell(short), cell(step.key), cell(step.summary[:60]),
+                table.add_row(str(i), cell(self._short(plan)), cell(clip(step.summary, room)),
                               "[yellow]manual[/]" if step.manual else "planned", key=step.key)
+        first = next((p.steps[0] for p in self.plans if p.steps), None)
+        self._show_step(self._highlighted() or first)
         auto = sum(len(p.automatic) for p in self.plans)
         manual = sum(len(p.manual) for p in self.plans)
         self.query_one("#wiring-table-box").border_title = (f"Plan: {len(self.plans)} tenant(s), {auto} automatic, "
                                                              f"{manual} manual")
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        """The selected row's tenant is the one `s` signs in to."""
-        key = event.row_key.value if event.row_key is not None else None
-        plan = next((p for p in self.plans if key and p.step(key) is not None), None)
-        if plan is not None and (self.plan is None or plan.key != self.plan.key):
-            self.plan = plan
-            self.show_summary()
+    @staticmethod
+    def _short(plan: Any) -> str:
+        """The tenant column: 'home' or the client's slug."""
+        return "home" if plan.key == "home" else str(plan.key).removeprefix("client:")
 
     def _plan_of_step(self, key: str) -> Any:
         return next((p for p in self.plans if p.step(key) is not None), None)
@@ -363,7 +450,7 @@ class EntraScreen(Screen[None]):
         table = self.query_one(DataTable)
         style = STATUS_STYLE.get(status, "white")
         try:
-            table.update_cell(key, table.ordered_columns[4].key, f"[{style}]{status}[/]")
+            table.update_cell(key, "status", f"[{style}]{status}[/]")
             table.move_cursor(row=index - 1)
         except Exception:  # noqa: BLE001 - a row may be missing if the plan changed; progress is cosmetic
             pass
@@ -374,6 +461,7 @@ class EntraScreen(Screen[None]):
         from wizard.ui.screens.secret_reveal import SecretRevealScreen
 
         self._wait = None
+        self._planned = self.app.state.workspace  # type: ignore[attr-defined]  # our own result: keep statuses
         summary = report.render_text().strip().splitlines()[-1]
         if report.stopped_at:
             summary = f"Stopped at {report.stopped_at}: {report.error}\nRun apply again to continue from there."

@@ -26,8 +26,8 @@ class FlowScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+n", "next", "Next"),
         Binding("ctrl+b", "back", "Back"),
-        Binding("f2", "toggle_pane", "Explain pane"),
-        Binding("f3", "open_explainer", "Full explainer"),
+        Binding("f2", "toggle_pane", "Pane"),  # short words: the footer must fit 80 columns
+        Binding("f3", "open_explainer", "Explainer"),
         Binding("escape", "leave", "Leave"),
     ]
 
@@ -80,11 +80,18 @@ class FlowScreen(Screen[None]):
         self.update_preview()
 
     def _focus_first(self) -> None:
+        """Open the step at its top, moved down just enough that the first question (label and field) shows."""
+        scroll = self.query_one("#step-scroll", VerticalScroll)
+        scroll.scroll_home(animate=False, immediate=True)  # not where the previous step was left
         fields = list(self.query(QuestionField))
         if fields:
-            widgets = [w for w in fields[0].query("*") if w.can_focus]
+            first = fields[0]
+            widgets = [w for w in first.query("*") if w.can_focus]
             if widgets:
-                widgets[0].focus()
+                widgets[0].focus(scroll_visible=False)
+            view, region = scroll.content_region, first.region
+            if region.y + min(region.height, 4) > view.bottom:  # a long intro pushed it below the fold
+                scroll.scroll_to_widget(first, animate=False, top=True, immediate=True)
 
     @property
     def _runner(self) -> FlowRunner:

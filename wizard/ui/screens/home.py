@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from wizard.audit import Severity, counts, run_audit
 from wizard.model import Status, Workspace
-from wizard.ui.badges import badge
+from wizard.ui.badges import WORDS, badge
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
 
@@ -62,6 +62,7 @@ def _flow_title(flow_id: str) -> str:
 # is cached, and no flicker); larger inventories are audited in a worker so the screen appears at once.
 INLINE_AUDIT_LIMIT = 2000
 TOP_FINDINGS = 8  # findings listed under the counts; the inspector has them all
+CLIENT_COLUMNS = ("", "client", "creds", "residency", "tenant model")  # most needed first
 
 
 class HomeScreen(Screen[None]):
@@ -98,8 +99,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#clients").border_title = "Clients"
         self.query_one("#home-right").border_title = "Inventory health"
         self.query_one("#next").border_title = "Next steps"
-        table = self.query_one("#clients", DataTable)
-        table.add_columns("", "client", "creds", "tenant model", "residency")
+        self._client_columns: tuple[str, ...] = ()
         # The first audit loads and validates the catalogue (~40 ms): done in a worker so the screen is
         # interactive at once; the health panel fills in a moment later.
         self.refresh_view(inline=False)
@@ -148,13 +148,7 @@ class HomeScreen(Screen[None]):
             slug = client_of.get(f.subject, "")
             if slug and worst.get(slug) != "error":
                 worst[slug] = f.severity.value if f.severity != Severity.INFO else worst.get(slug, "ok")
-        table = self.query_one("#clients", DataTable)
-        table.clear()
-        for cl in ws.clients:
-            n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
-            health = worst.get(cl.slug, "ok")
-            table.add_row(badge(self.app, health), cell(f"{cl.name} ({cl.slug})"), str(n), cl.tenant_model.value,
-                          cell(cl.residency or "—"), key=cl.slug)
+        self._show_clients(ws, worst)
         top = "\n".join(f"{badge(self.app, f.severity.value, '●')} {escape(f.message)}" for f in findings[:TOP_FINDINGS])
         if len(findings) > TOP_FINDINGS:
             top += f"\n[dim]… and {len(findings) - TOP_FINDINGS} more: press i to inspect them all[/dim]"
@@ -164,6 +158,38 @@ class HomeScreen(Screen[None]):
         options = self.query_one("#next", OptionList)
         options.clear_options()
         options.add_options([Option(label, id=action) for action, label in next_steps(ws, totals)])
+
+    def _show_clients(self, ws: Workspace, worst: dict[str, str]) -> None:
+        """The clients table with as many columns as fit whole (narrow screens drop the least needed)."""
+        table = self.query_one("#clients", DataTable)
+        rows = []
+        for cl in ws.clients:
+            n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
+            health = worst.get(cl.slug, "ok")
+            rows.append((cl.slug, {"": (badge(self.app, health), WORDS.get(health, health)), "client": cell(cl.name),
+                                   "creds": str(n), "residency": cell(cl.residency or "—"),
+                                   "tenant model": cl.tenant_model.value}))
+        room = table.scrollable_content_region.width or 1000
+        chosen: list[str] = []
+        used = 0
+        for column in CLIENT_COLUMNS:  # most needed first; a column is shown whole or not at all
+            cells = [r[column] for _, r in rows]
+            width = max([len(column)] + [len(c[1] if isinstance(c, tuple) else c) for c in cells]) + 2
+            if used + width <= room:
+                chosen.append(column)
+                used += width
+        if tuple(chosen) != self._client_columns:
+            table.clear(columns=True)
+            table.add_columns(*chosen)
+            self._client_columns = tuple(chosen)
+        table.clear()
+        for slug, r in rows:
+            table.add_row(*[r[c][0] if isinstance(r[c], tuple) else r[c] for c in chosen], key=slug)
+
+    def on_resize(self) -> None:
+        """Columns are chosen to fit the width: choose again."""
+        if self._client_columns:
+            self.call_after_refresh(self.refresh_view)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_open(event.option.id or "")

@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from wizard.audit import SEVERITY_ORDER, Finding
 from wizard.inspector_rows import COLUMNS, Row, build_rows, filter_rows, sort_rows
-from wizard.ui.badges import badge
+from wizard.ui.badges import WORDS, badge
+from wizard.ui.fit import lead, wrap
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
 
@@ -37,7 +38,9 @@ class InspectorScreen(Screen[None]):
                  "explainer of its worst finding. Click a column header (or press s) to sort; r reverses. "
                  "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes.")
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter"),
+        # priority, so / jumps to the filter even from inside it; the filter refuses / (no name, slug, e-mail or
+        # date it searches holds one), so nothing is lost
+        Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("e", "edit", "Edit"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("r", "reverse_sort", "Reverse", show=False),
@@ -60,7 +63,7 @@ class InspectorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(value=self.initial_query, placeholder="filter: words, client:acme, method:pat, health:error",
-                    id="filter")
+                    id="filter", restrict=r"[^/]*")
         with Horizontal(id="inspector-body"):
             with Vertical(id="table-column"):
                 yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
@@ -137,22 +140,32 @@ class InspectorScreen(Screen[None]):
         A Static with markup, not a Markdown widget: Markdown re-mounts a widget per block on every update,
         which cost 60–200 ms per highlighted row; this costs about a millisecond.
         """
+        self._detail_row = row
+        width = self.query_one("#detail", Static).size.width  # pre-wrapped: long e-mails break after . or @
         facts = [("client", row.client or "internal"), ("status", row.status), ("service", row.service),
                  ("method", row.method), ("owner", row.owner or "—"), ("expires", row.expires or "—")]
-        lines = [f"[b $text-accent]{escape(row.name)}[/]", f"[dim]{escape(row.kind)}[/]"]
+        lines = [lead("[b $text-accent]", "", row.name, width) + "[/]", f"[dim]{escape(row.kind)}[/]"]
         if row.subject.startswith("credential:"):
             lines.append("[@click=screen.edit()][u]Edit[/u][/] [dim](e)[/]")
         lines.append("")
-        lines += [f"[b]{k}:[/] {escape(v)}" for k, v in facts if v]
+        lines += [lead(f"[b]{k}:[/] ", f"{k}: ", v, width) for k, v in facts if v]
         lines.append("")
         found = sorted(self.findings.get(row.subject, []), key=lambda f: SEVERITY_ORDER[f.severity])
         if not found:
             lines.append("[$text-success]No findings.[/]")
         for f in found:
-            explain = f"[@click=screen.explain({f.explainer!r})][u]{escape(f.explainer)}[/u][/]"
-            lines += [f"{badge(self.app, f.severity.value)} {escape(f.message)}", "",
-                      f"[b]Fix:[/] {escape(f.fix)}", f"[b]Learn more:[/] {explain}", ""]
+            link = wrap(f"Learn more: {f.explainer}", width)[len("Learn more:"):].lstrip(" ")  # breaks after -
+            explain = f"[@click=screen.explain({f.explainer!r})][u]{escape(link)}[/u][/]"
+            word = WORDS.get(f.severity.value, f.severity.value)
+            lines += [lead(f"{badge(self.app, f.severity.value)} ", f"{word} ", f.message, width), "",
+                      lead("[b]Fix:[/] ", "Fix: ", f.fix, width), f"[b]Learn more:[/]{'' if link.startswith(chr(10)) else ' '}{explain}", ""]
         self.query_one("#detail", Static).update("\n".join(lines))
+
+    def on_resize(self) -> None:
+        """The detail is wrapped to the pane's width: wrap it again at the new width."""
+        row = getattr(self, "_detail_row", None)
+        if row is not None:
+            self.call_after_refresh(self.show_detail, row)
 
     def action_explain(self, topic: str) -> None:
         """Open an explainer in the reader (links in the detail pane)."""

@@ -11,6 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from wizard.ui.fit import wrap
 from wizard.ui.markup import cell, plain, safe_content
 
 RESULT_STYLE = {"created": "green", "adopted": "cyan", "planned": "blue", "failed": "red", "skipped": "dim"}
@@ -34,7 +35,8 @@ class N8nScreen(Screen[None]):
     BINDINGS = [
         Binding("p", "push(False)", "Push"),
         Binding("d", "push(True)", "Dry run"),
-        Binding("f3", "explain", "Explainer"),
+        Binding("c", "copy_values", "Copy SSO values"),  # addresses too long for the screen stay usable
+        Binding("f3", "explain", "Explainer", show=False),  # named in the summary panel; the footer must fit 80
         Binding("escape", "leave", "Back"),
     ]
 
@@ -48,13 +50,32 @@ class N8nScreen(Screen[None]):
             yield Static(id="wiring-status")
         yield Footer()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._outcomes: dict[str, Any] = {}
+        self._shown: object = None  # the workspace object last rendered
+
+    def on_screen_resume(self) -> None:
+        """Back from a wizard (or anything that replaced the workspace): show the new values."""
+        if self._shown is not None and self._shown is not self.app.state.workspace:  # type: ignore[attr-defined]
+            self.show(self._outcomes)
+
     def on_mount(self) -> None:
         self.query_one("#wiring-summary").border_title = "n8n"
         self.query_one("#wiring-values").border_title = "For your IdP (SSO into the editor)"
         self.query_one("#wiring-table-box").border_title = "Workflow credentials"
         table = self.query_one(DataTable)
-        table.add_columns("credential", "client", "n8n type", "n8n id", "result", "detail")
+        # no client column (ids start with the client) and no detail column (failures are listed below the
+        # table), so the columns fit whole at 80 columns
+        table.add_column("credential", key="credential")
+        table.add_column("n8n type", key="type")
+        table.add_column("result", key="result")
+        table.add_column("n8n id", key="id")
         self.show()
+
+    def on_resize(self) -> None:
+        """The SSO values are wrapped to the panel's width: wrap them again."""
+        self.call_after_refresh(self.show, self._outcomes)
 
     def show(self, outcomes: dict[str, Any] | None = None) -> None:
         """Render the workspace's n8n facts (and the last push's outcomes)."""
@@ -62,27 +83,31 @@ class N8nScreen(Screen[None]):
         from wizard.providers.n8n import credentials_for_n8n
 
         ws = self.app.state.workspace  # type: ignore[attr-defined]
+        self._shown, self._outcomes = ws, outcomes or {}
         integrations = ws.consultancy.integrations
         url, ref = integrations.n8n_url or "", integrations.n8n_api_key_ref or ""
         self.query_one("#wiring-summary", Static).update(safe_content(
             f"Address: {'$url' if url else '[b]not set[/b] (run the n8n wizard)'}\nAPI key: "
             f"{'$ref' if ref else '[b]no reference[/b]'}  (a reference; the key itself is read only when pushing)\n"
             "[dim]f3: n8n credentials vs n8n SSO[/dim]", url=url, ref=ref))
+        box = self.query_one("#wiring-values", Static)
         try:
             allow = self.app.connections.allow_loopback_http  # type: ignore[attr-defined]
             rows = sso_values(url, allow_http_loopback=allow).rows() if url else []
-            values = plain("\n".join(f"{k}: {v}" for k, v in rows) or "Set the n8n address first.")
+            self._values = "\n".join(f"{k}: {v}" for k, v in rows)
+            # an address starts its own line and breaks only after / ? & when wider than the panel
+            values = plain(wrap(self._values, box.size.width or 72) or "Set the n8n address first.")
         except SsoAddressError as exc:
+            self._values = ""
             values = plain(str(exc)).stylize("red")
-        self.query_one("#wiring-values", Static).update(values)
+        box.update(values)
         table = self.query_one(DataTable)
         table.clear()
         outcomes = outcomes or {}
         for cred in credentials_for_n8n(ws):
             o = outcomes.get(cred.id)
             result = f"[{RESULT_STYLE.get(o.result, 'white')}]{o.result}[/]" if o else ""
-            table.add_row(cell(cred.id), cell(cred.client or "internal"), cell(cred.n8n_type),
-                          cell((o.n8n_id if o else "") or cred.n8n_id or "—"), result, cell((o.detail if o else "")[:80]),
+            table.add_row(cell(cred.id), cell(cred.n8n_type), result, cell((o.n8n_id if o else "") or cred.n8n_id or "—"),
                           key=cred.id)
 
     def action_push(self, dry_run: bool) -> None:
@@ -139,12 +164,23 @@ class N8nScreen(Screen[None]):
 
     def _finished(self, outcomes: dict[str, Any], summary: str, error: bool) -> None:
         self.show(outcomes)
+        details = [f"{o.credential}: {o.result}, {o.detail}" for o in outcomes.values()
+                   if o.detail and o.result in ("failed", "skipped")]
+        summary = "\n".join([summary, *details])
         self._status(summary, error=error)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
         status.update(plain(text))  # provider messages: shown as they are, never as markup
+
+    def action_copy_values(self) -> None:
+        """Copy the SSO values (public addresses, no secrets) to paste into the IdP."""
+        if getattr(self, "_values", ""):
+            self.app.copy_to_clipboard(self._values)
+            self.notify("SSO values copied")
+        else:
+            self.notify("Set the n8n address first (the n8n wizard).", timeout=3)
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="n8n-credentials-vs-sso")  # type: ignore[attr-defined]

@@ -35,10 +35,11 @@ class SupabaseScreen(Screen[None]):
 
     CSS_PATH = "wiring.tcss"
     HELP_TITLE = "Supabase"
-    HELP_TEXT = ("Fill in the Entra app (client id and where its secret lives) and press ctrl+e. idspine reads the "
+    HELP_TEXT = ("Fill in the Entra app (client id and where its secret lives) and press ctrl+r. idspine reads the "
                  "project's Auth settings, changes them only if needed, and reads them back to confirm.")
     BINDINGS = [
-        Binding("ctrl+e", "enable", "Enable Azure sign-in"),
+        # not ctrl+e: that is end-of-line in the Inputs this screen is made of, so it would never arrive here
+        Binding("ctrl+r", "enable", "Enable Azure sign-in"),
         Binding("f3", "explain", "Explainer"),
         Binding("escape", "leave", "Back"),
     ]
@@ -58,21 +59,39 @@ class SupabaseScreen(Screen[None]):
             yield Static(id="wiring-status")
         yield Footer()
 
+    _shown: object = None  # the workspace object last rendered
+
     def on_mount(self) -> None:
         self.query_one("#wiring-summary").border_title = "Supabase"
+        self.show()
+
+    def on_screen_resume(self) -> None:
+        """Back from the Supabase wizard (or anything that replaced the workspace): show the new values."""
+        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        if self._shown is None or self._shown is ws:
+            return
+        old_app, new_app = _guess_app(self._shown), _guess_app(ws)  # type: ignore[arg-type]
+        for selector, old, new in (("#client-id", old_app[0], new_app[0]), ("#secret-ref", old_app[1], new_app[1]),
+                                   ("#tenant", self._shown.consultancy.home_tenant,  # type: ignore[attr-defined]
+                                    ws.consultancy.home_tenant)):
+            field = self.query_one(selector, Input)
+            if field.value == old:  # not edited here: follow the workspace
+                field.value = new
         self.show()
 
     def show(self) -> None:
         """The project and what Supabase and Entra each need."""
         from wizard.providers.supabase import redirect_uri
 
-        i = self.app.state.workspace.consultancy.integrations  # type: ignore[attr-defined]
+        self._shown = self.app.state.workspace  # type: ignore[attr-defined]
+        i = self._shown.consultancy.integrations  # type: ignore[attr-defined]
         ref = i.supabase_project_ref
         lines = [f"Project: {esc(ref) if ref else '[b]not set[/b] (run the Supabase wizard)'}",
                  f"Management API token: {esc(i.supabase_access_token_ref or '') or '[b]no reference[/b]'}"]
         if ref:
             lines.append(f"Redirect URI to add on the Entra app: {esc(redirect_uri(ref))}")
-        lines.append("[dim]The service_role key stays out of workflows: f3 explains why.[/dim]")
+        lines.append("[dim]Secret and service_role keys bypass Row Level Security and stay out of workflows: "
+                     "f3 explains why.[/dim]")
         self.query_one("#wiring-summary", Static).update("\n".join(lines))
 
     def action_enable(self) -> None:

@@ -14,6 +14,7 @@ class ExplainPane(VerticalScroll):
     DEFAULT_CSS = """
     ExplainPane { width: 2fr; min-width: 34; border-left: tall $primary 40%; padding: 0 1; }
     ExplainPane.hidden { display: none; }
+    ExplainPane MarkdownHeader { width: 100%; }  /* a long title wraps at a word instead of being cut */
     """
 
     def __init__(self, ws: Workspace, **kwargs: object):

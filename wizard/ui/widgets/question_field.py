@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.geometry import Size
 from textual.timer import Timer
 from textual.widgets import Input, Label, RadioButton, RadioSet, SelectionList, Static, Switch, TextArea
 
@@ -32,6 +34,16 @@ def live_problem(question: Question, raw: Answer | None) -> str:
         return "; ".join(question.validate(value))
     except (ValueError, TypeError, KeyError):
         return ""
+
+
+class WrappingRadioButton(RadioButton):
+    """A radio button whose long label wraps onto more lines (at a word) instead of ending in '…'."""
+
+    def render(self) -> Content:
+        return super().render().rstrip()  # no trailing pad: it would turn a line that just fits into '…'
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(1, len(self.render().wrap(width))) if width > 0 else 1
 
 
 class QuestionField(Vertical):
@@ -64,7 +76,7 @@ class QuestionField(Vertical):
             with RadioSet():
                 for opt in q.options:
                     label = f"{opt.label}" + (f" — {opt.hint}" if opt.hint and len(opt.hint) < 60 else "")
-                    yield RadioButton(plain(label), value=opt.value == self.initial, name=opt.value)
+                    yield WrappingRadioButton(plain(label), value=opt.value == self.initial, name=opt.value)
         elif q.kind == Kind.MULTI:
             chosen = set(self.initial or [])  # type: ignore[arg-type]
             yield SelectionList[str](*[(plain(o.label), o.value, o.value in chosen) for o in q.options])
