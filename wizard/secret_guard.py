@@ -9,8 +9,18 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 # Shapes of well-known credentials. Each entry: (kind shown to the user, compiled pattern).
+# Vendor formats (checked against the vendors' own pages where they publish them):
+#   Hugging Face user access tokens start with hf_ (https://huggingface.co/docs/hub/security-tokens);
+#   Shopify admin tokens are shpat_/shpca_/shppa_ (and shpss_ shared secrets, shpua_) + 32 hex
+#   (https://shopify.dev/changelog/length-of-the-shopify-access-token-is-increasing);
+#   DigitalOcean tokens are dop_v1_/doo_v1_/dor_v1_ + 64 hex (https://docs.digitalocean.com/notes/2022/api-token-format);
+#   HubSpot private app tokens are pat-<hublet>-<uuid> (e.g. pat-na1-, pat-eu1-), per HubSpot's auth guide;
+#   Azure DevOps PATs were 52 lowercase base32 characters, the newer ones are 84 characters carrying "AZDO"
+#   at offset 76; Azure SAS URLs carry the signature in sig=; npm tokens are npm_ + 36, PyPI tokens pypi-AgEI...
+# Several of these bodies are all lowercase or all hex, which the entropy test below would let through.
 _KNOWN_SHAPES: list[tuple[str, re.Pattern[str]]] = [
     ("a private key block", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
     ("a GitHub token", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}")),
@@ -19,17 +29,33 @@ _KNOWN_SHAPES: list[tuple[str, re.Pattern[str]]] = [
     ("an Airtable API key", re.compile(r"\bkey[A-Za-z0-9]{14}\b")),
     ("a Supabase access token", re.compile(r"\bsbp_[a-f0-9]{20,}")),
     ("a Supabase secret key", re.compile(r"\bsb_secret_[A-Za-z0-9_-]{16,}")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("a Slack token", re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}")),
+    ("a Slack webhook address", re.compile(r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}")),
     ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    ("an OpenAI key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}")),
-    ("a Stripe-style secret key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
+    ("an OpenAI key", re.compile(r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}")),
+    ("a Stripe-style secret key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{20,}")),
+    ("a GitLab token", re.compile(r"\bgl(?:pat|dt|rt|cbt|ptt|oas|ft|imt|agent|soat)-[A-Za-z0-9_.-]{20,}")),
     ("a Databricks token", re.compile(r"\bdapi[a-f0-9]{32}")),
+    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
+    ("a Shopify token", re.compile(r"\bshp(?:at|ca|pa|ss|ua)_[a-fA-F0-9]{32}")),
+    ("a DigitalOcean token", re.compile(r"\bdo[opr]_v1_[a-f0-9]{64}")),
+    ("a HubSpot private app token", re.compile(
+        r"\bpat-[a-z]{2,3}\d-(?i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")),
+    ("an Azure DevOps PAT", re.compile(r"(?<![A-Za-z0-9])(?:[a-z2-7]{52}|[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})(?![A-Za-z0-9])")),
+    ("an Azure SAS signature", re.compile(r"(?:^|[?&;\s])(?i:sig)=[A-Za-z0-9%+/]{16,}")),
+    ("an npm token", re.compile(r"\bnpm_[A-Za-z0-9]{36}\b")),
+    ("a PyPI token", re.compile(r"\bpypi-AgE[A-Za-z0-9_-]{40,}")),
+    ("a SendGrid key", re.compile(r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}")),
     ("an n8n API key (JWT)", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
     ("an Entra client secret", re.compile(r"\b[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,}")),
     ("a Google service account key", re.compile(r'"private_key_id"\s*:')),
-    ("a password in a connection string", re.compile(r"://[^/\s:@]+:[^@\s/]{3,}@")),
+    # scheme://user:password@host, also with an empty user (redis://:password@host) and short passwords.
+    ("a password in a connection string", re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:[^@\s/]+@")),
+    # Password=...; in ADO.NET / ODBC strings, AccountKey=/SharedAccessKey= in Azure connection strings,
+    # password= in a query string.
+    ("a password in a connection string", re.compile(
+        r"(?:^|[;?&\s\"'])(?i:password|passwd|pwd|accountkey|sharedaccesskey)\s*=\s*(?!env:)[^;&\s\"']{3,}")),
 ]
 
 _TOKEN_SPLIT = re.compile(r"[\s\"'`,;()<>\[\]{}|]+")
@@ -98,6 +124,47 @@ def find_secret_kind(text: str) -> str | None:
         if _looks_random(run.group()):
             return "a high-entropy string (looks like a key or token)"
     return None
+
+
+REDACTED = "[redacted]"
+# A run of this many characters shared with a known secret counts as that secret, cut or re-cased.
+MIN_FRAGMENT = 8
+_WORD = re.compile(r"\S+")
+
+
+def _fragments(secrets: Iterable[str]) -> set[str]:
+    """Every MIN_FRAGMENT-long piece of every known secret, lower-cased."""
+    grams: set[str] = set()
+    for secret in secrets:
+        for piece in (secret or "").lower().split():
+            grams.update(piece[i : i + MIN_FRAGMENT] for i in range(len(piece) - MIN_FRAGMENT + 1))
+    return grams
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """*text* with known secrets and secret-shaped words replaced by [redacted].
+
+    A known secret is caught whole in any letter case, and also cut: any word sharing MIN_FRAGMENT or
+    more consecutive characters with a known secret (a prefix a server echoed, the value upper-cased by a
+    proxy, the tail after a cut) is redacted whole. Secrets shorter than four characters are not matched
+    (they would match ordinary words). This is the one redaction function: providers and sign-in use it.
+    """
+    known = [s for s in secrets if s and len(s) >= 4]
+    out = text
+    for secret in sorted(known, key=len, reverse=True):
+        out = re.sub(re.escape(secret), REDACTED, out, flags=re.IGNORECASE)
+    grams = _fragments(known)
+
+    def word(match: re.Match[str]) -> str:
+        w = match.group()
+        if w == REDACTED:
+            return w
+        low = w.lower()
+        if grams and any(low[i : i + MIN_FRAGMENT] in grams for i in range(len(low) - MIN_FRAGMENT + 1)):
+            return REDACTED
+        return REDACTED if find_secret_kind(w) else w
+
+    return _WORD.sub(word, out)
 
 
 def refuse_secret(text: str) -> str:

@@ -20,7 +20,7 @@ import httpx
 
 from wizard import __version__
 from wizard.providers import ProviderError
-from wizard.secret_guard import find_secret_kind
+from wizard.secret_guard import find_secret_kind, redact
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -87,14 +87,7 @@ def build_client(settings: HttpSettings | None = None, transport: httpx.BaseTran
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
     """*text* with known secret values and secret-shaped words removed, shortened for quoting."""
-    out = text
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            out = out.replace(secret, "[redacted]")
-    words = []
-    for word in out.split():
-        words.append("[redacted]" if find_secret_kind(word) else word)
-    out = " ".join(words)
+    out = " ".join(redact(text, secrets).split())  # known secrets also re-cased or cut (secret_guard.redact)
     if find_secret_kind(out):
         return "[server message withheld: it looked like it contained a secret]"
     return out if len(out) <= _QUOTE_LIMIT else out[:_QUOTE_LIMIT] + "…"
