@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover
 from wizard.files import link_target, write_bytes_atomic
 from wizard.model import SCHEMA_VERSION, Workspace
 from wizard.secret_guard import find_secret_kind
+from wizard.secret_resolver import note_inventory
 
 # Bounds that keep a hostile or broken file from costing unbounded time or memory. 10,000 credentials
 # take about 3.6 MB, so 32 MB is ten times the largest real inventory; no field of the model needs more
@@ -78,7 +79,9 @@ def load(path: Path | str) -> Workspace:
 
 def load_with_digest(path: Path | str) -> Loaded:
     path = Path(path)
-    return Loaded(*parse(read_capped(path), path))
+    loaded = Loaded(*parse(read_capped(path), path))
+    note_inventory(path)  # file: secrets beside this inventory may now be read
+    return loaded
 
 
 def read_capped(path: Path, limit: int = MAX_INVENTORY_BYTES) -> bytes:
@@ -367,6 +370,7 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
             if current == data:
                 return digest_of(data)
         _atomic_write(target, data, current, path)
+    note_inventory(path)
     return digest_of(data)
 
 

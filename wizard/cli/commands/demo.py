@@ -29,6 +29,12 @@ def run(args: argparse.Namespace) -> int:
     if path.exists():
         print(f"idspine: {path} already exists; not overwriting it", file=sys.stderr)
         return 2
-    save(ws, path, expected_digest=None)
+    from wizard.inventory import InventoryError
+
+    try:
+        save(ws, path, expected_digest=None)
+    except InventoryError as exc:
+        print(f"idspine: {exc}", file=sys.stderr)
+        return 2
     print(f"wrote {path}", file=sys.stderr)
     return 0
