@@ -94,7 +94,7 @@ def test_the_clean_inventory_is_clean(clean: Path) -> None:
     CLEAN + '\n[consultancy.extra]\n"{t}" = "x"\n',
     CLEAN + "\n[{t}]\nx = 1\n",
     CLEAN.replace('slug = "acme"', 'slug = "acme"\n{t} = true'),
-])
+], ids=["comment-line", "trailing-comment", "quoted-key", "table-name", "bare-key"])
 def test_a_secret_in_a_comment_key_or_table_name_is_refused_without_echo(tmp_path: Path, where: str) -> None:
     token = _token()
     path = tmp_path / "idspine.toml"
