@@ -175,36 +175,50 @@ def migrate(raw: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
 def _refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
     """Walk every key, table name and string in the document (unknown ones too): refuse secret-shaped,
     oversized or too deeply nested content. Keys are never quoted back, since a key may be the secret."""
-    stack: list[tuple[Any, tuple[Any, ...]]] = [(raw, ())]
-    while stack:
-        value, loc = stack.pop()
-        if len(loc) > MAX_DEPTH:
+    checked_keys: set[str] = set()
+
+    def refuse_string(value: str, loc: tuple[Any, ...]) -> None:
+        if len(value) > MAX_FIELD_CHARS:
+            raise InventoryError(path, f"a value of {len(value):,} characters is longer than any field needs "
+                                       f"(the limit is {MAX_FIELD_CHARS:,})",
+                                 line=_line_of(text, loc), field=_dotted(loc))
+        kind = find_secret_kind(value)
+        if kind:
+            raise InventoryError(
+                path,
+                f"holds what looks like {kind}; an inventory must only hold references such as env:NAME. "
+                "Move the secret to a vault and replace the value with its reference",
+                line=_line_of(text, loc),
+                field=_dotted(loc),
+            )
+
+    def walk(value: Any, loc: tuple[Any, ...]) -> None:
+        if len(loc) > MAX_DEPTH:  # checked before recursing further, so Python's own limit is never reached
             raise InventoryError(path, f"tables or arrays are nested more than {MAX_DEPTH} levels deep",
                                  line=_line_of(text, loc[:2]), field=_dotted(loc[:2]))
         if isinstance(value, dict):
             for key, item in value.items():
-                if len(key) > 256 or find_secret_kind(key):
-                    raise InventoryError(
-                        path, "a key or table name holds what looks like a secret (or is far too long); it is "
-                        "not shown here. Remove it: an inventory only holds references such as env:NAME",
-                        line=_line_of(text, loc), field=_dotted(loc) or None)
-                stack.append((item, (*loc, key)))
+                if key not in checked_keys:
+                    if len(key) > 256 or find_secret_kind(key):
+                        raise InventoryError(
+                            path, "a key or table name holds what looks like a secret (or is far too long); it "
+                            "is not shown here. Remove it: an inventory only holds references such as env:NAME",
+                            line=_line_of(text, loc), field=_dotted(loc) or None)
+                    checked_keys.add(key)
+                if isinstance(item, str):
+                    refuse_string(item, (*loc, key))
+                elif isinstance(item, (dict, list)):
+                    walk(item, (*loc, key))
         elif isinstance(value, list):
-            stack.extend((item, (*loc, i)) for i, item in enumerate(value))
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    refuse_string(item, (*loc, i))
+                elif isinstance(item, (dict, list)):
+                    walk(item, (*loc, i))
         elif isinstance(value, str):
-            if len(value) > MAX_FIELD_CHARS:
-                raise InventoryError(path, f"a value of {len(value):,} characters is longer than any field needs "
-                                           f"(the limit is {MAX_FIELD_CHARS:,})",
-                                     line=_line_of(text, loc), field=_dotted(loc))
-            kind = find_secret_kind(value)
-            if kind:
-                raise InventoryError(
-                    path,
-                    f"holds what looks like {kind}; an inventory must only hold references such as env:NAME. "
-                    "Move the secret to a vault and replace the value with its reference",
-                    line=_line_of(text, loc),
-                    field=_dotted(loc),
-                )
+            refuse_string(value, loc)
+
+    walk(raw, ())
 
 
 def secret_comment_line(text: str) -> tuple[int, str] | None:
