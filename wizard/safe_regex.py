@@ -10,14 +10,9 @@ caps them at 256 characters), so the worst accepted pattern matches a name in we
 from __future__ import annotations
 
 import re
+import re._constants as _c  # type: ignore[import-not-found]  # the parser behind re.compile (Python 3.11+)
+import re._parser as _parser  # type: ignore[import-not-found]
 from typing import Any
-
-try:  # Python 3.11+: the parser behind re.compile
-    import re._constants as _c
-    import re._parser as _parser
-except ImportError:  # pragma: no cover - older Pythons
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _parser  # type: ignore[no-redef]
 
 MAX_PATTERN_LENGTH = 256
 MAX_REPEATS = 3
