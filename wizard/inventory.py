@@ -27,9 +27,10 @@ from wizard.secret_guard import find_secret_kind
 from wizard.secret_resolver import note_inventory
 
 # Bounds that keep a hostile or broken file from costing unbounded time or memory. 10,000 credentials
-# take about 3.6 MB, so 32 MB is ten times the largest real inventory; no field of the model needs more
-# than a few kilobytes (an Entra membership rule is at most 3,072 characters); the model nests 5 deep.
-MAX_INVENTORY_BYTES = 32 * 1024 * 1024
+# take about 3.6 MB, so 16 MB is over four times the largest real inventory; no field of the model needs
+# more than a few kilobytes (an Entra membership rule is at most 3,072 characters); the model nests 5 deep.
+# The secret scan costs about a microsecond per character at worst, so a hostile file stays in seconds.
+MAX_INVENTORY_BYTES = 16 * 1024 * 1024
 MAX_FIELD_CHARS = 16 * 1024
 MAX_DEPTH = 24
 _SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -237,6 +238,11 @@ def secret_comment_line(text: str) -> tuple[int, str] | None:
 
 
 def _refuse_secret_comments(text: str, path: Path | str) -> None:
+    if "#" in text:
+        for no, line in enumerate(text.splitlines(), 1):
+            if len(line) > 2 * MAX_FIELD_CHARS and "#" in line:
+                raise InventoryError(path, f"a line of {len(line):,} characters with a comment is longer than "
+                                           "an inventory ever needs", line=no)
     found = secret_comment_line(text)
     if found:
         raise InventoryError(

@@ -355,3 +355,39 @@ def test_the_naming_flow_refuses_a_pathological_pattern_up_front() -> None:
 
     assert _check_pattern(r"^(a+)+$") and _check_pattern("[unclosed")
     assert _check_pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$") == []
+
+
+@pytest.mark.parametrize("filler", ["a" * 16_000, "ab-" * 5_000, "://a:" + "b" * 15_000, "a." * 8_000],
+                         ids=["letters", "dashes", "colons", "dots"])
+def test_a_maximal_hostile_file_is_checked_in_bounded_time(tmp_path: Path, filler: str) -> None:
+    # As many maximal fields as the size cap allows, each shaped to be slow for pattern matching.
+    body = CLEAN + "".join(f'\n[[checklist]]\nid = "c{i}"\ntext = "{i} {filler[:inventory.MAX_FIELD_CHARS - 20]}"\n'
+                           for i in range((inventory.MAX_INVENTORY_BYTES - 10_000) // 16_500))
+    path = tmp_path / "idspine.toml"
+    path.write_text(body)
+    start = time.monotonic()
+    result = run_check(path, timeout=120)
+    assert result.returncode in (0, 1, 2) and "Traceback" not in result.stderr
+    assert "too large" not in result.stderr  # the whole file was scanned, not refused by its size
+    assert time.monotonic() - start < 20
+
+
+def test_an_endless_comment_line_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "idspine.toml"
+    path.write_text(CLEAN + "# " + "x" * 5_000_000 + "\n")
+    assert_one_line_error(run_check(path), says="longer than")
+
+
+def test_a_lock_that_cannot_be_created_is_one_error(clean: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = load(clean)
+    real_open = os.open
+
+    def refuse_lock(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if str(path).endswith(".lock"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse_lock)
+    with pytest.raises(InventoryError) as info:
+        save(ws, clean)
+    assert "permission denied" in str(info.value)
