@@ -134,3 +134,45 @@ def test_keys_of_a_json_secret_are_never_echoed() -> None:
         build_data("aws", secret)
     assert planted not in str(info.value) and "my-private-note" not in str(info.value)
     assert "2 unknown field(s)" in str(info.value)
+
+
+# ------------------------------------------------------------------ through the real paths
+
+@pytest.mark.parametrize("echo", ["upper", "lower", "cut"])
+def test_a_provider_error_never_quotes_the_api_key_recased_or_cut(echo: str) -> None:
+    import httpx
+
+    from wizard.providers import ProviderError
+    from wizard.providers.http_safety import HttpSettings
+    from wizard.providers.n8n import N8nProvider
+
+    key = "n8nKey" + pick(ALNUM, 34)
+    shown = {"upper": key.upper(), "lower": key.lower(), "cut": key[:11]}[echo]
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(401, json={"message": f"API key {shown} is not valid"})
+
+    settings = HttpSettings(allow_loopback_http=True, sleep=lambda s: None, max_retries=0)
+    provider = N8nProvider("http://127.0.0.1:1", httpx.Client(transport=httpx.MockTransport(reply)), key, settings)
+    with pytest.raises(ProviderError) as info:
+        provider.credential_schema("airtableTokenApi")
+    assert shown.lower() not in str(info.value).lower() and "is not valid" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["hugging face (lowercase body)", "digitalocean pat", "hubspot eu1",
+                                  "azure devops legacy pat"])
+def test_idspine_check_refuses_a_vendor_token_in_the_inventory_without_echo(tmp_path, name: str) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    token = VENDOR_TOKENS[name]
+    path = tmp_path / "idspine.toml"
+    path.write_text(f'schema_version = 1\n\n[consultancy]\nname = "N"\nslug = "n"\n\n[[clients]]\nslug = "acme"\n'
+                    f'name = "Acme"\nnotes = "token {token}"\n')
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    result = subprocess.run([sys.executable, "-m", "wizard", "check", str(path)], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert token not in result.stderr + result.stdout and "clients[0].notes" in result.stderr
