@@ -1,4 +1,5 @@
-"""Flow: onboard one client: tenant model, residency, role groups, service principals, credentials, consent.
+"""Flow: onboard one client: tenant model, residency, role groups, service principals and where they live,
+credentials, consent.
 
 Run it again for the same slug and nothing is added twice: groups, identities, credentials and checklist items
 are keyed by name or id, and the client entry is updated in place.
@@ -21,20 +22,31 @@ from flows.options import (
 )
 from flows.review import add_checklist, manual_steps, plan_text
 from flows.service_principals import apply_automations, automation_questions, preview_automations
-from wizard.model import ChecklistItem, Client, Group, Hat, Host, Status, TenantModel, Workspace
-from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems, flow_answers
+from wizard import placement
+from wizard.model import ChecklistItem, Client, Group, Hat, Host, Placement, Status, TenantModel, Workspace
+from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems, flow_answers
 
 FLOW_ID = "client-onboarding"
 TENANT_STEPS = {
-    TenantModel.SEPARATE_TENANT: "The client's admin invites your team as B2B guests into the client's tenant, "
-                                 "adds them to the client groups, and creates the app registrations (or lets "
-                                 "you create them with a time-limited role)",
+    TenantModel.SEPARATE_TENANT: "The client's admin invites your team as B2B guests into the client's tenant "
+                                 "(your Tenant-* groups stay in your tenant) and creates the apps that live there, "
+                                 "or lets you create them with a time-limited role",
     TenantModel.B2B_GUESTS: "Invite the client's people as guests into your tenant; set cross-tenant access "
                             "settings and an access review for the guests",
     TenantModel.DELEGATED_ADMIN: "Request delegated admin (GDAP) or Azure Lighthouse with the narrowest roles "
                                  "and an end date",
     TenantModel.PARTITION: "Create an administrative unit for the client and scope its admins to it",
 }
+APP_PLACEMENT_OPTIONS = (  # hints under 60 characters show beside each choice
+    Option(Placement.CLIENT.value, "In the client's tenant",
+           "the client owns and can revoke them; you need access there"),
+    Option(Placement.MULTI_TENANT.value, "A multi-tenant app in your tenant, consented by the client",
+           "you rotate it at home; the client revokes consent to end it"),
+    Option(Placement.HOME.value, "In your own tenant", "only when the data they reach is in your tenant"),
+)
+APP_PLACEMENT_WORDS = {Placement.CLIENT: "in the client's tenant",
+                       Placement.MULTI_TENANT: "as a multi-tenant app at home, consented by the client",
+                       Placement.HOME: "in your tenant"}
 TENANT_EXPLAINERS = {
     TenantModel.SEPARATE_TENANT: "b2b-and-multi-tenant", TenantModel.B2B_GUESTS: "b2b-and-multi-tenant",
     TenantModel.DELEGATED_ADMIN: "delegated-admin", TenantModel.PARTITION: "administrative-units",
@@ -81,6 +93,8 @@ def _apply_client(ws: Workspace, answers: Answers) -> Workspace:
     else:
         if existing.status == Status.RETIRED:
             raise StepProblems({"slug": f"{slug} was off-boarded; choose another short name or restore it first"})
+        if existing.tenant_model != client.tenant_model:
+            existing.app_placement = None  # a new tenant model brings its own default for where apps live
         for key, value in fields.items():
             setattr(existing, key, value)
     return ws
@@ -107,9 +121,39 @@ def _apply_roles(ws: Workspace, answers: Answers) -> Workspace:
 
 def _automations(ws: Workspace) -> Step:
     slug = current_client(ws)
+    client = ws.client(slug)
+    where = Question("app_placement", "Where its data-access service principals live", Kind.CHOICE,
+                     "tenant-placement", options=APP_PLACEMENT_OPTIONS,
+                     default=(placement.app_placement(client) if client else Placement.HOME).value,
+                     help="The default follows the tenant model; the pane weighs the three (f3: all of it).")
     return Step("automations", "Automations for this client", "One service principal per automation and "
-                f"purpose, named for {slug}, so revoking one never breaks another.",
-                automation_questions(["n8n:graph"]), "service-principals")
+                f"purpose, named for {slug}, so revoking one never breaks another. Your people's groups stay in "
+                "your tenant; choose where the apps that reach this client's data live.",
+                (*automation_questions(["n8n:graph"]), where), "service-principals")
+
+
+def _apply_automations(ws: Workspace, answers: Answers) -> Workspace:
+    client = ws.client(current_client(ws))
+    chosen = text(answers, "app_placement")
+    if client is not None and chosen:
+        if chosen != Placement.HOME.value and client.tenant_model == TenantModel.PARTITION:
+            raise StepProblems({"app_placement": "a client kept as a partition of your tenant has no tenant of its "
+                                                 "own: choose your own tenant"})
+        client.app_placement = Placement(chosen)
+    return apply_automations(ws, answers, current_client(ws))
+
+
+def _preview_automations(ws: Workspace, answers: Answers) -> str:
+    text_ = preview_automations(ws, answers, current_client(ws))
+    client = ws.client(current_client(ws))
+    chosen = text(answers, "app_placement")
+    if client is None or not chosen:
+        return text_
+    home, theirs = placement.home_tenant(ws), placement.client_tenant(ws, client.slug)
+    where = {Placement.CLIENT.value: f"in {theirs.label}",
+             Placement.MULTI_TENANT.value: f"registered in {home.label}, consented in {theirs.label}",
+             Placement.HOME.value: f"in {home.label}"}[chosen]
+    return f"{text_}\n\nData-access service principals: {where}. Groups: in {home.label}."
 
 
 def _services(ws: Workspace) -> Step:
@@ -202,6 +246,7 @@ def review_text(ws: Workspace) -> str:
     if client is None:
         return "No client yet."
     head = (f"{client.name} ({slug}): {client.tenant_model.value}, residency {client.residency or 'not set'}; "
+            f"data-access apps {APP_PLACEMENT_WORDS[placement.app_placement(client)]}; "
             f"read the explainer '{TENANT_EXPLAINERS[client.tenant_model]}'")
     return f"{head}\n\n{plan_text(ws, slug)}"
 
@@ -209,8 +254,7 @@ def review_text(ws: Workspace) -> str:
 STEPS = [
     StepDef("client", _client, _apply_client),
     StepDef("roles", _roles, _apply_roles, lambda ws, a: preview_groups(ws, _planned_groups(ws, a))),
-    StepDef("automations", _automations, lambda ws, a: apply_automations(ws, a, current_client(ws)),
-            lambda ws, a: preview_automations(ws, a, current_client(ws))),
+    StepDef("automations", _automations, _apply_automations, _preview_automations),
     StepDef("services", _services, lambda ws, a: ws),
     StepDef("methods", _methods, _apply_methods, _preview_methods),
     StepDef("consent", _consent, _apply_consent, lambda ws, a: review_text(ws)),

@@ -7,7 +7,15 @@ progress; the last step reviews the plan and adds what stays manual to the check
 from __future__ import annotations
 
 from flows import credentials, groups, idp_choice, naming, service_principals
-from flows.options import HAT_OPTIONS, check_has_letters, service_options, slugify, text, text_list
+from flows.options import (
+    HAT_OPTIONS,
+    check_has_letters,
+    check_tenant,
+    service_options,
+    slugify,
+    text,
+    text_list,
+)
 from flows.review import add_checklist, manual_steps, plan_text
 from wizard.model import Hat, Workspace
 from wizard.steps import Answers, Flow, Kind, Question, Step, StepDef, StepProblems
@@ -23,7 +31,7 @@ def _about(ws: Workspace) -> Step:
         Question("name", "Consultancy name", Kind.TEXT, "credential-inventory", default=c.name,
                  validate=check_has_letters),
         Question("home_tenant", "Home tenant (domain or tenant id)", Kind.TEXT, "identity-provider",
-                 default=c.home_tenant, required=False, placeholder="yourco.onmicrosoft.com"),
+                 default=c.home_tenant, required=False, placeholder="yourco.onmicrosoft.com", validate=check_tenant),
         Question("hats", "Your hats", Kind.MULTI, "consultant-hats", options=HAT_OPTIONS,
                  default=[h.value for h in c.hats] or [Hat.PROTOTYPE.value, Hat.CLIENT_DELIVERY.value]),
         Question("tools", "Tools you connect to", Kind.MULTI, "credential-inventory", options=service_options(),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flows.options import text, text_list
+from collections.abc import Callable
+
+from flows.options import check_roles, text, text_list
 from wizard.model import Group, GroupKind, Status, Workspace
 from wizard.naming import check_group_name, group_name
-from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
+from wizard.steps import Answer, Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
 
 # Role templates: the roles a data/AI consultancy usually needs, and the admin roles kept in separate groups.
 ROLE_TEMPLATES: dict[str, tuple[list[str], list[str]]] = {
@@ -52,13 +54,40 @@ def group_problems(ws: Workspace, groups: list[Group]) -> list[str]:
 
 
 def add_groups(ws: Workspace, groups: list[Group]) -> tuple[Workspace, list[str]]:
-    """Add groups that are not there yet (by name, case-insensitive); returns (workspace, problems)."""
+    """Add groups that are not there yet (by name, case-insensitive), update planned ones' type and
+    description (owners and other fields set later stay); returns (workspace, problems)."""
     problems = group_problems(ws, groups)
     if problems:
         return ws, problems
-    have = {g.name.lower() for g in ws.groups if g.status != Status.RETIRED}
-    ws.groups.extend(g for g in groups if g.name.lower() not in have)
+    have = {g.name.lower(): g for g in ws.groups if g.status != Status.RETIRED}
+    for g in groups:
+        existing = have.get(g.name.lower())
+        if existing is None:
+            ws.groups.append(g)
+        elif existing.status == Status.PLANNED:  # still on paper: takes the answers' type and description
+            existing.kind, existing.description = g.kind, g.description
     return ws, []
+
+
+def role_check(ws: Workspace, client: str = "", admin: bool = False) -> Callable[[Answer], list[str]]:
+    """A validator for role lines: each a role name whose group name (by the convention) the IdP accepts."""
+
+    def check(value: Answer) -> list[str]:
+        roles = value if isinstance(value, list) else [str(value)]
+        found = check_roles(roles)
+        if found:
+            return found
+        for role in roles:
+            try:
+                name = group_name(ws.consultancy.naming, role, client, admin=admin)
+            except KeyError:
+                return []  # the convention itself is broken; its own step says so
+            problems = check_group_name(name, ws.consultancy.naming, ws.consultancy.idp)
+            if problems:
+                return [f"'{name}' {problems[0]}"]
+        return []
+
+    return check
 
 
 def _build(ws: Workspace) -> Step:
@@ -67,8 +96,10 @@ def _build(ws: Workspace) -> Step:
                 "Start from a template and adjust the lists.", (
         Question("template", "Role template", Kind.CHOICE, "group-types", options=TEMPLATE_OPTIONS, default="solo"),
         Question("roles", "Extra roles", Kind.LIST, "group-types", default=[], required=False,
+                 validate=role_check(ws),
                  help="One per line, e.g. Analyst; added to the template's roles."),
         Question("admin_roles", "Extra admin roles (separate groups)", Kind.LIST, "pim", default=[],
+                 validate=role_check(ws, admin=True),
                  required=False, help="Admin groups are never mixed with role groups."),
         Question("kind", "Group type", Kind.CHOICE, "group-types", default=GroupKind.SECURITY.value,
                  options=KIND_OPTIONS),

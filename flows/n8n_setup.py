@@ -6,7 +6,7 @@ its OAuth2 credential callback (`/rest/oauth2-credential/callback`), read from t
 
 from __future__ import annotations
 
-from flows.options import check_https_url, text, text_list
+from flows.options import check_https_url, check_reference, text, text_list
 from flows.review import add_checklist
 from wizard.model import ChecklistItem, Credential, Status, Workspace
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
@@ -44,7 +44,7 @@ def _build(ws: Workspace) -> Step:
         Question("url", "n8n address", Kind.TEXT, "n8n-credentials-vs-sso", default=i.n8n_url or "",
                  placeholder="https://n8n.yourdomain.com", validate=check_https_url),
         Question("api_key_ref", "Where the n8n API key is kept (reference)", Kind.TEXT, "secret-stores",
-                 default=i.n8n_api_key_ref or "env:N8N_API_KEY",
+                 default=i.n8n_api_key_ref or "env:N8N_API_KEY", validate=check_reference,
                  help="A reference such as env:N8N_API_KEY or keyvault://vault/n8n-api-key, never the key."),
         Question("sso", "Editor sign-in", Kind.CHOICE, "saml-oidc-oauth", default="saml", options=SSO_OPTIONS),
         Question("credentials", "Credentials n8n will hold", Kind.MULTI, "n8n-credentials-vs-sso",

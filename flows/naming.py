@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from flows.options import text, text_list
+from flows.options import check_name_part, check_words, text, text_list
 from wizard.model import NamingConvention, Workspace
 from wizard.naming import IDP_NAME_RULES, check_group_name, group_name, service_principal_name
 from wizard.safe_regex import pattern_problem
@@ -14,12 +15,31 @@ PLACEHOLDERS = {"client", "role", "tool", "purpose"}
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
 
 
-def _check_template(value: Answer) -> list[str]:
-    unknown = sorted({p for p in _PLACEHOLDER.findall(str(value)) if p.lower() not in PLACEHOLDERS})
+def _check_template(value: Answer, needs: tuple[str, ...] = ()) -> list[str]:
+    """Problems with a name template: placeholders unknown, none at all, or a needed one missing."""
+    found = _PLACEHOLDER.findall(str(value))
+    unknown = sorted({p for p in found if p.lower() not in PLACEHOLDERS})
     if unknown:
         return [f"unknown placeholder(s) {', '.join('{' + u + '}' for u in unknown)}; use {{Client}} {{Role}} "
                 "{tool} {purpose}"]
+    if str(value).count("{") != len(found) or str(value).count("}") != len(found):
+        return ["braces must enclose a placeholder name, e.g. {Role}"]
+    if not found:
+        return ["needs at least one placeholder, e.g. {Role}; otherwise every name would be the same"]
+    missing = [n for n in needs if n not in {p.lower() for p in found}]
+    if missing:
+        shown = {"client": "{Client}", "role": "{Role}", "tool": "{tool}", "purpose": "{purpose}"}
+        return [f"needs {' and '.join(shown[m] for m in missing)}, so each name is distinct"]
     return []
+
+
+def template_check(*needs: str) -> Callable[[Answer], list[str]]:
+    """A validator for a template that must contain these placeholders (lower-case names)."""
+    return lambda value: _check_template(value, needs)
+
+
+NEEDS = {"group_template": ("client", "role"), "internal_group_template": ("role",),
+         "admin_group_template": ("role",), "service_principal_template": ("tool", "purpose")}
 
 
 def _check_length(value: Answer) -> list[str]:
@@ -41,20 +61,21 @@ def _build(ws: Workspace) -> Step:
                 "shows real examples checked against your rules and your IdP's limits.", (
         Question("group_template", "Client group pattern", Kind.TEXT, "naming-policy", default=n.group_template,
                  help="Placeholders: {Client} {Role} (capitalised) or {client} {role} (as typed).",
-                 validate=_check_template),
+                 validate=template_check(*NEEDS["group_template"])),
         Question("internal_group_template", "Internal group pattern", Kind.TEXT, "group-types",
-                 default=n.internal_group_template, validate=_check_template),
+                 default=n.internal_group_template, validate=template_check(*NEEDS["internal_group_template"])),
         Question("admin_group_template", "Admin group pattern (kept apart)", Kind.TEXT, "pim",
-                 default=n.admin_group_template, validate=_check_template,
+                 default=n.admin_group_template, validate=template_check(*NEEDS["admin_group_template"]),
                  help="Admin groups get their own prefix so they stand out and can be made eligible through PIM."),
         Question("service_principal_template", "Service principal pattern", Kind.TEXT, "service-principals",
                  default=n.service_principal_template, help="Placeholders: {tool} {purpose} {client}.",
-                 validate=_check_template),
+                 validate=template_check(*NEEDS["service_principal_template"])),
         Question("prefix", "Required prefix", Kind.TEXT, "naming-policy", default=n.prefix, required=False,
-                 placeholder="nw-"),
-        Question("suffix", "Required suffix", Kind.TEXT, "naming-policy", default=n.suffix, required=False),
+                 placeholder="nw-", validate=check_name_part),
+        Question("suffix", "Required suffix", Kind.TEXT, "naming-policy", default=n.suffix, required=False,
+                 validate=check_name_part),
         Question("blocked_words", "Blocked words", Kind.LIST, "naming-policy", default=list(n.blocked_words),
-                 required=False, placeholder="test, temp, ceo"),
+                 required=False, placeholder="test, temp, ceo", validate=check_words),
         Question("allowed_pattern", "Allowed characters (regular expression)", Kind.TEXT, "naming-policy",
                  default=n.allowed_pattern, validate=_check_pattern),
         Question("max_length", "Maximum length", Kind.TEXT, "naming-policy", default=str(n.max_length),
@@ -64,14 +85,10 @@ def _build(ws: Workspace) -> Step:
 
 def _validate(ws: Workspace, answers: Answers) -> dict[str, str]:
     problems: dict[str, str] = {}
-    for key in ("group_template", "admin_group_template", "internal_group_template"):
-        if "{role}" not in text(answers, key).lower():
-            problems[key] = "the pattern needs a {Role} placeholder"
-    if "{client}" not in text(answers, "group_template").lower():
-        problems["group_template"] = "client groups need a {Client} placeholder"
-    sp = text(answers, "service_principal_template").lower()
-    if "{tool}" not in sp or "{purpose}" not in sp:
-        problems["service_principal_template"] = "needs {tool} and {purpose}, so each automation gets its own name"
+    for key, needs in NEEDS.items():
+        found = _check_template(text(answers, key), needs)
+        if found:
+            problems[key] = found[0]
     return problems
 
 

@@ -36,6 +36,12 @@ TENANT_MODEL_OPTIONS = (
 RESIDENCY_OPTIONS = tuple(Option(v, v) for v in ("EU", "UK", "US", "CH", "CA", "AU", "other"))
 
 _SLUG = re.compile(SLUG_RE)
+_TENANT = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+                     r"|^(?=.{4,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*"
+                     r"\.[A-Za-z]{2,63}$")
+_ROLE = re.compile(r"^[^\W\d_][^\x00-\x1f<>\\\x7f]{0,39}$")
+_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+_NAME_PART = re.compile(r"^[A-Za-z0-9._-]{1,20}$")
 _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 
 
@@ -88,6 +94,50 @@ def check_https_url(value: Answer) -> list[str]:
     if parts.username or parts.password or parts.query:
         return ["just the base address, without user names, passwords or query strings"]
     return []
+
+
+def check_email(value: Answer) -> list[str]:
+    """Validator: an e-mail address (a person or a shared mailbox), by the rule the inspector and CLI use."""
+    from wizard.credential_edit import email_problem
+
+    problem = email_problem(str(value))
+    return [problem] if problem else []
+
+
+def check_tenant(value: Answer) -> list[str]:
+    """Validator: a tenant id (GUID) or a domain such as yourco.onmicrosoft.com."""
+    return [] if _TENANT.match(str(value)) else ["a tenant id (GUID) or a domain such as yourco.onmicrosoft.com"]
+
+
+def check_reference(value: Answer) -> list[str]:
+    """Validator: where a secret lives (env:NAME, keyvault://vault/name, 1password://vault/item, op://, file:)."""
+    from wizard.secret_guard import validate_reference
+
+    try:
+        validate_reference(str(value))
+    except ValueError as exc:  # the guard's messages never repeat the value
+        return [str(exc).splitlines()[0]]
+    return []
+
+
+def check_roles(value: Answer) -> list[str]:
+    """Validator: role names (letters first; letters, digits, spaces, dashes, dots; at most 40 characters)."""
+    lines = value if isinstance(value, list) else [str(value)]
+    bad = sum(1 for line in lines if not _ROLE.match(line))
+    return [f"{bad} role name(s) must start with a letter and be at most 40 characters, without < > or \\, "
+            "e.g. Data-Engineer"] if bad else []
+
+
+def check_words(value: Answer) -> list[str]:
+    """Validator: single words (no spaces), e.g. blocked words."""
+    lines = value if isinstance(value, list) else [str(value)]
+    bad = sum(1 for line in lines if not _WORD.match(line))
+    return [f"{bad} line(s) are not single words (letters, digits, - _ .)"] if bad else []
+
+
+def check_name_part(value: Answer) -> list[str]:
+    """Validator: a name prefix or suffix (up to 20 letters, digits, dots, dashes or underscores)."""
+    return [] if _NAME_PART.match(str(value)) else ["up to 20 letters, digits, dots, dashes or underscores, e.g. nw-"]
 
 
 def check_repo(value: Answer) -> list[str]:

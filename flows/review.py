@@ -4,33 +4,57 @@ from __future__ import annotations
 
 import re
 
-from wizard.model import ChecklistItem, CredentialKind, Status, TenantModel, Workspace
+from wizard.model import ChecklistItem, Credential, CredentialKind, Status, Workspace
+from wizard.placement import (
+    HOME_KEY,
+    OWN_TENANT_MODELS,
+    Tenant,
+    app_registration_tenant,
+    group_tenant,
+    home_tenant,
+    service_principal_tenant,
+    tenants,
+)
 
-IN_CLIENT_TENANT = (TenantModel.SEPARATE_TENANT, TenantModel.DELEGATED_ADMIN)
 
-
-def where(ws: Workspace, client: str = "") -> str:
-    """Where the identities of one context are created, in words."""
+def where(ws: Workspace, tenant: Tenant | None = None, client: str = "") -> str:
+    """One tenant (default: the home tenant) in words, as the review names it."""
+    tenant = tenant or home_tenant(ws)
+    if tenant.key != HOME_KEY:
+        found = ws.client(tenant.client)
+        return (f"the client's tenant ({tenant.tenant or (found.name if found else tenant.client)}), created by "
+                "or with the client's admin")
     idp = ws.consultancy.idp.value if ws.consultancy.idp else "your identity provider"
     own = ws.consultancy.home_tenant or "your own tenant"
     found = ws.client(client) if client else None
-    if found is None:
-        return f"{idp}, {own}"
-    if found.tenant_model in IN_CLIENT_TENANT:
-        return f"the client's tenant ({found.tenant or found.name}), created by or with the client's admin"
-    return f"{idp}, {own} (a partition for {found.name})"
+    if found is not None and found.tenant_model not in OWN_TENANT_MODELS:
+        return f"{idp}, {own} (a partition for {found.name})"
+    return f"{idp}, {own}"
 
 
 def plan_text(ws: Workspace, client: str = "") -> str:
-    """Plain-text plan for one context ('' = the consultancy itself)."""
+    """Plain-text plan for one context ('' = the consultancy itself), one block per tenant the objects live in
+    (wizard.placement decides, the same rule plan, apply and the exports follow)."""
     groups = [g for g in ws.groups if g.client == client and g.status == Status.PLANNED]
     sps = [s for s in ws.service_principals if s.client == client and s.status == Status.PLANNED]
     creds = [c for c in ws.credentials if c.client == client and c.status == Status.PLANNED]
-    lines = [f"Will be created in {where(ws, client)}:"]
-    lines += [f"  group {g.name}{' (admin, eligible not standing)' if g.admin else ''}" for g in groups]
-    lines += [f"  app registration + service principal {s.name} ({s.credential_kind})" for s in sps]
-    if not groups and not sps:
-        lines.append("  (nothing new)")
+    lines: list[str] = []
+    for tenant in tenants(ws, groups, sps) or [home_tenant(ws)]:
+        if lines:
+            lines.append("")
+        lines.append(f"Will be created in {where(ws, tenant, client)}:")
+        mine = [f"  group {g.name}{' (admin, eligible not standing)' if g.admin else ''}" for g in groups
+                if group_tenant(ws, g).key == tenant.key]
+        for s in sps:
+            app, there = app_registration_tenant(ws, s), service_principal_tenant(ws, s)
+            if app.key == there.key == tenant.key:
+                mine.append(f"  app registration + service principal {s.name} ({s.credential_kind})")
+            elif app.key == tenant.key:
+                mine.append(f"  app registration {s.name} ({s.credential_kind}; multi-tenant: its service principal "
+                            f"appears in {there.label} when its admin consents)")
+            elif there.key == tenant.key:
+                mine.append(f"  service principal {s.name} (made when the admin consents to your multi-tenant app)")
+        lines += mine or ["  (nothing new)"]
     lines += ["", "Recorded in the inventory, created by you at each service (secrets go to your secret store):"]
     lines += [f"  {c.service}: {c.method} — {c.label}" for c in creds] or ["  (no new credentials)"]
     manual = manual_steps(ws, client)
@@ -60,14 +84,30 @@ def manual_steps(ws: Workspace, client: str = "") -> list[ChecklistItem]:
     for cred in ws.credentials:
         if cred.client == client and cred.status == Status.PLANNED and cred.method.value in (
                 "pat", "api-key", "service-account-key"):
-            items.append(ChecklistItem(id=f"{prefix}:create:{cred.id}", client=client,
-                                       text=f"Create the {cred.service} {cred.method.value} with an expiry, store it, "
-                                            "and record its reference and expiry date"))
+            items.append(ChecklistItem(id=f"{prefix}:create:{cred.id}", client=client, text=_create_text(cred)))
     if not client:
         items.append(ChecklistItem(id="org:break-glass", text="Create two break-glass admin accounts, exclude "
                                    "them from Conditional Access, seal their credentials offline, alert on use"))
         items.append(ChecklistItem(id="org:mfa", text="Require MFA for every member, phishing-resistant for admins"))
     return items
+
+
+def _create_text(cred: Credential) -> str:
+    """The create step for a static credential; it asks for an expiry only where the catalogue says the
+    creator can set one (`expiry_choice`), otherwise for a recorded end date."""
+    from wizard.catalogue import load_catalogue
+
+    try:
+        info = load_catalogue().get(cred.service).method(cred.method)
+    except KeyError:
+        info = None
+    what = f"the {cred.service} {cred.method.value}"
+    if info is None:  # a service the catalogue does not know: no claim either way
+        return f"Create {what}, store it, and record its reference and its expiry date if it has one"
+    if info.expiry_choice:
+        return f"Create {what} with an expiry, store it, and record its reference and expiry date"
+    return (f"Create {what} (it cannot be given an expiry: record an end date and delete it then), store it, "
+            "and record its reference")
 
 
 def add_checklist(ws: Workspace, items: list[ChecklistItem]) -> Workspace:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flows.options import check_automations, check_repo, parse_automations, text, text_list
+from flows.options import check_automations, check_email, check_repo, parse_automations, text, text_list
 from wizard.model import CredentialKind, FederatedCredential, ServicePrincipal, Status, Workspace
 from wizard.naming import service_principal_name
-from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef
+from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 # Tools whose runs can present their own identity token instead of holding a secret.
@@ -50,16 +50,15 @@ def plan_service_principals(ws: Workspace, automations: list[tuple[str, str]], c
 
 
 def add_service_principals(ws: Workspace, sps: list[ServicePrincipal]) -> Workspace:
-    """Add new ones; a planned one with the same name is updated in place, an active one is left alone."""
+    """Add new ones; a planned one with the same name takes the answers' credential kind, federated
+    credentials and owner (other fields stay), an active one is left alone."""
     for sp in sps:
         have = ws.service_principal(sp.name)
         if have is None:
             ws.service_principals.append(sp)
-        elif have.status == Status.PLANNED:
-            known = {fc.name for fc in have.federated_credentials}
+        elif have.status == Status.PLANNED:  # still on paper: the answers decide how it proves itself
             have.credential_kind = sp.credential_kind
-            have.federated_credentials = [*have.federated_credentials,
-                                          *(fc for fc in sp.federated_credentials if fc.name not in known)]
+            have.federated_credentials = list(sp.federated_credentials)
             if sp.owner:
                 have.owner = sp.owner
     return ws
@@ -77,7 +76,7 @@ def automation_questions(default: list[str]) -> tuple[Question, ...]:
                  "workload-identity-federation", default="", required=False, placeholder="northwind/pipelines",
                  validate=check_repo, help="Federated credentials trust this repository's production environment."),
         Question("owner", "Owner (who rotates and answers for them)", Kind.TEXT, "rotation-and-revocation",
-                 default="", required=False, placeholder="you@yourdomain"),
+                 default="", required=False, placeholder="you@yourdomain.com", validate=check_email),
     )
 
 
@@ -88,9 +87,35 @@ def planned_automations(ws: Workspace, answers: Answers, client: str) -> list[Se
                                    text(answers, "owner"))
 
 
+def store_name_clashes(ws: Workspace, sps: list[ServicePrincipal]) -> list[str]:
+    """New identities whose client secret would land in the same store entry as another identity's
+    (apply names it from the identity's name: svc-a and svc_a, svc.n8n.acme and svc-n8n-acme meet)."""
+    from wizard.secret_refs import SECRET_KINDS, sink_keys
+
+    held: dict[tuple[str, ...], str] = {}
+    for have in ws.service_principals:
+        if have.status != Status.RETIRED and have.credential_kind in SECRET_KINDS and not have.secret_ref:
+            for key in sink_keys(have.name):
+                held.setdefault(key, have.name)
+    out = []
+    for sp in sps:
+        if sp.credential_kind not in SECRET_KINDS:
+            continue
+        for key in sink_keys(sp.name):
+            other = held.setdefault(key, sp.name)
+            if other != sp.name:
+                out.append(f"{sp.name} and {other} would share one secret store entry; rename one")
+                break
+    return out
+
+
 def apply_automations(ws: Workspace, answers: Answers, client: str) -> Workspace:
     """Shared apply for internal and client service principals."""
-    return add_service_principals(ws, planned_automations(ws, answers, client))
+    planned = planned_automations(ws, answers, client)
+    clashes = store_name_clashes(ws, planned)
+    if clashes:
+        raise StepProblems({"automations": "; ".join(clashes[:2])})
+    return add_service_principals(ws, planned)
 
 
 def preview_automations(ws: Workspace, answers: Answers, client: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flows.options import text
+from flows.options import check_reference, text
 from flows.review import add_checklist
 from wizard.model import GUID_RE, ChecklistItem, Credential, Method, Status, Workspace
 from wizard.steps import Answer, Answers, Flow, Kind, Question, Step, StepDef, StepProblems
@@ -47,7 +47,8 @@ def _build(ws: Workspace) -> Step:
         Question("project_ref", "Project ref (20 characters, from the project URL)", Kind.TEXT, "supabase-keys",
                  default=i.supabase_project_ref or "", validate=_check_ref),
         Question("access_token_ref", "Where the Management API token is kept (reference)", Kind.TEXT,
-                 "secret-stores", default=i.supabase_access_token_ref or "env:SUPABASE_ACCESS_TOKEN"),
+                 "secret-stores", default=i.supabase_access_token_ref or "env:SUPABASE_ACCESS_TOKEN",
+                 validate=check_reference),
         Question("azure", "Enable sign-in with Microsoft (Auth > Azure provider)", Kind.CONFIRM, "saml-oidc-oauth",
                  default=True),
         Question("tenant", "Entra tenant for the issuer (tenant id preferred)", Kind.TEXT, "b2b-and-multi-tenant",
@@ -55,7 +56,7 @@ def _build(ws: Workspace) -> Step:
                  help="A tenant id makes the issuer match the tokens exactly; a domain works for discovery."),
         Question("service_role_ref", "Where the service_role key is kept (reference)", Kind.TEXT, "supabase-keys",
                  default=role.secret_ref or "" if role else "", required=False,
-                 placeholder="keyvault://vault/supabase-service-role",
+                 placeholder="keyvault://vault/supabase-service-role", validate=check_reference,
                  help="Server-side only. idspine records where it lives, never the key."),
     ), "supabase-keys")
 

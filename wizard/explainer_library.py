@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from wizard.model import Workspace
+from wizard.safe_text import markdown_text
 
 SECTIONS = ("In plain words", "What travels where", "Pitfalls", "In your setup", "Sources")
 FRONT_KEYS = ("id", "title", "summary", "related", "sources")
@@ -305,7 +306,8 @@ def fill(explainer: Explainer, ws: Workspace | None = None, links: str = "markdo
     for name in SECTIONS:
         body = explainer.sections[name]
         if name == "In your setup":
-            body = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
+            body = _PLACEHOLDER.sub(lambda m: markdown_text(values[m.group(1)]) if m.group(1) in values
+                                    else m.group(0), body)
         parts += [f"## {name}", "", body, ""]
     if explainer.related:
         related = ", ".join(f"[[{r}]]" for r in explainer.related)
@@ -316,7 +318,8 @@ def fill(explainer: Explainer, ws: Workspace | None = None, links: str = "markdo
 def pane_text(explainer: Explainer, ws: Workspace | None = None, today: dt.date | None = None) -> str:
     """The short form shown beside a wizard step: summary, plain words, the diagram and pitfalls."""
     values = setup_values(ws, today)
-    setup = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), explainer.sections["In your setup"])
+    setup = _PLACEHOLDER.sub(lambda m: markdown_text(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                             explainer.sections["In your setup"])
     md = "\n\n".join([
         f"### {explainer.title}", explainer.sections["In plain words"],
         "**What travels where**", explainer.sections["What travels where"],

@@ -73,6 +73,22 @@ class TenantModel(StrEnum):
     PARTITION = "partition"  # a partition (groups/admin unit) of the consultancy's own tenant
 
 
+class Placement(StrEnum):
+    """Which tenant an Entra object lives in, relative to its client (resolved by wizard.placement)."""
+
+    HOME = "home"  # the consultancy's home tenant
+    CLIENT = "client"  # the client's own tenant
+    # An app registered once at home for any organisation (signInAudience AzureADMultipleOrgs); its service
+    # principal appears in the client's tenant when the client's admin consents. Service principals only.
+    MULTI_TENANT = "multi-tenant"
+
+
+def _home_or_client(value: Placement | None) -> Placement | None:
+    if value == Placement.MULTI_TENANT:
+        raise ValueError("only a service principal can be a multi-tenant app; use home or client")
+    return value
+
+
 class Method(StrEnum):
     """How a workload or person authenticates to a service."""
 
@@ -173,6 +189,9 @@ class Client(Strict):
     status: Status = Status.ACTIVE
     data_export_consent: SafeText = ""
     notes: SafeText = ""
+    # Where this client's data-access service principals live: client (its tenant), multi-tenant (an app at
+    # home with admin consent in the client's tenant) or home. None: the default of the tenant model.
+    app_placement: Placement | None = None
 
 
 class Group(Strict):
@@ -188,6 +207,7 @@ class Group(Strict):
     membership_rule: SafeText = ""  # dynamic membership rule, empty for assigned membership
     object_id: Guid | None = None
     status: Status = Status.PLANNED
+    tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = None  # None: wizard.placement default
 
 
 class Permission(Strict):
@@ -248,6 +268,7 @@ class ServicePrincipal(Strict):
     status: Status = Status.PLANNED
     verification: Verification | None = None
     notes: SafeText = ""
+    tenant: Placement | None = None  # None: wizard.placement's default for the client's tenant model
 
 
 class Credential(Strict):
@@ -271,6 +292,7 @@ class Credential(Strict):
     n8n_id: str = ""
     status: Status = Status.ACTIVE
     notes: SafeText = ""
+    tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = None  # None: wizard.placement default
 
 
 class ChecklistItem(Strict):
@@ -289,6 +311,9 @@ class FlowProgress(Strict):
     step: int = 0
     completed: bool = False
     answers: dict[str, SafeText | list[SafeText] | bool | int] = Field(default_factory=dict)
+    # step id -> the inventory objects that step's answers added ("group:NAME", "credential:ID", ...), so
+    # changing an answer later replaces them instead of leaving them behind
+    produced: dict[str, list[SafeText]] = Field(default_factory=dict)
 
 
 class Workspace(Strict):

@@ -2,6 +2,8 @@
 
 Order matters: first stop automations from acting (disable identities), then revoke credentials where they
 were issued, then remove people's access, then purge data, and only then mark the inventory retired.
+Each Entra step names the tenant to sign in to (wizard.placement): a client's apps may live in its own tenant,
+a multi-tenant app's registration at home and its service principal with the client.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from wizard import placement
 from wizard.model import CredentialKind, Status, TenantModel, Workspace
 
 PHASES = ("Stop the automations", "Revoke credentials at the source", "Remove people's access",
@@ -35,6 +38,11 @@ def _revoke_text(service: str, method: str) -> str:
         return ""
 
 
+def _at(tenant: placement.Tenant, path: str) -> str:
+    """Where to do a step: the tenant to sign in to, then the path in the Entra admin center."""
+    return f"{tenant.label}: Entra admin center > {path}"
+
+
 def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None = None) -> list[OffboardStep]:
     """Steps for one client (every object of that client) or one person (everything they own)."""
     if (client is None) == (owner is None):
@@ -52,8 +60,8 @@ def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None
               (g.client == client if client is not None else (owner or "").lower() in (o.lower() for o in g.owners))]
     for sp in sps:
         steps.append(OffboardStep(0, f"service-principal:{sp.name}", f"Disable sign-in for {sp.name}",
-                                  "Entra admin center > Enterprise applications > the app > Properties > "
-                                  "Enabled for users to sign in: No"))
+                                  _at(placement.service_principal_tenant(ws, sp), "Enterprise applications > the "
+                                      "app > Properties > Enabled for users to sign in: No")))
     for c in creds:
         for used in c.used_by:
             if used.startswith("n8n:"):
@@ -62,17 +70,28 @@ def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None
                                           + (f" (`idspine n8n delete {c.id}`)" if c.n8n_id else ""), where))
                 break
     for sp in sps:
+        app, there = placement.app_registration_tenant(ws, sp), placement.service_principal_tenant(ws, sp)
         if sp.credential_kind in (CredentialKind.SECRET, CredentialKind.CERTIFICATE):
             steps.append(OffboardStep(1, f"service-principal:{sp.name}",
                                       f"Delete every client secret and certificate of {sp.name}",
-                                      "App registrations > the app > Certificates & secrets"))
+                                      _at(app, "App registrations > the app > Certificates & secrets")))
         for fc in sp.federated_credentials:
             steps.append(OffboardStep(1, f"service-principal:{sp.name}",
                                       f"Delete federated credential {fc.name} ({fc.subject})",
-                                      "App registrations > the app > Certificates & secrets > Federated credentials"))
+                                      _at(app, "App registrations > the app > Certificates & secrets > "
+                                          "Federated credentials")))
+        if there.key != app.key:  # a multi-tenant app: its service principal lives with the client
+            steps.append(OffboardStep(1, f"service-principal:{sp.name}",
+                                      f"Ask the client's admin to delete the enterprise app {sp.name} in their "
+                                      "tenant (that withdraws its consent)",
+                                      _at(there, "Enterprise applications > the app > Properties > Delete")))
+            steps.append(OffboardStep(1, f"service-principal:{sp.name}",
+                                      f"Delete the multi-tenant app registration {sp.name} at home",
+                                      _at(app, "App registrations > the app > Delete")))
+            continue
         steps.append(OffboardStep(1, f"service-principal:{sp.name}",
                                   f"Delete the app registration {sp.name} (its service principal goes with it)",
-                                  "App registrations > the app > Delete"))
+                                  _at(app, "App registrations > the app > Delete")))
     for c in creds:
         if c.method.value in ("federation", "managed-identity"):
             action = f"Remove the trust or role assignment behind {c.id} ({c.service})"
@@ -83,7 +102,8 @@ def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None
         steps.append(OffboardStep(1, f"credential:{c.id}", action, _revoke_text(c.service, c.method.value)))
     for g in groups:
         steps.append(OffboardStep(2, f"group:{g.name}", f"Remove every member of {g.name}, then delete it"
-                                  if client else f"Remove {owner} from {g.name} (and as its owner)"))
+                                  if client else f"Remove {owner} from {g.name} (and as its owner)",
+                                  _at(placement.group_tenant(ws, g), "Groups > the group")))
     if client is not None:
         cl = ws.client(client)
         assert cl is not None
@@ -104,8 +124,10 @@ def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None
 
 
 def render_markdown(ws: Workspace, steps: list[OffboardStep], who: str) -> str:
-    """The off-boarding checklist."""
-    lines = [f"# Off-boarding {who} — {ws.consultancy.name}", "",
+    """The off-boarding checklist; names and actions escaped so they render as the text they are."""
+    from wizard.safe_text import markdown_text as md
+
+    lines = [f"# Off-boarding {md(who)} — {md(ws.consultancy.name)}", "",
              "Work down the list in order: stop automations first, then revoke, then remove access.", ""]
     for index, phase in enumerate(PHASES):
         chunk = [s for s in steps if s.phase == index]
@@ -113,7 +135,7 @@ def render_markdown(ws: Workspace, steps: list[OffboardStep], who: str) -> str:
             continue
         lines += [f"## {index + 1}. {phase}", ""]
         for s in chunk:
-            lines.append(f"- [ ] {s.action}" + (f"  \n  where: {s.where}" if s.where else ""))
+            lines.append(f"- [ ] {md(s.action)}" + (f"  \n  where: {md(s.where)}" if s.where else ""))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

@@ -74,7 +74,8 @@ _REF_PATTERNS = {
     "keyvault://": re.compile(r"^keyvault://[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]/[0-9a-zA-Z-]{1,127}(/[0-9a-f]{32})?$"),
     "1password://": re.compile(r"^1password://[^/\s]+/[^/\s]+(/[^/\s]+)?$"),
     "op://": re.compile(r"^op://[^/\s]+/[^/\s]+(/[^/\s]+){1,2}$"),
-    "file:": re.compile(r"^file:[^\s\x00]{1,1024}$"),
+    # spaces allowed inside (macOS keeps configuration under "~/Library/Application Support"); no control characters
+    "file:": re.compile(r"^file:\S(?:[^\x00-\x1f\x7f]{0,1022}\S)?$"),
 }
 
 

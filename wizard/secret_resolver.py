@@ -10,8 +10,8 @@ make idspine read ~/.ssh/id_ed25519 (or ~/.aws/credentials, ~/.pgpass) and push 
   XDG_CONFIG_HOME), where idspine's own secret store writes;
 - the folder of the inventory file in use (noted when it is loaded or saved), except when that folder is
   the home folder, the file system root or above the home folder;
-- folders listed in IDSPINE_SECRET_DIRS (separated by the path separator ':'), for an explicit opt-in,
-  with the same exceptions.
+- folders listed in IDSPINE_SECRET_DIRS (separated by the path separator ':'), an explicit opt-in
+  (the file system root is ignored).
 Below a folder, no hidden folder is allowed (.git, .ssh, .aws). The final target after following
 symbolic links must be inside, and it must be a regular file owned by the user with mode 0600 or
 stricter; all of this is checked before a byte is read, on the opened file itself.
@@ -88,10 +88,13 @@ def allowed_folders(extra: Iterable[Path | str] = ()) -> list[Path]:
     from platformdirs import user_config_dir
 
     folders = [Path(os.path.realpath(user_config_dir("idspine")))]
+    for folder in _inventory_folders:  # where an inventory happens to sit: never the home folder or above
+        if not _too_broad(folder) and folder not in folders:
+            folders.append(folder)
     listed = [Path(p) for p in os.environ.get(SECRET_DIRS_VARIABLE, "").split(os.pathsep) if p.strip()]
-    for folder in [*_inventory_folders, *listed, *(Path(p) for p in extra)]:
+    for folder in [*listed, *(Path(p) for p in extra)]:  # the user's explicit choice: anything but the root
         real = Path(os.path.realpath(folder.expanduser()))
-        if not _too_broad(real) and real not in folders:
+        if real != Path(real.anchor) and real not in folders:
             folders.append(real)
     return folders
 

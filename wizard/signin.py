@@ -78,6 +78,32 @@ class SigninConfig:
         return self.cache_path or default_cache_path()
 
 
+def signin_config_from(client_id: str | None, tenant: str | None = None, *, oidc_authority: str | None = None,
+                       ca_bundle: str | None = None, cache: str | Path | None = None,
+                       environ: dict[str, str] | None = None) -> SigninConfig:
+    """The one way sign-in, apply and verify decide where to sign in: options first, then IDSPINE_* variables.
+
+    IDSPINE_OIDC_AUTHORITY (any OpenID issuer) wins over an Entra tenant, so a secret is only ever sent to
+    the configured IdP; IDSPINE_CA_BUNDLE is trusted instead of the system store. ValueError says what is
+    missing.
+    """
+    env = os.environ if environ is None else environ
+    cid = client_id or env.get("IDSPINE_CLIENT_ID")
+    if not cid:
+        raise ValueError("no client id: register a public client app for idspine and pass --client-id or set "
+                         "IDSPINE_CLIENT_ID")
+    oidc = oidc_authority or env.get("IDSPINE_OIDC_AUTHORITY")
+    ca = ca_bundle or env.get("IDSPINE_CA_BUNDLE") or None
+    cache_value = cache or env.get("IDSPINE_TOKEN_CACHE")
+    cache_path = Path(cache_value) if cache_value else None
+    if oidc:
+        return SigninConfig(client_id=cid, oidc_authority=oidc, ca_bundle=ca, cache_path=cache_path)
+    tenant = tenant or env.get("IDSPINE_TENANT")
+    if not tenant:
+        raise ValueError("no tenant: pass --tenant or set IDSPINE_TENANT")
+    return SigninConfig(client_id=cid, authority=entra_authority(tenant), ca_bundle=ca, cache_path=cache_path)
+
+
 @dataclass
 class TokenResult:
     """The outcome of one token request: a token, or the IdP's own error code and description."""
@@ -163,11 +189,21 @@ def http_session(config: SigninConfig) -> requests.Session:
     """The requests session msal talks through, trusting config.ca_bundle when one is given.
 
     With a bundle, trust_env is switched off: otherwise REQUESTS_CA_BUNDLE in the environment would
-    silently win over the session's own `verify`.
+    silently win over the session's own `verify`. The session remembers the status of the last answer,
+    so a failure msal reports without it (an HTML error page where JSON was due) can still name it.
     """
     import requests
 
-    session = requests.Session()
+    class _Session(requests.Session):
+        last_status: int | None = None
+
+        def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            self.last_status = None
+            response = super().request(*args, **kwargs)
+            self.last_status = response.status_code
+            return response
+
+    session = _Session()
     if config.ca_bundle:
         session.verify = config.ca_bundle
         session.trust_env = False
@@ -185,29 +221,77 @@ def _app_kwargs(config: SigninConfig, cache: TokenCacheFile | None) -> dict[str,
     return kwargs
 
 
-def _msal_call(what: str, make: Callable[[], Any]) -> Any:
-    """Run an msal call, turning connection and discovery failures into SigninError (no secrets)."""
+def _quiet_msal_logs() -> None:
+    """msal logs a failed answer with a traceback (logger.exception); the user gets one line from us instead."""
+    import logging
+
+    logger = logging.getLogger("msal")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
+
+
+def _msal_call(what: str, make: Callable[[], Any], session: Any = None) -> Any:
+    """Run an msal call, turning every failure (connection, TLS, 5xx, error pages) into one SigninError line.
+
+    msal raises MsalServiceError for a 5xx from the token endpoint or device-code polling, requests'
+    HTTPError or RuntimeError when discovery fails with a 5xx, and ValueError when an answer is not JSON.
+    """
+    import json
+
+    import msal
     import requests
 
+    _quiet_msal_logs()
+    status = lambda: getattr(session, "last_status", None)  # noqa: E731
     try:
         return make()
     except requests.exceptions.SSLError:
-        raise SigninError(f"{what}: the identity provider's TLS certificate could not be verified") from None
+        raise SigninError(f"{what}: the identity provider's TLS certificate could not be verified (set "
+                          "IDSPINE_CA_BUNDLE for a private CA)") from None
     except requests.exceptions.ConnectionError:
         raise SigninError(f"{what}: could not connect to the identity provider") from None
     except requests.exceptions.Timeout:
         raise SigninError(f"{what}: the identity provider did not answer in time") from None
+    except (msal.exceptions.MsalError, requests.exceptions.HTTPError, RuntimeError) as exc:
+        code = status() or _status_in(str(exc))
+        if code and code >= 500:
+            raise SigninError(f"{what}: the identity provider failed with HTTP {code} (a problem on its side); "
+                              "try again later") from None
+        raise SigninError(f"{what}: the identity provider refused the request"
+                          + (f" (HTTP {code})" if code else "")) from None
+    except json.JSONDecodeError:
+        code = status()
+        raise SigninError(f"{what}: the identity provider answered"
+                          + (f" HTTP {code}" if code else "") + " with a page that is not JSON"
+                          + ("; try again later" if code and code >= 500 else "")) from None
     except ValueError as exc:  # msal raises ValueError for an authority it cannot discover
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise SigninError(f"{what}: {first[:200]}") from None
+        from wizard.providers.http_safety import scrub
+
+        raise SigninError(f"{what}: {scrub(first[:200])}") from None
+
+
+def _session_of(app: Any) -> Any:
+    return getattr(app, "_idspine_session", None)
+
+
+def _status_in(text: str) -> int | None:
+    import re
+
+    match = re.search(r"\b([45]\d\d)\b", text)
+    return int(match.group(1)) if match else None
 
 
 def public_app(config: SigninConfig, cache: TokenCacheFile | None = None) -> msal.PublicClientApplication:
     """An msal public client (device code, interactive) for the consultant's own sign-in."""
     import msal
 
-    return _msal_call("sign-in setup", lambda: msal.PublicClientApplication(
-        config.client_id, **_app_kwargs(config, cache)))
+    kwargs = _app_kwargs(config, cache)
+    app = _msal_call("sign-in setup", lambda: msal.PublicClientApplication(config.client_id, **kwargs),
+                     kwargs["http_client"])
+    app._idspine_session = kwargs["http_client"]  # so failures can name the last HTTP status
+    return app
 
 
 def confidential_app(config: SigninConfig, client_secret: str,
@@ -215,8 +299,11 @@ def confidential_app(config: SigninConfig, client_secret: str,
     """An msal confidential client holding a service principal's secret (kept only in memory)."""
     import msal
 
-    return _msal_call("sign-in setup", lambda: msal.ConfidentialClientApplication(
-        config.client_id, client_credential=client_secret, **_app_kwargs(config, cache)))
+    kwargs = _app_kwargs(config, cache)
+    app = _msal_call("sign-in setup", lambda: msal.ConfidentialClientApplication(
+        config.client_id, client_credential=client_secret, **kwargs), kwargs["http_client"])
+    app._idspine_session = kwargs["http_client"]
+    return app
 
 
 def client_credentials(config: SigninConfig, client_secret: str, scopes: Sequence[str]) -> TokenResult:
@@ -225,7 +312,8 @@ def client_credentials(config: SigninConfig, client_secret: str, scopes: Sequenc
     No cache file is used: each call proves the secret works right now.
     """
     app = confidential_app(config, client_secret)
-    answer = _msal_call("client credentials", lambda: app.acquire_token_for_client(scopes=list(scopes)))
+    answer = _msal_call("client credentials", lambda: app.acquire_token_for_client(scopes=list(scopes)),
+                        _session_of(app))
     return TokenResult.from_msal(answer, secrets=[client_secret])
 
 
@@ -260,7 +348,8 @@ class DeviceSignin:
         self.app = public_app(config, self.cache)
 
     def start(self) -> DeviceCode:
-        flow = _msal_call("device code", lambda: self.app.initiate_device_flow(scopes=self.scopes))
+        flow = _msal_call("device code", lambda: self.app.initiate_device_flow(scopes=self.scopes),
+                          _session_of(self.app))
         if "user_code" not in flow:
             result = TokenResult.from_msal(flow)
             raise SigninError(f"device code sign-in could not start: {result.detail}")
@@ -272,7 +361,8 @@ class DeviceSignin:
 
     def finish(self, code: DeviceCode) -> TokenResult:
         """Poll until the user completes (or the code expires or is cancelled); persist the cache."""
-        answer = _msal_call("device code", lambda: self.app.acquire_token_by_device_flow(code.flow))
+        answer = _msal_call("device code", lambda: self.app.acquire_token_by_device_flow(code.flow),
+                            _session_of(self.app))
         result = TokenResult.from_msal(answer)
         self.cache.save()
         return result
@@ -285,7 +375,8 @@ def silent_token(config: SigninConfig, scopes: Sequence[str]) -> TokenResult | N
     accounts = app.get_accounts()
     if not accounts:
         return None
-    answer = _msal_call("silent sign-in", lambda: app.acquire_token_silent(list(scopes), account=accounts[0]))
+    answer = _msal_call("silent sign-in", lambda: app.acquire_token_silent(list(scopes), account=accounts[0]),
+                        _session_of(app))
     cache.save()
     return TokenResult.from_msal(answer) if answer else None
 
@@ -311,6 +402,6 @@ def interactive_signin(config: SigninConfig, scopes: Sequence[str], timeout: int
     cache = TokenCacheFile(config.cache_file)
     app = public_app(config, cache)
     answer = _msal_call("interactive sign-in", lambda: app.acquire_token_interactive(
-        list(scopes), timeout=timeout, prompt="select_account"))
+        list(scopes), timeout=timeout, prompt="select_account"), _session_of(app))
     cache.save()
     return TokenResult.from_msal(answer)

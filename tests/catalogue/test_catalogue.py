@@ -32,14 +32,14 @@ REQUIRED = {
     "google-cloud", "google-workspace", "aws", "databricks", "quickbooks-online", "slack", "snowflake", "bigquery",
     "openai", "azure-openai", "okta", "auth0",
 }
-EXPLAINER_IDS = REQUIRED_IDS  # the 40 concepts issue 5 asks for, listed once
+EXPLAINER_IDS = REQUIRED_IDS  # the concepts issues 5 and 19 ask for, listed once
 CATALOGUE = load_catalogue()
 SERVICES = sorted(CATALOGUE.services)
 ENTRIES = [(s.id, m.method) for s in CATALOGUE.services.values() for m in s.methods]
 
 
-def test_explainer_list_is_the_pinned_forty() -> None:
-    assert len(EXPLAINER_IDS) == 40
+def test_explainer_list_is_the_pinned_set_of_at_least_fifty() -> None:
+    assert len(EXPLAINER_IDS) >= 50
 
 
 def test_catalogue_has_every_required_service() -> None:

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # the stand-in and helpers besid
 from graph_standin import Directory, GraphStandIn  # noqa: E402
 
 from wizard.inventory import save  # noqa: E402
-from wizard.model import CredentialKind, Permission, ServicePrincipal, Workspace  # noqa: E402
+from wizard.model import CredentialKind, Permission, Placement, ServicePrincipal, Workspace  # noqa: E402
 from wizard.providers.graph import GraphClient  # noqa: E402
 from wizard.providers.http_safety import HttpSettings, build_client  # noqa: E402
 
@@ -72,7 +72,10 @@ def graph(standin: GraphStandIn, directory: Directory, http_settings: HttpSettin
 
 @pytest.fixture
 def entra_ws(demo_ws: Workspace) -> Workspace:
-    """The demo workspace plus one service principal that still needs its first client secret."""
+    """The demo workspace plus one service principal that still needs its first client secret, every object in
+    the home tenant: one Graph stand-in plays one tenant (per-tenant plans and apply, with a stand-in per
+    tenant, are tested in test_tenant_placement.py)."""
+    demo_ws.client("acme").app_placement = Placement.HOME  # type: ignore[union-attr]
     demo_ws.service_principals.append(ServicePrincipal(
         name="svc-n8n-sharepoint-globex", client="globex", tool="n8n", purpose="sharepoint",
         credential_kind=CredentialKind.SECRET, owner=OWNER,

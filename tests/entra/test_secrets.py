@@ -42,8 +42,60 @@ def test_env_file_sink_is_private_atomic_and_resolvable(tmp_path: Path) -> None:
     assert resolve(ref) == "second-value-cccccccccc"
     assert resolve(f"file:{path}#SVC_OTHER") == "other-value-bbbbbbbbbbbb"
     assert "first-value" not in path.read_text()
-    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]  # no temp files left
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]  # no temp files left
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_kill_during_the_env_file_write_leaves_no_copy_holding_the_secret(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "conf"
+    path = folder / "secrets.env"
+    EnvFileSink(path).store("svc-first", "first-value-aaaaaaaaaaaa")
+    killed_value = "killed-value-" + "k" * 20
+    child = (
+        "import os, signal, sys\n"
+        "from wizard.secret_sink import EnvFileSink\n"
+        "os.replace = lambda a, b: os.kill(os.getpid(), signal.SIGKILL)  # the process dies mid-write\n"
+        f"EnvFileSink({str(path)!r}).store('svc-second', sys.argv[1])\n")
+    proc = subprocess.run([sys.executable, "-c", child, killed_value], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": os.getcwd()}, timeout=60)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    EnvFileSink(path).store("svc-third", "third-value-cccccccccccc")  # the next write, under the lock
+    for leftover in folder.iterdir():
+        assert killed_value not in leftover.read_text(errors="replace"), leftover.name
+    assert resolve(f"file:{path}#SVC_FIRST") == "first-value-aaaaaaaaaaaa"
+    assert resolve(f"file:{path}#SVC_THIRD") == "third-value-cccccccccccc"
+
+
+def test_a_name_with_a_newline_cannot_add_a_line_to_the_env_file(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.env"
+    sink = EnvFileSink(path)
+    ref = sink.store("svc-x\nINJECTED=1\r\n# more", "the-real-value-123456789")
+    lines = path.read_text().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("# ") and not any(ln.startswith("INJECTED") for ln in lines)
+    assert resolve(ref) == "the-real-value-123456789"
+
+
+def test_a_folder_with_a_space_works_like_the_macos_default(tmp_path: Path, ws_file: Path, standin: GraphStandIn,
+                                                            directory: Directory, issued_secrets: list[str],
+                                                            run_cli, monkeypatch) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))  # macOS: platformdirs' user config dir is under Application Support
+    env = home / "Library" / "Application Support" / "idspine" / "secrets.env"
+    ws = load(ws_file)
+    ws.consultancy.integrations.secret_store = "env-file"
+    save(ws, ws_file)
+    monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
+    res = run_cli("apply", "--yes", "--file", str(ws_file), "--graph-url", standin.base_url,
+                  "--token-env", "TEST_GRAPH_TOKEN", "--env-file", str(env), "--allow-loopback-http")
+    assert res.code == 0, res.out + res.err
+    sp = load(ws_file).service_principal("svc-n8n-sharepoint-globex")
+    assert sp.secret_ref == "file:~/Library/Application Support/idspine/secrets.env#SVC_N8N_SHAREPOINT_GLOBEX"
+    assert resolve(sp.secret_ref) == issued_secrets[-1]
 
 
 def test_env_file_sink_refuses_a_file_others_can_read(tmp_path: Path) -> None:
@@ -171,3 +223,61 @@ def test_cli_explains_missing_sign_in_settings(run_cli, monkeypatch, tmp_path: P
     assert res.code == 2 and "no app id yet" in res.err
     res = run_cli("signout", "--cache", str(tmp_path / "none.json"))
     assert res.code == 0 and "Nobody was signed in" in res.out
+
+
+def _rotation_setup(ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path):  # type: ignore[no-untyped-def]
+    ws = load(ws_file)
+    ws.consultancy.integrations.secret_store = "env-file"
+    save(ws, ws_file)
+    first = apply_plan(ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT)
+    assert first.ok, first.render_text()
+    acme = load(ws_file).service_principal("svc-n8n-graph-acme")
+    app = directory.applications[acme.application_object_id]
+    app["passwordCredentials"] += [
+        {"keyId": "0b0b0b0b-0000-4000-8000-000000000001", "displayName": "idspine 2026-05-01T08:00:00Z",
+         "endDateTime": "2026-12-20T08:00:00Z", "hint": "old"},
+        {"keyId": "0b0b0b0b-0000-4000-8000-000000000002", "displayName": "made in the portal",
+         "endDateTime": "2027-03-01T00:00:00Z", "hint": "prt"}]
+    return app
+
+
+def test_rotation_removes_the_old_secret_only_after_the_new_one_is_proven(ws_file: Path, graph: GraphClient,
+                                                                          directory: Directory,
+                                                                          issued_secrets: list[str],
+                                                                          tmp_path: Path) -> None:
+    app = _rotation_setup(ws_file, graph, directory, tmp_path)
+    tries: list[bool] = []
+
+    def verifier(sp, value: str) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+        # the old secret is still there while the new one is tried: dual phase, not remove-then-add
+        assert "0b0b0b0b-0000-4000-8000-000000000001" in {p["keyId"] for p in app["passwordCredentials"]}
+        tries.append(value == issued_secrets[-1])
+        return (len(tries) > 1, "token issued" if len(tries) > 1 else "invalid_client: not yet replicated")
+
+    ws = load(ws_file)
+    report = apply_plan(ws, build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"})), graph, path=ws_file,
+                        sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT, verify_secret=verifier)
+    assert report.ok, report.render_text()
+    assert tries == [True, True]  # the new value, retried while it replicates
+    names = sorted(p["displayName"] for p in app["passwordCredentials"])
+    assert "idspine 2026-05-01T08:00:00Z" not in names and "made in the portal" in names and len(names) == 2
+    done = load(ws_file)
+    item = next(c for c in done.checklist if c.id == "previous-secret:svc-n8n-graph-acme")
+    assert "2027-03-01" in item.text  # the hand-made one is not idspine's to remove: until when it stays valid
+    assert resolve(done.service_principal("svc-n8n-graph-acme").secret_ref) == issued_secrets[-1]
+    assert_nowhere(issued_secrets, ws_file.read_text(), report.render_text())
+
+
+def test_rotation_without_proof_keeps_the_old_secret_and_says_until_when(ws_file: Path, graph: GraphClient,
+                                                                         directory: Directory, tmp_path: Path) -> None:
+    app = _rotation_setup(ws_file, graph, directory, tmp_path)
+    ws = load(ws_file)
+    report = apply_plan(ws, build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"})), graph, path=ws_file,
+                        sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT,
+                        verify_secret=lambda sp, value: (False, "invalid_client: wrong tenant"))
+    assert report.ok, report.render_text()
+    assert len(app["passwordCredentials"]) == 3  # nothing removed
+    detail = {o.key: o.detail for o in report.outcomes}["client-secret:svc-n8n-graph-acme"]
+    assert "not verified: invalid_client: wrong tenant" in detail
+    item = next(c for c in load(ws_file).checklist if c.id == "previous-secret:svc-n8n-graph-acme")
+    assert "2026-12-20" in item.text and "2027-03-01" in item.text

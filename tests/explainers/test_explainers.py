@@ -7,8 +7,9 @@ from wizard import explainer_library as lib
 from wizard.model import Hat, Host, Workspace
 
 
-def test_all_forty_required_explainers_exist_and_nothing_else() -> None:
+def test_all_required_explainers_exist_and_nothing_else() -> None:
     assert {e.id for e in lib.all_explainers()} == REQUIRED_IDS
+    assert len(REQUIRED_IDS) >= 50
 
 
 def test_every_catalogue_explainer_exists() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.explainers.conftest import FIRST_HALF
+from tests.explainers.conftest import FIRST_HALF, ISSUE_19_IDS
 from wizard import explainer_library as lib
 from wizard.demo import DEMO_TODAY
 from wizard.model import Workspace
@@ -29,8 +29,8 @@ def test_identity_provider_names_the_demo_idp_group_and_consultancy(demo_ws: Wor
     assert "Microsoft Entra ID" in text
 
 
-@pytest.mark.parametrize("explainer_id", FIRST_HALF)
-def test_first_half_setup_changes_with_the_workspace(explainer_id: str, demo_ws: Workspace) -> None:
+@pytest.mark.parametrize("explainer_id", FIRST_HALF + ISSUE_19_IDS)
+def test_first_half_and_issue_19_setup_changes_with_the_workspace(explainer_id: str, demo_ws: Workspace) -> None:
     exp = lib.get(explainer_id)
     mine = setup_section(lib.fill(exp, demo_ws, today=DEMO_TODAY))
     generic = setup_section(lib.fill(exp, None))

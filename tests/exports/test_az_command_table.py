@@ -19,7 +19,7 @@ from wizard.demo import DEMO_TODAY
 from wizard.export import azure_cli
 
 SCHEMAS = Path(os.environ.get("IDSPINE_PEERS", Path.home() / ".cache" / "idspine-peers")) / "schemas"
-MODULE_OF = {"ad": "role", "keyvault": "keyvault", "account": "profile", "rest": "util"}
+MODULE_OF = {"ad": "role", "keyvault": "keyvault", "account": "profile", "rest": "util", "login": "profile"}
 GLOBAL_FLAGS = {"--query", "-o", "--output", "--only-show-errors", "--debug", "--verbose", "--subscription"}
 
 
@@ -112,7 +112,7 @@ def test_every_command_and_flag_exists_in_the_azure_cli(demo_ws, tmp_path: Path)
     assert {"ad group create", "ad app create", "ad sp create", "ad app federated-credential create",
             "ad app credential reset", "keyvault secret set", "keyvault secret show", "ad app owner list",
             "ad app owner add", "ad group owner list", "ad group owner add", "ad app permission list",
-            "ad app show", "rest"} <= checked
+            "ad app show", "rest", "login"} <= checked
     assert "--public-client-redirect-uris" in script
 
 

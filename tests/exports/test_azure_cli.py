@@ -18,9 +18,10 @@ from wizard.secret_guard import find_secret_kind
 # Sub-commands and flags the export may use, each checked against the Azure CLI reference
 # (https://learn.microsoft.com/en-us/cli/azure/ad/group, .../ad/app, .../ad/sp, .../ad/app/federated-credential,
 # .../ad/app/permission, .../ad/app/credential, .../ad/user, .../keyvault/secret, .../reference-index#az-rest,
-# .../account#az-account-show).
+# .../account#az-account-show, .../reference-index#az-login).
 ALLOWED = {
     ("account", "show"): {"--query", "-o"},
+    ("login",): {"--tenant", "--allow-no-subscriptions"},
     ("ad", "group", "list"): {"--filter", "--query", "-o"},
     ("ad", "group", "create"): {"--display-name", "--mail-nickname", "--description", "--query", "-o"},
     ("ad", "group", "owner", "list"): {"--group", "--query", "-o"},

@@ -28,6 +28,7 @@ SCHEMA = {
 }
 DATA = {"azuread_client_config": set(), "azuread_service_principal": {"client_id"},
         "azuread_user": {"user_principal_name"}}
+META = {"provider"}  # Terraform meta-argument: which provider configuration (tenant) a block uses
 
 
 def parse(text: str) -> dict:
@@ -49,14 +50,14 @@ def test_parses_and_uses_only_known_types_and_attributes(demo_ws) -> None:  # ty
             assert rtype in SCHEMA, rtype
             for body in instances.values():
                 attrs = {k for k in body if not k.startswith("__")}
-                assert attrs <= SCHEMA[rtype], (rtype, attrs - SCHEMA[rtype])
+                assert attrs <= SCHEMA[rtype] | META, (rtype, attrs - SCHEMA[rtype])
                 seen.add(rtype)
     assert set(SCHEMA) == seen
     for block in doc["data"]:
         for dtype, instances in block.items():
             assert unq(dtype) in DATA
             for body in instances.values():
-                assert {k for k in body if not k.startswith("__")} <= DATA[unq(dtype)]
+                assert {k for k in body if not k.startswith("__")} <= DATA[unq(dtype)] | META
 
 
 def test_strings_are_escaped(demo_ws) -> None:  # type: ignore[no-untyped-def]

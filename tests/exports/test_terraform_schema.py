@@ -85,6 +85,11 @@ def test_export_matches_the_azuread_schema(demo_ws) -> None:  # type: ignore[no-
             for body in instances.values():
                 check_body(module, camel(module), body, module)
     assert len(kinds) >= 6 and "azuread_application_password" in kinds
+    providers = [body for block in doc["provider"] for name, body in block.items() if name.strip('"') == "azuread"]
+    assert providers
+    for body in providers:  # one configuration per tenant: alias and tenant_id exist in the provider's schema
+        check_body("provider", "AzureadProvider", body, "provider.azuread")
+        assert {"alias", "tenant_id"} <= set(body)
 
 
 def test_the_checker_knows_v3_names_and_rejects_unknown_ones() -> None:
@@ -92,3 +97,5 @@ def test_the_checker_knows_v3_names_and_rejects_unknown_ones() -> None:
     assert "client_id" in sp and "application_id" not in sp  # azuread 3.x naming
     with pytest.raises(AssertionError):
         check_body("group", "Group", {"display_name": "x", "no_such_attribute": 1}, "group.test")
+    assert {"alias", "tenant_id"} <= module_classes("provider")["AzureadProvider"]
+    assert "provider" in module_classes("group")["GroupConfig"]  # the meta-argument every resource may carry

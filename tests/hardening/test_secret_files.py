@@ -123,12 +123,14 @@ def test_not_0600_or_not_a_regular_file_is_refused_without_blocking(home: Path) 
     refused("file:~/.config/idspine/dir", says="not a regular file")
 
 
-def test_secret_dirs_opt_in_but_never_the_home_folder(home: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_dirs_opt_in_but_never_the_root_or_a_hidden_folder(home: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     vault = private(tmp_path / "mounted-vault" / "k", "from-vault")
     refused(f"file:{vault}", says="own folders")
-    monkeypatch.setenv("IDSPINE_SECRET_DIRS", f"{home}{os.pathsep}/{os.pathsep}{vault.parent}")
+    monkeypatch.setenv("IDSPINE_SECRET_DIRS", f"/{os.pathsep}{vault.parent}")
     assert resolve(f"file:{vault}") == "from-vault"
+    refused("file:~/.ssh/id_ed25519", says="own folders")
+    monkeypatch.setenv("IDSPINE_SECRET_DIRS", str(home))  # listing the home folder still keeps ~/.ssh closed
     refused("file:~/.ssh/id_ed25519", says="own folders")
 
 

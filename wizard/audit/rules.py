@@ -105,19 +105,37 @@ def missing_owner(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 
 @rule
 def missing_secret_reference(ws: Workspace, today: dt.date) -> Iterator[Finding]:
-    """Active secrets whose storage place is not recorded."""
-    needs_secret = STATIC_METHODS | {Method.OAUTH_CLIENT_CREDENTIALS, Method.OAUTH_USER}
-    for c in ws.credentials:
-        if c.status == Status.ACTIVE and c.method in needs_secret and not c.secret_ref:
-            yield Finding("no-secret-ref", Severity.WARNING, _cred(c),
-                          f"{c.label or c.id} is active but the inventory does not say where its secret lives.",
-                          "Store it in a secret store and record the reference (env:, keyvault://, 1password://).",
-                          "secret-stores")
+    """Secrets whose storage place is not recorded: push, verify and rotation cannot find them."""
+    from wizard.secret_refs import credential_needs_secret
+
+    sps = {sp.name: sp for sp in ws.service_principals}
+    for c in _live(ws.credentials):
+        if c.secret_ref or not credential_needs_secret(c, sps.get):
+            continue
+        when = "is planned but nothing records where its secret will live" if c.status == Status.PLANNED else \
+            "is active but the inventory does not say where its secret lives"
+        yield Finding("no-secret-ref", Severity.WARNING, _cred(c), f"{c.label or c.id} {when}.",
+                      "Record the reference (env:NAME, keyvault://vault/name, 1password://vault/item, file:PATH): "
+                      f"the wizard's secrets step, the inspector (e), or `idspine edit {c.id} --secret-ref REF`.",
+                      "secret-stores")
     for sp in _live(ws.service_principals):
         if sp.status == Status.ACTIVE and sp.credential_kind == CredentialKind.SECRET and not sp.secret_ref:
             yield Finding("no-secret-ref", Severity.WARNING, f"service-principal:{sp.name}",
                           f"{sp.name} uses a client secret but its storage place is not recorded.",
                           "Record the secret store reference.", "secret-stores")
+
+
+@rule
+def secret_store_collisions(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Two credentials or identities whose secrets land in one store entry, so one overwrites the other."""
+    from wizard.secret_refs import collisions
+
+    for hit in collisions(ws):
+        for subject, other in ((hit.first, hit.second), (hit.second, hit.first)):
+            yield Finding("secret-collision", Severity.ERROR, subject,
+                          f"Its secret maps to the same store entry as {other.split(':', 1)[1]}: {hit.where}.",
+                          "Give one of them its own reference (or rename the service principal) so neither secret "
+                          "replaces the other.", "secret-stores")
 
 
 @rule
@@ -267,7 +285,7 @@ def better_method_available(ws: Workspace, today: dt.date) -> Iterator[Finding]:
             yield Finding("better-method", Severity.INFO, _cred(c),
                           f"Called from {HOST_WORDS[key[2]]}, {c.service} offers {best[1]} ({best[0]}), "
                           f"which avoids a long-lived {c.method}.",
-                          c.planned_migration or f"Plan a migration to {best}; run `idspine advise {c.service}`.",
+                          c.planned_migration or f"Plan a migration to {best[1]} ({best[0]}); run `idspine advise {c.service}`.",
                           "pat-vs-api-key-vs-oauth")
 
 

@@ -16,6 +16,7 @@ from wizard.model import (
     Workspace,
 )
 from wizard.naming import group_name, service_principal_name
+from wizard.placement import DEFAULT_GROUP_PLACEMENT, groups_tenant
 
 Params = Mapping[str, str]
 
@@ -129,8 +130,8 @@ _MEMBER_TYPES = {"user", "application", "both"}
 def resolve_params(bp: Blueprint, ws: Workspace, client: str, given: Params | None) -> dict[str, str]:
     """Defaults filled in and every value checked; ValueError names what is missing or malformed."""
     given = {k: v for k, v in (given or {}).items() if v}
-    cl = ws.client(client)
-    tenant = (cl.tenant if cl and cl.tenant else "") or "<tenant-id>"
+    # A blueprint's apps give their roles to its groups, so they live (and issue tokens) where those groups live.
+    tenant = groups_tenant(ws, client).tenant or "<tenant-id>"
     out: dict[str, str] = {}
     missing = []
     for p in bp.params:
@@ -184,7 +185,9 @@ def plan_blueprint(bp: Blueprint, ws: Workspace, client: str, params: Params | N
             purpose=app.purpose, credential_kind=app.kind, app_roles=roles,
             redirect_uris=app.redirects(values) if app.redirects else [],
             federated_credentials=app.federation(values) if app.federation else [],
-            owner=owner, notes=f"{bp.id}: {app.summary}"))
+            owner=owner, notes=f"{bp.id}: {app.summary}",
+            # one system in one tenant: its apps live where its groups live (app roles never cross tenants)
+            tenant=DEFAULT_GROUP_PLACEMENT))
     for n, text in enumerate(bp.checklist(values), 1):
         plan.checklist.append(ChecklistItem(id=f"{client}:blueprint:{bp.id}:{n}", client=client, text=text))
     return plan

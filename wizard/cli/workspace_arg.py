@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import sys
 from pathlib import Path
 
 from wizard.model import Workspace
@@ -18,9 +17,19 @@ class WorkspaceUnavailable(Exception):
 
 
 def today_from(args: argparse.Namespace) -> dt.date:
-    """The date audits use: --today, else $IDSPINE_TODAY, else the real date."""
-    value = getattr(args, "today", None) or os.environ.get("IDSPINE_TODAY")
-    return dt.date.fromisoformat(value) if value else dt.date.today()
+    """The date audits use: --today, else $IDSPINE_TODAY, else the real date (UsageError when malformed)."""
+    from wizard.cli import UsageError
+
+    given = getattr(args, "today", None)
+    if isinstance(given, dt.date):
+        return given
+    source, value = ("--today", given) if given else ("IDSPINE_TODAY", os.environ.get("IDSPINE_TODAY"))
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"{source}={value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
@@ -42,5 +51,34 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
 
 def report_unavailable(exc: WorkspaceUnavailable) -> int:
     """Print the reason and return the exit code for an unreadable workspace."""
-    print(f"idspine: {exc}", file=sys.stderr)
+    from wizard.cli.output import err
+
+    err(str(exc))
     return EXIT_UNREADABLE
+
+
+def output_path(value: str, inventory: str | None = None) -> Path:
+    """Where an export may be written: its folder must exist, and it must not be the inventory itself
+    (under any spelling or through a symlink). UsageError otherwise."""
+    from wizard.cli import UsageError
+
+    path = Path(value).expanduser()
+    if not value.strip():
+        raise UsageError("-o needs a path")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"{value}: the folder {parent} does not exist")
+    if path.is_dir():
+        raise UsageError(f"{value} is a folder; give a file name")
+    if inventory is not None and _same_file(path, Path(inventory).expanduser()):
+        raise UsageError(f"{value} is the inventory file; export somewhere else")
+    return path
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False

@@ -1,5 +1,11 @@
 """Export: an idempotent Azure CLI script that creates the inventory's groups, apps, service principals,
-owners, app roles, group-to-role assignments and federated credentials.
+owners, app roles, group-to-role assignments and federated credentials, one section per tenant.
+
+Each object goes to the tenant wizard.placement gives it. `az ad` commands act on the tenant az is signed in
+to, so every section starts with `az login --tenant <that tenant> --allow-no-subscriptions` (a directory-only
+sign-in: https://learn.microsoft.com/en-us/cli/azure/reference-index#az-login); the home tenant comes first,
+so a multi-tenant app is registered (AzureADMultipleOrgs) before its service principal is made in the client's
+tenant. A section whose tenant is not recorded asks for it (TENANT_<CLIENT>) before it runs.
 
 Safe to run again: every object, owner, permission, role assignment and stored secret is looked up before
 it is created, and an existing app registration is never rewritten (missing app roles are reported).
@@ -25,6 +31,7 @@ import shlex
 import uuid
 from urllib.parse import urlparse
 
+from wizard import placement
 from wizard.model import CredentialKind, Group, GroupKind, ServicePrincipal, Status, Workspace
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
@@ -34,14 +41,26 @@ ROLE_NAMESPACE = uuid.UUID("6f1c7c1e-4b1a-4c53-9a59-1d2d7f3b0e55")  # stable app
 MEMBER_TYPES = {"user": ["User"], "application": ["Application"], "both": ["User", "Application"]}
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
 def q(value: str) -> str:
-    """Shell-quote one value."""
-    return shlex.quote(value)
+    """Shell-quote one value. One holding control or bidi characters becomes a bash $'...' string with those
+    characters as \\xHH bytes, so the script itself never carries them raw (and `cat` of it stays harmless)."""
+    if not _CONTROLS.search(value):
+        return shlex.quote(value)
+    out = []
+    for char in value:
+        if _CONTROLS.match(char):
+            out.extend(f"\\x{b:02x}" for b in char.encode("utf-8"))
+        else:
+            out.append({"\\": "\\\\", "'": "\\'"}.get(char, char))
+    return "$'" + "".join(out) + "'"
 
 
 def comment(text: str) -> str:
-    """Text safe inside a one-line comment (no newline can end the comment early)."""
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]+", " ", text)
+    """Text safe inside a one-line comment (no newline can end it early, no control character acts on a terminal)."""
+    return re.sub(_CONTROLS.pattern + "+", " ", text)
 
 
 class Vars:
@@ -145,14 +164,18 @@ def _roles_json(sp: ServicePrincipal) -> str:
     return json.dumps(roles, indent=2)
 
 
-def _app(sp: ServicePrincipal, ws: Workspace, store: str, today: dt.date, known: set[str], var: Vars) -> list[str]:
+def _app(sp: ServicePrincipal, ws: Workspace, store: str, today: dt.date, var: Vars) -> list[str]:
+    """The app registration part: the app, its owner, permissions, federated credentials and a first secret."""
     if sp.credential_kind == CredentialKind.MANAGED_IDENTITY:
         return [comment(f"# {sp.name}: a managed identity; it is created with its Azure resource "
                         "(az identity create in the subscription), not as an app registration"), ""]
-    app, spv, key = var(f"app_{sp.name}"), var(f"sp_{sp.name}"), var(sp.name)
-    lines = [comment(f"# application + service principal {sp.name} ({sp.credential_kind})")]
+    app, key = var(f"app_{sp.name}"), var(sp.name)
+    audience = placement.sign_in_audience(ws, sp)
+    multi = f", multi-tenant: its service principal is made in {placement.service_principal_tenant(ws, sp).label}" \
+        if audience == "AzureADMultipleOrgs" else ""
+    lines = [comment(f"# application {sp.name} ({sp.credential_kind}{multi})")]
     web, public = split_redirects(sp.redirect_uris)
-    create = f"  {app}=$(az ad app create --display-name {q(sp.name)} --sign-in-audience AzureADMyOrg"
+    create = f"  {app}=$(az ad app create --display-name {q(sp.name)} --sign-in-audience {audience}"
     if web:
         create += " --web-redirect-uris " + " ".join(q(u) for u in web)
     if public:
@@ -167,12 +190,7 @@ def _app(sp: ServicePrincipal, ws: Workspace, store: str, today: dt.date, known:
         for r in sp.app_roles:
             lines.append(f'  [ -n "$(az ad app show --id "${app}" --query {q(f"appRoles[?value=={jmes(r.value)}].id")}'
                          f' -o tsv)" ] || echo {q(f"warning: {sp.name} exists without app role {r.value}; add it")} >&2')
-    lines += ["fi",
-              f"{spv}=$(az ad sp list --filter \"appId eq '${app}'\" --query '[0].id' -o tsv)",
-              f'[ -n "${spv}" ] || {spv}=$(az ad sp create --id "${app}" --query id -o tsv)']
-    if any(r.groups for r in sp.app_roles):  # only assigned users and groups may sign in or get tokens
-        lines.append(f'az rest --method PATCH --uri "{GRAPH}/servicePrincipals/${spv}" '
-                     "--body '{\"appRoleAssignmentRequired\": true}' >/dev/null")
+    lines.append("fi")
     if sp.owner:
         lines += [*_user_id(sp.owner, sp.name),
                   f'if [ -n "$OWNER_ID" ] && [ -z "$(az ad app owner list --id "${app}" '
@@ -191,10 +209,6 @@ def _app(sp: ServicePrincipal, ws: Workspace, store: str, today: dt.date, known:
                   f'--query "[].resourceAccess[?id==\'${pid}\'].id | []" -o tsv)" ]; then',
                   f'  az ad app permission add --id "${app}" --api {GRAPH_APP_ID} --api-permissions "${pid}={kind}"',
                   "fi"]
-        if p.admin_consent:
-            tenant = re.sub(r"[^A-Za-z0-9.-]", "", ws.consultancy.home_tenant) or "<tenant>"
-            lines.append(f"# admin consent needed: https://login.microsoftonline.com/{tenant}/adminconsent"
-                         f"?client_id=<appId of {comment(sp.name)}>")
     for fc in sp.federated_credentials:
         body = {"name": fc.name, "issuer": fc.issuer, "subject": fc.subject, "audiences": fc.audiences,
                 "description": fc.description}
@@ -204,8 +218,36 @@ def _app(sp: ServicePrincipal, ws: Workspace, store: str, today: dt.date, known:
                   f'--query {q(f"[?name=={jmes(fc.name)}].id")} -o tsv)" ]; then',
                   f'  az ad app federated-credential create --id "${app}" --parameters "@{path}" >/dev/null',
                   "fi"]
+    if sp.credential_kind == CredentialKind.SECRET and not sp.secret_ref:
+        lines += _secret(sp, app, store, today, var(f"file_{sp.name}"))
+    return lines
+
+
+def _service_principal(sp: ServicePrincipal, ws: Workspace, known: set[str], var: Vars) -> list[str]:
+    """The service principal part, in its own tenant: the enterprise app, role assignments, the consent link."""
+    if sp.credential_kind == CredentialKind.MANAGED_IDENTITY:
+        return []
+    app, spv = var(f"app_{sp.name}"), var(f"sp_{sp.name}")
+    there = placement.service_principal_tenant(ws, sp)
+    lines = [comment(f"# service principal {sp.name}")]
+    if placement.is_multi_tenant(ws, sp):  # the app id comes from the home tenant's section above
+        missing = q(f"{sp.name}: its app registration was not made at home; run the home tenant section first")
+        lines.append(f'[ -n "${{{app}:-}}" ] || {{ echo {missing} >&2; exit 1; }}')
+    lines += [f"{spv}=$(az ad sp list --filter \"appId eq '${app}'\" --query '[0].id' -o tsv)",
+              f'[ -n "${spv}" ] || {spv}=$(az ad sp create --id "${app}" --query id -o tsv)']
+    if any(r.groups for r in sp.app_roles):  # only assigned users and groups may sign in or get tokens
+        lines.append(f'az rest --method PATCH --uri "{GRAPH}/servicePrincipals/${spv}" '
+                     "--body '{\"appRoleAssignmentRequired\": true}' >/dev/null")
+    if any(p.admin_consent for p in sp.permissions):
+        tenant = re.sub(r"[^A-Za-z0-9.-]", "", there.tenant) or "<tenant>"
+        lines.append(f"# admin consent needed, by an administrator of that tenant: https://login.microsoftonline.com/"
+                     f"{tenant}/adminconsent?client_id=<appId of {comment(sp.name)}>")
     for role in sp.app_roles:
         for gname in role.groups:
+            problem = placement.role_assignment_problem(ws, sp, gname)
+            if problem:
+                lines.append(comment(f"# not assigned: {problem}"))
+                continue
             gv = var(f"grp_{gname}")
             if gname not in known:
                 lines.append(f'[ -n "${{{gv}:-}}" ] || {_lookup_group(gname, var)}')
@@ -216,9 +258,7 @@ def _app(sp: ServicePrincipal, ws: Workspace, store: str, today: dt.date, known:
                       f'  az rest --method POST --uri "{GRAPH}/servicePrincipals/${spv}/appRoleAssignedTo" '
                       f'--body "{{\\"principalId\\":\\"${gv}\\",\\"resourceId\\":\\"${spv}\\",'
                       f'\\"appRoleId\\":\\"{rid}\\"}}" >/dev/null', "fi"]
-    if sp.credential_kind == CredentialKind.SECRET and not sp.secret_ref:
-        lines += _secret(sp, app, store, today, var(f"file_{sp.name}"))
-    return lines + [""]
+    return lines
 
 
 def _secret(sp: ServicePrincipal, app: str, store: str, today: dt.date, file_name: str) -> list[str]:
@@ -238,8 +278,33 @@ def _secret(sp: ServicePrincipal, app: str, store: str, today: dt.date, file_nam
             comment(f"# record in idspine: secret_ref = file:<secrets dir>/{file_name}, secret_expires = {end}")]
 
 
+def _section(ws: Workspace, tenant: placement.Tenant, groups: list[Group], sps: list[ServicePrincipal], store: str,
+             today: dt.date, known: set[str], var: Vars) -> list[str]:
+    """The commands for one tenant, after signing in to it."""
+    mine = [g for g in groups if placement.group_tenant(ws, g).key == tenant.key]
+    apps = [sp for sp in sps if placement.app_registration_tenant(ws, sp).key == tenant.key]
+    principals = [sp for sp in sps if placement.service_principal_tenant(ws, sp).key == tenant.key]
+    head = [comment(f"# ==== {tenant.label}: {len(mine)} group(s), {len(apps)} app registration(s), "
+                    f"{len(principals)} service principal(s) ====")]
+    if tenant.recorded:
+        out = head + [f"sign_in {q(tenant.tenant)}", ""]
+    else:  # not in the inventory: the person running the script names it (slugs are [a-z0-9-], safe here)
+        who = f"client {tenant.client}" if tenant.client else "your home tenant"
+        name = "TENANT_" + re.sub(r"[^A-Za-z0-9]", "_", tenant.client or "home").upper()
+        out = head + [f"# the tenant is not recorded in idspine: set {name} (its id or domain) before running",
+                      f'sign_in "${{{name}:?set {name} to the tenant id or domain of {who}}}"', ""]
+    for g in mine:
+        out += _group(g, var)
+    for sp in sps:
+        part = _app(sp, ws, store, today, var) if sp in apps else []
+        if sp in principals:
+            part += _service_principal(sp, ws, known, var)
+        out += part + [""] if part else []
+    return out
+
+
 def render(ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str:
-    """The script for every client, or one (KeyError when the client is unknown)."""
+    """The script for every client, or one, a section per tenant (KeyError when the client is unknown)."""
     if client is not None and ws.client(client) is None:
         raise KeyError(client)
     today = today or dt.date.today()
@@ -255,13 +320,13 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
            'WORK="$(mktemp -d)"; trap \'rm -rf "$WORK"\' EXIT',
            f"VAULT=\"${{VAULT:-{vault}}}\"" if re.fullmatch(r"[A-Za-z0-9-]*", vault) else 'VAULT="${VAULT:-}"',
            'SECRETS_DIR="${SECRETS_DIR:-$HOME/.config/idspine/secrets}"; ( umask 077; mkdir -p "$SECRETS_DIR" )',
-           "az account show --query tenantId -o tsv >/dev/null  # fails early when not signed in (az login)", ""]
+           "sign_in() {  # every az ad command after this acts on tenant $1 (a directory-only sign-in)",
+           '  az login --tenant "$1" --allow-no-subscriptions >/dev/null',
+           "}", ""]
     if store == "keyvault" and any(sp.credential_kind == CredentialKind.SECRET and not sp.secret_ref for sp in sps):
         out[-1:] = [': "${VAULT:?set VAULT to the Key Vault that receives client secrets}"', ""]
     known, var = {g.name for g in groups}, Vars()
-    for g in groups:
-        out += _group(g, var)
-    for sp in sps:
-        out += _app(sp, ws, store, today, known, var)
+    for tenant in placement.tenants(ws, groups, sps):
+        out += _section(ws, tenant, groups, sps, store, today, known, var)
     out.append('echo "done: groups and applications are in place"')
     return "\n".join(out) + "\n"

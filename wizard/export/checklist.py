@@ -1,15 +1,24 @@
-"""Markdown checklist of the whole setup (or one client): what exists, what to create, what to fix."""
+"""Markdown checklist of the whole setup (or one client): what exists, what to create and in which tenant, what to fix.
+
+Every group and app says the tenant it lives in (wizard.placement) and where to go: the Entra admin center
+switched to that tenant's directory. Every value from the inventory is escaped (`md`, or `code` inside
+backticks), so a name cannot add a link, raw HTML, emphasis or a heading to the document.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from wizard import placement
 from wizard.audit import Finding, Severity, run_audit
 from wizard.model import Client, CredentialKind, Status, Workspace
+from wizard.safe_text import markdown_code as code
+from wizard.safe_text import markdown_text as md
 
+ADMIN_CENTER = "https://entra.microsoft.com"
 TENANT_STEPS = {
-    "separate-tenant": "Ask the client's admin to invite your team as B2B guests in their tenant and to assign "
-    "the groups below there.",
+    "separate-tenant": "Ask the client's admin to invite your team as B2B guests in their tenant (your groups "
+    "below stay in your tenant) and for a time-limited role to create the apps that live there.",
     "b2b-guests": "Invite the client's people as B2B guests into your tenant and add them to their client groups.",
     "delegated-admin": "Request delegated admin access (GDAP or Azure Lighthouse) with the narrowest roles.",
     "partition": "Keep this client inside your tenant, separated by groups (and an administrative unit).",
@@ -34,65 +43,82 @@ def _where(service: str, method: str) -> str:
     return ""
 
 
+def _in(tenant: placement.Tenant) -> str:
+    """'in <tenant>' (or what is missing)."""
+    return f"in {md(tenant.label)}" + ("" if tenant.recorded else " — record the tenant id or domain first")
+
+
 def _section(ws: Workspace, client: Client | None, findings: list[Finding], today: dt.date) -> list[str]:
     slug = client.slug if client else ""
-    title = f"{client.name} ({client.slug})" if client else f"{ws.consultancy.name} (internal)"
+    title = f"{md(client.name)} ({client.slug})" if client else f"{md(ws.consultancy.name)} (internal)"
     out = [f"## {title}", ""]
     if client:
-        out += [f"Tenant model: {client.tenant_model}. Data residency: {client.residency or 'not recorded'}.", ""]
+        out += [f"Tenant model: {client.tenant_model}. Data residency: {md(client.residency or 'not recorded')}.", ""]
         out += [f"{_box(client.status != Status.PLANNED)} {TENANT_STEPS[client.tenant_model.value]}"]
         if client.data_export_consent:
-            out += [f"- [ ] Confirm data-export terms with the client: {client.data_export_consent}"]
+            out += [f"- [ ] Confirm data-export terms with the client: {md(client.data_export_consent)}"]
         out.append("")
     groups = [g for g in ws.groups if g.client == slug and g.status != Status.RETIRED]
+    sps = [sp for sp in ws.service_principals if sp.client == slug and sp.status != Status.RETIRED]
+    if groups or sps:
+        out += [f"Each group and app names its tenant: open {ADMIN_CENTER} and switch to that tenant's directory "
+                "(Settings > Directories + subscriptions) before you create or check it.", ""]
     if groups:
         out += ["### Groups", ""]
         for g in groups:
             tag = " (admin, keep apart)" if g.admin else ""
-            out.append(f"{_box(g.status == Status.ACTIVE)} Create security group `{g.name}`{tag}")
+            out.append(f"{_box(g.status == Status.ACTIVE)} Create security group {code(g.name)}{tag} "
+                       f"{_in(placement.group_tenant(ws, g))}")
         out.append("")
-    sps = [sp for sp in ws.service_principals if sp.client == slug and sp.status != Status.RETIRED]
     if sps:
         out += ["### Service principals", ""]
         for sp in sps:
-            out.append(f"{_box(sp.status == Status.ACTIVE)} Register `{sp.name}` ({sp.credential_kind})")
+            app, there = placement.app_registration_tenant(ws, sp), placement.service_principal_tenant(ws, sp)
+            out.append(f"{_box(sp.status == Status.ACTIVE)} Register {code(sp.name)} ({sp.credential_kind}) {_in(app)}"
+                       + (" as a multi-tenant app" if placement.is_multi_tenant(ws, sp) else ""))
+            if there.key != app.key:
+                out.append(f"  - [ ] An administrator of {md(there.label)} consents to it: that creates its service "
+                           "principal there")
             for p in sp.permissions:
-                consent = " — needs admin consent" if p.admin_consent else ""
-                out.append(f"  - [ ] Grant {p.resource} {p.name} ({p.type}){consent}")
+                consent = f" — needs admin consent in {md(there.label)}" if p.admin_consent else ""
+                out.append(f"  - [ ] Grant {md(p.resource)} {md(p.name)} ({p.type}){consent}")
             for fc in sp.federated_credentials:
-                out.append(f"  - [ ] Federated credential `{fc.name}`: issuer {fc.issuer}, subject `{fc.subject}`")
+                out.append(f"  - [ ] Federated credential {code(fc.name)}: issuer {md(fc.issuer)}, "
+                           f"subject {code(fc.subject)}")
             if sp.credential_kind == CredentialKind.SECRET:
                 expiry = f", expires {sp.secret_expires}" if sp.secret_expires else ""
                 where = sp.secret_ref or "a secret store (not recorded yet)"
-                out.append(f"  - [ ] Client secret kept in {where}{expiry}")
+                out.append(f"  - [ ] Client secret kept in {md(where)}{expiry}")
         out.append("")
     creds = [c for c in ws.credentials if c.client == slug and c.status != Status.RETIRED]
     if creds:
         out += ["### Credentials", ""]
         for c in creds:
-            line = f"{_box(c.status == Status.ACTIVE)} {c.service}: {c.label or c.id} — {c.method}"
+            line = f"{_box(c.status == Status.ACTIVE)} {md(c.service)}: {md(c.label or c.id)} — {c.method}"
             if c.scopes:
-                line += f", scopes {', '.join(c.scopes)}"
+                line += f", scopes {md(', '.join(c.scopes))}"
             out.append(line)
             where = _where(c.service, c.method.value)
             if where and c.status == Status.PLANNED:
-                out.append(f"  - where: {where}")
+                out.append(f"  - where: {md(where)}")
+            if c.identity or c.method.value in ("oauth-client-credentials", "federation"):
+                out.append(f"  - tenant: {md(placement.credential_tenant(ws, c).label)}")
             if c.secret_ref:
-                out.append(f"  - stored in `{c.secret_ref}`")
+                out.append(f"  - stored in {code(c.secret_ref)}")
             if c.expires:
                 out.append(f"  - [ ] Rotate before {c.expires}")
             if c.planned_migration:
-                out.append(f"  - [ ] Migration: {c.planned_migration}")
+                out.append(f"  - [ ] Migration: {md(c.planned_migration)}")
         out.append("")
     items = [i for i in ws.checklist if i.client == slug]
     if items:
-        out += ["### Manual steps", ""] + [f"{_box(i.done)} {i.text}" for i in items] + [""]
+        out += ["### Manual steps", ""] + [f"{_box(i.done)} {md(i.text)}" for i in items] + [""]
     subjects = {f"group:{g.name}" for g in groups} | {f"service-principal:{s.name}" for s in sps}
     subjects |= {f"credential:{c.id}" for c in creds}
     mine = [f for f in findings if f.subject in subjects and f.severity != Severity.INFO]
     if mine:
         out += ["### To fix", ""]
-        out += [f"- [ ] **{f.severity}** {f.message} Fix: {f.fix} (explainer: {f.explainer})" for f in mine]
+        out += [f"- [ ] **{f.severity}** {md(f.message)} Fix: {md(f.fix)} (explainer: {f.explainer})" for f in mine]
         out.append("")
     return out
 
@@ -102,13 +128,13 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
     today = today or dt.date.today()
     findings = run_audit(ws, today)
     c = ws.consultancy
-    lines = [f"# idspine checklist — {c.name}", "",
+    lines = [f"# idspine checklist — {md(c.name)}", "",
              f"Generated {today}. Identity provider: {c.idp or 'not chosen yet'}. "
              "This list holds references to secrets, never the secrets themselves.", ""]
     if client is None:
         if c.break_glass_accounts:
             lines += ["## Emergency access", ""]
-            lines += [f"- [ ] Break-glass account `{a}` excluded from MFA policies, credentials sealed offline, "
+            lines += [f"- [ ] Break-glass account {code(a)} excluded from MFA policies, credentials sealed offline, "
                       "sign-ins alerted" for a in c.break_glass_accounts] + [""]
         lines += _section(ws, None, findings, today)
         for cl in ws.clients:

@@ -5,18 +5,24 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 from wizard.audit import SEVERITY_ORDER, by_subject, run_audit
 from wizard.model import Workspace
+from wizard.safe_text import terminal_text
 
 COLUMNS = ["kind", "name", "label", "client", "service", "method", "identity", "owner", "created", "expires",
            "secret_ref", "used_by", "status", "health"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 
 
 def _cell(value: object) -> str:
-    """Text for one cell; values that a spreadsheet would run as a formula are neutralised."""
+    """Text for one cell, always one line: line breaks (a bare CR too, which some readers take for the end of
+    a row) become spaces, other control characters are made visible, and values that a spreadsheet would
+    run as a formula are neutralised."""
     text = "" if value is None else str(value)
+    text = terminal_text(_LINE_BREAKS.sub(" ", text), keep="")
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 
 class ProviderError(Exception):
-    """A call to an outside service failed. The message is safe to show: it never holds a secret value.
+    """A call to an outside service failed. The message is safe to show: it never holds a secret value, and
+    its control characters are made visible (wizard.safe_text.one_line); markup is escaped where it is shown.
 
     kind says what went wrong, so screens can give the right advice:
     "invalid-url" (the address is not acceptable), "network" (could not connect / timed out),
@@ -20,6 +21,9 @@ class ProviderError(Exception):
     """
 
     def __init__(self, message: str, kind: str = "http", status: int | None = None):
+        from wizard.safe_text import one_line
+
+        message = one_line(message)  # server text quoted inside can never act on a terminal
         super().__init__(message)
         self.message = message
         self.kind = kind

@@ -10,6 +10,16 @@ https://learn.microsoft.com/en-us/graph/api/group-upsert, .../application-upsert
 
 HTTP goes through `http_safety.JsonApi` (https only, timeouts, 429 Retry-After, strict JSON, scrubbed
 errors). The bearer token is held only inside the JsonApi headers and never appears in a message.
+
+Entra replicates a new object for seconds to minutes: calls that refer to it meanwhile answer 404
+"Resource '...' does not exist or one of its queried reference-property objects are not present" or
+400 "The appId '...' of the service principal does not reference a valid application object"
+(NoBackingApplicationObject), and list reads from a replica may not show it yet (reported in
+microsoftgraph/msgraph-sdk-dotnet#3108, hashicorp/vault-plugin-secrets-azure#8; terraform-provider-azuread
+waits for replication since its PR #86). `is_replication_lag` names those answers so apply can retry the
+step. A create whose answer was lost and that is repeated meets "already exists" (409, or 400 with
+"Another object with the same value ... already exists" / "already exist"): the object is then looked up
+and adopted; when the lookup does not show it yet, that is replication lag as well.
 """
 
 from __future__ import annotations
@@ -32,6 +42,30 @@ WELL_KNOWN_RESOURCES = {"microsoft graph": MICROSOFT_GRAPH_APP_ID}
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # A fixed namespace so an app role gets the same id on every run (Graph needs the id in the body).
 _ROLE_NAMESPACE = uuid.UUID("6f1d9a52-4a57-4c2e-9a0e-6f0c2f3c1d7b")
+
+
+_LAG_MARKERS = ("does not exist or one of its queried reference-property objects are not present",
+                "does not reference a valid application object", "nobackingapplicationobject")
+_EXISTS_MARKERS = ("already exist", "multipleobjectswithsamekeyvalue", "objectconflict")
+
+
+def is_replication_lag(exc: ProviderError) -> bool:
+    """True for Entra's answers about an object that was just created and has not replicated yet."""
+    if exc.kind == "replication":
+        return True
+    text = exc.message.lower()
+    return exc.status in (400, 404) and any(m in text for m in _LAG_MARKERS)
+
+
+def is_already_exists(exc: ProviderError) -> bool:
+    """True for a create refused because the object is already there (e.g. after a lost answer)."""
+    text = exc.message.lower()
+    return exc.status == 409 or (exc.status == 400 and any(m in text for m in _EXISTS_MARKERS))
+
+
+def not_replicated_yet(what: str) -> ProviderError:
+    """The error for 'Graph says it exists but reads do not show it yet' (retried by apply)."""
+    return ProviderError(f"{what} exists but Graph does not show it yet (replication delay)", "replication")
 
 
 def odata_literal(value: str) -> str:
@@ -91,6 +125,7 @@ class ApplicationSpec:
     app_roles: list[dict[str, Any]] = field(default_factory=list)  # Graph AppRole bodies
     required_resource_access: list[dict[str, Any]] = field(default_factory=list)
     redirect_uris: list[str] = field(default_factory=list)
+    sign_in_audience: str = "AzureADMyOrg"  # AzureADMultipleOrgs for a multi-tenant app (wizard.placement)
 
 
 class GraphClient:
@@ -177,7 +212,12 @@ class GraphClient:
             if upn.lower() in have:
                 continue
             ref = {"@odata.id": f"{GRAPH_BASE}/users/{quote(upn, safe='@')}"}
-            self._api.call("POST", f"/groups/{quote(group_id)}/owners/$ref", json_body=ref, ok=(204, 200))
+            try:
+                self._api.call("POST", f"/groups/{quote(group_id)}/owners/$ref", json_body=ref, ok=(204, 200))
+            except ProviderError as exc:
+                if not is_already_exists(exc):  # an earlier try got through; its answer was lost
+                    raise
+                continue
             added.append(upn)
         return added
 
@@ -198,7 +238,7 @@ class GraphClient:
         if current is None:
             current = self.find_application(spec.name)
         if current is None:
-            body: dict[str, Any] = {"displayName": spec.name, "signInAudience": "AzureADMyOrg",
+            body: dict[str, Any] = {"displayName": spec.name, "signInAudience": spec.sign_in_audience,
                                     "appRoles": spec.app_roles,
                                     "requiredResourceAccess": spec.required_resource_access}
             if spec.description:
@@ -252,19 +292,40 @@ class GraphClient:
         found = self._single(items, f"service principal for {app_id}")
         if found:
             return Ensured(_guid(found.get("id", ""), "service principal"), "adopted")
-        answer = self._api.call("POST", "/servicePrincipals", json_body={"appId": app_id}, ok=(201,))
+        try:
+            answer = self._api.call("POST", "/servicePrincipals", json_body={"appId": app_id}, ok=(201,))
+        except ProviderError as exc:
+            if not is_already_exists(exc):
+                raise
+            items = self._list(f"/servicePrincipals?$filter=appId%20eq%20{odata_literal(app_id)}&$select=id,appId")
+            found = self._single(items, f"service principal for {app_id}")
+            if found is None:
+                raise not_replicated_yet(f"the service principal for {app_id}") from None
+            return Ensured(_guid(found.get("id", ""), "service principal"), "adopted")
         data = expect_dict(answer.data, "POST /servicePrincipals")
         return Ensured(_guid(data.get("id", ""), "service principal"), "created")
 
     def ensure_app_role_assignment(self, sp_id: str, group_id: str, role_id: str) -> Ensured:
         """Assign a group to an app role of the service principal (once)."""
-        current = self._list(f"/servicePrincipals/{quote(sp_id)}/appRoleAssignedTo")
-        for a in current:
-            if a.get("principalId") == group_id and a.get("appRoleId") == role_id:
-                return Ensured(str(a.get("id", "")), "exists")
+        def existing() -> dict[str, Any] | None:
+            current = self._list(f"/servicePrincipals/{quote(sp_id)}/appRoleAssignedTo")
+            return next((a for a in current if a.get("principalId") == group_id and a.get("appRoleId") == role_id),
+                        None)
+
+        found = existing()
+        if found is not None:
+            return Ensured(str(found.get("id", "")), "exists")
         body = {"principalId": group_id, "resourceId": sp_id, "appRoleId": role_id}
-        answer = self._api.call("POST", f"/servicePrincipals/{quote(sp_id)}/appRoleAssignedTo", json_body=body,
-                                ok=(201,))
+        try:
+            answer = self._api.call("POST", f"/servicePrincipals/{quote(sp_id)}/appRoleAssignedTo", json_body=body,
+                                    ok=(201,))
+        except ProviderError as exc:
+            if not is_already_exists(exc):
+                raise
+            found = existing()
+            if found is None:
+                raise not_replicated_yet("the app role assignment") from None
+            return Ensured(str(found.get("id", "")), "adopted")
         data = expect_dict(answer.data, "POST appRoleAssignedTo")
         return Ensured(expect_str(data, "id", "POST appRoleAssignedTo"), "created")
 
@@ -297,17 +358,32 @@ class GraphClient:
     def ensure_federated_credential(self, app_object_id: str, name: str, issuer: str, subject: str,
                                     audiences: list[str], description: str = "") -> Ensured:
         path = f"/applications/{quote(app_object_id)}/federatedIdentityCredentials"
-        for fic in self._list(path):
-            if fic.get("name") == name:
-                if (fic.get("issuer"), fic.get("subject")) != (issuer, subject):
-                    raise ProviderError(f"federated credential {name!r} exists with a different issuer or "
-                                        "subject; idspine does not overwrite it. Check it in the portal",
-                                        "conflict")
-                return Ensured(str(fic.get("id", "")), "exists")
+
+        def existing(action: str) -> Ensured | None:
+            for fic in self._list(path):
+                if fic.get("name") == name:
+                    if (fic.get("issuer"), fic.get("subject")) != (issuer, subject):
+                        raise ProviderError(f"federated credential {name!r} exists with a different issuer or "
+                                            "subject; idspine does not overwrite it. Check it in the portal",
+                                            "conflict")
+                    return Ensured(str(fic.get("id", "")), action)
+            return None
+
+        found = existing("exists")
+        if found is not None:
+            return found
         body: dict[str, Any] = {"name": name, "issuer": issuer, "subject": subject, "audiences": audiences}
         if description:
             body["description"] = description
-        answer = self._api.call("POST", path, json_body=body, ok=(201,))
+        try:
+            answer = self._api.call("POST", path, json_body=body, ok=(201,))
+        except ProviderError as exc:
+            if not is_already_exists(exc):
+                raise
+            found = existing("adopted")
+            if found is None:
+                raise not_replicated_yet(f"federated credential {name!r}") from None
+            return found
         data = expect_dict(answer.data, "POST federatedIdentityCredentials")
         return Ensured(expect_str(data, "id", "POST federatedIdentityCredentials"), "created")
 

@@ -4,6 +4,12 @@ Every provider goes through `JsonApi.call`, which turns every failure (network, 
 into a `ProviderError` whose message names the service, the call and the reason, and never a header or
 secret value: server-supplied text is scrubbed of the secrets the caller knows about and of anything
 secret-shaped before it is quoted.
+
+Throttling: a 429/503 with a Retry-After (seconds or an HTTP date, RFC 9110 section 10.2.3) is waited out
+here when it is short; a longer one, or one still there after the retries, becomes `Throttled`, which
+carries the moment the server allows the next call so callers never retry sooner
+(https://learn.microsoft.com/en-us/graph/throttling). A TLS certificate that cannot be verified is not a
+network hiccup: it fails at once (kind "tls"), without retries.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import httpx
 
 from wizard import __version__
 from wizard.providers import ProviderError
+from wizard.safe_text import one_line
 from wizard.secret_guard import find_secret_kind, redact
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -40,7 +47,9 @@ class HttpSettings:
     max_retry_after: float = 30.0
     max_redirects: int = 3
     allow_loopback_http: bool = False
+    ca_bundle: str | None = None  # PEM file trusted instead of the system store (a private CA)
     sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
+    clock: Callable[[], float] = field(default=time.time, compare=False, repr=False)  # for Retry-After dates
 
 
 def check_base_url(url: str, settings: HttpSettings | None = None, service: str = "the service") -> str:
@@ -77,20 +86,59 @@ def check_base_url(url: str, settings: HttpSettings | None = None, service: str 
 def build_client(settings: HttpSettings | None = None, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     """An httpx client with timeouts on every request and redirects switched off (JsonApi decides)."""
     settings = settings or HttpSettings()
+    verify: Any = True
+    if settings.ca_bundle:
+        import ssl
+
+        try:
+            verify = ssl.create_default_context(cafile=settings.ca_bundle)
+        except (OSError, ssl.SSLError):
+            raise ProviderError(f"the CA bundle {settings.ca_bundle} cannot be read as PEM certificates",
+                                "invalid-url") from None
     return httpx.Client(
         timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
         follow_redirects=False,
         headers={"User-Agent": f"idspine/{__version__}", "Accept": "application/json"},
         transport=transport,
+        verify=verify,
+        trust_env=not settings.ca_bundle,  # with a bundle, SSL_CERT_FILE & co. must not win over it
     )
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """*text* with known secret values and secret-shaped words removed, shortened for quoting."""
-    out = " ".join(redact(text, secrets).split())  # known secrets also re-cased or cut (secret_guard.redact)
+    """*text* with known secret values (also re-cased or cut, see secret_guard.redact) and secret-shaped words
+    removed, shortened for quoting, on one line with control characters (escape sequences, bidi overrides)
+    made visible."""
+    out = " ".join(redact(one_line(text), secrets).split())
     if find_secret_kind(out):
         return "[server message withheld: it looked like it contained a secret]"
     return out if len(out) <= _QUOTE_LIMIT else out[:_QUOTE_LIMIT] + "…"
+
+
+class Throttled(ProviderError):
+    """The server asked to wait (429/503 with Retry-After); `retry_at` is the earliest moment to call again."""
+
+    def __init__(self, message: str, status: int, retry_after: float, retry_at: float):
+        super().__init__(message, "throttled", status)
+        self.retry_after = retry_after
+        self.retry_at = retry_at  # seconds since the epoch, on the settings' clock
+
+    @property
+    def resume_after(self) -> str:
+        """The earliest time to try again, for people: 'HH:MM UTC' (with the date when not today)."""
+        return format_resume_time(self.retry_at)
+
+
+def format_resume_time(at: float, now: float | None = None) -> str:
+    """'17:42 UTC', or '2026-11-28 09:05 UTC' when that is not today (UTC)."""
+    import datetime as dt
+
+    when = dt.datetime.fromtimestamp(at, dt.UTC)
+    today = dt.datetime.fromtimestamp(time.time() if now is None else now, dt.UTC).date()
+    # round up to the next minute so "resume after HH:MM" is never too early
+    if when.second or when.microsecond:
+        when = when.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    return when.strftime("%H:%M UTC" if when.date() == today else "%Y-%m-%d %H:%M UTC")
 
 
 @dataclass
@@ -146,12 +194,20 @@ class JsonApi:
                     self.settings.sleep(self._backoff(attempt))
                     continue
                 raise ProviderError(f"{what}: {exc.reason}", "network") from None
-            retryable = status == 429 or (status >= 500 and retry_5xx)
-            if retryable and attempt <= self.settings.max_retries:
-                self.settings.sleep(self._wait_for(status, headers, attempt, what))
-                continue
             if status in ok:
                 return ApiResponse(status, self._parse(body, what, status) if parse else body)
+            asked = self._retry_after(headers) if status in (429, 503) else None
+            retryable = status == 429 or (status >= 500 and retry_5xx)
+            if asked is not None and asked > self.settings.max_retry_after:
+                raise self._throttled(status, asked, what, f"the server asks to wait {int(asked)} s, longer "
+                                      f"than idspine waits in one call ({int(self.settings.max_retry_after)} s)")
+            if retryable and attempt <= self.settings.max_retries:
+                self.settings.sleep(asked if asked is not None else self._backoff(attempt))
+                continue
+            if status == 429 or asked is not None:
+                # still throttled after the retries: say when the server allows the next call
+                wait = asked if asked is not None else self._backoff(attempt)
+                raise self._throttled(status, wait, what, f"still throttled after {attempt} tries")
             raise self._status_error(status, body, what, known)
 
     # ------------------------------------------------------------------ internals
@@ -188,6 +244,10 @@ class JsonApi:
         try:
             response = self.client.send(request, stream=True, follow_redirects=False)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            if _is_certificate_failure(exc):  # retrying cannot help: fail at once
+                raise ProviderError(f"{self.service}: the TLS certificate of {self._base.hostname} could not be "
+                                    "verified (untrusted or wrong host); set IDSPINE_CA_BUNDLE for a private CA",
+                                    "tls") from None
             raise _Retryable(_network_reason(exc, self._base.hostname or "?"), unsent=True) from None
         except httpx.TimeoutException:
             raise _Retryable(f"no answer from {self._base.hostname} in time", unsent=False) from None
@@ -241,6 +301,7 @@ class JsonApi:
             data = json.loads(body.decode("utf-8")) if body.strip() else None
         except (ValueError, RecursionError):
             data = None
+        msg: Any = None
         if isinstance(data, dict):
             nested = data.get("error")
             if isinstance(nested, dict):  # Graph and Key Vault: {"error": {"code": ..., "message": ...}}
@@ -256,26 +317,27 @@ class JsonApi:
     def _backoff(self, attempt: int) -> float:
         return min(self.settings.backoff_base * (2 ** (attempt - 1)), self.settings.max_retry_after)
 
-    def _wait_for(self, status: int, headers: httpx.Headers, attempt: int, what: str) -> float:
+    def _retry_after(self, headers: httpx.Headers) -> float | None:
+        """Retry-After in seconds (it may be a number of seconds or an HTTP date), or None."""
         value = headers.get("retry-after")
         if value is None:
-            return self._backoff(attempt)
-        seconds: float | None
+            return None
         if value.strip().isdigit():
-            seconds = float(value.strip())
-        else:
-            try:
-                when = email.utils.parsedate_to_datetime(value)
-                seconds = max(0.0, when.timestamp() - time.time())
-            except (TypeError, ValueError):
-                seconds = None
-        if seconds is None:
-            return self._backoff(attempt)
-        if seconds > self.settings.max_retry_after:
-            raise ProviderError(f"{what}: HTTP {status}; the server asks to wait {int(seconds)} s, longer than "
-                                f"idspine waits ({int(self.settings.max_retry_after)} s). Try again later.",
-                                "http", status)
-        return seconds
+            return float(value.strip())
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        return max(0.0, when.timestamp() - self.settings.clock())
+
+    def _throttled(self, status: int, wait: float, what: str, why: str) -> Throttled:
+        at = self.settings.clock() + wait
+        err = Throttled("", status, wait, at)
+        err.message = f"{what}: HTTP {status}; {why}. Resume after {err.resume_after}"
+        err.args = (err.message,)
+        return err
 
 
 class _Retryable(Exception):
@@ -285,6 +347,20 @@ class _Retryable(Exception):
         super().__init__(reason)
         self.reason = reason
         self.unsent = unsent
+
+
+def _is_certificate_failure(exc: BaseException) -> bool:
+    """True when a connection failed because the server's certificate could not be verified."""
+    import ssl
+
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _network_reason(exc: Exception, host: str) -> str:

@@ -199,7 +199,10 @@ def build_context(ws: Workspace, cred: Credential) -> BuildContext:
     """The non-secret facts idspine knows for *cred* (OAuth client id, tenant, Supabase address, scopes)."""
     sp = ws.service_principal(cred.identity) if cred.identity else None
     client = ws.client(cred.client) if cred.client else None
-    tenant = (client.tenant if client and client.tenant else "") or ws.consultancy.home_tenant
+    from wizard.placement import service_principal_tenant  # its tokens come from where its principal lives
+
+    tenant = (service_principal_tenant(ws, sp).tenant if sp else "") or \
+        (client.tenant if client and client.tenant else "") or ws.consultancy.home_tenant
     ref = ws.consultancy.integrations.supabase_project_ref
     return BuildContext(
         client_id=(sp.app_id or "") if sp else "",

@@ -14,6 +14,7 @@ from textual.widgets import LoadingIndicator
 
 from wizard.ui.commands import ExplainerSearch
 from wizard.ui.connections import Connections
+from wizard.ui.markup import esc, plain
 from wizard.ui.state import WorkspaceState, load_state
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -103,7 +104,7 @@ class IdspineApp(App[None]):
         from wizard.ui.screens.home import HomeScreen
 
         self.state = state
-        self.sub_title = "demo workspace" if state.is_demo else str(state.path)
+        self.sub_title = "demo workspace" if state.is_demo else plain(state.path).plain
         self.switch_screen(HomeScreen())
         if state.is_new:
             from wizard.ui.screens.welcome import WelcomeScreen
@@ -149,9 +150,9 @@ class IdspineApp(App[None]):
         try:
             message = self.state.save()
         except InventoryError as exc:
-            self.call_from_thread(self.notify, str(exc), title="Not saved", severity="error", timeout=10)
+            self.call_from_thread(self.notify, esc(exc), title="Not saved", severity="error", timeout=10)
             return
-        self.call_from_thread(self.notify, message, title="Saved")
+        self.call_from_thread(self.notify, esc(message), title="Saved")
 
     def open_screen(self, name: str, **kwargs: object) -> None:
         """Open one of the app's screens by name (used by bindings and the command palette)."""
@@ -222,7 +223,7 @@ class IdspineApp(App[None]):
                 text = module.render(ws, client=client, **kwargs)
             write_text_atomic(target, text, mode=0o755 if fmt == "az" else 0o644)
         except (OSError, KeyError, ValueError) as exc:
-            self.call_from_thread(self.notify, f"{target}: {getattr(exc, 'strerror', None) or exc}",
+            self.call_from_thread(self.notify, esc(f"{target}: {getattr(exc, 'strerror', None) or exc}"),
                                   title="Export failed", severity="error")
             return
-        self.call_from_thread(self.notify, f"Wrote {target}", title="Exported")
+        self.call_from_thread(self.notify, esc(f"Wrote {target}"), title="Exported")

@@ -30,17 +30,17 @@ class Connections:
 
     def signin_config(self, tenant: str, client_id: str | None = None):  # type: ignore[no-untyped-def]
         """How to reach the IdP for this tenant (SigninError when something is missing)."""
-        from wizard.signin import SigninConfig, SigninError, entra_authority
+        from wizard.signin import SigninError, signin_config_from
 
         cid = client_id or self.client_id()
         if not cid:
             raise SigninError("no client id for idspine's sign-in: register a public client app (allow public "
                               "client flows) in your tenant and set IDSPINE_CLIENT_ID")
-        if self.oidc_authority:
-            return SigninConfig(client_id=cid, oidc_authority=self.oidc_authority, ca_bundle=self.ca_bundle,
-                                cache_path=self.token_cache)
-        return SigninConfig(client_id=cid, authority=entra_authority(tenant), ca_bundle=self.ca_bundle,
-                            cache_path=self.token_cache)
+        try:  # the same resolution as the CLI: IDSPINE_OIDC_AUTHORITY / IDSPINE_CA_BUNDLE when not set here
+            return signin_config_from(cid, tenant, oidc_authority=self.oidc_authority, ca_bundle=self.ca_bundle,
+                                      cache=self.token_cache)
+        except ValueError as exc:
+            raise SigninError(str(exc)) from None
 
     def scopes_for_admin(self) -> list[str]:
         from wizard.signin import GRAPH_ADMIN_SCOPES
@@ -63,7 +63,8 @@ class Connections:
         """Safety settings for the shared HTTP client (imports httpx lazily)."""
         from wizard.providers.http_safety import HttpSettings
 
-        return HttpSettings(allow_loopback_http=self.allow_loopback_http)
+        return HttpSettings(allow_loopback_http=self.allow_loopback_http,
+                            ca_bundle=self.ca_bundle or os.environ.get("IDSPINE_CA_BUNDLE") or None)
 
     def resolve(self, ref: str) -> str:
         """A secret value for a reference, at the moment of use; never stored or shown."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the catalogue and advisor load when the command runs, not at CLI start-up
@@ -36,19 +35,19 @@ def run(args: argparse.Namespace) -> int:
     """Print the catalogue list or the advice."""
     from wizard.advisor import advise
     from wizard.catalogue import load_catalogue
+    from wizard.cli.output import err
 
     catalogue = load_catalogue()
     if args.list or not args.service:
         return _list(catalogue, args.method, args.format)
     if args.service not in catalogue.services:
         close = ", ".join(catalogue.close(args.service)) or "none"
-        print(f"idspine: unknown service {args.service!r}. Did you mean: {close}? (idspine advise --list)",
-              file=sys.stderr)
+        err(f"unknown service {args.service!r}. Did you mean: {close}? (idspine advise --list)")
         return 2
     try:
         advice = advise(args.service, args.hat, args.host)
     except LookupError as exc:
-        print(f"idspine: {exc}", file=sys.stderr)
+        err(str(exc))
         return 1
     if args.format == "json":
         print(json.dumps(as_json(advice), indent=2, ensure_ascii=False))
@@ -64,15 +63,16 @@ def _list(catalogue: Catalogue, method: str | None, fmt: str) -> int:
                            "methods": [m.value for m in s.supported], "sso": s.sso_protocols,
                            "scim": s.scim_supported} for s in services], indent=2))
         return 0
-    from rich.console import Console
     from rich.table import Table
+
+    from wizard.cli.output import cell, console
 
     table = Table(title="Service catalogue" + (f" (supporting {method})" if method else ""), title_justify="left")
     for column in ("id", "service", "category", "credential methods"):
         table.add_column(column, overflow="fold")
     for s in services:
-        table.add_row(s.id, s.name, s.category, ", ".join(m.value for m in s.supported))
-    Console(highlight=False).print(table)
+        table.add_row(cell(s.id), cell(s.name), cell(s.category), cell(", ".join(m.value for m in s.supported)))
+    console().print(table)
     return 0
 
 
@@ -93,11 +93,12 @@ def as_json(advice: Advice) -> dict[str, object]:
 
 
 def _print_text(advice: Advice) -> None:
-    from rich.console import Console
-    from rich.markup import escape
     from rich.panel import Panel
 
-    console = Console(highlight=False)
+    from wizard.cli.output import console as make_console
+    from wizard.cli.output import markup as escape
+
+    console = make_console()
     s = advice.service
     console.print(f"[bold]{escape(s.name)}[/] — hat: {advice.hat.value}, caller: {advice.host.value}\n")
     for i, a in enumerate(advice.ranked, 1):
@@ -111,12 +112,12 @@ def _print_text(advice: Advice) -> None:
         lines.append(f"[bold]Create:[/] {escape(a.where)}")
         lines.append(f"[bold]Revoke:[/] {escape(a.revoke)}")
         if a.n8n_type:
-            lines.append(f"[bold]n8n credential type:[/] {a.n8n_type}")
+            lines.append(f"[bold]n8n credential type:[/] {escape(a.n8n_type)}")
         elif a.n8n_generic:
-            lines.append(f"[bold]n8n credential type:[/] {a.n8n_generic} (generic)")
+            lines.append(f"[bold]n8n credential type:[/] {escape(a.n8n_generic)} (generic)")
         lines.append(f"[dim]idspine explain {a.explainer}[/]")
         title = f"[bold green]Recommended[/] {escape(a.label)}" if i == 1 else f"{i}. {escape(a.label)}"
-        console.print(Panel("\n".join(lines), title=title, subtitle=a.method.value, title_align="left",
+        console.print(Panel("\n".join(lines), title=title, subtitle=escape(a.method.value), title_align="left",
                             border_style="green" if i == 1 else "dim"))
     for m, reason in advice.unavailable:
         console.print(f"[dim]Not from here: {m.value} ({escape(reason)})[/]")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from wizard.cli import add_file_option
+from wizard.cli import add_file_option, iso_date, non_negative
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -17,9 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--fail-on", choices=["error", "warning", "info"], default="warning",
                    help="lowest severity that makes the check fail with exit 1 (default: warning)")
     p.add_argument("--client", metavar="SLUG", help="only findings about this client")
-    p.add_argument("--limit", type=int, default=60, metavar="N",
+    p.add_argument("--limit", type=non_negative, default=60, metavar="N",
                    help="text output: show at most N findings in the table (0: all, one per line)")
-    p.add_argument("--today", metavar="YYYY-MM-DD", help="audit as of this date")
+    p.add_argument("--today", metavar="YYYY-MM-DD", type=iso_date, help="audit as of this date")
     p.set_defaults(func=run)
 
 
@@ -29,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable, today_from
 
     if args.path:
+        from wizard.cli import DEFAULT_FILE, UsageError
+
+        if args.demo or args.file not in (DEFAULT_FILE, args.path):
+            raise UsageError("give the inventory once: FILE, --file or --demo")
         args.file = args.path
     try:
         ws = open_workspace(args)
@@ -54,28 +58,30 @@ def run(args: argparse.Namespace) -> int:
 def _print_text(findings, totals, limit: int) -> None:  # type: ignore[no-untyped-def]
     from collections import Counter
 
-    from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    console = Console(highlight=False)
+    from wizard.cli.output import cell, console
+
+    out = console()
     if not findings:
-        console.print("[green]No findings: the inventory is healthy.[/]")
+        out.print("[green]No findings: the inventory is healthy.[/]")
         return
     style = {"error": "bold red", "warning": "yellow", "info": "cyan"}
     if limit == 0:  # every finding, one line each: fast at any size
         for f in findings:
-            console.print(f"[{style[f.severity.value]}]{f.severity.value:7}[/] {f.subject}  {f.message}  "
-                          f"[dim]fix: {f.fix}[/]", markup=True, soft_wrap=True)
+            out.print(Text.assemble(cell(f"{f.severity.value:7}", style[f.severity.value]), " ", cell(f.subject),
+                                    "  ", cell(f.message), "  ", cell(f"fix: {f.fix}", "dim")), soft_wrap=True)
     else:
         table = Table(show_lines=False, expand=True)
         for col in ("severity", "subject", "finding", "fix"):
             table.add_column(col, overflow="fold")
         for f in findings[:limit]:
-            table.add_row(f"[{style[f.severity.value]}]{f.severity.value}[/]", f.subject, f.message,
-                          f"{f.fix} [dim](idspine explain {f.explainer})[/]")
-        console.print(table)
+            table.add_row(cell(f.severity.value, style[f.severity.value]), cell(f.subject), cell(f.message),
+                          Text.assemble(cell(f.fix), " ", cell(f"(idspine explain {f.explainer})", "dim")))
+        out.print(table)
         if len(findings) > limit:
             by_rule = Counter((f.severity.value, f.rule_id) for f in findings)
-            console.print(f"… and {len(findings) - limit} more (--limit 0 lists all; --format json for scripts). "
-                          "By rule: " + ", ".join(f"{r} {n}" for (_, r), n in sorted(by_rule.items())))
-    console.print(", ".join(f"{n} {s.value}" for s, n in totals.items()))
+            out.print(cell(f"… and {len(findings) - limit} more (--limit 0 lists all; --format json for scripts). "
+                           "By rule: " + ", ".join(f"{r} {n}" for (_, r), n in sorted(by_rule.items()))))
+    out.print(cell(", ".join(f"{n} {s.value}" for s, n in totals.items())))

@@ -61,10 +61,12 @@ def run(args: argparse.Namespace) -> int:
     if args.plain:
         sys.stdout.write(text)
         return 0
-    from rich.console import Console
     from rich.markdown import Markdown
 
-    Console().print(Markdown(text))
+    from wizard.cli.output import console
+    from wizard.safe_text import terminal_text
+
+    console(highlight=True).print(Markdown(terminal_text(text), hyperlinks=False))
     return 0
 
 

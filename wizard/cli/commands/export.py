@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from wizard.cli import add_file_option
+from wizard.cli import add_file_option, iso_date
 from wizard.export import FORMATS
 
 
@@ -18,33 +17,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_file_option(p)
     p.add_argument("--client", metavar="SLUG", help="only this client")
     p.add_argument("--output", "-o", metavar="PATH", help="write to a file instead of standard output")
-    p.add_argument("--today", metavar="YYYY-MM-DD", help="date used for expiry checks")
+    p.add_argument("--today", metavar="YYYY-MM-DD", type=iso_date, help="date used for expiry checks")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Render the export and write it."""
-    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable, today_from
+    from wizard.cli.output import err
+    from wizard.cli.workspace_arg import (
+        WorkspaceUnavailable,
+        open_workspace,
+        output_path,
+        report_unavailable,
+        today_from,
+    )
     from wizard.export import exporter
 
+    target = output_path(args.output, args.file) if args.output is not None else None  # with --demo: ./idspine.toml
     try:
         ws = open_workspace(args)
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)
     if args.client and ws.client(args.client) is None:
         known = ", ".join(c.slug for c in ws.clients) or "none"
-        print(f"idspine: unknown client {args.client!r} (known: {known})", file=sys.stderr)
+        err(f"unknown client {args.client!r} (known: {known})")
         return 2
     module = exporter(args.format)
     kwargs = {"client": args.client}
     if "today" in module.render.__code__.co_varnames:
         kwargs["today"] = today_from(args)
     text = module.render(ws, **kwargs)
-    if args.output:
+    if target is not None:
         from wizard.files import write_text_atomic
 
-        write_text_atomic(Path(args.output), text)
-        print(f"wrote {args.output}", file=sys.stderr)
+        write_text_atomic(target, text)
+        err(f"wrote {target}", prefix="idspine export")
     else:
         sys.stdout.write(text)
     return 0

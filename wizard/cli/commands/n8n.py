@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
 from wizard.cli import add_file_option
@@ -67,7 +66,9 @@ class _Stop(Exception):
 
 
 def _err(message: str) -> None:
-    print(f"idspine n8n: {message}", file=sys.stderr)
+    from wizard.cli.output import err
+
+    err(message, prefix="idspine n8n")
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any]:

@@ -46,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
         print("idspine: the demo workspace is never written", file=sys.stderr)
         return 2
     if not args.yes:
-        answer = input(f"Mark {len({s.subject for s in steps})} entries retired in {args.file}? [y/N] ")
+        from wizard.cli.output import ask
+
+        answer = ask(f"Mark {len({s.subject for s in steps})} entries retired in {args.file}? [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             print("nothing changed", file=sys.stderr)
             return 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from wizard.cli import add_file_option
 
@@ -38,7 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _err(message: str) -> None:
-    print(f"idspine supabase: {message}", file=sys.stderr)
+    from wizard.cli.output import err
+
+    err(message, prefix="idspine supabase")
 
 
 def _workspace(args: argparse.Namespace):  # type: ignore[no-untyped-def]

@@ -1,4 +1,9 @@
-"""The Entra screen: sign in with a device code, review the plan, apply it with progress, verify identities."""
+"""The Entra screen: per tenant, sign in with a device code, review the plan, apply it with progress; verify.
+
+Objects live in the tenant wizard.placement gives them; the plan has one section per tenant and the screen
+keeps one sign-in (token) per tenant: `s` signs in to the tenant of the selected row, and apply runs each
+tenant's steps with that tenant's own token only.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
-from wizard.ui.markup import safe_content
+from wizard.ui.markup import cell, esc, plain, safe_content
 
 STATUS_STYLE = {"created": "green", "adopted": "cyan", "exists": "cyan", "updated": "green", "manual": "yellow",
                 "failed": "red", "running": "blue"}
@@ -38,9 +43,11 @@ class EntraScreen(Screen[None]):
 
     CSS_PATH = "wiring.tcss"
     HELP_TITLE = "Entra"
-    HELP_TEXT = ("Sign in with a device code (enter the code on any device), review what the plan will create, "
-                 "apply it — each step is recorded in the inventory as it succeeds, and a rerun continues where a "
-                 "failure stopped — then verify that a service principal's secret really gets a token.")
+    HELP_TEXT = ("The plan has one section per tenant (your home tenant, and each client tenant that holds apps). "
+                 "Select a row and press s to sign in to its tenant with a device code (enter the code on any "
+                 "device); apply needs a sign-in for every tenant with automatic steps and uses each tenant's token "
+                 "only for that tenant. Each step is recorded in the inventory as it succeeds, and a rerun continues "
+                 "where a failure stopped; then verify that a service principal's secret really gets a token.")
     BINDINGS = [
         Binding("s", "signin", "Sign in"),
         Binding("b", "browser_signin", "Browser sign-in", show=False),
@@ -53,12 +60,33 @@ class EntraScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
+        from wizard.tenant_tokens import TenantTokens
+
         super().__init__()
-        self.token = ""
-        self.account = ""
+        self.tokens = TenantTokens()
+        self.accounts: dict[str, str] = {}  # tenant key -> the account signed in there
         self.device: Any = None  # the DeviceCode while a sign-in is waiting
-        self.plan: Any = None
+        self.plans: list[Any] = []
+        self.plan: Any = None  # the plan of the selected row (the tenant `s` signs in to)
+        self._signing: Any = None  # the plan whose tenant the running sign-in is for
         self._countdown: Timer | None = None
+        self._wait: tuple[float, str, str] | None = None  # (until, step key, why) while apply waits to retry
+        self._wait_timer: Timer | None = None
+
+    @property
+    def token(self) -> str:
+        """The token of the selected tenant ('' when not signed in there)."""
+        return self.tokens.get(self.plan.key) or "" if self.plan is not None else ""
+
+    @token.setter
+    def token(self, value: str) -> None:
+        """Record *value* as the selected tenant's token (what a sign-in there does)."""
+        if self.plan is not None:
+            self.tokens.put(self.plan.key, self.plan.tenant, value, self.plan.title)
+
+    @property
+    def account(self) -> str:
+        return self.accounts.get(self.plan.key, "") if self.plan is not None else ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,27 +105,39 @@ class EntraScreen(Screen[None]):
         self.query_one("#device").display = False
         self.query_one("#apply-progress").display = False
         self.query_one("#wiring-table-box").border_title = "Plan"
-        self.query_one(DataTable).add_columns("#", "step", "what", "status")
-        self.show_summary()
+        self.query_one(DataTable).add_columns("#", "tenant", "step", "what", "status")
         self.action_plan()
+        self.show_summary()
 
     @property
     def tenant(self) -> str:
+        """The tenant `s` signs in to: the selected row's (else the home tenant)."""
+        if self.plan is not None:
+            return str(self.plan.tenant)
         return self.app.state.workspace.consultancy.home_tenant  # type: ignore[attr-defined]
 
     def show_summary(self) -> None:
         conn = self.app.connections  # type: ignore[attr-defined]
         where = conn.oidc_authority or f"https://login.microsoftonline.com/{self.tenant or '<tenant>'}"
-        who = f"signed in{f' as {self.account}' if self.account else ''}" if self.token else "not signed in"
+        lines = []
+        for plan in self.plans or ([self.plan] if self.plan is not None else []):
+            token = self.tokens.get(plan.key)
+            who = self.accounts.get(plan.key, "")
+            state = f"signed in{f' as {who}' if who else ''}" if token else "not signed in"
+            mark = "▶ " if self.plan is not None and plan.key == self.plan.key else "  "
+            lines.append(f"{mark}{esc(plan.title)}: {len(plan.automatic)} automatic, {len(plan.manual)} manual "
+                         f"— {esc(state)}")
+        title = esc(self.plan.title) if self.plan is not None else "your home tenant"
         self.query_one("#wiring-summary", Static).update(safe_content(
-            f"Tenant: {self.tenant or '[b]not set[/b]'}   Authority: {where}\nStatus: {who}\n"
-            "[dim]s sign in (device code) · b browser sign-in · p plan · a apply · v verify the selected "
-            "identity · f3 what is a service principal?[/dim]"))
+            "\n".join(lines or ["Nothing to plan."]) + f"\n[b]s[/b] signs in to {title} (authority {esc(where)})\n"
+            "[dim]s sign in to the selected row's tenant (device code) · b browser sign-in · p plan · a apply "
+            "every tenant · v verify the selected identity · f3 what is a service principal?[/dim]"))
 
     # ------------------------------------------------------------------ sign-in (device code)
 
     def action_signin(self) -> None:
-        self._status("[dim]asking the IdP for a device code…[/dim]")
+        self._signing = self.plan
+        self._status(f"asking the IdP for a device code for {self.tenant or 'the tenant'}…", busy=True)
         self.start_signin()
 
     @work(thread=True, exclusive=True, group="entra-signin")
@@ -134,7 +174,8 @@ class EntraScreen(Screen[None]):
         if not browser_available():
             self._status("No browser here: use the device code sign-in (s).", True)
             return
-        self._status("[dim]waiting for the browser sign-in…[/dim]")
+        self._signing = self.plan
+        self._status("waiting for the browser sign-in…", busy=True)
         self.browser_signin()
 
     @work(thread=True, exclusive=True, group="entra-signin")
@@ -166,7 +207,7 @@ class EntraScreen(Screen[None]):
             return
         left = code.seconds_left(time.time())
         self.query_one("#device", Static).update(
-            f"Open [b]{code.verification_uri}[/b] on any device and enter\n\n    [b reverse] {code.user_code} [/]\n\n"
+            f"Open [b]{esc(code.verification_uri)}[/b] on any device and enter\n\n    [b reverse] {esc(code.user_code)} [/]\n\n"
             f"Expires in {left // 60}:{left % 60:02d} · c copies the code · escape cancels")
 
     def _hide_code(self) -> None:
@@ -176,9 +217,21 @@ class EntraScreen(Screen[None]):
         self.query_one("#device").display = False
 
     def _signed_in(self, token: str, account: str, how: str) -> None:
-        self.token, self.account = token, account
+        from wizard.tenant_tokens import TokenMismatch
+
+        plan = self._signing or self.plan
+        key, title = (plan.key, plan.title) if plan is not None else ("home", "your home tenant")
+        try:
+            self.tokens.put(key, plan.tenant if plan is not None else self.tenant, token, title)
+        except TokenMismatch as exc:
+            self._status(str(exc), True)
+            return
+        self.accounts[key] = account
         self.show_summary()
-        self._status(f"Signed in{f' ({how})' if how else ''}. Press a to apply the plan.")
+        missing = [p.title for p in self.plans if p.automatic and not self.tokens.get(p.key)]
+        nxt = f" Still to sign in: {'; '.join(missing)} (select its rows, press s)." if missing else \
+            " Press a to apply the plan."
+        self._status(f"Signed in to {title}{f' ({how})' if how else ''}.{nxt}")
 
     def action_copy_code(self) -> None:
         if self.device is not None:
@@ -188,35 +241,64 @@ class EntraScreen(Screen[None]):
     # ------------------------------------------------------------------ plan and apply
 
     def action_plan(self) -> None:
-        """Build the plan from the inventory and list its steps."""
-        from wizard.entra_plan import build_plan
+        """Build the per-tenant plans from the inventory and list their steps, a tenant column on each row."""
+        from wizard.entra_plan import build_plans
 
-        self.plan = build_plan(self.app.state.workspace, self.tenant or None)  # type: ignore[attr-defined]
+        keep = self.plan.key if self.plan is not None else None
+        self.plans = build_plans(self.app.state.workspace)  # type: ignore[attr-defined]
+        self.plan = next((p for p in self.plans if p.key == keep), self.plans[0] if self.plans else None)
         table = self.query_one(DataTable)
         table.clear()
-        for i, step in enumerate(self.plan.steps, 1):
-            table.add_row(str(i), step.key, step.summary[:70], "[yellow]manual[/]" if step.manual else "planned",
-                          key=step.key)
-        auto, manual = len(self.plan.automatic), len(self.plan.manual)
-        self.query_one("#wiring-table-box").border_title = f"Plan: {auto} automatic, {manual} manual"
+        i = 0
+        for plan in self.plans:
+            short = "home" if plan.key == "home" else plan.key.removeprefix("client:")
+            for step in plan.steps:
+                i += 1
+                table.add_row(str(i), cell(short), cell(step.key), cell(step.summary[:60]),
+                              "[yellow]manual[/]" if step.manual else "planned", key=step.key)
+        auto = sum(len(p.automatic) for p in self.plans)
+        manual = sum(len(p.manual) for p in self.plans)
+        self.query_one("#wiring-table-box").border_title = (f"Plan: {len(self.plans)} tenant(s), {auto} automatic, "
+                                                             f"{manual} manual")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The selected row's tenant is the one `s` signs in to."""
+        key = event.row_key.value if event.row_key is not None else None
+        plan = next((p for p in self.plans if key and p.step(key) is not None), None)
+        if plan is not None and (self.plan is None or plan.key != self.plan.key):
+            self.plan = plan
+            self.show_summary()
+
+    def _plan_of_step(self, key: str) -> Any:
+        return next((p for p in self.plans if p.step(key) is not None), None)
 
     def action_apply(self) -> None:
-        if not self.token:
-            self._status("Sign in first (s).", True)
-            return
-        if self.plan is None:
+        if not self.plans:
             self.action_plan()
+        todo = [p for p in self.plans if p.steps]
+        unrecorded = [p.title for p in todo if p.automatic and not p.tenant]
+        if unrecorded:
+            self._status(f"{'; '.join(unrecorded)}: record the tenant id or domain first.", True)
+            return
+        missing = [p.title for p in todo if p.automatic and not self.tokens.get(p.key)]
+        if missing:
+            self._status(f"Sign in first to: {'; '.join(missing)} (select a row of that tenant, press s).", True)
+            return
         bar = self.query_one("#apply-progress", ProgressBar)
         bar.display = True
-        bar.update(total=len(self.plan.steps), progress=0)
-        self._status("[dim]applying…[/dim]")
+        bar.update(total=sum(len(p.steps) for p in todo), progress=0)
+        self._status("applying…", busy=True)
         self.apply()
 
     @work(thread=True, exclusive=True, group="entra-apply")
     def apply(self) -> None:
         """Run the plan; the inventory is saved after every step, so a failure can simply be re-run."""
-        from wizard.entra_apply import apply_plan
+        from functools import partial
+
+        from wizard.entra_apply import RetryPolicy, apply_plan
+        from wizard.entra_plan import pin_placement
         from wizard.inventory import InventoryError
+        from wizard.inventory_writer import InventoryWriter
         from wizard.providers.graph import GraphClient
         from wizard.providers.http_safety import build_client
         from wizard.secret_sink import EnvFileSink
@@ -225,27 +307,63 @@ class EntraScreen(Screen[None]):
         state, conn = app.state, app.connections  # type: ignore[attr-defined]
         ws = state.workspace.model_copy(deep=True)
         settings = conn.http_settings()
-        graph = GraphClient(conn.graph_url, build_client(settings), self.token, settings)
         sink = RevealingSink(EnvFileSink(conn.secrets_file()))
+        # the same lock and digest check as every save; a change saved elsewhere meanwhile is merged, not reverted
+        writer = InventoryWriter(state.path, state.digest if state.digest is not None else None)
 
-        def progress(index: int, total: int, step: Any, status: str) -> None:
-            if status != "running":
-                state.workspace = ws
-                state.save()
-            app.call_from_thread(self._step_status, index, step.key, status)
+        def waiting(key: str, seconds: float, why: str) -> None:
+            app.call_from_thread(self._show_wait, key, seconds, why)
 
-        try:
-            report = apply_plan(ws, self.plan, graph, sink=sink, progress=progress)
-        except InventoryError as exc:
-            app.call_from_thread(self._status, f"Stopped: the inventory could not be saved ({exc})", True)
+        done = 0
+        report = None
+        for plan in [p for p in self.plans if p.steps]:  # home first; each tenant with its own token only
+            graph = GraphClient(conn.graph_url, build_client(settings), self.tokens.get(plan.key) or "", settings)
+
+            def progress(index: int, total: int, step: Any, status: str, offset: int = done) -> None:
+                if status != "running":
+                    with state._lock:
+                        state.workspace = ws
+                        if isinstance(writer.digest, str):
+                            state.digest = writer.digest
+                        state.dirty = False
+                app.call_from_thread(self._step_status, offset + index, step.key, status)
+
+            try:
+                writer.change(ws, partial(pin_placement, plan=plan))  # replayed if merged
+                report = apply_plan(ws, plan, graph, sink=sink, progress=progress, writer=writer,
+                                    retry=RetryPolicy(on_wait=waiting))
+            except InventoryError as exc:
+                app.call_from_thread(self._status, f"Stopped: the inventory could not be saved ({exc})", True)
+                return
+            done += len(plan.steps)
+            if not report.ok:
+                break
+        if report is not None:
+            app.call_from_thread(self._applied, report, sink.new)
+
+    def _show_wait(self, key: str, seconds: float, why: str) -> None:
+        """A wait before a retry (throttling, replication), counted down in the status line."""
+        self._wait = (time.time() + seconds, key, why)
+        self._tick_wait()
+        if self._wait_timer is None:
+            self._wait_timer = self.set_interval(1.0, self._tick_wait)
+
+    def _tick_wait(self) -> None:
+        if self._wait is None:
             return
-        app.call_from_thread(self._applied, report, sink.new)
+        until, key, why = self._wait
+        left = int(until - time.time() + 0.999)
+        if left <= 0:
+            self._wait = None
+            self._status("[dim]applying…[/dim]")
+            return
+        self._status(f"Waiting {left // 60}:{left % 60:02d} before retrying {key}: {why}")
 
     def _step_status(self, index: int, key: str, status: str) -> None:
         table = self.query_one(DataTable)
         style = STATUS_STYLE.get(status, "white")
         try:
-            table.update_cell(key, table.ordered_columns[3].key, f"[{style}]{status}[/]")
+            table.update_cell(key, table.ordered_columns[4].key, f"[{style}]{status}[/]")
             table.move_cursor(row=index - 1)
         except Exception:  # noqa: BLE001 - a row may be missing if the plan changed; progress is cosmetic
             pass
@@ -255,6 +373,7 @@ class EntraScreen(Screen[None]):
     def _applied(self, report: Any, new_secrets: list[tuple[str, str, str]]) -> None:
         from wizard.ui.screens.secret_reveal import SecretRevealScreen
 
+        self._wait = None
         summary = report.render_text().strip().splitlines()[-1]
         if report.stopped_at:
             summary = f"Stopped at {report.stopped_at}: {report.error}\nRun apply again to continue from there."
@@ -270,7 +389,8 @@ class EntraScreen(Screen[None]):
         name = None
         if table.row_count:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-            step = self.plan.step(key) if self.plan else None
+            plan = self._plan_of_step(key)
+            step = plan.step(key) if plan else None
             name = step.subject if step else None
         ws = self.app.state.workspace  # type: ignore[attr-defined]
         sp = ws.service_principal(name) if name else None
@@ -280,49 +400,54 @@ class EntraScreen(Screen[None]):
         if sp is None:
             self._status("No service principal with an app id and a secret reference yet: apply first.", True)
             return
-        self._status(f"[dim]asking for a token as {sp.name}…[/dim]")
+        self._status(f"asking for a token as {sp.name}…", busy=True)
         self.verify(sp.name)
 
     @work(thread=True, exclusive=True, group="entra-verify")
     def verify(self, name: str) -> None:
         """Client credentials with the identity's own secret; the IdP's answer is recorded in the inventory."""
+        from wizard.entra_verify import record_verification, verify_service_principal
         from wizard.inventory import InventoryError
         from wizard.model import Verification
-        from wizard.secret_guard import find_secret_kind
         from wizard.secret_resolver import SecretUnavailable
-        from wizard.signin import SigninError, client_credentials
+        from wizard.signin import SigninError
 
         app = self.app
         state, conn = app.state, app.connections  # type: ignore[attr-defined]
-        ws = state.workspace.model_copy(deep=True)
-        sp = ws.service_principal(name)
+        sp = state.workspace.service_principal(name)
         assert sp is not None and sp.app_id and sp.secret_ref
-        client = ws.client(sp.client) if sp.client else None
-        tenant = (client.tenant if client and client.tenant else "") or self.tenant
+        from wizard.placement import service_principal_tenant
+
+        # tokens for an app come from the tenant its service principal lives in (wizard.placement)
+        tenant = service_principal_tenant(state.workspace, sp).tenant or state.workspace.consultancy.home_tenant
         try:
             config = conn.signin_config(tenant, client_id=sp.app_id)
-            result = client_credentials(config, conn.resolve(sp.secret_ref), conn.scopes_for_verify())
-            ok, detail = result.ok, result.detail
+            result = verify_service_principal(sp, config, conn.resolve(sp.secret_ref), conn.scopes_for_verify())
         except (SigninError, SecretUnavailable) as exc:
-            ok, detail = False, str(exc)
-        if find_secret_kind(detail):
-            detail = "the IdP's answer looked like it contained a secret and was not recorded"
-        sp.verification = Verification(at=dt.datetime.now(dt.UTC).replace(microsecond=0), ok=ok,
-                                       detail=detail[:300])
+            result = Verification(at=dt.datetime.now(dt.UTC).replace(microsecond=0), ok=False,
+                                  detail=" ".join(str(exc).split())[:300])
         try:
-            state.workspace = ws
-            state.save()
+            with state._lock:
+                if state.path is not None:  # saved into the file as it is now: nothing else is reverted
+                    updated = record_verification(state.path, name, result)
+                    if updated.before == state.digest:  # nobody else wrote meanwhile: our copy is still current
+                        state.digest = updated.digest
+                current = state.workspace.service_principal(name)
+                if current is not None:
+                    current.verification = result
         except InventoryError as exc:
             app.call_from_thread(self._status, f"Verified, but the result was not saved: {exc}", True)
             return
-        app.call_from_thread(self._status, f"{name}: {'works' if ok else 'FAILED'} — {detail}", not ok)
+        app.call_from_thread(self._status, f"{name}: {'works' if result.ok else 'FAILED'} — {result.detail}",
+                             not result.ok)
 
     # ------------------------------------------------------------------ misc
 
-    def _status(self, text: str, error: bool = False) -> None:
+    def _status(self, text: str, error: bool = False, busy: bool = False) -> None:
+        """Show `text` (often a provider's message) as plain text, dimmed while busy."""
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
-        status.update(safe_content(text))  # provider messages may hold [ ]
+        status.update(plain(text).stylize("dim") if busy else plain(text))
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="service-principals")  # type: ignore[attr-defined]

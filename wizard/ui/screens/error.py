@@ -8,6 +8,8 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
+from wizard.ui.markup import plain
+
 
 class ErrorScreen(Screen[None]):
     """Shown when the workspace cannot be opened or an action fails badly."""
@@ -29,11 +31,11 @@ class ErrorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Center(), Vertical(id="error-box"):
-            yield Static(self.error_title, id="error-title")
-            yield Static(self.message, id="error-message", markup=False)
+            yield Static(plain(self.error_title), id="error-title")
+            yield Static(plain(self.message), id="error-message", markup=False)
             if self.context:
-                yield Static(self.context, id="error-context", markup=False)
-            yield Static(self.hint, id="error-hint", markup=False)
+                yield Static(plain(self.context), id="error-context", markup=False)
+            yield Static(plain(self.hint), id="error-hint", markup=False)
             yield Button("Quit", id="quit", variant="error")
         yield Footer()
 

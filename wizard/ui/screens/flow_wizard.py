@@ -6,11 +6,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
 from wizard.steps import FlowRunner, StepProblems, get_flow
+from wizard.ui.markup import esc as escape
+from wizard.ui.markup import plain
 from wizard.ui.widgets.explain_pane import ExplainPane
 from wizard.ui.widgets.question_field import QuestionField
 
@@ -67,7 +68,7 @@ class FlowScreen(Screen[None]):
         bar = self.query_one("#step-progress", ProgressBar)
         bar.display = runner.total > 1  # "Step 1 of 1" says it all
         bar.update(progress=runner.index + (1 if runner.completed else 0))
-        self.query_one("#step-intro", Static).update(step.intro)
+        self.query_one("#step-intro", Static).update(plain(step.intro))
         box = self.query_one("#questions", Vertical)
         await box.remove_children()
         saved = runner.saved_answers(step)
@@ -100,7 +101,7 @@ class FlowScreen(Screen[None]):
         preview = self.query_one("#preview", Static)
         preview.display = bool(text)
         preview.border_title = "Preview"
-        preview.update(text or "")
+        preview.update(plain(text or ""))
 
     def on_input_changed(self) -> None:
         self.update_preview()
@@ -144,12 +145,13 @@ class FlowScreen(Screen[None]):
                 if fields:
                     fields[0].show_problem(message)
                 else:
-                    self.notify(message, severity="error")
+                    self.notify(escape(message), severity="error")
             return
         state = self.app.state  # type: ignore[attr-defined]
         state.workspace = ws
         state.dirty = True
         self.query_one(ExplainPane).ws = ws
+        self._say_what_was_replaced()
         self.app.save_workspace()  # type: ignore[attr-defined]
         if runner.completed:
             self.notify(f"{runner.flow.title}: done. The plan is saved; the checklist lists what stays manual.",
@@ -157,6 +159,22 @@ class FlowScreen(Screen[None]):
             self.dismiss()
             return
         await self.render_step()
+
+    def _say_what_was_replaced(self) -> None:
+        """After a changed answer: what the old answer had produced and is now gone or listed for retirement."""
+        runner = self._runner
+        planned = [s for s in runner.replaced if not s.startswith("checklist:")]
+        if not planned and not runner.to_retire:
+            return
+        parts = []
+        if planned:
+            names = ", ".join(s.split(":", 1)[1] for s in planned[:3]) + (" …" if len(planned) > 3 else "")
+            parts.append(f"removed {len(planned)} planned entr{'y' if len(planned) == 1 else 'ies'} "
+                         f"({escape(names)})")
+        if runner.to_retire:
+            parts.append(f"{len(runner.to_retire)} already applied for real stay until you retire them "
+                         "(see the checklist)")
+        self.notify("Your changed answer " + "; ".join(parts) + ".", title="Plan updated", timeout=8)
 
     async def action_back(self) -> None:
         """Previous step."""

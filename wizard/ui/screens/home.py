@@ -6,7 +6,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -14,6 +13,8 @@ from textual.widgets.option_list import Option
 from wizard.audit import Severity, counts, run_audit
 from wizard.model import Status, Workspace
 from wizard.ui.badges import badge
+from wizard.ui.markup import cell
+from wizard.ui.markup import esc as escape
 
 
 def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list[tuple[str, str]]:
@@ -152,8 +153,8 @@ class HomeScreen(Screen[None]):
         for cl in ws.clients:
             n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
             health = worst.get(cl.slug, "ok")
-            table.add_row(badge(self.app, health), f"{cl.name} ({cl.slug})", str(n), cl.tenant_model.value,
-                          cl.residency or "—", key=cl.slug)
+            table.add_row(badge(self.app, health), cell(f"{cl.name} ({cl.slug})"), str(n), cl.tenant_model.value,
+                          cell(cl.residency or "—"), key=cl.slug)
         top = "\n".join(f"{badge(self.app, f.severity.value, '●')} {escape(f.message)}" for f in findings[:TOP_FINDINGS])
         if len(findings) > TOP_FINDINGS:
             top += f"\n[dim]… and {len(findings) - TOP_FINDINGS} more: press i to inspect them all[/dim]"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.markup import escape
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -14,6 +15,11 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from wizard.audit import SEVERITY_ORDER, Finding
 from wizard.inspector_rows import COLUMNS, Row, build_rows, filter_rows, sort_rows
 from wizard.ui.badges import badge
+from wizard.ui.markup import cell
+from wizard.ui.markup import esc as escape
+
+if TYPE_CHECKING:
+    from wizard.model import Workspace
 
 PAGE = 200
 FILTER_DELAY = 0.1  # seconds of quiet typing before filtering (each keystroke restarts it)
@@ -28,9 +34,11 @@ class InspectorScreen(Screen[None]):
     HELP_TEXT = ("Type to filter: words match anywhere; client:acme, method:pat, health:error, "
                  "service:airtable, owner:alex, kind:group match one column. Enter in the filter moves to the "
                  "table; the pane shows the highlighted row's findings and fixes; enter on a row opens the "
-                 "explainer of its worst finding. Click a column header (or press s) to sort; r reverses.")
+                 "explainer of its worst finding. Click a column header (or press s) to sort; r reverses. "
+                 "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes.")
     BINDINGS = [
         Binding("slash", "focus_filter", "Filter"),
+        Binding("e", "edit", "Edit"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("r", "reverse_sort", "Reverse", show=False),
         Binding("right_square_bracket", "page(1)", "Next page"),
@@ -104,7 +112,8 @@ class InspectorScreen(Screen[None]):
         start = self.page * PAGE
         chunk = self.matches[start:start + PAGE]
         for r in chunk:
-            table.add_row(badge(self.app, r.health), KIND_LABEL.get(r.kind, r.kind), *r.cells()[2:], key=r.subject)
+            table.add_row(badge(self.app, r.health), KIND_LABEL.get(r.kind, r.kind), *map(cell, r.cells()[2:]),
+                          key=r.subject)
         total = len(self.matches)
         pages = max(1, -(-total // PAGE))
         shown = f"{start + 1}–{start + len(chunk)}" if chunk else "0"
@@ -130,7 +139,10 @@ class InspectorScreen(Screen[None]):
         """
         facts = [("client", row.client or "internal"), ("status", row.status), ("service", row.service),
                  ("method", row.method), ("owner", row.owner or "—"), ("expires", row.expires or "—")]
-        lines = [f"[b $text-accent]{escape(row.name)}[/]", f"[dim]{escape(row.kind)}[/]", ""]
+        lines = [f"[b $text-accent]{escape(row.name)}[/]", f"[dim]{escape(row.kind)}[/]"]
+        if row.subject.startswith("credential:"):
+            lines.append("[@click=screen.edit()][u]Edit[/u][/] [dim](e)[/]")
+        lines.append("")
         lines += [f"[b]{k}:[/] {escape(v)}" for k, v in facts if v]
         lines.append("")
         found = sorted(self.findings.get(row.subject, []), key=lambda f: SEVERITY_ORDER[f.severity])
@@ -178,6 +190,35 @@ class InspectorScreen(Screen[None]):
         last = max(0, (len(self.matches) - 1) // PAGE)
         self.page = min(last, max(0, self.page + delta))
         self.show_page()
+
+    def _highlighted(self) -> Row | None:
+        table = self.query_one(DataTable)
+        index = self.page * PAGE + table.cursor_row
+        return self.matches[index] if table.row_count and 0 <= index < len(self.matches) else None
+
+    def action_edit(self) -> None:
+        """Open the edit form for the highlighted credential."""
+        from wizard.ui.screens.credential_edit import CredentialEditScreen
+
+        row = self._highlighted()
+        state = self.app.state  # type: ignore[attr-defined]
+        if row is None or not row.subject.startswith("credential:"):
+            self.notify("Highlight a credential to edit it.", timeout=3)
+            return
+        cred_id = row.subject.removeprefix("credential:")
+        if state.workspace.credential(cred_id) is None:
+            return
+        self.app.push_screen(CredentialEditScreen(state.workspace, cred_id), self._edited)
+
+    def _edited(self, ws: Workspace | None) -> None:
+        """Keep the edited workspace, save it (lock and digest check) and refresh the rows."""
+        if ws is None:
+            return
+        state = self.app.state  # type: ignore[attr-defined]
+        state.workspace = ws
+        state.dirty = True
+        self.app.save_workspace()  # type: ignore[attr-defined]
+        self.load_rows()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from wizard.ui.markup import safe_content
+from wizard.ui.markup import cell, plain, safe_content
 
 RESULT_STYLE = {"created": "green", "adopted": "cyan", "planned": "blue", "failed": "red", "skipped": "dim"}
 ADVICE = {
@@ -65,24 +65,25 @@ class N8nScreen(Screen[None]):
         integrations = ws.consultancy.integrations
         url, ref = integrations.n8n_url or "", integrations.n8n_api_key_ref or ""
         self.query_one("#wiring-summary", Static).update(safe_content(
-            f"Address: {url or '[b]not set[/b] (run the n8n wizard)'}\nAPI key: "
-            f"{ref or '[b]no reference[/b]'}  (a reference; the key itself is read only when pushing)\n"
-            "[dim]f3: n8n credentials vs n8n SSO[/dim]"))
+            f"Address: {'$url' if url else '[b]not set[/b] (run the n8n wizard)'}\nAPI key: "
+            f"{'$ref' if ref else '[b]no reference[/b]'}  (a reference; the key itself is read only when pushing)\n"
+            "[dim]f3: n8n credentials vs n8n SSO[/dim]", url=url, ref=ref))
         try:
             allow = self.app.connections.allow_loopback_http  # type: ignore[attr-defined]
             rows = sso_values(url, allow_http_loopback=allow).rows() if url else []
-            values = "\n".join(f"{k}: {v}" for k, v in rows) or "Set the n8n address first."
+            values = plain("\n".join(f"{k}: {v}" for k, v in rows) or "Set the n8n address first.")
         except SsoAddressError as exc:
-            values = f"[red]{exc}[/red]"
-        self.query_one("#wiring-values", Static).update(safe_content(values))
+            values = plain(str(exc)).stylize("red")
+        self.query_one("#wiring-values", Static).update(values)
         table = self.query_one(DataTable)
         table.clear()
         outcomes = outcomes or {}
         for cred in credentials_for_n8n(ws):
             o = outcomes.get(cred.id)
             result = f"[{RESULT_STYLE.get(o.result, 'white')}]{o.result}[/]" if o else ""
-            table.add_row(cred.id, cred.client or "internal", cred.n8n_type, (o.n8n_id if o else "") or cred.n8n_id
-                          or "—", result, (o.detail if o else "")[:80], key=cred.id)
+            table.add_row(cell(cred.id), cell(cred.client or "internal"), cell(cred.n8n_type),
+                          cell((o.n8n_id if o else "") or cred.n8n_id or "—"), result, cell((o.detail if o else "")[:80]),
+                          key=cred.id)
 
     def action_push(self, dry_run: bool) -> None:
         """Push (or dry-run) the credentials in a worker."""
@@ -143,7 +144,7 @@ class N8nScreen(Screen[None]):
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
-        status.update(safe_content(text))  # provider messages may hold [ ]
+        status.update(plain(text))  # provider messages: shown as they are, never as markup
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="n8n-credentials-vs-sso")  # type: ignore[attr-defined]

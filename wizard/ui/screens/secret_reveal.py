@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from wizard.ui.markup import esc
+
 
 class SecretRevealScreen(ModalScreen[None]):
     """One new secret: where it was stored, and the value itself only on request."""
@@ -31,7 +33,7 @@ class SecretRevealScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]New client secret for {self.secret_name}[/b]\nStored in {self.reference}; the "
+            yield Static(f"[b]New client secret for {esc(self.secret_name)}[/b]\nStored in {esc(self.reference)}; the "
                          "inventory keeps only that reference and the expiry. This is the only time idspine "
                          "shows the value.")
             yield Static(self._masked(), id="secret-value", markup=False)

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from wizard.model import ChecklistItem, Workspace
-from wizard.ui.markup import safe_content
+from wizard.ui.markup import esc, plain
 
 ADVICE = {
     "refused": "Supabase refused the access token: create a personal access token (Account > Access Tokens) and "
@@ -68,15 +68,15 @@ class SupabaseScreen(Screen[None]):
 
         i = self.app.state.workspace.consultancy.integrations  # type: ignore[attr-defined]
         ref = i.supabase_project_ref
-        lines = [f"Project: {ref or '[b]not set[/b] (run the Supabase wizard)'}",
-                 f"Management API token: {i.supabase_access_token_ref or '[b]no reference[/b]'}"]
+        lines = [f"Project: {esc(ref) if ref else '[b]not set[/b] (run the Supabase wizard)'}",
+                 f"Management API token: {esc(i.supabase_access_token_ref or '') or '[b]no reference[/b]'}"]
         if ref:
-            lines.append(f"Redirect URI to add on the Entra app: {redirect_uri(ref)}")
+            lines.append(f"Redirect URI to add on the Entra app: {esc(redirect_uri(ref))}")
         lines.append("[dim]The service_role key stays out of workflows: f3 explains why.[/dim]")
         self.query_one("#wiring-summary", Static).update("\n".join(lines))
 
     def action_enable(self) -> None:
-        self._status("[dim]reading the project's Auth settings…[/dim]")
+        self._status("reading the project's Auth settings…", busy=True)
         self.enable(self.query_one("#client-id", Input).value.strip(),
                     self.query_one("#secret-ref", Input).value.strip(),
                     self.query_one("#tenant", Input).value.strip())
@@ -127,10 +127,11 @@ class SupabaseScreen(Screen[None]):
         app.call_from_thread(self._status, f"{text}\nRedirect URI for the Entra app: {result.redirect_uri}"
                              + (f"\n{warning}" if warning else ""), False)
 
-    def _status(self, text: str, error: bool = False) -> None:
+    def _status(self, text: str, error: bool = False, busy: bool = False) -> None:
+        """Show `text` (often a provider's message) as plain text, dimmed while busy."""
         status = self.query_one("#wiring-status", Static)
         status.set_class(error, "problem")
-        status.update(safe_content(text))  # provider messages may hold [ ]
+        status.update(plain(text).stylize("dim") if busy else plain(text))
 
     def action_explain(self) -> None:
         self.app.open_screen("explainers", topic="supabase-keys")  # type: ignore[attr-defined]

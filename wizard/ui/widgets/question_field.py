@@ -13,6 +13,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, RadioButton, RadioSet, SelectionList, Static, Switch, TextArea
 
 from wizard.steps import SECRET_MESSAGE, Answer, Kind, Question, normalise
+from wizard.ui.markup import plain
 
 LIVE_CHECK_DELAY = 0.15  # seconds of quiet typing before the answer is checked
 
@@ -58,28 +59,29 @@ class QuestionField(Vertical):
     def compose(self) -> ComposeResult:
         q = self.question
         if q.kind != Kind.CONFIRM:
-            yield Label(q.prompt + ("" if q.required else "  (optional)"), classes="prompt")
+            yield Label(plain(q.prompt + ("" if q.required else "  (optional)")), classes="prompt")
         if q.kind == Kind.CHOICE:
             with RadioSet():
                 for opt in q.options:
                     label = f"{opt.label}" + (f" — {opt.hint}" if opt.hint and len(opt.hint) < 60 else "")
-                    yield RadioButton(label, value=opt.value == self.initial, name=opt.value)
+                    yield RadioButton(plain(label), value=opt.value == self.initial, name=opt.value)
         elif q.kind == Kind.MULTI:
             chosen = set(self.initial or [])  # type: ignore[arg-type]
-            yield SelectionList[str](*[(o.label, o.value, o.value in chosen) for o in q.options])
+            yield SelectionList[str](*[(plain(o.label), o.value, o.value in chosen) for o in q.options])
         elif q.kind == Kind.CONFIRM:
             with Horizontal(classes="confirm-row"):
                 yield Switch(value=bool(self.initial))
-                yield Label(q.prompt, classes="prompt")
+                yield Label(plain(q.prompt), classes="prompt")
         elif q.kind == Kind.LIST:
-            items = self.initial if isinstance(self.initial, list) else normalise(q, self.initial) or []
+            found = self.initial if isinstance(self.initial, list) else normalise(q, self.initial)
+            items = found if isinstance(found, list) else []
             yield TextArea("\n".join(map(str, items)), soft_wrap=True, tab_behavior="focus",
                            placeholder=(q.placeholder or "one per line").replace(", ", "\n"))
         else:
             text = ", ".join(self.initial) if isinstance(self.initial, list) else str(self.initial or "")
             yield Input(value=text, placeholder=q.placeholder)
         if q.help:
-            yield Static(q.help, classes="help", markup=False)
+            yield Static(plain(q.help), classes="help", markup=False)
         if q.kind == Kind.LIST and "per line" not in q.help:
             yield Static("One per line: enter starts the next one, tab moves on.", classes="help")
         yield Static("", classes="problem", markup=False)
@@ -115,7 +117,7 @@ class QuestionField(Vertical):
         self._show(message)
 
     def _show(self, message: str) -> None:
-        self.query_one(".problem", Static).update(message)
+        self.query_one(".problem", Static).update(plain(message))
         self.set_class(bool(message), "has-problem")
 
     def on_input_changed(self) -> None:

@@ -1,0 +1,70 @@
+"""`idspine edit CRED_ID --secret-ref REF [--expires DATE] [--owner EMAIL] [--notes TEXT]`: a credential's facts."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+from wizard.cli import add_file_option
+
+EXIT_BAD = 2
+_SAFE_ID = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `edit` command."""
+    p = subparsers.add_parser("edit", help="record where a credential's secret lives, its owner, expiry or notes")
+    p.add_argument("cred_id", metavar="CRED_ID", help="the credential's id in the inventory")
+    add_file_option(p)
+    p.add_argument("--secret-ref", metavar="REF",
+                   help="where the secret lives: env:NAME, keyvault://vault/name, 1password://vault/item, file:PATH "
+                        "('' clears it); never the secret itself")
+    p.add_argument("--expires", metavar="YYYY-MM-DD", help="the credential's end date ('' clears it)")
+    p.add_argument("--owner", metavar="EMAIL", help="who rotates it and answers for it")
+    p.add_argument("--notes", metavar="TEXT", help="one line of notes")
+    p.set_defaults(func=run)
+
+
+def _fail(message: str) -> int:
+    print(f"idspine edit: {message}", file=sys.stderr)
+    return EXIT_BAD
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the values, then save with the inventory's lock and digest check; one line either way."""
+    from wizard.credential_edit import EditProblems, edit_credential
+
+    changes = {f: getattr(args, f) for f in ("secret_ref", "expires", "owner", "notes")
+               if getattr(args, f) is not None}
+    if not changes:
+        return _fail("nothing to change: give --secret-ref, --expires, --owner or --notes")
+    if args.demo:
+        return _fail("the demo workspace is never written; use --file PATH")
+    shown_id = args.cred_id if _SAFE_ID.match(args.cred_id) else "that id"  # never echo an odd (or secret) id
+    from wizard.inventory import InventoryError, load_with_digest, save
+
+    try:
+        loaded = load_with_digest(args.file)
+    except FileNotFoundError:
+        return _fail(f"{args.file}: no inventory here")
+    except InventoryError as exc:
+        return _fail(str(exc).splitlines()[0])
+    except OSError as exc:
+        return _fail(f"{args.file}: {exc.strerror}")
+    try:
+        ws = edit_credential(loaded.workspace, args.cred_id, changes)
+    except EditProblems as exc:
+        if "id" in exc.problems:
+            return _fail(f"{shown_id}: {exc.problems['id']}")
+        field, problem = next(iter(exc.problems.items()))
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        return _fail(f"{shown_id}: --{field.replace('_', '-')}: {problem}{more}; nothing was changed")
+    try:
+        save(ws, args.file, expected_digest=loaded.digest)
+    except InventoryError as exc:
+        return _fail(str(exc).splitlines()[0])
+    except OSError as exc:
+        return _fail(f"{args.file}: {exc.strerror}")
+    print(f"edited {shown_id}: {', '.join(f.replace('_', ' ') for f in changes)} recorded in {args.file}")
+    return 0

@@ -1,0 +1,105 @@
+"""Editing a credential's recorded facts (secret location, owner, expiry, notes): one check for every face.
+
+The inspector's edit form and `idspine edit` both call `check_fields` and `edit_credential`, so a value is
+accepted or refused the same way everywhere. Messages never repeat a value: a pasted secret must not reach
+the screen, a log or the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from wizard.model import Workspace
+from wizard.secret_guard import find_secret_kind, validate_reference
+
+FIELDS = ("secret_ref", "owner", "expires", "notes")
+MAX_NOTES = 500
+# A pragmatic address check (owners are mailboxes people type): one @, a dotted domain, no spaces or markup.
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+class EditProblems(ValueError):
+    """Values that cannot be recorded, per field; messages never contain the values."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in problems.items()))
+        self.problems = problems
+
+
+def email_problem(value: str) -> str:
+    """'' for an e-mail address, else what is wrong."""
+    return "" if EMAIL.match(value) and len(value) <= 254 else "an e-mail address, e.g. alex@yourdomain.com"
+
+
+def field_problem(ws: Workspace, cred_id: str, field: str, value: str) -> str:
+    """What is wrong with one new value ('' when fine; an empty value clears the field)."""
+    value = value.strip()
+    if not value:
+        return ""
+    if field == "secret_ref":
+        try:
+            validate_reference(value)
+        except ValueError as exc:
+            return str(exc).splitlines()[0]
+        from wizard.secret_refs import describe, store_key, taken_keys
+
+        key = store_key(value)
+        holder = taken_keys(ws, {f"credential:{cred_id}"}).get(key)
+        cred = ws.credential(cred_id)
+        if holder is not None and not (cred is not None and cred.identity and holder ==
+                                       f"service-principal:{cred.identity}"):
+            return f"{describe(key)} already holds the secret of {holder.split(':', 1)[1]}"
+        return ""
+    if find_secret_kind(value):
+        return "this looks like a secret value; idspine never stores secrets (record where it lives instead)"
+    if field == "owner":
+        return email_problem(value)
+    if field == "expires":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return "a date as YYYY-MM-DD, e.g. 2027-03-31"
+        return "" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else "a date as YYYY-MM-DD, e.g. 2027-03-31"
+    if field == "notes":
+        if _CONTROL.search(value):
+            return "notes are one line of plain text (no control characters)"
+        return "" if len(value) <= MAX_NOTES else f"at most {MAX_NOTES} characters"
+    return f"{field} cannot be edited here"
+
+
+def check_fields(ws: Workspace, cred_id: str, changes: dict[str, str]) -> dict[str, str]:
+    """Problems per field with the new values (empty when every value can be recorded)."""
+    if ws.credential(cred_id) is None:
+        return {"id": "no credential with that id (`idspine check` and the inspector list them)"}
+    problems = {f: p for f, value in changes.items() if (p := field_problem(ws, cred_id, f, value))}
+    return problems
+
+
+def edit_credential(ws: Workspace, cred_id: str, changes: dict[str, str]) -> Workspace:
+    """A copy of the workspace with the credential's fields changed (EditProblems, nothing changed, on error).
+
+    Empty values clear a field (secret_ref, expires) or set it empty (owner, notes).
+    """
+    problems = check_fields(ws, cred_id, changes)
+    if problems:
+        raise EditProblems(problems)
+    out = ws.model_copy(deep=True)
+    cred = out.credential(cred_id)
+    assert cred is not None
+    for field, raw in changes.items():
+        value = raw.strip()
+        try:
+            if field == "secret_ref":
+                cred.secret_ref = value or None
+            elif field == "expires":
+                cred.expires = dt.date.fromisoformat(value) if value else None
+            elif field == "owner":
+                cred.owner = value
+            elif field == "notes":
+                cred.notes = value
+        except ValueError:  # the model's own guard; its message may quote nothing but the field
+            raise EditProblems({field: "this value cannot be recorded"}) from None
+    return out
