@@ -8,6 +8,7 @@ from collections.abc import Callable
 from flows.options import check_name_part, check_words, text, text_list
 from wizard.model import NamingConvention, Workspace
 from wizard.naming import IDP_NAME_RULES, check_group_name, group_name, service_principal_name
+from wizard.safe_regex import pattern_problem
 from wizard.steps import Answer, Answers, Flow, Kind, Question, Step, StepDef, StepProblems
 
 PLACEHOLDERS = {"client", "role", "tool", "purpose"}
@@ -49,11 +50,8 @@ def _check_length(value: Answer) -> list[str]:
 
 
 def _check_pattern(value: Answer) -> list[str]:
-    try:
-        re.compile(str(value))
-    except re.error:
-        return ["not a valid regular expression"]
-    return []
+    problem = pattern_problem(str(value))  # invalid, or a shape that could take unbounded time (ReDoS)
+    return [problem] if problem else []
 
 
 def _build(ws: Workspace) -> Step:

@@ -14,6 +14,16 @@ from wizard.demo import DEMO_TODAY, demo_workspace
 from wizard.model import Workspace
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _secret_files_under_pytest_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests keep `file:` secrets in their tmp_path; idspine reads file: secrets only from folders it trusts
+    (wizard.secret_resolver), so the pytest base folder is listed in IDSPINE_SECRET_DIRS for the session.
+    Tests of that rule delete the variable."""
+    import os
+
+    os.environ["IDSPINE_SECRET_DIRS"] = str(tmp_path_factory.getbasetemp())
+
+
 @pytest.fixture
 def today() -> dt.date:
     """The frozen date every test audits against."""

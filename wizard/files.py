@@ -1,4 +1,8 @@
-"""Atomic file writes (temporary file in the same folder, fsync, rename): the one place idspine replaces files."""
+"""Atomic file writes (temporary file in the same folder, fsync, rename): the one place idspine replaces files.
+
+A path that is a symbolic link is written through: the link's final target is replaced and the link kept
+(renaming over the link itself would turn it into a plain copy and leave the real file stale).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,23 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o644, sync_dir: bool = False) -> None:
+def link_target(path: Path) -> Path:
+    """*path* itself, or the file a symbolic link at *path* finally points to (which may not exist yet)."""
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
+def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o644, sync_dir: bool = False,
+                       follow_link: bool = True) -> None:
     """Replace `path` with `data` so a reader sees either the old or the new file, never half of one.
 
     The mode is set before the first byte is written (so a 0600 secret file is never readable by others);
-    sync_dir also fsyncs the folder, so the rename itself survives a power cut.
+    sync_dir also fsyncs the folder, so the rename itself survives a power cut. A symbolic link at `path`
+    is kept and its target replaced, unless follow_link is False (then the link itself is replaced: for
+    files idspine alone owns, such as a .bak, where a planted link must not redirect the write).
     """
+    path = link_target(Path(path)) if follow_link else Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -35,6 +50,7 @@ def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o644, sync_dir: boo
             os.close(dir_fd)
 
 
-def write_text_atomic(path: Path, text: str, mode: int = 0o644, sync_dir: bool = False) -> None:
+def write_text_atomic(path: Path, text: str, mode: int = 0o644, sync_dir: bool = False,
+                      follow_link: bool = True) -> None:
     """write_bytes_atomic for UTF-8 text."""
-    write_bytes_atomic(path, text.encode("utf-8"), mode, sync_dir)
+    write_bytes_atomic(path, text.encode("utf-8"), mode, sync_dir, follow_link)

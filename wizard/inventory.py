@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +21,19 @@ try:  # the compiled build of tomli, the parser the standard library's tomllib i
 except ImportError:  # pragma: no cover
     import tomllib as toml_reader
 
-from wizard.files import write_bytes_atomic
+from wizard.files import link_target, write_bytes_atomic
 from wizard.model import SCHEMA_VERSION, Workspace
 from wizard.secret_guard import find_secret_kind
+from wizard.secret_resolver import note_inventory
+
+# Bounds that keep a hostile or broken file from costing unbounded time or memory. 10,000 credentials
+# take about 3.6 MB, so 16 MB is over four times the largest real inventory; no field of the model needs
+# more than a few kilobytes (an Entra membership rule is at most 3,072 characters); the model nests 5 deep.
+# The secret scan costs about a microsecond per character at worst, so a hostile file stays in seconds.
+MAX_INVENTORY_BYTES = 16 * 1024 * 1024
+MAX_FIELD_CHARS = 16 * 1024
+MAX_DEPTH = 24
+_SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 HEADER = (
     "# idspine credential inventory. It lists identities and credentials and where their secrets live;\n"
@@ -68,13 +80,45 @@ def load(path: Path | str) -> Workspace:
 
 def load_with_digest(path: Path | str) -> Loaded:
     path = Path(path)
+    loaded = Loaded(*parse(read_capped(path), path))
+    note_inventory(path)  # file: secrets beside this inventory may now be read
+    return loaded
+
+
+def read_capped(path: Path, limit: int = MAX_INVENTORY_BYTES) -> bytes:
+    """The bytes of a regular file of at most *limit* bytes; InventoryError for anything else.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO, a device such as /dev/zero, a
+    folder or an oversized file is refused before a byte is read (and a swap between check and read is
+    impossible).
+    """
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise InventoryError(path, "no such file (create one with `idspine demo --write` or the wizard)") from None
     except OSError as exc:
-        raise InventoryError(path, f"cannot read: {exc.strerror}") from None
-    return Loaded(*parse(data, path))
+        raise InventoryError(path, f"cannot read: {(exc.strerror or 'error').lower()}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InventoryError(path, "is a folder, not an inventory file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InventoryError(path, "is not a regular file (a device, pipe or socket); refusing to read it")
+        if info.st_size > limit:
+            raise InventoryError(path, f"is too large to be an inventory ({info.st_size:,} bytes; the limit is "
+                                       f"{limit:,})")
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise InventoryError(path, f"is too large to be an inventory (over {limit:,} bytes)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InventoryError(path, f"cannot read: {(exc.strerror or 'error').lower()}") from None
+    finally:
+        os.close(fd)
 
 
 def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str, int | None]:
@@ -83,23 +127,41 @@ def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InventoryError(path, f"not UTF-8 text (byte {exc.start})") from None
+    if len(data) > MAX_INVENTORY_BYTES:
+        raise InventoryError(path, f"is too large to be an inventory ({len(data):,} bytes)")
     try:
         raw = toml_reader.loads(text)
     except toml_reader.TOMLDecodeError as exc:
         line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
         reason = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
         raise InventoryError(path, f"not valid TOML: {reason}", line=line) from None
+    except RecursionError:
+        raise InventoryError(path, "not valid TOML: arrays, tables or keys are nested too deeply") from None
     _refuse_planted_secrets(raw, text, path)
+    _refuse_secret_comments(text, path)
     raw, migrated = migrate(raw)
     try:
-        ws = Workspace.model_validate(raw)
+        # Strict: TOML has real booleans, integers and dates, so `admin = "yes"` or `schema_version = "1"`
+        # is an error rather than silently coerced. Going through JSON keeps enum values and ISO dates valid
+        # in strict mode.
+        doc = json.dumps(raw, default=_json_value, ensure_ascii=False)
+        ws = Workspace.model_validate_json(doc, strict=True)
     except ValidationError as exc:
         err = exc.errors(include_input=False, include_url=False)[0]
         loc = tuple(err["loc"])
         field = _dotted(loc)
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
         raise InventoryError(path, f"{err['msg']}{more}", line=_line_of(text, loc), field=field) from None
+    except RecursionError:
+        raise InventoryError(path, "tables are nested too deeply") from None
     return ws, digest_of(data), migrated
+
+
+def _json_value(value: Any) -> str:
+    """TOML dates and times as ISO text for strict JSON validation."""
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    raise TypeError(type(value).__name__)
 
 
 def migrate(raw: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
@@ -111,16 +173,17 @@ def migrate(raw: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
     return raw, None
 
 
-def _refuse_planted_secrets(raw: Any, text: str, path: Path | str, loc: tuple[Any, ...] = ()) -> None:
-    """Walk every string in the document, including unknown keys, and refuse secret-shaped values."""
-    if isinstance(raw, dict):
-        for key, value in raw.items():
-            _refuse_planted_secrets(value, text, path, (*loc, key))
-    elif isinstance(raw, list):
-        for i, value in enumerate(raw):
-            _refuse_planted_secrets(value, text, path, (*loc, i))
-    elif isinstance(raw, str):
-        kind = find_secret_kind(raw)
+def _refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
+    """Walk every key, table name and string in the document (unknown ones too): refuse secret-shaped,
+    oversized or too deeply nested content. Keys are never quoted back, since a key may be the secret."""
+    checked_keys: set[str] = set()
+
+    def refuse_string(value: str, loc: tuple[Any, ...]) -> None:
+        if len(value) > MAX_FIELD_CHARS:
+            raise InventoryError(path, f"a value of {len(value):,} characters is longer than any field needs "
+                                       f"(the limit is {MAX_FIELD_CHARS:,})",
+                                 line=_line_of(text, loc), field=_dotted(loc))
+        kind = find_secret_kind(value)
         if kind:
             raise InventoryError(
                 path,
@@ -130,10 +193,69 @@ def _refuse_planted_secrets(raw: Any, text: str, path: Path | str, loc: tuple[An
                 field=_dotted(loc),
             )
 
+    def walk(value: Any, loc: tuple[Any, ...]) -> None:
+        if len(loc) > MAX_DEPTH:  # checked before recursing further, so Python's own limit is never reached
+            raise InventoryError(path, f"tables or arrays are nested more than {MAX_DEPTH} levels deep",
+                                 line=_line_of(text, loc[:2]), field=_dotted(loc[:2]))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in checked_keys:
+                    if len(key) > 256 or find_secret_kind(key):
+                        raise InventoryError(
+                            path, "a key or table name holds what looks like a secret (or is far too long); it "
+                            "is not shown here. Remove it: an inventory only holds references such as env:NAME",
+                            line=_line_of(text, loc), field=_dotted(loc) or None)
+                    checked_keys.add(key)
+                if isinstance(item, str):
+                    refuse_string(item, (*loc, key))
+                elif isinstance(item, (dict, list)):
+                    walk(item, (*loc, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    refuse_string(item, (*loc, i))
+                elif isinstance(item, (dict, list)):
+                    walk(item, (*loc, i))
+        elif isinstance(value, str):
+            refuse_string(value, loc)
+
+    walk(raw, ())
+
+
+def secret_comment_line(text: str) -> tuple[int, str] | None:
+    """(line number, kind) of the first line with a comment that holds something secret-shaped, else None.
+
+    Only lines with a '#' are looked at; values, keys and table names are checked on the parsed document.
+    """
+    if "#" not in text:
+        return None
+    for no, line in enumerate(text.splitlines(), 1):
+        if "#" in line:
+            kind = find_secret_kind(line[line.index("#"):]) or find_secret_kind(line)
+            if kind:
+                return no, kind
+    return None
+
+
+def _refuse_secret_comments(text: str, path: Path | str) -> None:
+    if "#" in text:
+        for no, line in enumerate(text.splitlines(), 1):
+            if len(line) > 2 * MAX_FIELD_CHARS and "#" in line:
+                raise InventoryError(path, f"a line of {len(line):,} characters with a comment is longer than "
+                                           "an inventory ever needs", line=no)
+    found = secret_comment_line(text)
+    if found:
+        raise InventoryError(
+            path, f"a comment (or the line around it) holds what looks like {found[1]}; it is not shown here. "
+            "Delete it from the file (and from the .bak and your git history) and rotate the secret",
+            line=found[0])
+
 
 def _dotted(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
+        if not isinstance(part, int) and not _SAFE_KEY.match(str(part)):
+            part = "<key>"  # never quote a key that could be anything (a pasted secret, control characters)
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
@@ -215,7 +337,12 @@ def file_lock(path: Path) -> Iterator[None]:
     import fcntl
 
     lock_path = path.with_name(f".{path.name}.lock")
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        # O_NOFOLLOW: a planted symlink at the lock's name must not make idspine create a file elsewhere.
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError as exc:
+        raise InventoryError(path, f"could not save: cannot create the lock file beside it ({_reason(exc)}); "
+                                   "the file is unchanged") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -229,20 +356,22 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
 
     expected_digest: the digest of the file as it was loaded (refuse if the file changed since),
     None (the file must not exist yet), or True (no check, but never overwrite a damaged file).
+    When *path* is a symbolic link, its target is written (and its .bak and lock sit beside the target);
+    a file or folder marked read-only is never replaced.
     """
     path = Path(path)
     text = dumps(ws)
     data = text.encode("utf-8")
     # Defence in depth: the model refuses secrets already; the written bytes are checked again.
     parse(data, path)
-    with file_lock(path):
+    target = link_target(path)
+    _refuse_read_only(target, path)
+    with file_lock(target):
         current: bytes | None
         try:
-            current = path.read_bytes()
-        except FileNotFoundError:
-            current = None
-        except OSError as exc:
-            raise InventoryError(path, f"cannot read the existing file: {exc.strerror}") from None
+            current = read_capped(target) if target.exists() else None
+        except InventoryError as exc:
+            raise InventoryError(path, f"the existing file will not be overwritten: {exc.reason}") from None
         if current is not None:
             if expected_digest is None:
                 raise InventoryError(path, "a file already exists here; refusing to overwrite it")
@@ -260,20 +389,45 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
                     ) from None
             if current == data:
                 return digest_of(data)
-        _atomic_write(path, data, current)
+        _atomic_write(target, data, current, path)
+    note_inventory(path)
     return digest_of(data)
 
 
-def _atomic_write(path: Path, data: bytes, current: bytes | None) -> None:
+def _refuse_read_only(target: Path, shown: Path) -> None:
+    """InventoryError when the file or its folder is marked read-only (also for root, who could write)."""
+    folder = target.parent if str(target.parent) else Path(".")
+    for what, where in (("file", target), ("folder", folder)):
+        try:
+            info = where.stat()
+        except FileNotFoundError:
+            if what == "folder":
+                raise InventoryError(shown, "could not save: the folder does not exist") from None
+            continue
+        except OSError as exc:
+            raise InventoryError(shown, f"could not save: {_reason(exc)}") from None
+        if not info.st_mode & stat.S_IWUSR:
+            raise InventoryError(
+                shown, f"could not save: the {what} is read-only (mode {stat.S_IMODE(info.st_mode):04o}); "
+                "nothing was written. Make it writable (chmod u+w) if you mean idspine to change it")
+
+
+def _reason(exc: OSError) -> str:
+    return {28: "the disk is full", 30: "the file system is read-only", 13: "permission denied",
+            1: "permission denied", 2: "the folder does not exist"}.get(exc.errno or 0,
+                                                                     (exc.strerror or "write failed").lower())
+
+
+def _atomic_write(path: Path, data: bytes, current: bytes | None, shown: Path | None = None) -> None:
     mode = 0o600
     try:
         if current is not None:
             mode = path.stat().st_mode & 0o777
-            write_bytes_atomic(path.with_name(path.name + ".bak"), current, mode, sync_dir=True)
+            found = secret_comment_line(current.decode("utf-8", "replace"))
+            if found:  # never carry a planted secret into the .bak
+                raise InventoryError(shown or path, "the existing file holds what looks like a secret in a comment "
+                                     "and is not copied to .bak or overwritten; delete it first", line=found[0])
+            write_bytes_atomic(path.with_name(path.name + ".bak"), current, mode, sync_dir=True, follow_link=False)
         write_bytes_atomic(path, data, mode, sync_dir=True)
     except OSError as exc:
-        reason = {28: "the disk is full", 30: "the folder is read-only", 13: "permission denied"}.get(
-            exc.errno or 0, exc.strerror or "write failed"
-        )
-        raise InventoryError(path, f"could not save: {reason}; the previous file is unchanged") from None
-
+        raise InventoryError(shown or path, f"could not save: {_reason(exc)}; the previous file is unchanged") from None

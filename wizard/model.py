@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from wizard.safe_regex import pattern_problem
 from wizard.secret_guard import refuse_secret, validate_reference
 
 SCHEMA_VERSION = 1
@@ -170,10 +170,9 @@ class NamingConvention(Strict):
     @field_validator("allowed_pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc.msg}") from None
+        problem = pattern_problem(value)  # invalid, or a shape that could backtrack without bound (ReDoS)
+        if problem:
+            raise ValueError(problem)
         return value
 
 

@@ -234,10 +234,11 @@ def build_data(n8n_type: str, secret: str, context: BuildContext | None = None) 
         supplied = _json_object(secret, n8n_type)
     else:
         supplied = {spec.secret_field: secret.strip()}
-    unknown = sorted(set(supplied) - spec.fields)
+    unknown = set(supplied) - spec.fields
     if unknown:
-        raise CredentialBuildError(f"{n8n_type}: unknown field(s) {', '.join(unknown)}; allowed: "
-                                   f"{', '.join(sorted(spec.fields))}")
+        # The keys come from the secret itself (a pasted value may sit in a key): count them, never quote them.
+        raise CredentialBuildError(f"{n8n_type}: the secret's JSON has {len(unknown)} unknown field(s) (their names are not "
+                                   f"shown); allowed: {', '.join(sorted(spec.fields))}")
     for key, value in supplied.items():
         if not isinstance(value, (str, bool, int, float)) or isinstance(value, float) and value != value:
             raise CredentialBuildError(f"{n8n_type}: field {key} must be text, a number or true/false")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from wizard.model import IdP, NamingConvention
+from wizard.safe_regex import pattern_problem
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z]+)\}")
 
@@ -71,8 +72,9 @@ def service_principal_name(conv: NamingConvention, tool: str, purpose: str, clie
 
 
 @lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _compiled(pattern: str) -> re.Pattern[str] | None:
+    """The compiled allowed_pattern, or None when it is invalid or could take unbounded time (ReDoS)."""
+    return None if pattern_problem(pattern) else re.compile(pattern)
 
 
 def check_group_name(name: str, conv: NamingConvention, idp: IdP | None = None) -> list[str]:
@@ -86,7 +88,12 @@ def check_group_name(name: str, conv: NamingConvention, idp: IdP | None = None) 
         problems.append(f"must end with the suffix '{conv.suffix}'")
     if len(name) > conv.max_length:
         problems.append(f"is {len(name)} characters long; the convention allows {conv.max_length}")
-    if not _compiled(conv.allowed_pattern).match(name):
+    compiled = _compiled(conv.allowed_pattern)
+    if compiled is None:
+        problems.append("cannot be checked: the allowed pattern is refused (" + str(
+            pattern_problem(conv.allowed_pattern)) + ")")
+    elif len(name) <= 256 and not compiled.match(name):
+        # Longer names (over any allowed max_length) are reported above and never matched: bounded time.
         problems.append(f"has characters outside the allowed pattern {conv.allowed_pattern}")
     lowered = name.lower()
     for word in conv.blocked_words:

@@ -9,28 +9,60 @@ import functools
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 
-# Shapes of well-known credentials. Each entry: (kind shown to the user, compiled pattern).
-_KNOWN_SHAPES: list[tuple[str, re.Pattern[str]]] = [
-    ("a private key block", re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")),
-    ("a GitHub token", re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}")),
-    ("a GitHub fine-grained PAT", re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}")),
-    ("an Airtable personal access token", re.compile(r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{20,}")),
-    ("an Airtable API key", re.compile(r"\bkey[A-Za-z0-9]{14}\b")),
-    ("a Supabase access token", re.compile(r"\bsbp_[a-f0-9]{20,}")),
-    ("a Supabase secret key", re.compile(r"\bsb_secret_[A-Za-z0-9_-]{16,}")),
-    ("a Slack token", re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("an AWS access key id", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}")),
-    ("an OpenAI key", re.compile(r"\bsk-(?:proj-|svcacct-)?[A-Za-z0-9_-]{20,}")),
-    ("a Stripe-style secret key", re.compile(r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}")),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
-    ("a Databricks token", re.compile(r"\bdapi[a-f0-9]{32}")),
-    ("an n8n API key (JWT)", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("an Entra client secret", re.compile(r"\b[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,}")),
-    ("a Google service account key", re.compile(r'"private_key_id"\s*:')),
-    ("a password in a connection string", re.compile(r"://[^/\s:@]+:[^@\s/]{3,}@")),
+# Shapes of well-known credentials (_SHAPES below: kind shown to the user, pattern, literal needles).
+# Vendor formats (checked against the vendors' own pages where they publish them):
+#   Hugging Face user access tokens start with hf_ (https://huggingface.co/docs/hub/security-tokens);
+#   Shopify admin tokens are shpat_/shpca_/shppa_ (and shpss_ shared secrets, shpua_) + 32 hex
+#   (https://shopify.dev/changelog/length-of-the-shopify-access-token-is-increasing);
+#   DigitalOcean tokens are dop_v1_/doo_v1_/dor_v1_ + 64 hex (https://docs.digitalocean.com/notes/2022/api-token-format);
+#   HubSpot private app tokens are pat-<hublet>-<uuid> (e.g. pat-na1-, pat-eu1-), per HubSpot's auth guide;
+#   Azure DevOps PATs were 52 lowercase base32 characters, the newer ones are 84 characters carrying "AZDO"
+#   at offset 76; Azure SAS URLs carry the signature in sig=; npm tokens are npm_ + 36, PyPI tokens pypi-AgEI...
+# Several of these bodies are all lowercase or all hex, which the entropy test below would let through.
+_SHAPES: list[tuple[str, str, tuple[str, ...]]] = [
+    # (kind shown to the user, pattern, literal needles: the pattern can only match when one is present)
+    ("a private key block", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----", ("PRIVATE KEY",)),
+    ("a GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    ("a GitHub fine-grained PAT", r"\bgithub_pat_[A-Za-z0-9_]{20,}", ("github_pat_",)),
+    ("an Airtable personal access token", r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{20,}", ("pat",)),
+    ("an Airtable API key", r"\bkey[A-Za-z0-9]{14}\b", ("key",)),
+    ("a Supabase access token", r"\bsbp_[a-f0-9]{20,}", ("sbp_",)),
+    ("a Supabase secret key", r"\bsb_secret_[A-Za-z0-9_-]{16,}", ("sb_secret_",)),
+    ("a Slack token", r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}", ("xox", "xapp-")),
+    ("a Slack webhook address", r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}",
+     ("hooks.slack.com",)),
+    ("an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", ("AKIA", "ASIA")),
+    ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}", ("AIza",)),
+    ("an OpenAI key", r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}", ("sk-",)),
+    ("a Stripe-style secret key", r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{20,}",
+     ("sk_", "rk_", "whsec_")),
+    ("a GitLab token", r"\bgl(?:pat|dt|rt|cbt|ptt|oas|ft|imt|agent|soat)-[A-Za-z0-9_.-]{20,}", ("gl",)),
+    ("a Databricks token", r"\bdapi[a-f0-9]{32}", ("dapi",)),
+    ("a Hugging Face token", r"\bhf_[A-Za-z0-9]{30,}", ("hf_",)),
+    ("a Shopify token", r"\bshp(?:at|ca|pa|ss|ua)_[a-fA-F0-9]{32}", ("shp",)),
+    ("a DigitalOcean token", r"\bdo[opr]_v1_[a-f0-9]{64}", ("_v1_",)),
+    ("a HubSpot private app token",
+     r"\bpat-[a-z]{2,3}\d-(?i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", ("pat-",)),
+    ("an Azure DevOps PAT", r"(?<![A-Za-z0-9])[a-z2-7]{52}(?![A-Za-z0-9])", ()),
+    ("an Azure DevOps PAT", r"(?<![A-Za-z0-9])[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}(?![A-Za-z0-9])", ("AZDO",)),
+    ("an Azure SAS signature", r"(?:^|[?&;\s])(?i:sig)=[A-Za-z0-9%+/]{16,}", ("sig=",)),
+    ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b", ("npm_",)),
+    ("a PyPI token", r"\bpypi-AgE[A-Za-z0-9_-]{40,}", ("pypi-",)),
+    ("a SendGrid key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}", ("SG.",)),
+    ("an n8n API key (JWT)", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", ("eyJ",)),
+    ("an Entra client secret", r"\b[A-Za-z0-9_\-.]{3}\dQ~[A-Za-z0-9_\-.~]{31,}", ("Q~",)),
+    ("a Google service account key", r'"private_key_id"\s*:', ("private_key_id",)),
+    # scheme://user:password@host, also with an empty user (redis://:password@host) and short passwords.
+    ("a password in a connection string", r"://[^/\s:@]*:[^@\s/]+@", ("://",)),
+    # Password=...; in ADO.NET / ODBC strings, AccountKey=/SharedAccessKey= in Azure connection strings,
+    # password= in a query string.
+    ("a password in a connection string",
+     r"(?:^|[;?&\s\"'])(?i:password|passwd|pwd|accountkey|sharedaccesskey)\s*=\s*(?!env:)[^;&\s\"']{3,}",
+     ("password", "passwd", "pwd", "accountkey", "sharedaccesskey")),
 ]
+_KNOWN_SHAPES: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx)) for kind, rx, _ in _SHAPES]
 
 _TOKEN_SPLIT = re.compile(r"[\s\"'`,;()<>\[\]{}|]+")
 _ENTROPY_CANDIDATE = re.compile(r"^[A-Za-z0-9+/=_\-.~]{24,}$")
@@ -76,6 +108,7 @@ def _looks_random(token: str) -> bool:
 
 _KNOWN_ANY = re.compile("|".join(f"(?P<k{i}>{p.pattern})" for i, (_, p) in enumerate(_KNOWN_SHAPES)))
 _CANDIDATE_RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]{24,}")
+_LONG_TEXT = 256
 
 
 @functools.lru_cache(maxsize=65536)
@@ -83,9 +116,17 @@ def find_secret_kind(text: str) -> str | None:
     """Return a description of the secret *text* seems to contain, or None."""
     if not text or len(text) < 8:
         return None
-    match = _KNOWN_ANY.search(text)
-    if match:
-        return _KNOWN_SHAPES[int(match.lastgroup[1:])][0]  # type: ignore[index]
+    if len(text) <= _LONG_TEXT:
+        match = _KNOWN_ANY.search(text)
+        if match:
+            return _KNOWN_SHAPES[int(match.lastgroup[1:])][0]  # type: ignore[index]
+    else:
+        # One pass of the combined pattern costs about a microsecond per character; on long text only the
+        # shapes whose literal needle occurs are searched, which keeps a hostile 16 MB file to seconds.
+        lowered = text.lower()
+        for (kind, pattern), (_, _, needles) in zip(_KNOWN_SHAPES, _SHAPES, strict=True):
+            if (not needles or any(n in text or n in lowered for n in needles)) and pattern.search(text):
+                return kind
     if len(text) < 24:
         return None
     if "://" in text:
@@ -99,6 +140,47 @@ def find_secret_kind(text: str) -> str | None:
         if _looks_random(run.group()):
             return "a high-entropy string (looks like a key or token)"
     return None
+
+
+REDACTED = "[redacted]"
+# A run of this many characters shared with a known secret counts as that secret, cut or re-cased.
+MIN_FRAGMENT = 8
+_WORD = re.compile(r"\S+")
+
+
+def _fragments(secrets: Iterable[str]) -> set[str]:
+    """Every MIN_FRAGMENT-long piece of every known secret, lower-cased."""
+    grams: set[str] = set()
+    for secret in secrets:
+        for piece in (secret or "").lower().split():
+            grams.update(piece[i : i + MIN_FRAGMENT] for i in range(len(piece) - MIN_FRAGMENT + 1))
+    return grams
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """*text* with known secrets and secret-shaped words replaced by [redacted].
+
+    A known secret is caught whole in any letter case, and also cut: any word sharing MIN_FRAGMENT or
+    more consecutive characters with a known secret (a prefix a server echoed, the value upper-cased by a
+    proxy, the tail after a cut) is redacted whole. Secrets shorter than four characters are not matched
+    (they would match ordinary words). This is the one redaction function: providers and sign-in use it.
+    """
+    known = [s for s in secrets if s and len(s) >= 4]
+    out = text
+    for secret in sorted(known, key=len, reverse=True):
+        out = re.sub(re.escape(secret), REDACTED, out, flags=re.IGNORECASE)
+    grams = _fragments(known)
+
+    def word(match: re.Match[str]) -> str:
+        w = match.group()
+        if w == REDACTED:
+            return w
+        low = w.lower()
+        if grams and any(low[i : i + MIN_FRAGMENT] in grams for i in range(len(low) - MIN_FRAGMENT + 1)):
+            return REDACTED
+        return REDACTED if find_secret_kind(w) else w
+
+    return _WORD.sub(word, out)
 
 
 def refuse_secret(text: str) -> str:

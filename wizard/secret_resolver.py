@@ -1,16 +1,27 @@
 """Resolve a secret reference (env:NAME, file:PATH[#KEY]) to its value at the moment of use.
 
 The value is returned to the caller and nowhere else: never logged, printed, cached or put in a message.
-Errors name the reference (which is not secret) and what to do. `file:` secrets must be private to the
-owner (mode 0600 or stricter). keyvault:// and 1password:// / op:// references need their vendor's CLI
-and a network, so they raise a clear "not available offline" error here.
+Errors name the reference (which is not secret) and what to do. keyvault:// and 1password:// / op://
+references need their vendor's CLI and a network, so they raise a clear "not available offline" error here.
+
+`file:` references are read only from idspine's own folders, so an inventory someone else edited cannot
+make idspine read ~/.ssh/id_ed25519 (or ~/.aws/credentials, ~/.pgpass) and push it to a server:
+- the user config folder, ~/.config/idspine (platformdirs' user_config_dir("idspine"), which honours
+  XDG_CONFIG_HOME), where idspine's own secret store writes;
+- the folder of the inventory file in use (noted when it is loaded or saved), except when that folder is
+  the home folder, the file system root or above the home folder;
+- folders listed in IDSPINE_SECRET_DIRS (separated by the path separator ':'), an explicit opt-in
+  (the file system root is ignored).
+Below a folder, no hidden folder is allowed (.git, .ssh, .aws). The final target after following
+symbolic links must be inside, and it must be a regular file owned by the user with mode 0600 or
+stricter; all of this is checked before a byte is read, on the opened file itself.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from wizard.secret_guard import validate_reference
@@ -50,30 +61,96 @@ def _from_env(ref: str, environ: Mapping[str, str]) -> str:
     return value
 
 
+SECRET_DIRS_VARIABLE = "IDSPINE_SECRET_DIRS"
+_inventory_folders: list[Path] = []
+
+
+def note_inventory(path: Path | str) -> None:
+    """Remember the folder of an inventory in use: `file:` secrets beside it may be read."""
+    folder = Path(os.path.realpath(Path(path).expanduser())).parent
+    if folder not in _inventory_folders:
+        _inventory_folders.append(folder)
+
+
+def forget_inventories() -> None:
+    """Forget every noted inventory folder (tests; closing a workspace)."""
+    _inventory_folders.clear()
+
+
+def _too_broad(folder: Path) -> bool:
+    """The root, the home folder or anything above it: far too much to trust as a secrets folder."""
+    home = Path(os.path.realpath(Path.home()))
+    return folder == Path(folder.anchor) or folder == home or folder in home.parents
+
+
+def allowed_folders(extra: Iterable[Path | str] = ()) -> list[Path]:
+    """The folders `file:` secrets may be read from (real paths, most specific first)."""
+    from platformdirs import user_config_dir
+
+    folders = [Path(os.path.realpath(user_config_dir("idspine")))]
+    for folder in _inventory_folders:  # where an inventory happens to sit: never the home folder or above
+        if not _too_broad(folder) and folder not in folders:
+            folders.append(folder)
+    listed = [Path(p) for p in os.environ.get(SECRET_DIRS_VARIABLE, "").split(os.pathsep) if p.strip()]
+    for folder in [*listed, *(Path(p) for p in extra)]:  # the user's explicit choice: anything but the root
+        real = Path(os.path.realpath(folder.expanduser()))
+        if real != Path(real.anchor) and real not in folders:
+            folders.append(real)
+    return folders
+
+
+def _inside(real: Path, folders: list[Path]) -> bool:
+    for folder in folders:
+        try:
+            rel = real.relative_to(folder)
+        except ValueError:
+            continue
+        if rel.parts and not any(part.startswith(".") for part in rel.parts[:-1]):
+            return True
+    return False
+
+
 def _from_file(ref: str) -> str:
     spec = ref.removeprefix("file:")
     path_text, _, key = spec.partition("#")
     path = Path(path_text).expanduser()
+    real = Path(os.path.realpath(path))
+    if not _inside(real, allowed_folders()):
+        raise SecretUnavailable(
+            f"{ref}: idspine reads file: secrets only from its own folders (~/.config/idspine, the inventory's "
+            "folder, or one listed in IDSPINE_SECRET_DIRS), never from hidden folders such as ~/.ssh; "
+            "move the secret there (chmod 600) or store it elsewhere and use env:NAME")
     try:
-        info = path.stat()
+        # O_NOFOLLOW on the real path: a link swapped in after the check is refused, not followed;
+        # O_NONBLOCK: a FIFO never blocks; every property is checked on the opened descriptor.
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise SecretUnavailable(f"{ref}: no such file") from None
     except OSError as exc:
-        raise SecretUnavailable(f"{ref}: cannot read ({exc.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise SecretUnavailable(f"{ref}: not a regular file")
-    if info.st_mode & 0o077:
-        raise SecretUnavailable(
-            f"{ref}: the file is readable by others (mode {stat.S_IMODE(info.st_mode):04o}); "
-            f"run `chmod 600 {path_text}` first"
-        )
-    if hasattr(os, "getuid") and info.st_uid != os.getuid():
-        raise SecretUnavailable(f"{ref}: the file belongs to another user")
-    if info.st_size > MAX_SECRET_FILE_BYTES:
-        raise SecretUnavailable(f"{ref}: the file is too large to be a secret ({info.st_size} bytes)")
+        raise SecretUnavailable(f"{ref}: cannot read ({(exc.strerror or 'error').lower()})") from None
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SecretUnavailable(f"{ref}: not a regular file")
+        if info.st_mode & 0o077:
+            raise SecretUnavailable(
+                f"{ref}: the file is readable by others (mode {stat.S_IMODE(info.st_mode):04o}); "
+                f"run `chmod 600 {path_text}` first"
+            )
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise SecretUnavailable(f"{ref}: the file belongs to another user")
+        if info.st_size > MAX_SECRET_FILE_BYTES:
+            raise SecretUnavailable(f"{ref}: the file is too large to be a secret ({info.st_size} bytes)")
+        raw = os.read(fd, MAX_SECRET_FILE_BYTES + 1)
+    except OSError as exc:
+        raise SecretUnavailable(f"{ref}: cannot read ({(exc.strerror or 'error').lower()})") from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_SECRET_FILE_BYTES:
+        raise SecretUnavailable(f"{ref}: the file is too large to be a secret")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
         raise SecretUnavailable(f"{ref}: cannot read the file as UTF-8 text") from None
     if key:
         return _env_file_value(text, key, ref)

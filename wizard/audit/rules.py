@@ -301,3 +301,21 @@ def better_method_available(ws: Workspace, today: dt.date) -> Iterator[Finding]:
                           f"which avoids a long-lived {c.method}.",
                           c.planned_migration or f"Plan a migration to {best[1]} ({best[0]}); run `idspine advise {c.service}`.",
                           "pat-vs-api-key-vs-oauth")
+
+
+@rule
+def duplicate_keys(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Two entries sharing the key other entries and commands look them up by (client slug, credential id,
+    checklist id, flow): every lookup silently takes the first, so edits, pushes and rotations could hit the
+    wrong one. (Groups and service principals with one name are reported by group_names and duplicates.)"""
+    keyed = (("client", "clients", "slug", "credential-inventory"), ("credential", "credentials", "id",
+             "credential-inventory"), ("checklist", "checklist", "id", "credential-inventory"),
+             ("progress", "progress", "flow", "credential-inventory"))
+    for subject, field, key, explainer in keyed:
+        seen: Counter[str] = Counter(getattr(item, key) for item in getattr(ws, field))
+        for value, n in seen.items():
+            if n > 1:
+                yield Finding("duplicate-key", Severity.ERROR, f"{subject}:{value}",
+                              f"{n} entries in [[{field}]] have {key} = {value!r}; lookups by {key} would pick the "
+                              "first one silently.",
+                              f"Give each entry its own {key}, or merge them into one.", explainer)

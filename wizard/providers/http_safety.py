@@ -27,7 +27,7 @@ import httpx
 from wizard import __version__
 from wizard.providers import ProviderError
 from wizard.safe_text import one_line
-from wizard.secret_guard import find_secret_kind
+from wizard.secret_guard import find_secret_kind, redact
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -106,16 +106,10 @@ def build_client(settings: HttpSettings | None = None, transport: httpx.BaseTran
 
 
 def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """*text* with known secret values and secret-shaped words removed, shortened for quoting, on one line
-    with control characters (escape sequences, bidi overrides) made visible."""
-    out = one_line(text)
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            out = out.replace(secret, "[redacted]")
-    words = []
-    for word in out.split():
-        words.append("[redacted]" if find_secret_kind(word) else word)
-    out = " ".join(words)
+    """*text* with known secret values (also re-cased or cut, see secret_guard.redact) and secret-shaped words
+    removed, shortened for quoting, on one line with control characters (escape sequences, bidi overrides)
+    made visible."""
+    out = " ".join(redact(one_line(text), secrets).split())
     if find_secret_kind(out):
         return "[server message withheld: it looked like it contained a secret]"
     return out if len(out) <= _QUOTE_LIMIT else out[:_QUOTE_LIMIT] + "…"

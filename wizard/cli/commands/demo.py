@@ -31,6 +31,12 @@ def run(args: argparse.Namespace) -> int:
     if path.exists() or path.is_symlink():
         err(f"{path} already exists; not overwriting it")
         return 2
-    save(ws, path, expected_digest=None)
+    from wizard.inventory import InventoryError
+
+    try:
+        save(ws, path, expected_digest=None)
+    except InventoryError as exc:
+        err(str(exc))
+        return 2
     err(f"wrote {path}", prefix="idspine demo")
     return 0
