@@ -121,7 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from wizard.cli.output import err, guarded_streams
 
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args, extras = parser.parse_known_args(argv)
+        if extras:  # name the subcommand whose options were wrong, so its --help is the one suggested
+            command = getattr(args, "command", None)
+            prog = f"{parser.prog} {command}" if command else parser.prog
+            err(f"unrecognized arguments: {' '.join(extras)} (see `{prog} --help`)", prefix=prog)
+            return EXIT_USAGE
         _settle_globals(args)
     except UsageError as exc:
         err(str(exc))

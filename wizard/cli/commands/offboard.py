@@ -12,6 +12,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `offboard` command."""
     p = subparsers.add_parser("offboard", help="revocation checklist for a client who leaves (or a contractor)")
     p.add_argument("client", nargs="?", help="client slug")
+    p.add_argument("--client", dest="client_option", metavar="SLUG", help="the same, spelled as plan and export take it")
     p.add_argument("--owner", metavar="EMAIL", help="off-board a person instead: everything they own")
     add_file_option(p)
     p.add_argument("--format", choices=["md", "json"], default="md")
@@ -25,6 +26,11 @@ def run(args: argparse.Namespace) -> int:
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
     from wizard.offboarding import mark_retired, plan_offboarding, render_json, render_markdown
 
+    if args.client_option:
+        if args.client and args.client != args.client_option:
+            print("idspine: give the client once (CLIENT or --client SLUG)", file=sys.stderr)
+            return 2
+        args.client = args.client_option
     if bool(args.client) == bool(args.owner):
         print("idspine: give a client slug or --owner EMAIL (one of them)", file=sys.stderr)
         return 2
