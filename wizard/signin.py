@@ -12,6 +12,7 @@ msal is imported when a sign-in is first needed (it pulls in requests and crypto
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import time
@@ -415,10 +416,10 @@ def silent_token(config: SigninConfig, scopes: Sequence[str]) -> TokenResult | N
     if not accounts:
         return None
     realm = str(app.authority.tenant or "")
-    answer = None
+    answer: dict[str, Any] | None = None
     for account in accounts:
-        answer = _msal_call("silent sign-in", lambda a=account: app.acquire_token_silent(list(scopes), account=a),
-                            _session_of(app))
+        answer = _msal_call("silent sign-in", functools.partial(app.acquire_token_silent, list(scopes),
+                                                                account=account), _session_of(app))
         if answer:
             break
     cache.save()
