@@ -24,6 +24,7 @@ CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 TENANT_A = "aaaaaaaa-0000-4000-8000-00000000000a"
 TENANT_B = "bbbbbbbb-0000-4000-8000-00000000000b"
 ALICE = ("a1a1a1a1-0000-4000-8000-0000000000a1", TENANT_A, "alice@northwind.example")
+DOMAINS = {"initech.onmicrosoft.com": TENANT_B}
 BOB = ("b0b0b0b0-0000-4000-8000-0000000000b0", TENANT_B, "bob@initech.example")
 
 
@@ -69,7 +70,7 @@ class FakeEntra:
         self.refreshes: list[str] = []
 
     def get(self, url: str, **_: Any) -> _Response:
-        tenant = url.split("/")[3]
+        tenant = DOMAINS.get(url.split("/")[3], url.split("/")[3])  # a domain resolves to its tenant id
         if "openid-configuration" in url:
             base = f"https://login.microsoftonline.com/{tenant}"
             return _Response(200, {"issuer": f"{base}/v2.0", "token_endpoint": f"{base}/oauth2/v2.0/token",
@@ -141,3 +142,9 @@ def test_a_cached_token_issued_by_another_tenant_is_refused(entra: FakeEntra, tm
     result = silent_token(_config(TENANT_B, path), GRAPH_ADMIN_SCOPES)
     assert result is not None and not result.ok and not result.access_token
     assert TENANT_A in result.detail and "sign in" in result.detail
+
+
+def test_a_tenant_given_by_domain_finds_its_sign_in(entra: FakeEntra, tmp_path: Path) -> None:
+    path = _cache_file(tmp_path, (ALICE, TENANT_A), (BOB, TENANT_B))
+    b = silent_token(_config("initech.onmicrosoft.com", path), GRAPH_ADMIN_SCOPES)
+    assert b is not None and b.ok and b.account == BOB[2] and _tid(b.access_token) == TENANT_B
