@@ -1,5 +1,5 @@
 """Flow: onboard one client: tenant model, residency, role groups, service principals and where they live,
-credentials, consent.
+credentials and where their secrets live, consent.
 
 Run it again for the same slug and nothing is added twice: groups, identities, credentials and checklist items
 are keyed by name or id, and the client entry is updated in place.
@@ -7,14 +7,23 @@ are keyed by name or id, and the client entry is updated in place.
 
 from __future__ import annotations
 
-from flows.credentials import method_questions, preview_credentials, record_credentials, unusable_services
-from flows.groups import add_groups, plan_groups, preview_groups
+from flows.credentials import (
+    method_questions,
+    preview_credentials,
+    record_credentials,
+    secret_steps,
+    unusable_services,
+)
+from flows.groups import add_groups, plan_groups, preview_groups, role_check
 from flows.options import (
     HOST_OPTIONS,
     RESIDENCY_OPTIONS,
     TENANT_MODEL_OPTIONS,
+    check_email,
     check_has_letters,
     check_slug,
+    check_tenant,
+    check_terms,
     service_options,
     slugify,
     text,
@@ -73,7 +82,7 @@ def _client(ws: Workspace) -> Step:
         Question("tenant_model", "Tenant model", Kind.CHOICE, "b2b-and-multi-tenant", options=TENANT_MODEL_OPTIONS,
                  default=TenantModel.SEPARATE_TENANT.value),
         Question("tenant", "Client tenant (domain or id)", Kind.TEXT, "b2b-and-multi-tenant", required=False,
-                 placeholder="acme.onmicrosoft.com"),
+                 placeholder="acme.onmicrosoft.com", validate=check_tenant),
         Question("residency", "Data residency", Kind.CHOICE, "data-residency", options=RESIDENCY_OPTIONS,
                  default="EU"),
     ), "b2b-and-multi-tenant")
@@ -101,10 +110,13 @@ def _apply_client(ws: Workspace, answers: Answers) -> Workspace:
 
 
 def _roles(ws: Workspace) -> Step:
+    slug = current_client(ws)
     return Step("roles", "Role groups for this client", "Access to the client's data goes through groups named "
                 "by your convention; admin groups stay separate so their rights can be time-limited.", (
-        Question("roles", "Roles", Kind.LIST, "group-types", default=["Data-Engineer", "Analyst"]),
-        Question("admin_roles", "Admin roles", Kind.LIST, "pim", default=["Owner"], required=False),
+        Question("roles", "Roles", Kind.LIST, "group-types", default=["Data-Engineer", "Analyst"],
+                 validate=role_check(ws, slug)),
+        Question("admin_roles", "Admin roles", Kind.LIST, "pim", default=["Owner"], required=False,
+                 validate=role_check(ws, slug, admin=True)),
     ), "group-types")
 
 
@@ -164,7 +176,8 @@ def _services(ws: Workspace) -> Step:
         Question("host", "Where the automations run", Kind.CHOICE, "workload-identity-federation",
                  options=HOST_OPTIONS, default=Host.N8N_SELF_HOSTED.value),
         Question("owner", "Owner of these credentials (who rotates them)", Kind.TEXT, "rotation-and-revocation",
-                 default=_stored(ws, "automations.owner"), required=False, placeholder="you@yourdomain"),
+                 default=_stored(ws, "automations.owner"), required=False, placeholder="you@yourdomain.com",
+                 validate=check_email),
     ), "consultant-hats")
 
 
@@ -201,7 +214,8 @@ def _consent(ws: Workspace) -> Step:
                 "agreed; off-boarding uses it to purge exports. The preview is the plan for this client.", (
         Question("data_export_consent", "Data-export terms", Kind.TEXT, "data-residency", required=False,
                  default=client.data_export_consent if client else "",
-                 placeholder="Exports stay in the client's EU storage; deleted 30 days after the project"),
+                 placeholder="Exports stay in the client's EU storage; deleted 30 days after the project",
+                 validate=check_terms),
         Question("confirm", "Save the plan and the checklist for this client", Kind.CONFIRM, "credential-inventory",
                  default=True),
     ), "data-residency")
@@ -257,6 +271,7 @@ STEPS = [
     StepDef("automations", _automations, _apply_automations, _preview_automations),
     StepDef("services", _services, lambda ws, a: ws),
     StepDef("methods", _methods, _apply_methods, _preview_methods),
+    *secret_steps(current_client, lambda ws: _chosen(ws)[0]),  # where each credential's secret lives
     StepDef("consent", _consent, _apply_consent, lambda ws, a: review_text(ws)),
 ]
 FLOW = Flow(FLOW_ID, "Onboard a client", "Groups, identities and credentials for one client.", STEPS, review_text)

@@ -86,6 +86,16 @@ def check_has_letters(value: Answer) -> list[str]:
     return [] if any(ch.isalpha() for ch in str(value)) else ["a name with letters, e.g. Northwind Data"]
 
 
+def check_terms(value: Answer) -> list[str]:
+    """Validator: a sentence of terms or notes (words with letters, one line, at most 300 characters)."""
+    words = str(value)
+    if not any(ch.isalpha() for ch in words):
+        return ["a sentence with letters, e.g. Exports stay in the client's EU storage"]
+    if len(words) > 300 or any(ord(ch) < 32 or ord(ch) == 127 for ch in words):
+        return ["one line of at most 300 characters"]
+    return []
+
+
 def check_https_url(value: Answer) -> list[str]:
     """Validator: an https address with a host name."""
     parts = urlsplit(str(value))

@@ -1,4 +1,5 @@
-"""Rows of the inventory inspector: every identity and credential flattened, with health, filterable fast.
+"""Rows of the inventory inspector: every identity and credential flattened, with health and the tenant it lives
+in (from wizard.placement), filterable fast.
 
 Kept free of Textual so filtering and sorting are tested (and benchmarked) as plain Python.
 """
@@ -8,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from wizard import placement
 from wizard.audit import SEVERITY_ORDER, Finding, by_subject, run_audit
 from wizard.model import Workspace
 
 HEALTH_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
-COLUMNS = ("health", "kind", "name", "client", "service", "method", "owner", "expires", "status")
+COLUMNS = ("health", "kind", "name", "client", "service", "method", "owner", "expires", "status", "tenant")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,11 +32,27 @@ class Row:
     status: str
     health: str
     haystack: str  # lower-case text the filter searches
+    tenant: str = ""  # short: "home", the client tenant's domain or id, "home → …" for a multi-tenant app
+    tenant_label: str = ""  # for the detail pane: the tenant(s) in words, with id or domain
 
     def cells(self) -> tuple[str, ...]:
         """Cell values in column order."""
         return (self.health, self.kind, self.name, self.client, self.service, self.method, self.owner,
-                self.expires, self.status)
+                self.expires, self.status, self.tenant)
+
+
+def _short(t: placement.Tenant) -> str:
+    if t.key == placement.HOME_KEY:
+        return "home"
+    return t.tenant or f"{t.client}'s (not recorded)"
+
+
+def _where(*sides: placement.Tenant) -> tuple[str, str]:
+    """(cell, words) for an object in one tenant, or registered in the first and living in the second."""
+    if len(sides) == 2 and sides[0].key != sides[1].key:
+        return (f"{_short(sides[0])} → {_short(sides[1])}",
+                f"registered in {sides[0].label}; service principal in {sides[1].label}")
+    return _short(sides[-1]), sides[-1].label
 
 
 def build_rows(ws: Workspace, today: dt.date | None = None) -> tuple[list[Row], dict[str, list[Finding]]]:
@@ -46,23 +64,25 @@ def build_rows(ws: Workspace, today: dt.date | None = None) -> tuple[list[Row], 
         return min(found, key=lambda f: SEVERITY_ORDER[f.severity]).severity.value if found else "ok"
 
     rows: list[Row] = []
+    fast = placement.indexed(ws)  # one dict lookup per object, not a scan of the clients per row
 
     def add(subject: str, kind: str, name: str, client: str, service: str, method: str, owner: str,
-            expires: object, status: str) -> None:
+            expires: object, status: str, where: tuple[str, str]) -> None:
         h = health(subject)
         exp = str(expires or "")
-        hay = " ".join((kind, name, client, service, method, owner, exp, status, h)).lower()
-        rows.append(Row(subject, kind, name, client, service, method, owner, exp, status, h, hay))
+        hay = " ".join((kind, name, client, service, method, owner, exp, status, h, where[0])).lower()
+        rows.append(Row(subject, kind, name, client, service, method, owner, exp, status, h, hay, *where))
 
     for g in ws.groups:
         add(f"group:{g.name}", "group", g.name, g.client, "", "admin" if g.admin else g.kind.value,
-            ", ".join(g.owners), "", g.status.value)
+            ", ".join(g.owners), "", g.status.value, _where(placement.group_tenant(fast, g)))
     for sp in ws.service_principals:
         add(f"service-principal:{sp.name}", "service-principal", sp.name, sp.client, sp.tool,
-            sp.credential_kind.value, sp.owner, sp.secret_expires, sp.status.value)
+            sp.credential_kind.value, sp.owner, sp.secret_expires, sp.status.value,
+            _where(placement.app_registration_tenant(fast, sp), placement.service_principal_tenant(fast, sp)))
     for c in ws.credentials:
         add(f"credential:{c.id}", "credential", c.id, c.client, c.service, c.method.value, c.owner, c.expires,
-            c.status.value)
+            c.status.value, _where(placement.credential_tenant(fast, c)))
     return rows, findings
 
 

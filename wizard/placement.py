@@ -175,6 +175,42 @@ def role_assignment_problem(ws: Workspace, sp: ServicePrincipal, group_name: str
             "`tenant` or the app's), or make a group for your guests in the app's tenant")
 
 
+class Indexed:
+    """A workspace read through dict lookups (clients, groups, service principals by key), so placing every
+    object of a large inventory costs one lookup each; pass it wherever these functions take a workspace.
+    It only reads: the first object of a repeated key wins, as in Workspace's own lookups."""
+
+    def __init__(self, ws: Workspace):
+        self._ws = ws
+        self.consultancy = ws.consultancy
+        self._clients: dict[str, Client] = {}
+        self._groups: dict[str, Group] = {}
+        self._sps: dict[str, ServicePrincipal] = {}
+        for c in ws.clients:
+            self._clients.setdefault(c.slug, c)
+        for g in ws.groups:
+            self._groups.setdefault(g.name, g)
+        for sp in ws.service_principals:
+            self._sps.setdefault(sp.name, sp)
+
+    def client(self, slug: str) -> Client | None:
+        return self._clients.get(slug)
+
+    def group(self, name: str) -> Group | None:
+        return self._groups.get(name)
+
+    def service_principal(self, name: str) -> ServicePrincipal | None:
+        return self._sps.get(name)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._ws, name)
+
+
+def indexed(ws: Workspace) -> Workspace:
+    """`ws` with fast lookups, typed as a workspace for the functions above."""
+    return Indexed(ws)  # type: ignore[return-value]
+
+
 def tenants(ws: Workspace, groups: list[Group], sps: list[ServicePrincipal]) -> list[Tenant]:
     """Every tenant these objects touch, home first, then clients in the inventory's order."""
     keys: dict[str, Tenant] = {}

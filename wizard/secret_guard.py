@@ -106,6 +106,33 @@ def _looks_random(token: str) -> bool:
     return shannon_entropy(token) >= 4.0
 
 
+_PATH_WORD = re.compile(r"^[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,})*[0-9]*$")  # Library, AppData, Clients2024, Alex2
+_PATH_SUBTOKEN = re.compile(r"[-_.~]+")
+
+
+def _ordinary_segment(segment: str) -> bool:
+    """A folder or file name made of ordinary parts: each part (split at - _ . ~) is in one letter case (acme,
+    2026Q1, x86, 7x) or a capitalised/CamelCase word with trailing digits; not random on its own."""
+    if _looks_random(segment):
+        return False
+    for part in _PATH_SUBTOKEN.split(segment):
+        if not part:
+            continue
+        if not part.isalnum() or not part.isascii():
+            return False  # + or = belong to base64, not to folder names
+        if any(c.islower() for c in part) and any(c.isupper() for c in part) and not _PATH_WORD.match(part):
+            return False  # case flipping inside a part (aB3xY9) is how random keys look
+    return True
+
+
+def _ordinary_path(run: str) -> bool:
+    """A run with slashes whose every segment is an ordinary name: a path, not a base64 blob."""
+    if "/" not in run:
+        return False
+    segments = [seg for seg in run.split("/") if seg]
+    return len(segments) >= 2 and all(_ordinary_segment(seg) for seg in segments)
+
+
 _KNOWN_ANY = re.compile("|".join(f"(?P<k{i}>{p.pattern})" for i, (_, p) in enumerate(_KNOWN_SHAPES)))
 _CANDIDATE_RUN = re.compile(r"[A-Za-z0-9+/=_\-.~]{24,}")
 _LONG_TEXT = 256
@@ -137,7 +164,8 @@ def find_secret_kind(text: str) -> str | None:
                     return "a high-entropy string (looks like a key or token)"
         return None
     for run in _CANDIDATE_RUN.finditer(text):
-        if _looks_random(run.group()):
+        # a folder path mixes letters, digits and case across its names without being random: judged per name
+        if _looks_random(run.group()) and not _ordinary_path(run.group()):
             return "a high-entropy string (looks like a key or token)"
     return None
 

@@ -12,7 +12,9 @@ msal is imported when a sign-in is first needed (it pulls in requests and crypto
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +31,7 @@ GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default"
 GRAPH_ADMIN_SCOPES = ("https://graph.microsoft.com/Group.ReadWrite.All",
                       "https://graph.microsoft.com/Application.ReadWrite.All")
 CACHE_FILE_NAME = "msal_token_cache.json"
+_GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 class SigninError(Exception):
@@ -368,17 +371,68 @@ class DeviceSignin:
         return result
 
 
+def _tenant_accounts(app: Any, cache: TokenCacheFile) -> list[dict[str, Any]]:
+    """The cached account records for the tenant the app's authority resolved to, members before guests.
+
+    msal keeps one account record per (home_account_id "oid.tid", environment, realm), realm being the tenant
+    the sign-in was made in, the same value as `app.authority.tenant` (both come from the token endpoint, so an
+    authority given as a domain resolves to its tenant id). `get_accounts` folds them per person and keeps
+    one realm, so it cannot say who signed in where; the cache is searched by realm instead.
+    """
+    import msal
+
+    realm = str(getattr(app.authority, "tenant", "") or "").lower()
+    instance = str(getattr(app.authority, "instance", "") or "").lower()
+    records = [a for a in cache.cache.search(msal.TokenCache.CredentialType.ACCOUNT)
+               if str(a.get("realm") or "").lower() == realm and realm]
+    same_host = [a for a in records if str(a.get("environment") or "").lower() == instance]
+    chosen = same_host or records
+    return sorted(chosen, key=lambda a: not str(a.get("home_account_id") or "").lower().endswith("." + realm))
+
+
+def _wrong_tenant(answer: dict[str, Any], realm: str) -> str | None:
+    """The tenant that issued the answer's token (its `tid`, or the id token's), when it is not `realm`."""
+    from wizard.tenant_tokens import TenantTokens, TokenMismatch, issuing_tenant
+
+    token = str(answer.get("access_token") or "")
+    claims = answer.get("id_token_claims") or {}
+    tid = issuing_tenant(token) or str(claims.get("tid") or "").lower() or None
+    try:
+        TenantTokens().put("asked", realm, token)  # refuses a JWT whose tid is another tenant
+    except TokenMismatch:
+        return tid
+    if tid and realm and tid != realm.lower() and _GUID_RE.match(realm):
+        return tid
+    return None
+
+
 def silent_token(config: SigninConfig, scopes: Sequence[str]) -> TokenResult | None:
-    """A token from the cache (refreshing it when needed) for the first signed-in account, else None."""
+    """A token from the cache (refreshing it when needed) for an account that signed in to this authority's
+    tenant, else None (sign in to that tenant first). Never another tenant's token: one whose `tid` is not
+    the tenant asked for comes back as a failed result naming the issuing tenant."""
     cache = TokenCacheFile(config.cache_file)
     app = public_app(config, cache)
-    accounts = app.get_accounts()
+    accounts = _tenant_accounts(app, cache)
     if not accounts:
         return None
-    answer = _msal_call("silent sign-in", lambda: app.acquire_token_silent(list(scopes), account=accounts[0]),
-                        _session_of(app))
+    realm = str(app.authority.tenant or "")
+    answer: dict[str, Any] | None = None
+    for account in accounts:
+        answer = _msal_call("silent sign-in", functools.partial(app.acquire_token_silent, list(scopes),
+                                                                account=account), _session_of(app))
+        if answer:
+            break
     cache.save()
-    return TokenResult.from_msal(answer) if answer else None
+    if not answer:
+        return None
+    issuer = _wrong_tenant(answer, realm) if "access_token" in answer else None
+    if issuer:
+        return TokenResult(False, "wrong_tenant", f"the cached token was issued by tenant {issuer}, not {realm}: "
+                                                  f"sign in to {realm} (idspine signin --tenant {realm})")
+    result = TokenResult.from_msal(answer)
+    if result.ok and not result.account:
+        result.account = str(accounts[0].get("username") or "")
+    return result
 
 
 def browser_available() -> bool:

@@ -17,6 +17,7 @@ ANSWERS = {
     "automations": {"automations": ["n8n:graph"], "kind": "auto", "repo": "", "owner": ""},
     "services": {"services": ["microsoft-graph"], "host": "n8n-cloud"},
     "methods": {},
+    "secrets": {},
     "consent": {"data_export_consent": "", "confirm": True},
 }
 

@@ -7,6 +7,7 @@ import pytest
 from wizard.inventory import dumps, parse
 from wizard.model import CredentialKind, Status, TenantModel, Workspace, new_workspace
 from wizard.naming import check_group_name
+from wizard.secret_refs import needs_secret
 from wizard.steps import FlowRunner, StepProblems, get_flow
 
 ONBOARD = {
@@ -17,6 +18,7 @@ ONBOARD = {
                     "owner": "alex@northwind.example"},
     "services": {"services": ["microsoft-graph", "airtable", "quickbooks-online"], "host": "n8n-cloud"},
     "methods": {},
+    "secrets": {},
     "consent": {"data_export_consent": "Exports stay in the client's EU storage", "confirm": True},
 }
 
@@ -54,7 +56,9 @@ def test_onboarding_a_client_creates_its_plan_checklist_and_inventory_entries(de
     assert all(sp.client == "acme-logistics" and sp.status == Status.PLANNED for sp in sps.values())
     creds = {c.service: c for c in ws.credentials if c.client == "acme-logistics"}
     assert set(creds) == {"microsoft-graph", "airtable", "quickbooks-online"}
-    assert all(c.status == Status.PLANNED and c.secret_ref is None for c in creds.values())
+    assert all(c.status == Status.PLANNED for c in creds.values())
+    # the suggested references were accepted: every credential with a secret of its own says where it lives
+    assert all(c.secret_ref for c in creds.values() if needs_secret(ws, c.id))
     ids = {i.id for i in ws.checklist if i.client == "acme-logistics"}
     assert {"acme-logistics:tenant", "acme-logistics:consent", "acme-logistics:residency",
             "acme-logistics:secret:svc-n8n-graph-acme-logistics"} <= ids

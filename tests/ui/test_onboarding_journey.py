@@ -11,6 +11,7 @@ from tests.ui.journeys import open_with, settle
 from wizard.demo import DEMO_TODAY
 from wizard.export import azure_cli, checklist, terraform
 from wizard.inventory import dumps, load
+from wizard.secret_refs import needs_secret
 from wizard.ui.app import IdspineApp
 
 TYPED = {
@@ -45,6 +46,9 @@ async def test_onboard_a_second_client_through_the_app(demo_ws, tmp_path: Path) 
     assert new_groups and new_sps
     assert {g.name for g in ws.groups if g.client != slug} == {g.name for g in before.groups}
     assert all(slug in n.lower() or "initech" in n.lower() for n in new_groups | new_sps)
+    # the secrets step's suggestions were accepted: no new credential is left without a reference
+    needing = [c for c in ws.credentials if c.client == slug and needs_secret(ws, c.id)]
+    assert needing and all(c.secret_ref for c in needing)
 
     others = {g.name for g in before.groups} | {s.name for s in before.service_principals}
     for text in (checklist.render(ws, client=slug, today=DEMO_TODAY),

@@ -1,4 +1,5 @@
-"""CSV table with one row per credential (service principal secrets included) and its audit health."""
+"""CSV table with one row per credential (service principal secrets included), the tenant it lives in (from
+wizard.placement) and its audit health."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import datetime as dt
 import io
 import re
 
+from wizard import placement
 from wizard.audit import SEVERITY_ORDER, by_subject, run_audit
 from wizard.model import Workspace
 from wizard.safe_text import terminal_text
 
 COLUMNS = ["kind", "name", "label", "client", "service", "method", "identity", "owner", "created", "expires",
-           "secret_ref", "used_by", "status", "health"]
+           "secret_ref", "used_by", "status", "health", "tenant", "registered_in"]
+# tenant: the id or domain of the tenant the object lives in (a service principal: where its tokens are issued;
+# empty when that tenant's id is not recorded). registered_in: a service principal's app registration, which
+# differs for a multi-tenant app (registered at home, consented in the client's tenant).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 
@@ -34,16 +39,19 @@ def rows(ws: Workspace, client: str | None = None, today: dt.date | None = None)
         found = health.get(subject)
         return min(found, key=lambda f: SEVERITY_ORDER[f.severity]).severity.value if found else "ok"
 
+    fast = placement.indexed(ws)
     out: list[list[object]] = []
     for sp in ws.service_principals:
         if client is None or sp.client == client:
             out.append(["service-principal", sp.name, sp.purpose, sp.client, sp.tool, sp.credential_kind, "", sp.owner,
                         sp.secret_created, sp.secret_expires, sp.secret_ref, "", sp.status,
-                        worst(f"service-principal:{sp.name}")])
+                        worst(f"service-principal:{sp.name}"), placement.service_principal_tenant(fast, sp).tenant,
+                        placement.app_registration_tenant(fast, sp).tenant])
     for c in ws.credentials:
         if client is None or c.client == client:
             out.append(["credential", c.id, c.label, c.client, c.service, c.method, c.identity, c.owner, c.created,
-                        c.expires, c.secret_ref, "; ".join(c.used_by), c.status, worst(f"credential:{c.id}")])
+                        c.expires, c.secret_ref, "; ".join(c.used_by), c.status, worst(f"credential:{c.id}"),
+                        placement.credential_tenant(fast, c).tenant, ""])
     return [[_cell(v) for v in r] for r in out]
 
 

@@ -33,7 +33,7 @@ class InspectorScreen(Screen[None]):
     CSS_PATH = "inspector.tcss"
     HELP_TITLE = "Inventory inspector"
     HELP_TEXT = ("Type to filter: words match anywhere; client:acme, method:pat, health:error, "
-                 "service:airtable, owner:alex, kind:group match one column. Enter in the filter moves to the "
+                 "service:airtable, owner:alex, kind:group, tenant:home match one column. Enter in the filter moves to the "
                  "table; the pane shows the highlighted row's findings and fixes; enter on a row opens the "
                  "explainer of its worst finding. Click a column header (or press s) to sort; r reverses. "
                  "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes.")
@@ -143,7 +143,8 @@ class InspectorScreen(Screen[None]):
         self._detail_row = row
         width = self.query_one("#detail", Static).size.width  # pre-wrapped: long e-mails break after . or @
         facts = [("client", row.client or "internal"), ("status", row.status), ("service", row.service),
-                 ("method", row.method), ("owner", row.owner or "—"), ("expires", row.expires or "—")]
+                 ("method", row.method), ("owner", row.owner or "—"), ("expires", row.expires or "—"),
+                 ("tenant", row.tenant_label)]
         lines = [lead("[b $text-accent]", "", row.name, width) + "[/]", f"[dim]{escape(row.kind)}[/]"]
         if row.subject.startswith("credential:"):
             lines.append("[@click=screen.edit()][u]Edit[/u][/] [dim](e)[/]")
