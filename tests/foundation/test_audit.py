@@ -75,7 +75,7 @@ def _cred(ws: Workspace, **changes: object) -> Workspace:
     (dict(privileged=True, used_by=["n8n:Load"]), "privileged-in-workflow", Severity.ERROR),
     (dict(client="nobody"), "dangling", Severity.ERROR),
     (dict(identity="svc-missing"), "dangling", Severity.ERROR),
-    (dict(secret_ref="env:GRAPH"), "duplicate", Severity.WARNING),
+    (dict(secret_ref="env:GRAPH", client="acme"), "duplicate", Severity.WARNING),  # same client: not cross-client
 ])
 def test_credential_rules_fire(change: dict[str, object], rule: str, severity: Severity) -> None:
     findings = [f for f in run_audit(_cred(healthy(), **change), TODAY)

@@ -25,6 +25,18 @@ RULES: list[Rule] = []
 
 EXPIRY_WARNING_DAYS = 30
 MAX_SECRET_LIFETIME_DAYS = 180
+MAX_CERTIFICATE_LIFETIME_DAYS = 365
+LIFETIME_LIMITS = {CredentialKind.SECRET: ("secret-lifetime", MAX_SECRET_LIFETIME_DAYS),
+                   CredentialKind.CERTIFICATE: ("certificate-lifetime", MAX_CERTIFICATE_LIFETIME_DAYS)}
+# Graph application permissions with a known path to Global Administrator (explainer dangerous-graph-permissions,
+# from Microsoft's permissions reference and the tier-0 list Maester's MT.1050 uses). Compared case-insensitively.
+TAKEOVER_PERMISSIONS = frozenset({"RoleManagement.ReadWrite.Directory", "AppRoleAssignment.ReadWrite.All",
+                                  "Application.ReadWrite.All", "Application.ReadWrite.OwnedBy",
+                                  "Directory.ReadWrite.All"})
+# Public baseline checks a rule mirrors, only where the id was confirmed against the baseline's own pages.
+BASELINES = {
+    "takeover-permission": "Maester MT.1050 (https://maester.dev/docs/next/tests/MT.1050)",
+}
 MAX_STATIC_AGE_DAYS = 365
 # Callers whose configuration is readable by every workflow editor: a privileged key there is exposed.
 SHARED_CALLERS = ("n8n:", "web:", "browser:", "airtable:", "zapier:", "make:")
@@ -72,17 +84,36 @@ def expired_or_expiring(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 
 @rule
 def secret_lifetime(ws: Workspace, today: dt.date) -> Iterator[Finding]:
-    """Client secrets that live longer than six months."""
+    """Client secrets that live longer than six months and certificates that live longer than a year, on a
+    service principal (secret_created -> secret_expires) or on a client-credentials credential of its own
+    (created -> expires). The limits are the ones app management policies can enforce (explainer
+    app-management-policies)."""
     for sp in _live(ws.service_principals):
-        if sp.credential_kind != CredentialKind.SECRET or sp.secret_expires is None:
+        if sp.secret_expires is None:
             continue
-        start = sp.secret_created or today
-        days = (sp.secret_expires - start).days
-        if days > MAX_SECRET_LIFETIME_DAYS:
-            yield Finding("secret-lifetime", Severity.WARNING, f"service-principal:{sp.name}",
-                          f"Client secret lifetime is {days} days; a leaked secret stays useful that long.",
-                          f"Issue secrets for at most {MAX_SECRET_LIFETIME_DAYS} days, or switch to a "
-                          "certificate or a federated credential.", "rotation-and-revocation")
+        limit = LIFETIME_LIMITS.get(sp.credential_kind)
+        days = (sp.secret_expires - (sp.secret_created or today)).days
+        if limit is not None and days > limit[1]:
+            yield _lifetime(f"service-principal:{sp.name}", sp.credential_kind, days, *limit)
+    sps = {sp.name for sp in ws.service_principals}
+    for c in _live(ws.credentials):
+        # A credential that belongs to a recorded service principal is judged by the principal's own dates.
+        if c.method != Method.OAUTH_CLIENT_CREDENTIALS or c.identity in sps or c.created is None or c.expires is None:
+            continue
+        days = (c.expires - c.created).days
+        rule_id, limit_days = LIFETIME_LIMITS[CredentialKind.SECRET]
+        if days > limit_days:
+            yield _lifetime(_cred(c), CredentialKind.SECRET, days, rule_id, limit_days)
+
+
+def _lifetime(subject: str, kind: CredentialKind, days: int, rule_id: str, limit: int) -> Finding:
+    what = "Client secret" if kind == CredentialKind.SECRET else "Certificate"
+    fix = (f"Issue secrets for at most {limit} days, or switch to a certificate or a federated credential."
+           if kind == CredentialKind.SECRET else
+           f"Issue certificates for at most {limit} days, or switch to a federated credential or managed identity.")
+    return Finding(rule_id, Severity.WARNING, subject,
+                   f"{what} lifetime is {days} days (limit {limit}); a leaked one stays useful that long.",
+                   fix, "app-management-policies")
 
 
 @rule
@@ -102,7 +133,8 @@ def static_without_expiry(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 
 @rule
 def missing_owner(ws: Workspace, today: dt.date) -> Iterator[Finding]:
-    """Identities and credentials nobody is answerable for."""
+    """Identities and credentials nobody is answerable for. (The inventory records no departed people, so an owner
+    who has left cannot be told apart here; offboarding reassigns ownership.)"""
     for c in _live(ws.credentials):
         if not c.owner:
             yield Finding("no-owner", Severity.WARNING, _cred(c), f"{c.label or c.id} has no owner.",
@@ -110,7 +142,7 @@ def missing_owner(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     for sp in _live(ws.service_principals):
         if not sp.owner:
             yield Finding("no-owner", Severity.WARNING, f"service-principal:{sp.name}", f"{sp.name} has no owner.",
-                          "Assign an owner in the IdP and record it here.", "service-principals")
+                          "Assign an owner in the IdP (two, ideally) and record it here.", "app-ownership")
 
 
 @rule
@@ -319,3 +351,84 @@ def duplicate_keys(ws: Workspace, today: dt.date) -> Iterator[Finding]:
                               f"{n} entries in [[{field}]] have {key} = {value!r}; lookups by {key} would pick the "
                               "first one silently.",
                               f"Give each entry its own {key}, or merge them into one.", explainer)
+
+
+@rule
+def secret_not_keyless(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """A client secret on an identity whose tool can present its own token (federation) or use a managed
+    identity, judged by the same table the service-principal flow chooses with."""
+    from flows.service_principals import credential_kind_for
+
+    for sp in _live(ws.service_principals):
+        if sp.credential_kind != CredentialKind.SECRET:
+            continue
+        keyless = credential_kind_for(sp.tool, "auto")
+        if keyless == CredentialKind.SECRET:
+            continue
+        federated = keyless == CredentialKind.FEDERATED
+        yield Finding("secret-not-keyless", Severity.WARNING, f"service-principal:{sp.name}",
+                      f"{sp.name} holds a client secret, but {sp.tool} can sign in with "
+                      f"{'a federated credential' if federated else 'a managed identity'} and hold no secret.",
+                      "Add the federated credential (exact subject) and switch the workload to it, then delete the "
+                      "client secret." if federated else
+                      "Turn on the resource's managed identity, grant it the same access, then delete the app's "
+                      "client secret.",
+                      "workload-identity-federation" if federated else "managed-identity")
+
+
+@rule
+def takeover_permissions(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Application permissions that let a workload identity grant itself Global Administrator. Mirrors Maester
+    MT.1050 (apps with tier-0 Graph permissions); the list is the dangerous-graph-permissions explainer's."""
+    wanted = {p.lower(): p for p in TAKEOVER_PERMISSIONS}
+    for sp in _live(ws.service_principals):
+        risky = sorted({wanted[p.name.lower()] for p in sp.permissions
+                        if p.type == "application" and p.name.lower() in wanted})
+        if risky:
+            yield Finding("takeover-permission", Severity.ERROR, f"service-principal:{sp.name}",
+                          f"{sp.name} has application permission {', '.join(risky)}: with it the app can grant itself "
+                          "Global Administrator, so its secret is a key to the whole tenant.",
+                          "Remove the permission and grant the narrowest one the job needs (e.g. Sites.Selected, "
+                          "Group.Read.All); if an admin task really needs it, run it as a person through PIM.",
+                          "dangerous-graph-permissions")
+
+
+@rule
+def secret_shared_across_clients(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """One secret store entry used by entries of two clients (or a client and the consultancy): revoking it for one
+    breaks the other, and one client's leak opens the other's data."""
+    from wizard.secret_refs import StoreKey, describe, store_key
+
+    users: dict[StoreKey, list[tuple[str, str]]] = {}
+    refs = [(_cred(c), c.client, c.secret_ref) for c in _live(ws.credentials)]
+    refs += [(f"service-principal:{sp.name}", sp.client, sp.secret_ref) for sp in _live(ws.service_principals)]
+    for subject, client, ref in refs:
+        if not ref:
+            continue
+        try:
+            users.setdefault(store_key(ref), []).append((subject, client))
+        except ValueError:
+            continue
+    for key, entries in users.items():
+        clients = {client for _, client in entries}
+        if len(clients) < 2:
+            continue
+        names = ", ".join(sorted(c or "your own consultancy" for c in clients))
+        for subject, _ in entries:
+            yield Finding("secret-shared-across-clients", Severity.ERROR, subject,
+                          f"Its secret ({describe(key)}) is also used for {names}.",
+                          "Issue a separate secret per client and store each under its own reference, then revoke "
+                          "the shared one.", "secret-stores")
+
+
+@rule
+def secret_beside_federation(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """A service principal with both a federated credential and a client secret: the secret is usually left over
+    from before federation and still works for anyone who holds it."""
+    for sp in _live(ws.service_principals):
+        if sp.federated_credentials and (sp.credential_kind == CredentialKind.SECRET or sp.secret_ref):
+            yield Finding("secret-beside-federation", Severity.WARNING, f"service-principal:{sp.name}",
+                          f"{sp.name} has federated credential(s) and also a client secret"
+                          f"{f' ({sp.secret_ref})' if sp.secret_ref else ''}.",
+                          "Once the federated sign-in works, delete the client secret in the IdP, remove it from the "
+                          "store and clear its reference here.", "workload-identity-federation")
