@@ -103,12 +103,14 @@ def secret_lifetime(ws: Workspace, today: dt.date) -> Iterator[Finding]:
         days = (c.expires - c.created).days
         rule_id, limit_days = LIFETIME_LIMITS[CredentialKind.SECRET]
         if days > limit_days:
-            yield _lifetime(_cred(c), CredentialKind.SECRET, days, rule_id, limit_days)
+            yield _lifetime(_cred(c), CredentialKind.SECRET, days, rule_id, limit_days,
+                            f"Issue the next secret for at most {limit_days} days and rotate before then, or move to "
+                            f"a keyless option if {c.service} offers one (`idspine advise {c.service}`).")
 
 
-def _lifetime(subject: str, kind: CredentialKind, days: int, rule_id: str, limit: int) -> Finding:
+def _lifetime(subject: str, kind: CredentialKind, days: int, rule_id: str, limit: int, fix: str = "") -> Finding:
     what = "Client secret" if kind == CredentialKind.SECRET else "Certificate"
-    fix = (f"Issue secrets for at most {limit} days, or switch to a certificate or a federated credential."
+    fix = fix or (f"Issue secrets for at most {limit} days, or switch to a certificate or a federated credential."
            if kind == CredentialKind.SECRET else
            f"Issue certificates for at most {limit} days, or switch to a federated credential or managed identity.")
     return Finding(rule_id, Severity.WARNING, subject,
