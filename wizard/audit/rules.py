@@ -94,7 +94,7 @@ def secret_lifetime(ws: Workspace, today: dt.date) -> Iterator[Finding]:
         limit = LIFETIME_LIMITS.get(sp.credential_kind)
         days = (sp.secret_expires - (sp.secret_created or today)).days
         if limit is not None and days > limit[1]:
-            yield _lifetime(f"service-principal:{sp.name}", sp.credential_kind, days, *limit)
+            yield _lifetime(f"service-principal:{sp.name}", sp.name, sp.credential_kind, days, *limit)
     sps = {sp.name for sp in ws.service_principals}
     for c in _live(ws.credentials):
         # A credential that belongs to a recorded service principal is judged by the principal's own dates.
@@ -103,18 +103,20 @@ def secret_lifetime(ws: Workspace, today: dt.date) -> Iterator[Finding]:
         days = (c.expires - c.created).days
         rule_id, limit_days = LIFETIME_LIMITS[CredentialKind.SECRET]
         if days > limit_days:
-            yield _lifetime(_cred(c), CredentialKind.SECRET, days, rule_id, limit_days,
+            yield _lifetime(_cred(c), c.label or c.id, CredentialKind.SECRET, days, rule_id, limit_days,
                             f"Issue the next secret for at most {limit_days} days and rotate before then, or move to "
                             f"a keyless option if {c.service} offers one (`idspine advise {c.service}`).")
 
 
-def _lifetime(subject: str, kind: CredentialKind, days: int, rule_id: str, limit: int, fix: str = "") -> Finding:
-    what = "Client secret" if kind == CredentialKind.SECRET else "Certificate"
+def _lifetime(subject: str, name: str, kind: CredentialKind, days: int, rule_id: str, limit: int,
+              fix: str = "") -> Finding:
+    what = "client secret" if kind == CredentialKind.SECRET else "certificate"
     fix = fix or (f"Issue secrets for at most {limit} days, or switch to a certificate or a federated credential."
            if kind == CredentialKind.SECRET else
            f"Issue certificates for at most {limit} days, or switch to a federated credential or managed identity.")
     return Finding(rule_id, Severity.WARNING, subject,
-                   f"{what} lifetime is {days} days (limit {limit}); a leaked one stays useful that long.",
+                   f"The {what} of {name} is valid for {days} days (limit {limit}); a leaked one stays useful "
+                   "that long.",
                    fix, "app-management-policies")
 
 
