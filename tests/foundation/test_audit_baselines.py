@@ -9,7 +9,7 @@ import pytest
 
 from tests.foundation.test_audit import OWNER, TODAY, healthy
 from wizard.audit import Severity, run_audit
-from wizard.audit.rules import BASELINES, TAKEOVER_PERMISSIONS
+from wizard.audit.rules import BASELINES, TAKEOVER_PERMISSIONS, TIER0_PERMISSIONS
 from wizard.model import (
     Client,
     Credential,
@@ -112,7 +112,7 @@ def test_service_principal_without_owner_links_the_app_ownership_explainer() -> 
 
 # 4. tenant takeover permissions
 
-@pytest.mark.parametrize("name", sorted(TAKEOVER_PERMISSIONS))
+@pytest.mark.parametrize("name", sorted(TIER0_PERMISSIONS))
 def test_takeover_application_permission_is_an_error(name: str) -> None:
     s = sp(credential_kind=CredentialKind.NONE, permissions=[Permission(resource="Microsoft Graph", name=name)])
     assert hits(with_sp(s), "takeover-permission") == [("service-principal:svc-x", Severity.ERROR)]
@@ -138,6 +138,11 @@ def test_takeover_list_matches_the_explainer() -> None:
     text = (Path(__file__).resolve().parents[2] / "explainers" / "dangerous-graph-permissions.md").read_text()
     for name in TAKEOVER_PERMISSIONS:
         assert name in text
+    assert TAKEOVER_PERMISSIONS < TIER0_PERMISSIONS
+    # Spot checks against Maester MT.1050's tier-0 table: a direct path and an indirect one are both in.
+    assert {"RoleAssignmentSchedule.ReadWrite.Directory", "UserAuthenticationMethod.ReadWrite.All",
+            "Domain.ReadWrite.All"} <= TIER0_PERMISSIONS
+    assert not {"Sites.Selected", "Mail.Send", "Application.Read.All", "Directory.Read.All"} & TIER0_PERMISSIONS
     assert "MT.1050" in BASELINES["takeover-permission"]
 
 

@@ -28,11 +28,24 @@ MAX_SECRET_LIFETIME_DAYS = 180
 MAX_CERTIFICATE_LIFETIME_DAYS = 365
 LIFETIME_LIMITS = {CredentialKind.SECRET: ("secret-lifetime", MAX_SECRET_LIFETIME_DAYS),
                    CredentialKind.CERTIFICATE: ("certificate-lifetime", MAX_CERTIFICATE_LIFETIME_DAYS)}
-# Graph application permissions with a known path to Global Administrator (explainer dangerous-graph-permissions,
-# from Microsoft's permissions reference and the tier-0 list Maester's MT.1050 uses). Compared case-insensitively.
+# Graph application permissions with a known path to Global Administrator. The first five are the ones the
+# dangerous-graph-permissions explainer walks through; the rest complete the tier-0 table of Maester's MT.1050
+# (https://maester.dev/docs/next/tests/MT.1050, from Emilien Socchi's tiering of Graph application permissions).
+# Compared case-insensitively.
 TAKEOVER_PERMISSIONS = frozenset({"RoleManagement.ReadWrite.Directory", "AppRoleAssignment.ReadWrite.All",
                                   "Application.ReadWrite.All", "Application.ReadWrite.OwnedBy",
                                   "Directory.ReadWrite.All"})
+TIER0_PERMISSIONS = TAKEOVER_PERMISSIONS | frozenset({
+    "AdministrativeUnit.ReadWrite.All", "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementRBAC.ReadWrite.All", "Domain.ReadWrite.All", "EntitlementManagement.ReadWrite.All",
+    "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "Organization.ReadWrite.All",
+    "Policy.ReadWrite.AuthenticationMethod", "Policy.ReadWrite.ConditionalAccess", "Policy.ReadWrite.PermissionGrant",
+    "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup", "PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup",
+    "RoleAssignmentSchedule.ReadWrite.Directory", "RoleEligibilitySchedule.ReadWrite.Directory",
+    "RoleManagementPolicy.ReadWrite.AzureADGroup", "RoleManagementPolicy.ReadWrite.Directory",
+    "User.DeleteRestore.All", "User.EnableDisableAccount.All", "User.ReadWrite.All",
+    "User-PasswordProfile.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All",
+})
 # Public baseline checks a rule mirrors, only where the id was confirmed against the baseline's own pages.
 BASELINES = {
     "takeover-permission": "Maester MT.1050 (https://maester.dev/docs/next/tests/MT.1050)",
@@ -382,16 +395,16 @@ def secret_not_keyless(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 
 @rule
 def takeover_permissions(ws: Workspace, today: dt.date) -> Iterator[Finding]:
-    """Application permissions that let a workload identity grant itself Global Administrator. Mirrors Maester
-    MT.1050 (apps with tier-0 Graph permissions); the list is the dangerous-graph-permissions explainer's."""
-    wanted = {p.lower(): p for p in TAKEOVER_PERMISSIONS}
+    """Application permissions that let a workload identity reach Global Administrator. Mirrors Maester MT.1050
+    (apps with tier-0 Graph permissions), whose table TIER0_PERMISSIONS follows."""
+    wanted = {p.lower(): p for p in TIER0_PERMISSIONS}
     for sp in _live(ws.service_principals):
         risky = sorted({wanted[p.name.lower()] for p in sp.permissions
                         if p.type == "application" and p.name.lower() in wanted})
         if risky:
             yield Finding("takeover-permission", Severity.ERROR, f"service-principal:{sp.name}",
-                          f"{sp.name} has application permission {', '.join(risky)}: with it the app can grant itself "
-                          "Global Administrator, so its secret is a key to the whole tenant.",
+                          f"{sp.name} has application permission {', '.join(risky)}, which has a known path to Global "
+                          "Administrator: whoever holds the app's credential can take over the tenant.",
                           "Remove the permission and grant the narrowest one the job needs (e.g. Sites.Selected, "
                           "Group.Read.All); if an admin task really needs it, run it as a person through PIM.",
                           "dangerous-graph-permissions")
