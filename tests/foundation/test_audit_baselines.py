@@ -206,3 +206,19 @@ def test_every_new_finding_names_an_existing_explainer() -> None:
     found = [f for f in run_audit(ws, TODAY) if f.rule_id in new]
     assert {f.rule_id for f in found} == new
     assert all(exists(f.explainer) for f in found)
+
+
+def test_baselines_name_only_rules_that_exist_and_confirmed_maester_ids() -> None:
+    import re
+
+    fc = FederatedCredential(name="prod", issuer=GITHUB, subject="repo:o/r:environment:production")
+    ws = with_sp(
+        sp(name="svc-a", tool="github-actions", owner="", secret_ref="env:X", secret_created=TODAY,
+           secret_expires=TODAY + dt.timedelta(400), federated_credentials=[fc],
+           permissions=[Permission(resource="Microsoft Graph", name="Application.ReadWrite.All")]),
+        sp(name="svc-b", credential_kind=CredentialKind.CERTIFICATE, secret_created=TODAY,
+           secret_expires=TODAY + dt.timedelta(900)))
+    fired = {f.rule_id for f in run_audit(ws, TODAY)}
+    assert set(BASELINES) <= fired
+    for source in BASELINES.values():
+        assert re.fullmatch(r"Maester MT\.(1002|1050|1057) \(https://maester\.dev/docs/(next/)?tests/MT\.\d{4}\)", source)

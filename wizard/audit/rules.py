@@ -46,9 +46,18 @@ TIER0_PERMISSIONS = TAKEOVER_PERMISSIONS | frozenset({
     "User.DeleteRestore.All", "User.EnableDisableAccount.All", "User.ReadWrite.All",
     "User-PasswordProfile.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All",
 })
-# Public baseline checks a rule mirrors, only where the id was confirmed against the baseline's own pages.
+# Public baseline checks a rule mirrors, only where the id was confirmed against the baseline's own pages (Maester's
+# test docs and Pester files in maester365/maester). None found for no-owner, secret-shared-across-clients: CISA
+# ScubaGear's MS.AAD.5.x cover app registration and consent, not these.
 BASELINES = {
     "takeover-permission": "Maester MT.1050 (https://maester.dev/docs/next/tests/MT.1050)",
+    # MT.1002 checks the tenant has an app management policy; its own wording asks for passwords to be replaced and
+    # credentials renewed about every six months. This rule applies that limit to each recorded secret.
+    "secret-lifetime": "Maester MT.1002 (https://maester.dev/docs/tests/MT.1002)",
+    "certificate-lifetime": "Maester MT.1002 (https://maester.dev/docs/tests/MT.1002)",
+    # MT.1057: app registrations should no longer use secrets (federated credentials or certificates instead).
+    "secret-not-keyless": "Maester MT.1057 (https://maester.dev/docs/tests/MT.1057)",
+    "secret-beside-federation": "Maester MT.1057 (https://maester.dev/docs/tests/MT.1057)",
 }
 MAX_STATIC_AGE_DAYS = 365
 # Callers whose configuration is readable by every workflow editor: a privileged key there is exposed.
@@ -373,7 +382,7 @@ def duplicate_keys(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 @rule
 def secret_not_keyless(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """A client secret on an identity whose tool can present its own token (federation) or use a managed
-    identity, judged by the same table the service-principal flow chooses with."""
+    identity, judged by the same table the service-principal flow chooses with. Mirrors Maester MT.1057."""
     from flows.service_principals import credential_kind_for
 
     for sp in _live(ws.service_principals):
@@ -441,7 +450,7 @@ def secret_shared_across_clients(ws: Workspace, today: dt.date) -> Iterator[Find
 @rule
 def secret_beside_federation(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """A service principal with both a federated credential and a client secret: the secret is usually left over
-    from before federation and still works for anyone who holds it."""
+    from before federation and still works for anyone who holds it. Mirrors Maester MT.1057."""
     for sp in _live(ws.service_principals):
         if sp.federated_credentials and (sp.credential_kind == CredentialKind.SECRET or sp.secret_ref):
             yield Finding("secret-beside-federation", Severity.WARNING, f"service-principal:{sp.name}",
