@@ -222,3 +222,13 @@ def test_baselines_name_only_rules_that_exist_and_confirmed_maester_ids() -> Non
     assert set(BASELINES) <= fired
     for source in BASELINES.values():
         assert re.fullmatch(r"Maester MT\.(1002|1050|1057) \(https://maester\.dev/docs/(next/)?tests/MT\.\d{4}\)", source)
+
+
+def test_json_findings_carry_the_baseline() -> None:
+    s = sp(credential_kind=CredentialKind.NONE, permissions=[Permission(resource="Microsoft Graph",
+                                                                       name="RoleManagement.ReadWrite.Directory")])
+    rows = [f.as_dict() for f in run_audit(with_sp(s), TODAY)]
+    assert [r["baseline"] for r in rows if r["rule"] == "takeover-permission"] == [BASELINES["takeover-permission"]]
+    ws = healthy()
+    ws.service_principals[0].owner = ""
+    assert [r["baseline"] for r in (f.as_dict() for f in run_audit(ws, TODAY))] == [""]

@@ -32,11 +32,18 @@ class Finding:
     fix: str
     explainer: str
 
+    @property
+    def baseline(self) -> str:
+        """The public baseline check this finding's rule mirrors (e.g. a Maester test id and page), or ''."""
+        from wizard.audit.rules import BASELINES
+
+        return BASELINES.get(self.rule_id, "")
+
     def as_dict(self) -> dict[str, str]:
         """Plain form for JSON output."""
         return {
             "rule": self.rule_id, "severity": self.severity.value, "subject": self.subject,
-            "message": self.message, "fix": self.fix, "explainer": self.explainer,
+            "message": self.message, "fix": self.fix, "explainer": self.explainer, "baseline": self.baseline,
         }
 
 
