@@ -30,8 +30,8 @@ OWNER = "alex@example.com"
 def healthy() -> Workspace:
     """A small inventory with nothing wrong in it."""
     return Workspace(
-        consultancy=Consultancy(name="Solo", slug="solo", idp=IdP.ENTRA),
-        clients=[Client(slug="acme", name="Acme")],
+        consultancy=Consultancy(name="Solo", slug="solo", idp=IdP.ENTRA, home_tenant="solo.onmicrosoft.com"),
+        clients=[Client(slug="acme", name="Acme", tenant="acme.onmicrosoft.com")],
         groups=[Group(name="Tenant-Acme-Analyst", client="acme", role="Analyst")],
         service_principals=[
             ServicePrincipal(name="svc-n8n-graph-acme", client="acme", owner=OWNER, status=Status.ACTIVE,

@@ -95,7 +95,7 @@ def test_suggestions_follow_the_convention_the_store_and_never_collide() -> None
 
 
 SETUP = {
-    "about": {"name": "Fjord Analytics", "hats": ["prototype"], "tools": ["airtable", "github", "n8n"]},
+    "about": {"name": "Fjord Analytics", "home_tenant": "fjord.onmicrosoft.com", "hats": ["prototype"], "tools": ["airtable", "github", "n8n"]},
     "automations": {"automations": ["n8n:graph"], "kind": "secret", "repo": "", "owner": "ola@fjord.example"},
     "host": {"host": "n8n-self-hosted", "hat": "own-production", "owner": "ola@fjord.example"},
     "review": {"confirm": True},

@@ -27,6 +27,7 @@ CLEAN = """schema_version = 1
 [consultancy]
 name = "Northwind Data"
 slug = "northwind"
+home_tenant = "northwind.onmicrosoft.com"
 
 [[clients]]
 slug = "acme"

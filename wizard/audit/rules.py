@@ -458,3 +458,29 @@ def secret_beside_federation(ws: Workspace, today: dt.date) -> Iterator[Finding]
                           f"{f' ({sp.secret_ref})' if sp.secret_ref else ''}.",
                           "Once the federated sign-in works, delete the client secret in the IdP, remove it from the "
                           "store and clear its reference here.", "workload-identity-federation")
+
+
+@rule
+def tenant_not_recorded(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """Objects placed in a tenant whose id or domain the inventory does not hold: plan cannot name it and apply
+    refuses that tenant until it is recorded. One finding per tenant, counting what waits for it."""
+    from wizard import placement
+
+    waiting: Counter[placement.Tenant] = Counter()
+    for group in _live(ws.groups):
+        waiting[placement.group_tenant(ws, group)] += 1
+    for sp in _live(ws.service_principals):
+        waiting.update({placement.app_registration_tenant(ws, sp), placement.service_principal_tenant(ws, sp)})
+    for tenant, count in waiting.items():
+        if tenant.recorded:
+            continue
+        if tenant.client:
+            subject = f"client:{tenant.client}"
+            fix = (f"Record the client's tenant id (a GUID, shown on the Overview page of its Entra admin center) or "
+                   f"primary domain as `tenant` under the client {tenant.client} in the inventory.")
+        else:
+            subject = "consultancy"
+            fix = "Record your tenant id or primary domain as `home_tenant` under [consultancy] in the inventory."
+        yield Finding("tenant-not-recorded", Severity.WARNING, subject,
+                      f"{count} object(s) belong in {tenant.label.removesuffix(' (not recorded)')}, whose tenant id "
+                      "or domain is not recorded; apply will not sign in there until it is.", fix, "tenant-placement")
