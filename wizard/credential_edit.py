@@ -18,7 +18,6 @@ MAX_NOTES = 500
 # A pragmatic address check (owners are mailboxes people type): one @, a dotted domain, no spaces or markup.
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 class EditProblems(ValueError):
@@ -64,7 +63,9 @@ def field_problem(ws: Workspace, cred_id: str, field: str, value: str) -> str:
             return "a date as YYYY-MM-DD, e.g. 2027-03-31"
         return "" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else "a date as YYYY-MM-DD, e.g. 2027-03-31"
     if field == "notes":
-        if _CONTROL.search(value):
+        from wizard.safe_text import has_unsafe
+
+        if "\n" in value or has_unsafe(value):  # the one definition of a control character (C0, C1, bidi)
             return "notes are one line of plain text (no control characters)"
         return "" if len(value) <= MAX_NOTES else f"at most {MAX_NOTES} characters"
     return f"{field} cannot be edited here"

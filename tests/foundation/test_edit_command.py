@@ -104,3 +104,13 @@ def test_save_keeps_the_digest_check(inventory: Path, run_cli, monkeypatch: pyte
     result = run_cli("edit", cred_id, "--file", str(inventory), "--owner", "a@b.co")
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1 and "changed on disk" in result.err
     assert load_with_digest(inventory).workspace.consultancy.name == "Changed elsewhere"
+
+
+@pytest.mark.parametrize("control", ["\x9b2J", "\u200e", "\u2028", "\x1b]52;c;eA==\x07", "a\nb"])
+def test_notes_with_any_control_character_are_refused(control: str) -> None:
+    from wizard.credential_edit import field_problem
+    from wizard.demo import DEMO_TODAY, demo_workspace
+
+    ws = demo_workspace(DEMO_TODAY)
+    assert field_problem(ws, "acme-airtable-pat", "notes", f"note {control} here")
+    assert not field_problem(ws, "acme-airtable-pat", "notes", "a plain note")
