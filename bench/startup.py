@@ -42,7 +42,7 @@ app = Timed(demo=True)
 app.run(headless=True)
 import sys
 assert app.state is not None, "the workspace did not load"
-mods = [m for m in ("msal", "httpx", "wizard.catalogue", "wizard.providers.graph") if m in sys.modules]
+mods = [m for m in ("msal", "httpx", "wizard.catalogue", "wizard.providers.entra.client") if m in sys.modules]
 print("heavy-modules:" + ",".join(mods))
 """
 

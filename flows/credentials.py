@@ -1,6 +1,6 @@
 """Flow: a credential method per service, chosen with the advisor, recorded as planned inventory entries.
 
-The advisor (`wizard.advisor.advise`) and the catalogue are imported when a step is built, not at import.
+The advisor (`wizard.advice.methods.advise`) and the catalogue are imported when a step is built, not at import.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def credential_id(ws: Workspace, service: str, client: str) -> str:
 
 
 def _advice(service: str, hat: Hat, host: Host):  # type: ignore[no-untyped-def]
-    from wizard.advisor import advise
+    from wizard.advice.methods import advise
 
     return advise(service, hat, host)
 
@@ -177,7 +177,7 @@ ServicesOf = Callable[[Workspace], list[str]]
 def secret_credentials(ws: Workspace, client: str, services: ServicesOf) -> list[Credential]:
     """The credentials the methods step recorded for these services that need a secret stored somewhere
     (not their identity's): one per service, so the step stays short whatever the inventory's size."""
-    from wizard.secret_refs import needs_secret
+    from wizard.secrets.refs import needs_secret
 
     ids = {credential_id(ws, sid, client) for sid in services(ws)}
     return [c for c in ws.credentials if c.id in ids and c.client == client and needs_secret(ws, c.id)]
@@ -187,7 +187,7 @@ def _ref_check(ws: Workspace, cred_id: str) -> Callable[[Answer], list[str]]:
     """A validator for one credential's reference: its form, and no other entry already in that store slot."""
 
     def check(value: Answer) -> list[str]:
-        from wizard.secret_refs import describe, store_key, taken_keys
+        from wizard.secrets.refs import describe, store_key, taken_keys
 
         problems = check_reference(value)
         if problems:
@@ -203,7 +203,7 @@ def _ref_check(ws: Workspace, cred_id: str) -> Callable[[Answer], list[str]]:
 
 def secret_questions(ws: Workspace, client: str, services: ServicesOf) -> tuple[Question, ...]:
     """One question per credential: where its secret lives, prefilled with what is recorded or a suggestion."""
-    from wizard.secret_refs import store_key, suggest_reference, taken_keys
+    from wizard.secrets.refs import store_key, suggest_reference, taken_keys
 
     creds = secret_credentials(ws, client, services)
     mine = {f"credential:{c.id}" for c in creds}
@@ -222,7 +222,7 @@ def secret_questions(ws: Workspace, client: str, services: ServicesOf) -> tuple[
 
 def secret_problems(ws: Workspace, answers: Answers) -> dict[str, str]:
     """Two answers of one step naming the same store entry (e.g. env:acme_pat and env:ACME_PAT)."""
-    from wizard.secret_refs import describe, store_key
+    from wizard.secrets.refs import describe, store_key
 
     seen: dict[tuple[str, ...], str] = {}
     problems: dict[str, str] = {}
@@ -254,7 +254,7 @@ def record_secret_refs(ws: Workspace, answers: Answers, client: str, services: S
 
 def preview_secret_refs(ws: Workspace, answers: Answers, client: str, services: ServicesOf) -> str:
     """Each answer with the store entry it names, and any two that meet."""
-    from wizard.secret_refs import describe, store_key
+    from wizard.secrets.refs import describe, store_key
 
     lines = []
     clashes = secret_problems(ws, answers)

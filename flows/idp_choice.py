@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.idp_interview import IDP_NAMES, QUESTIONS, Recommendation, recommend
+from wizard.advice.idp import IDP_NAMES, QUESTIONS, Recommendation, recommend
 from wizard.model import IdP, Workspace
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, flow_answers
 

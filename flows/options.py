@@ -121,7 +121,7 @@ def check_tenant(value: Answer) -> list[str]:
 
 def check_reference(value: Answer) -> list[str]:
     """Validator: where a secret lives (env:NAME, keyvault://vault/name, 1password://vault/item, op://, file:)."""
-    from wizard.secret_guard import validate_reference
+    from wizard.secrets.guard import validate_reference
 
     try:
         validate_reference(str(value))

@@ -90,7 +90,7 @@ def planned_automations(ws: Workspace, answers: Answers, client: str) -> list[Se
 def store_name_clashes(ws: Workspace, sps: list[ServicePrincipal]) -> list[str]:
     """New identities whose client secret would land in the same store entry as another identity's
     (apply names it from the identity's name: svc-a and svc_a, svc.n8n.acme and svc-n8n-acme meet)."""
-    from wizard.secret_refs import SECRET_KINDS, sink_keys
+    from wizard.secrets.refs import SECRET_KINDS, sink_keys
 
     held: dict[tuple[str, ...], str] = {}
     for have in ws.service_principals:

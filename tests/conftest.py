@@ -17,7 +17,7 @@ from wizard.model import Workspace
 @pytest.fixture(autouse=True, scope="session")
 def _secret_files_under_pytest_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests keep `file:` secrets in their tmp_path; idspine reads file: secrets only from folders it trusts
-    (wizard.secret_resolver), so the pytest base folder is listed in IDSPINE_SECRET_DIRS for the session.
+    (wizard.secrets.resolver), so the pytest base folder is listed in IDSPINE_SECRET_DIRS for the session.
     Tests of that rule delete the variable."""
     import os
 

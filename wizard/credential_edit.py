@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from wizard.model import Workspace
-from wizard.secret_guard import find_secret_kind, validate_reference
+from wizard.secrets.guard import find_secret_kind, validate_reference
 
 FIELDS = ("secret_ref", "owner", "expires", "notes")
 MAX_NOTES = 500
@@ -43,7 +43,7 @@ def field_problem(ws: Workspace, cred_id: str, field: str, value: str) -> str:
             validate_reference(value)
         except ValueError as exc:
             return str(exc).splitlines()[0]
-        from wizard.secret_refs import describe, store_key, taken_keys
+        from wizard.secrets.refs import describe, store_key, taken_keys
 
         key = store_key(value)
         holder = taken_keys(ws, {f"credential:{cred_id}"}).get(key)

@@ -245,7 +245,7 @@ def setup_values(ws: Workspace | None, today: dt.date | None = None) -> dict[str
     }
     if ws is None:
         return values
-    from wizard.idp_interview import IDP_NAMES
+    from wizard.advice.idp import IDP_NAMES
 
     c = ws.consultancy
     if c.idp:

@@ -23,8 +23,8 @@ except ImportError:  # pragma: no cover
 
 from wizard.files import link_target, write_bytes_atomic
 from wizard.model import SCHEMA_VERSION, Workspace
-from wizard.secret_guard import find_secret_kind
-from wizard.secret_resolver import note_inventory
+from wizard.secrets.guard import find_secret_kind
+from wizard.secrets.resolver import note_inventory
 
 # Bounds that keep a hostile or broken file from costing unbounded time or memory. 10,000 credentials
 # take about 3.6 MB, so 16 MB is over four times the largest real inventory; no field of the model needs

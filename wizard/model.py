@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from wizard.safe_regex import pattern_problem
-from wizard.secret_guard import refuse_secret, validate_reference
+from wizard.secrets.guard import refuse_secret, validate_reference
 
 SCHEMA_VERSION = 1
 

@@ -25,7 +25,7 @@ from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from wizard.model import FlowProgress, Status, Workspace
-from wizard.secret_guard import find_secret_kind
+from wizard.secrets.guard import find_secret_kind
 
 Answer = str | list[str] | bool
 Answers = dict[str, Answer]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.advisor import BASE_RANK, advise
+from wizard.advice.methods import BASE_RANK, advise
 from wizard.catalogue import load_catalogue
 from wizard.model import Credential, Hat, Host, Method
 

@@ -17,8 +17,8 @@ from graph_standin import Directory, GraphStandIn  # noqa: E402
 
 from wizard.inventory import save  # noqa: E402
 from wizard.model import CredentialKind, Permission, Placement, ServicePrincipal, Workspace  # noqa: E402
-from wizard.providers.graph import GraphClient  # noqa: E402
-from wizard.providers.http_safety import HttpSettings, build_client  # noqa: E402
+from wizard.providers.entra.client import GraphClient  # noqa: E402
+from wizard.providers.http import HttpSettings, build_client  # noqa: E402
 
 OWNER = "alex@northwinddata.onmicrosoft.com"
 

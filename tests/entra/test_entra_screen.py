@@ -16,7 +16,7 @@ from wizard.demo import DEMO_TODAY
 from wizard.inventory import load, save
 from wizard.model import CredentialKind, Group, ServicePrincipal, new_workspace
 from wizard.ui.app import IdspineApp
-from wizard.ui.connections import Connections
+from wizard.settings import Connections
 
 pytestmark = [pytest.mark.peer, pytest.mark.slow]
 SCOPES = ("api:read",)

@@ -14,7 +14,7 @@ from wizard.demo import DEMO_TODAY
 from wizard.inventory import load, save
 from wizard.model import Status
 from wizard.ui.app import IdspineApp
-from wizard.ui.connections import Connections
+from wizard.settings import Connections
 
 
 def _app(path: Path, standin: GraphStandIn, tmp_path: Path) -> IdspineApp:

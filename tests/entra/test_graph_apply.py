@@ -10,14 +10,14 @@ import httpx
 import pytest
 from graph_standin import Directory, Fault, GraphStandIn
 
-from wizard.entra_apply import RetryPolicy, apply_plan
-from wizard.entra_plan import build_plan, render_text
+from wizard.providers.entra.apply import RetryPolicy, apply_plan
+from wizard.providers.entra.plan import build_plan, render_text
 from wizard.inventory import load
 from wizard.model import Status, Workspace
 from wizard.providers import ProviderError
-from wizard.providers.graph import GraphClient
-from wizard.providers.http_safety import HttpSettings, build_client
-from wizard.secret_sink import EnvFileSink
+from wizard.providers.entra.client import GraphClient
+from wizard.providers.http import HttpSettings, build_client
+from wizard.secrets.sinks import EnvFileSink
 
 NO_WAIT = RetryPolicy(attempts=4, sleep=lambda s: None)
 

@@ -11,13 +11,13 @@ from pathlib import Path
 from graph_standin import Directory, Fault, GraphStandIn
 from test_graph_apply import assert_end_state
 
-from wizard.entra_apply import RetryPolicy, apply_plan
-from wizard.entra_plan import build_plan
+from wizard.providers.entra.apply import RetryPolicy, apply_plan
+from wizard.providers.entra.plan import build_plan
 from wizard.inventory import load, save
-from wizard.providers.graph import GraphClient
-from wizard.providers.http_safety import HttpSettings, build_client, format_resume_time
-from wizard.secret_resolver import resolve
-from wizard.secret_sink import EnvFileSink
+from wizard.providers.entra.client import GraphClient
+from wizard.providers.http import HttpSettings, build_client, format_resume_time
+from wizard.secrets.resolver import resolve
+from wizard.secrets.sinks import EnvFileSink
 
 
 class FakeClock:

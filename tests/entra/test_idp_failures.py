@@ -12,12 +12,12 @@ from graph_standin import Directory, GraphStandIn
 from idp_standin import IdpStandIn
 from test_signin_oidc import verify_workspace
 
-from wizard.entra_apply import RetryPolicy, apply_plan
-from wizard.entra_plan import build_plan
+from wizard.providers.entra.apply import RetryPolicy, apply_plan
+from wizard.providers.entra.plan import build_plan
 from wizard.inventory import load
 from wizard.model import Workspace
-from wizard.providers.graph import GraphClient
-from wizard.providers.http_safety import HttpSettings, build_client
+from wizard.providers.entra.client import GraphClient
+from wizard.providers.http import HttpSettings, build_client
 
 
 @pytest.fixture

@@ -12,14 +12,14 @@ import pytest
 from graph_standin import Directory, Fault, GraphStandIn
 from keyvault_standin import Vault, VaultStandIn
 
-from wizard.entra_apply import RetryPolicy, apply_plan
-from wizard.entra_plan import build_plan
+from wizard.providers.entra.apply import RetryPolicy, apply_plan
+from wizard.providers.entra.plan import build_plan
 from wizard.inventory import load, save
 from wizard.model import Workspace
-from wizard.providers.graph import GraphClient
-from wizard.providers.http_safety import HttpSettings, build_client
-from wizard.secret_resolver import resolve
-from wizard.secret_sink import EnvFileSink, KeyVaultSink, SecretSinkError
+from wizard.providers.entra.client import GraphClient
+from wizard.providers.http import HttpSettings, build_client
+from wizard.secrets.resolver import resolve
+from wizard.secrets.sinks import EnvFileSink, KeyVaultSink, SecretSinkError
 
 NO_WAIT = RetryPolicy(attempts=4, sleep=lambda s: None)
 
@@ -58,7 +58,7 @@ def test_a_kill_during_the_env_file_write_leaves_no_copy_holding_the_secret(tmp_
     killed_value = "killed-value-" + "k" * 20
     child = (
         "import os, signal, sys\n"
-        "from wizard.secret_sink import EnvFileSink\n"
+        "from wizard.secrets.sinks import EnvFileSink\n"
         "os.replace = lambda a, b: os.kill(os.getpid(), signal.SIGKILL)  # the process dies mid-write\n"
         f"EnvFileSink({str(path)!r}).store('svc-second', sys.argv[1])\n")
     proc = subprocess.run([sys.executable, "-c", child, killed_value], capture_output=True, text=True,

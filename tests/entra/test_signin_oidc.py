@@ -17,7 +17,7 @@ from device_user import complete_device_login
 
 from wizard.inventory import load, save
 from wizard.model import CredentialKind, ServicePrincipal, Workspace
-from wizard.signin import (
+from wizard.providers.entra.signin import (
     DeviceSignin,
     SigninConfig,
     SigninError,

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-import wizard.signin as signin
-from wizard.signin import GRAPH_ADMIN_SCOPES, SigninConfig, entra_authority, silent_token
+import wizard.providers.entra.signin as signin
+from wizard.providers.entra.signin import GRAPH_ADMIN_SCOPES, SigninConfig, entra_authority, silent_token
 
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 TENANT_A = "aaaaaaaa-0000-4000-8000-00000000000a"
@@ -110,7 +110,7 @@ def _config(tenant: str, path: Path) -> SigninConfig:
 
 
 def _tid(token: str) -> str:
-    from wizard.tenant_tokens import issuing_tenant
+    from wizard.providers.entra.tenant_tokens import issuing_tenant
 
     return issuing_tenant(token) or ""
 

@@ -14,7 +14,7 @@ from graph_standin import Directory
 from tenants_graph import TenantsGraph
 
 from wizard import placement
-from wizard.entra_plan import build_plan, build_plans, render_plans
+from wizard.providers.entra.plan import build_plan, build_plans, render_plans
 from wizard.inventory import dumps, load, parse
 from wizard.model import (
     AppRole,
@@ -25,7 +25,7 @@ from wizard.model import (
     TenantModel,
     Workspace,
 )
-from wizard.tenant_tokens import TenantTokens, TokenMismatch, issuing_tenant
+from wizard.providers.entra.tenant_tokens import TenantTokens, TokenMismatch, issuing_tenant
 
 
 def loads_text(text: str) -> Workspace:
@@ -220,7 +220,7 @@ def test_a_multi_tenant_app_is_registered_at_home_and_its_service_principal_made
 
 def test_n8n_credentials_ask_the_tenant_where_their_app_lives(demo_ws: Workspace) -> None:
     from wizard.model import Credential, Method
-    from wizard.providers.n8n import build_context
+    from wizard.providers.n8n.client import build_context
 
     graph = build_context(demo_ws, demo_ws.credential("acme-graph-n8n"))
     assert graph.tenant == ACME

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from wizard.model import Workspace
-from wizard.secret_guard import refuse_secret
+from wizard.secrets.guard import refuse_secret
 
 # What an attacker who can edit the inventory (or answer as a server) would plant.
 CLEAR = "\x1b[2J"  # clear the screen

@@ -31,7 +31,7 @@ def test_every_audit_finding_on_the_demo_links_an_existing_explainer(demo_ws: Wo
 
 
 def test_every_advice_links_an_existing_explainer() -> None:
-    from wizard.advisor import advise
+    from wizard.advice.methods import advise
     from wizard.catalogue import load_catalogue
 
     for service_id in load_catalogue().services:

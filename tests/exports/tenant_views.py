@@ -11,7 +11,7 @@ from pathlib import Path
 
 import hcl2
 
-from wizard.entra_plan import build_plans
+from wizard.providers.entra.plan import build_plans
 from wizard.export.terraform import ident
 from wizard.model import Workspace
 

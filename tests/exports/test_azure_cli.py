@@ -13,7 +13,7 @@ import pytest
 from wizard.demo import DEMO_TODAY
 from wizard.export import azure_cli
 from wizard.model import Group
-from wizard.secret_guard import find_secret_kind
+from wizard.secrets.guard import find_secret_kind
 
 # Sub-commands and flags the export may use, each checked against the Azure CLI reference
 # (https://learn.microsoft.com/en-us/cli/azure/ad/group, .../ad/app, .../ad/sp, .../ad/app/federated-credential,

@@ -12,7 +12,7 @@ import pytest
 from wizard import placement
 from wizard.demo import DEMO_TODAY, scaled_workspace
 from wizard.export import csv_table
-from wizard.inspector_rows import build_rows, filter_rows
+from wizard.audit.rows import build_rows, filter_rows
 from wizard.model import Placement, TenantModel, Workspace
 
 

@@ -128,7 +128,7 @@ def test_offboarding_says_which_tenant_each_step_happens_in(demo_ws) -> None:  #
 def test_a_blueprint_keeps_its_apps_with_its_groups_and_its_issuer_there(demo_ws) -> None:  # type: ignore[no-untyped-def]
     from wizard.blueprints import BLUEPRINTS, apply_blueprint
     from wizard.blueprints.model import resolve_params
-    from wizard.entra_plan import build_plans
+    from wizard.providers.entra.plan import build_plans
 
     ws = apply_blueprint(demo_ws, "data-api-oidc", "acme", {"owner": "alex@northwinddata.onmicrosoft.com"})
     new = [sp for sp in ws.service_principals if sp.notes.startswith("data-api-oidc")]

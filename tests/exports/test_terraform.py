@@ -11,7 +11,7 @@ from wizard.blueprints import apply_blueprint
 from wizard.demo import DEMO_TODAY
 from wizard.export import terraform
 from wizard.model import CredentialKind, Group, ServicePrincipal
-from wizard.secret_guard import find_secret_kind
+from wizard.secrets.guard import find_secret_kind
 
 # Resource types and top-level attributes, checked against the azuread provider docs (v3.x):
 # https://registry.terraform.io/providers/hashicorp/azuread/latest/docs/resources/<type>

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from wizard.demo import DEMO_TODAY
-from wizard.entra_plan import build_plan, render_text
+from wizard.providers.entra.plan import build_plan, render_text
 from wizard.export import exporter
 from wizard.model import AppRole, Status, new_workspace
 from wizard.offboarding import plan_offboarding, render_markdown

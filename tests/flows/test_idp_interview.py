@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.idp_interview import IDP_NAMES, QUESTIONS, recommend
+from wizard.advice.idp import IDP_NAMES, QUESTIONS, recommend
 from wizard.model import IdP, new_workspace
 from wizard.steps import FlowRunner, get_flow
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from wizard import placement
-from wizard.entra_plan import build_plans
+from wizard.providers.entra.plan import build_plans
 from wizard.model import Placement, TenantModel, Workspace
 from wizard.steps import FlowRunner, get_flow
 

@@ -7,7 +7,7 @@ import pytest
 
 from wizard.audit import run_audit
 from wizard.model import Workspace
-from wizard.secret_refs import needs_secret
+from wizard.secrets.refs import needs_secret
 from wizard.steps import FlowRunner, Kind, StepProblems, get_flow
 from wizard.ui.widgets.question_field import live_problem
 

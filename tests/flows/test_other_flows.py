@@ -7,7 +7,7 @@ import pytest
 from wizard.inventory import dumps, parse
 from wizard.model import CredentialKind, Status, TenantModel, Workspace, new_workspace
 from wizard.naming import check_group_name
-from wizard.secret_refs import needs_secret
+from wizard.secrets.refs import needs_secret
 from wizard.steps import FlowRunner, StepProblems, get_flow
 
 ONBOARD = {

@@ -23,7 +23,7 @@ def inventory(tmp_path: Path) -> Path:
 
 def _bare(path: Path) -> str:
     """A planned demo credential with nothing recorded about its secret."""
-    from wizard.secret_refs import needs_secret
+    from wizard.secrets.refs import needs_secret
 
     ws = load(path)
     return next(c.id for c in ws.credentials if not c.secret_ref and needs_secret(ws, c.id))

@@ -6,7 +6,7 @@ import pydantic
 import pytest
 
 from wizard.model import Credential, Method
-from wizard.secret_guard import SecretValueError, find_secret_kind, validate_reference
+from wizard.secrets.guard import SecretValueError, find_secret_kind, validate_reference
 
 
 def test_every_canary_shape_is_recognised(canaries: dict[str, str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.secret_guard import SecretValueError, find_secret_kind, validate_reference
+from wizard.secrets.guard import SecretValueError, find_secret_kind, validate_reference
 
 PATHS = [
     "/tmp/idspine-mac-123456/Library/Application Support/idspine/secrets.env",

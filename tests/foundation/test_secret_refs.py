@@ -7,7 +7,7 @@ import pytest
 from wizard.audit import Severity, run_audit
 from wizard.demo import DEMO_TODAY
 from wizard.model import Credential, CredentialKind, Method, ServicePrincipal, Status, new_workspace
-from wizard.secret_refs import collisions, store_key, suggest_reference
+from wizard.secrets.refs import collisions, store_key, suggest_reference
 from wizard.steps import FlowRunner, StepProblems, get_flow
 
 

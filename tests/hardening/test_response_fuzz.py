@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wizard.providers import ProviderError
-from wizard.providers.graph import GraphClient
-from wizard.providers.http_safety import HttpSettings
-from wizard.providers.n8n import N8nProvider
+from wizard.providers.entra.client import GraphClient
+from wizard.providers.http import HttpSettings
+from wizard.providers.n8n.client import N8nProvider
 from wizard.providers.supabase import SupabaseProvider
 
 SECRET = "fuzz-secret-" + "Q" * 20

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from wizard import inventory, secret_resolver
-from wizard.secret_resolver import SecretUnavailable, resolve
+from wizard import inventory
+from wizard.secrets import resolver as secret_resolver
+from wizard.secrets.resolver import SecretUnavailable, resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_TEXT = "-----BEGIN OPENSSH " + "PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n"

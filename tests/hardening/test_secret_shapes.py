@@ -10,9 +10,9 @@ import string
 
 import pytest
 
-from wizard.n8n_credentials import CredentialBuildError, build_data
-from wizard.providers.http_safety import scrub
-from wizard.secret_guard import REDACTED, find_secret_kind, redact, validate_reference
+from wizard.providers.n8n.credentials import CredentialBuildError, build_data
+from wizard.providers.http import scrub
+from wizard.secrets.guard import REDACTED, find_secret_kind, redact, validate_reference
 
 _rng = random.Random(14)
 LOWER = string.ascii_lowercase
@@ -143,8 +143,8 @@ def test_a_provider_error_never_quotes_the_api_key_recased_or_cut(echo: str) -> 
     import httpx
 
     from wizard.providers import ProviderError
-    from wizard.providers.http_safety import HttpSettings
-    from wizard.providers.n8n import N8nProvider
+    from wizard.providers.http import HttpSettings
+    from wizard.providers.n8n.client import N8nProvider
 
     key = "n8nKey" + pick(ALNUM, 34)
     shown = {"upper": key.upper(), "lower": key.lower(), "cut": key[:11]}[echo]

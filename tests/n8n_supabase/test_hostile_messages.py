@@ -16,7 +16,7 @@ from idspine_n8n_supabase_support import send  # type: ignore[import-not-found]
 from wizard.demo import DEMO_TODAY, demo_workspace
 from wizard.inventory import dumps
 from wizard.providers import ProviderError
-from wizard.providers.http_safety import HttpSettings, build_client
+from wizard.providers.http import HttpSettings, build_client
 
 HOSTILE = ("\x1b[2J\x1b]52;c;aGk=\x07\x1b]8;;https://evil.example/\x1b\\here\x1b]8;;\x1b\\\x9b31m\u202e\r\n"
            "[link=https://x]y[/link] [/sites/finance] [@click=app.quit]q[/]")
@@ -60,7 +60,7 @@ def n8n_inventory(tmp_path: Path, loopback, monkeypatch) -> Path:  # type: ignor
 
 
 def test_n8n_error_message_in_push_outcomes_is_terminal_safe(loopback, run_cli, n8n_inventory: Path) -> None:  # type: ignore[no-untyped-def]
-    from wizard.providers.n8n import N8nProvider
+    from wizard.providers.n8n.client import N8nProvider
 
     for status in (400, 500):
         loopback.routes.clear()

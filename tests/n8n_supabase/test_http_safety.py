@@ -9,8 +9,8 @@ import pytest
 from idspine_n8n_supabase_support import send  # noqa: E402  (registered by this folder's conftest)
 
 from wizard.providers import ProviderError
-from wizard.providers.http_safety import HttpSettings, JsonApi, build_client, check_base_url
-from wizard.providers.n8n import N8nProvider
+from wizard.providers.http import HttpSettings, JsonApi, build_client, check_base_url
+from wizard.providers.n8n.client import N8nProvider
 
 KEY = "n8n-api-key-canary-Zq7Xw2Lp9Rt4"
 SLEEPS: list[float] = []
@@ -174,7 +174,7 @@ def test_graph_style_nested_errors_are_shown_with_code_and_message() -> None:
     import httpx
 
     from wizard.providers import ProviderError
-    from wizard.providers.http_safety import HttpSettings, JsonApi
+    from wizard.providers.http import HttpSettings, JsonApi
 
     def reply(request: httpx.Request) -> httpx.Response:
         return httpx.Response(400, json={"error": {"code": "Request_BadRequest",

@@ -11,11 +11,11 @@ import pytest
 from wizard.catalogue import load_catalogue
 from wizard.inventory import load, save
 from wizard.model import Consultancy, Credential, Integrations, Method, ServicePrincipal, Workspace
-from wizard.n8n_credentials import CREDENTIAL_TYPES, supported_types
-from wizard.n8n_sso import REST_ROUTES
-from wizard.providers.http_safety import HttpSettings, build_client
-from wizard.providers.n8n import N8nProvider, build_context, prepare_data
-from wizard.secret_resolver import resolve
+from wizard.providers.n8n.credentials import CREDENTIAL_TYPES, supported_types
+from wizard.providers.n8n.sso import REST_ROUTES
+from wizard.providers.http import HttpSettings, build_client
+from wizard.providers.n8n.client import N8nProvider, build_context, prepare_data
+from wizard.secrets.resolver import resolve
 
 pytestmark = [pytest.mark.peer, pytest.mark.slow]
 APP_ID = "5f0e4a3b-1c2d-4e5f-8a9b-0c1d2e3f4a5b"

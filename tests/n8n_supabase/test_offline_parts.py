@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from wizard.n8n_credentials import BuildContext, CredentialBuildError, build_data, redacted, schema_problems
-from wizard.n8n_sso import SsoAddressError, idp_checklist, sso_values
-from wizard.secret_resolver import SecretUnavailable, resolve
+from wizard.providers.n8n.credentials import BuildContext, CredentialBuildError, build_data, redacted, schema_problems
+from wizard.providers.n8n.sso import SsoAddressError, idp_checklist, sso_values
+from wizard.secrets.resolver import SecretUnavailable, resolve
 
 
 def test_env_reference(monkeypatch, canaries):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from wizard.providers import ProviderError
-from wizard.providers.http_safety import HttpSettings, build_client
+from wizard.providers.http import HttpSettings, build_client
 from wizard.providers.supabase import SupabaseProvider, enable_azure, redirect_uri, tenant_url
 
 TENANT = "0b0c0d0e-1111-4222-8333-444455556666"

@@ -16,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 
 from wizard import explainer_library
-from wizard.advisor import advise
+from wizard.advice.methods import advise
 from wizard.audit import run_audit
 from wizard.catalogue import load_catalogue
 from wizard.demo import DEMO_TODAY, demo_workspace
@@ -31,7 +31,7 @@ def body(explainer_id: str) -> str:
 
 def texts_about_supabase_keys(ws: Workspace) -> dict[str, str]:
     """Every place idspine tells the user about Supabase's keys."""
-    from wizard.n8n_credentials import credential_type
+    from wizard.providers.n8n.credentials import credential_type
 
     supabase = load_catalogue().get("supabase")
     method = next(m for m in supabase.methods if m.method == Method.API_KEY)

@@ -12,7 +12,7 @@ from wizard.demo import DEMO_TODAY
 from wizard.inventory import dumps, load
 from wizard.model import Credential, Integrations, Method, Workspace, new_workspace
 from wizard.ui.app import IdspineApp
-from wizard.ui.connections import Connections
+from wizard.settings import Connections
 
 AIRTABLE_TOKEN_NAME = "IDSPINE_TEST_AIRTABLE"
 

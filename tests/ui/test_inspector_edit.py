@@ -11,7 +11,7 @@ from tests.ui.journeys import open_with, settle
 from wizard.audit import run_audit
 from wizard.demo import DEMO_TODAY, demo_workspace
 from wizard.inventory import load, save
-from wizard.secret_refs import needs_secret
+from wizard.secrets.refs import needs_secret
 from wizard.ui.app import IdspineApp
 
 CANARY = "ghp_" + "Zq8" * 12

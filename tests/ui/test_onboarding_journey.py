@@ -11,7 +11,7 @@ from tests.ui.journeys import open_with, settle
 from wizard.demo import DEMO_TODAY
 from wizard.export import azure_cli, checklist, terraform
 from wizard.inventory import dumps, load
-from wizard.secret_refs import needs_secret
+from wizard.secrets.refs import needs_secret
 from wizard.ui.app import IdspineApp
 
 TYPED = {

@@ -85,7 +85,7 @@ async def test_catalogue_filters_by_method_and_search() -> None:
 
 
 async def test_catalogue_detail_leads_with_the_advice_for_the_chosen_hat_and_host() -> None:
-    from wizard.advisor import advise
+    from wizard.advice.methods import advise
 
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:

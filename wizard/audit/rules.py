@@ -174,7 +174,7 @@ def missing_owner(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 @rule
 def missing_secret_reference(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """Secrets whose storage place is not recorded: push, verify and rotation cannot find them."""
-    from wizard.secret_refs import credential_needs_secret
+    from wizard.secrets.refs import credential_needs_secret
 
     sps = {sp.name: sp for sp in ws.service_principals}
     for c in _live(ws.credentials):
@@ -196,7 +196,7 @@ def missing_secret_reference(ws: Workspace, today: dt.date) -> Iterator[Finding]
 @rule
 def secret_store_collisions(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """Two credentials or identities whose secrets land in one store entry, so one overwrites the other."""
-    from wizard.secret_refs import collisions
+    from wizard.secrets.refs import collisions
 
     for hit in collisions(ws):
         for subject, other in ((hit.first, hit.second), (hit.second, hit.first)):
@@ -335,10 +335,10 @@ def _host_of(c: Credential, ws: Workspace) -> Host:
 def better_method_available(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """Static keys where the service and caller allow something that expires by itself."""
     try:
-        from wizard.advisor import advise
+        from wizard.advice.methods import advise
     except ImportError:  # pragma: no cover - the catalogue ships with the package
         return
-    from wizard.advisor import HOST_WORDS
+    from wizard.advice.methods import HOST_WORDS
 
     cache: dict[tuple[str, Hat, Host], tuple[Method, str] | None] = {}
     for c in _live(ws.credentials):
@@ -423,7 +423,7 @@ def takeover_permissions(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 def secret_shared_across_clients(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """One secret store entry used by entries of two clients (or a client and the consultancy): revoking it for one
     breaks the other, and one client's leak opens the other's data."""
-    from wizard.secret_refs import StoreKey, describe, store_key
+    from wizard.secrets.refs import StoreKey, describe, store_key
 
     users: dict[StoreKey, list[tuple[str, str]]] = {}
     refs = [(_cred(c), c.client, c.secret_ref) for c in _live(ws.credentials)]

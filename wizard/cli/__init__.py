@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _describe(exc: Exception) -> str:
     """One line about an exception no command handled; its text is withheld if it looks like a secret."""
-    from wizard.secret_guard import find_secret_kind
+    from wizard.secrets.guard import find_secret_kind
 
     if isinstance(exc, OSError) and exc.strerror:
         where = f"{exc.filename}: " if exc.filename else ""

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from wizard.providers import ProviderError
-from wizard.providers.http_safety import HttpSettings, JsonApi, expect_dict
+from wizard.providers.http import HttpSettings, JsonApi, expect_dict
 
 DEFAULT_API_URL = "https://api.supabase.com"
 PROJECT_REF_RE = re.compile(r"^[a-z0-9]{20}$")

@@ -13,16 +13,16 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator
 
 from wizard.ui.commands import ExplainerSearch
-from wizard.ui.connections import Connections
+from wizard.settings import Connections
 from wizard.ui.markup import esc, plain
-from wizard.ui.state import WorkspaceState, load_state
+from wizard.session import WorkspaceState, load_state
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
 
 def quote_line(path: Path, line: int | None, around: int = 1) -> str:
     """The numbered lines around `line` of a damaged file, or '' (also when a line looks like a secret)."""
-    from wizard.secret_guard import find_secret_kind
+    from wizard.secrets.guard import find_secret_kind
 
     if not line:
         return ""

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the catalogue and advisor load when the command runs, not at CLI start-up
-    from wizard.advisor import Advice
+    from wizard.advice.methods import Advice
     from wizard.catalogue import Catalogue
 
 HATS = ["prototype", "own-production", "client-delivery"]
@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the catalogue list or the advice."""
-    from wizard.advisor import advise
+    from wizard.advice.methods import advise
     from wizard.catalogue import load_catalogue
     from wizard.cli.output import err
 

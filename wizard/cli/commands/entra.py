@@ -111,7 +111,7 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _build_plans(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
-    from wizard.entra_plan import build_plans
+    from wizard.providers.entra.plan import build_plans
 
     if args.client and ws.client(args.client) is None:
         raise ValueError(f"unknown client {args.client!r}")
@@ -127,7 +127,7 @@ def _build_plans(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
 def run_plan(args: argparse.Namespace) -> int:
     """Print the dry run, one section per tenant."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
-    from wizard.entra_plan import render_plans
+    from wizard.providers.entra.plan import render_plans
 
     try:
         ws = _open(args)
@@ -142,7 +142,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
 def _signin_config(args: argparse.Namespace, client_id: str | None = None,  # type: ignore[no-untyped-def]
                    tenant: str | None = None):
-    from wizard.signin import signin_config_from
+    from wizard.providers.entra.signin import signin_config_from
 
     return signin_config_from(client_id or getattr(args, "client_id", None), tenant or getattr(args, "tenant", None),
                               oidc_authority=getattr(args, "oidc_authority", None),
@@ -169,7 +169,7 @@ def _token_vars(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
 def _graph_token(args: argparse.Namespace, plan, signing: list) -> str:  # type: ignore[no-untyped-def]
     """The Graph token for *plan*'s tenant alone: from --token-env, else a silent sign-in at that tenant's
     authority. *signing* holds every plan that needs a token (a bare --token-env serves only one)."""
-    from wizard.signin import GRAPH_ADMIN_SCOPES, silent_token
+    from wizard.providers.entra.signin import GRAPH_ADMIN_SCOPES, silent_token
 
     bare, named = _token_vars(args)
     names = {plan.key, plan.key.removeprefix("client:"), plan.tenant.lower()} - {""}
@@ -196,7 +196,7 @@ def _graph_token(args: argparse.Namespace, plan, signing: list) -> str:  # type:
 
 
 def _secret_sink(args: argparse.Namespace, ws, settings):  # type: ignore[no-untyped-def]
-    from wizard.secret_sink import EnvFileSink, KeyVaultSink
+    from wizard.secrets.sinks import EnvFileSink, KeyVaultSink
 
     integ = ws.consultancy.integrations
     if integ.secret_store == "keyvault":
@@ -206,7 +206,7 @@ def _secret_sink(args: argparse.Namespace, ws, settings):  # type: ignore[no-unt
         token = os.environ.get(args.keyvault_token_env or "", "").strip() if args.keyvault_token_env else ""
         if not token:
             raise ValueError("Key Vault needs an access token: pass --keyvault-token-env VAR")
-        from wizard.providers.http_safety import build_client
+        from wizard.providers.http import build_client
 
         return KeyVaultSink(url, build_client(settings), token, vault_name=integ.keyvault_name, settings=settings)
     if args.env_file:
@@ -223,13 +223,13 @@ def run_apply(args: argparse.Namespace) -> int:
 
     from wizard.cli.output import ask
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
-    from wizard.entra_apply import apply_plan
-    from wizard.entra_plan import pin_placement, render_plans
+    from wizard.providers.entra.apply import apply_plan
+    from wizard.providers.entra.plan import pin_placement, render_plans
     from wizard.providers import ProviderError
-    from wizard.providers.graph import GRAPH_BASE, GraphClient
-    from wizard.providers.http_safety import HttpSettings, build_client
-    from wizard.signin import SigninError
-    from wizard.tenant_tokens import TenantTokens
+    from wizard.providers.entra.client import GRAPH_BASE, GraphClient
+    from wizard.providers.http import HttpSettings, build_client
+    from wizard.providers.entra.signin import SigninError
+    from wizard.providers.entra.tenant_tokens import TenantTokens
 
     if args.demo:
         return _fail("apply changes a real tenant and records ids in a file; use --file, not --demo", EXIT_USAGE)
@@ -257,7 +257,7 @@ def run_apply(args: argparse.Namespace) -> int:
             tokens.put(plan.key, plan.tenant, _graph_token(args, plan, signing), plan.title)
     except (ValueError, SigninError, ProviderError) as exc:
         return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
-    from wizard.entra_apply import RetryPolicy
+    from wizard.providers.entra.apply import RetryPolicy
     from wizard.inventory import InventoryError
     from wizard.inventory_writer import InventoryWriter
 
@@ -343,9 +343,9 @@ def _rotation_verifier(args: argparse.Namespace, ws):  # type: ignore[no-untyped
     """For --rotate: prove a new secret gets a token (same authority and CA as verify) before the old goes."""
     if not args.rotate:
         return None
-    from wizard.entra_verify import verify_service_principal
+    from wizard.providers.entra.verify import verify_service_principal
     from wizard.placement import service_principal_tenant
-    from wizard.signin import GRAPH_DEFAULT_SCOPE
+    from wizard.providers.entra.signin import GRAPH_DEFAULT_SCOPE
 
     def check(sp, secret: str) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
         try:  # apply's --tenant is a filter, not an authority: the tenant where the principal lives
@@ -361,7 +361,7 @@ def _rotation_verifier(args: argparse.Namespace, ws):  # type: ignore[no-untyped
 def _verify_config(args: argparse.Namespace, ws, sp, client_id: str, tenant: str | None = None):  # type: ignore[no-untyped-def]
     """Where a service principal proves its secret: the same authority and CA settings as signin and apply."""
     from wizard.placement import service_principal_tenant
-    from wizard.signin import signin_config_from
+    from wizard.providers.entra.signin import signin_config_from
 
     # tokens for an app come from the tenant its service principal lives in (wizard.placement)
     tenant = tenant or getattr(args, "tenant", None) or service_principal_tenant(ws, sp).tenant \
@@ -373,9 +373,9 @@ def _verify_config(args: argparse.Namespace, ws, sp, client_id: str, tenant: str
 def run_verify(args: argparse.Namespace) -> int:
     """Acquire a token with the service principal's own secret; print and record the result."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
-    from wizard.entra_verify import record_verification, verify_service_principal
-    from wizard.secret_resolver import SecretUnavailable, resolve
-    from wizard.signin import GRAPH_DEFAULT_SCOPE, SigninError
+    from wizard.providers.entra.verify import record_verification, verify_service_principal
+    from wizard.secrets.resolver import SecretUnavailable, resolve
+    from wizard.providers.entra.signin import GRAPH_DEFAULT_SCOPE, SigninError
 
     try:
         ws = _open(args)
@@ -415,7 +415,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_signin(args: argparse.Namespace) -> int:
     """Device code sign-in (or the browser with --browser); the token is cached privately."""
-    from wizard.signin import GRAPH_ADMIN_SCOPES, DeviceSignin, SigninError, interactive_signin
+    from wizard.providers.entra.signin import GRAPH_ADMIN_SCOPES, DeviceSignin, SigninError, interactive_signin
 
     try:
         config = _signin_config(args)
@@ -442,7 +442,7 @@ def run_signin(args: argparse.Namespace) -> int:
 
 def run_signout(args: argparse.Namespace) -> int:
     """Delete the token cache."""
-    from wizard.signin import default_cache_path, sign_out
+    from wizard.providers.entra.signin import default_cache_path, sign_out
 
     path = Path(args.cache or os.environ.get("IDSPINE_TOKEN_CACHE") or default_cache_path())
     print("Signed out." if sign_out(path) else "Nobody was signed in.")

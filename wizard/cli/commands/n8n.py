@@ -100,7 +100,7 @@ def _open(args: argparse.Namespace) -> tuple[Any, Any]:
 
 
 def _settings(args: argparse.Namespace) -> Any:
-    from wizard.providers.http_safety import HttpSettings
+    from wizard.providers.http import HttpSettings
 
     return HttpSettings(allow_loopback_http=bool(getattr(args, "allow_loopback_http", False)))
 
@@ -108,9 +108,9 @@ def _settings(args: argparse.Namespace) -> Any:
 def _provider(args: argparse.Namespace, ws: Any) -> Any:
     """An N8nProvider from --url/--api-key-ref or the workspace; the key is resolved now and kept in memory."""
     from wizard.providers import ProviderError
-    from wizard.providers.http_safety import build_client
-    from wizard.providers.n8n import N8nProvider
-    from wizard.secret_resolver import SecretUnavailable, resolve
+    from wizard.providers.http import build_client
+    from wizard.providers.n8n.client import N8nProvider
+    from wizard.secrets.resolver import SecretUnavailable, resolve
 
     integrations = ws.consultancy.integrations
     url = args.url or integrations.n8n_url
@@ -133,9 +133,9 @@ def _provider(args: argparse.Namespace, ws: Any) -> Any:
 def _guarded(func: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
         from wizard.inventory import InventoryError
-        from wizard.n8n_credentials import CredentialBuildError
+        from wizard.providers.n8n.credentials import CredentialBuildError
         from wizard.providers import ProviderError
-        from wizard.secret_resolver import SecretUnavailable
+        from wizard.secrets.resolver import SecretUnavailable
 
         try:
             return int(func(args))
@@ -168,8 +168,8 @@ def _advice(kind: str) -> str:
 @_guarded
 def run_push(args: argparse.Namespace) -> int:
     """Create missing credentials in n8n and record their ids; report created/adopted/failed."""
-    from wizard.providers.n8n import push_credentials
-    from wizard.secret_resolver import resolve
+    from wizard.providers.n8n.client import push_credentials
+    from wizard.secrets.resolver import resolve
 
     ws, saver = _open(args)
     if args.client and ws.client(args.client) is None:
@@ -196,7 +196,7 @@ def run_push(args: argparse.Namespace) -> int:
 @_guarded
 def run_sso(args: argparse.Namespace) -> int:
     """Print the SSO values and both checklists; --verify probes the routes on the live n8n."""
-    from wizard.n8n_sso import REST_ROUTES, SsoAddressError, idp_checklist, n8n_checklist, sso_values
+    from wizard.providers.n8n.sso import REST_ROUTES, SsoAddressError, idp_checklist, n8n_checklist, sso_values
 
     url = args.url
     if not url:
@@ -210,8 +210,8 @@ def run_sso(args: argparse.Namespace) -> int:
         raise _Stop(str(exc)) from None
     verified: dict[str, int] = {}
     if args.verify:
-        from wizard.providers.http_safety import build_client
-        from wizard.providers.n8n import N8nProvider
+        from wizard.providers.http import build_client
+        from wizard.providers.n8n.client import N8nProvider
 
         settings = _settings(args)
         # The route probe sends no API key; the provider wants one, so it gets a placeholder.
@@ -261,8 +261,8 @@ def run_delete(args: argparse.Namespace) -> int:
 @_guarded
 def run_rotate(args: argparse.Namespace) -> int:
     """Rotate one credential in n8n."""
-    from wizard.providers.n8n import rotate_credential
-    from wizard.secret_resolver import resolve
+    from wizard.providers.n8n.client import rotate_credential
+    from wizard.secrets.resolver import resolve
 
     ws, saver = _open(args)
     if ws.credential(args.cred_id) is None:

@@ -77,9 +77,9 @@ def run_redirect(args: argparse.Namespace) -> int:
 def run_enable_azure(args: argparse.Namespace) -> int:
     """Enable the Azure provider; print what changed, the redirect URI and the tenant address."""
     from wizard.providers import ProviderError
-    from wizard.providers.http_safety import HttpSettings, build_client
+    from wizard.providers.http import HttpSettings, build_client
     from wizard.providers.supabase import DEFAULT_API_URL, SupabaseProvider, enable_azure, tenant_warning
-    from wizard.secret_resolver import SecretUnavailable, resolve
+    from wizard.secrets.resolver import SecretUnavailable, resolve
 
     ws = _workspace(args)
     integrations = ws.consultancy.integrations if ws else None

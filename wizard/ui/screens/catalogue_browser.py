@@ -15,7 +15,7 @@ from wizard.model import Hat, Host, Method
 
 def advice_markdown(service_id: str, hat: Hat, host: Host) -> str:
     """The advisor's ranking for this service, hat and host, as Markdown (best first)."""
-    from wizard.advisor import advise
+    from wizard.advice.methods import advise
 
     try:
         advice = advise(service_id, hat, host)

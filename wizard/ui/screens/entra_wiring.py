@@ -71,7 +71,7 @@ class EntraScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        from wizard.tenant_tokens import TenantTokens
+        from wizard.providers.entra.tenant_tokens import TenantTokens
 
         super().__init__()
         self.tokens = TenantTokens()
@@ -168,7 +168,7 @@ class EntraScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entra-signin")
     def start_signin(self) -> None:
         """Start the device code flow, show the code, then wait for the user in this worker."""
-        from wizard.signin import DeviceSignin, SigninError, silent_token
+        from wizard.providers.entra.signin import DeviceSignin, SigninError, silent_token
 
         app = self.app
         conn = app.connections  # type: ignore[attr-defined]
@@ -194,7 +194,7 @@ class EntraScreen(Screen[None]):
 
     def action_browser_signin(self) -> None:
         """Sign in through the system browser (code flow with PKCE), where a browser exists."""
-        from wizard.signin import browser_available
+        from wizard.providers.entra.signin import browser_available
 
         if not browser_available():
             self._status("No browser here: use the device code sign-in (s).", True)
@@ -205,7 +205,7 @@ class EntraScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="entra-signin")
     def browser_signin(self) -> None:
-        from wizard.signin import SigninError, interactive_signin
+        from wizard.providers.entra.signin import SigninError, interactive_signin
 
         app = self.app
         conn = app.connections  # type: ignore[attr-defined]
@@ -242,7 +242,7 @@ class EntraScreen(Screen[None]):
         self.query_one("#device").display = False
 
     def _signed_in(self, token: str, account: str, how: str) -> None:
-        from wizard.tenant_tokens import TokenMismatch
+        from wizard.providers.entra.tenant_tokens import TokenMismatch
 
         plan = self._signing or self.plan
         key, title = (plan.key, plan.title) if plan is not None else ("home", "your home tenant")
@@ -326,7 +326,7 @@ class EntraScreen(Screen[None]):
 
     def action_plan(self) -> None:
         """Build the per-tenant plans from the inventory and list their steps, a tenant column on each row."""
-        from wizard.entra_plan import build_plans
+        from wizard.providers.entra.plan import build_plans
 
         keep = self.plan.key if self.plan is not None else None
         ws = self.app.state.workspace  # type: ignore[attr-defined]
@@ -382,13 +382,13 @@ class EntraScreen(Screen[None]):
         """Run the plan; the inventory is saved after every step, so a failure can simply be re-run."""
         from functools import partial
 
-        from wizard.entra_apply import RetryPolicy, apply_plan
-        from wizard.entra_plan import pin_placement
+        from wizard.providers.entra.apply import RetryPolicy, apply_plan
+        from wizard.providers.entra.plan import pin_placement
         from wizard.inventory import InventoryError
         from wizard.inventory_writer import InventoryWriter
-        from wizard.providers.graph import GraphClient
-        from wizard.providers.http_safety import build_client
-        from wizard.secret_sink import EnvFileSink
+        from wizard.providers.entra.client import GraphClient
+        from wizard.providers.http import build_client
+        from wizard.secrets.sinks import EnvFileSink
 
         app = self.app
         state, conn = app.state, app.connections  # type: ignore[attr-defined]
@@ -494,11 +494,11 @@ class EntraScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entra-verify")
     def verify(self, name: str) -> None:
         """Client credentials with the identity's own secret; the IdP's answer is recorded in the inventory."""
-        from wizard.entra_verify import record_verification, verify_service_principal
+        from wizard.providers.entra.verify import record_verification, verify_service_principal
         from wizard.inventory import InventoryError
         from wizard.model import Verification
-        from wizard.secret_resolver import SecretUnavailable
-        from wizard.signin import SigninError
+        from wizard.secrets.resolver import SecretUnavailable
+        from wizard.providers.entra.signin import SigninError
 
         app = self.app
         state, conn = app.state, app.connections  # type: ignore[attr-defined]

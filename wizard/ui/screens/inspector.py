@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from wizard.audit import SEVERITY_ORDER, Finding
-from wizard.inspector_rows import COLUMNS, Row, build_rows, filter_rows, sort_rows
+from wizard.audit.rows import COLUMNS, Row, build_rows, filter_rows, sort_rows
 from wizard.ui.badges import WORDS, badge
 from wizard.ui.fit import lead, wrap
 from wizard.ui.markup import cell

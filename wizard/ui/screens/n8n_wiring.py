@@ -79,8 +79,8 @@ class N8nScreen(Screen[None]):
 
     def show(self, outcomes: dict[str, Any] | None = None) -> None:
         """Render the workspace's n8n facts (and the last push's outcomes)."""
-        from wizard.n8n_sso import SsoAddressError, sso_values
-        from wizard.providers.n8n import credentials_for_n8n
+        from wizard.providers.n8n.sso import SsoAddressError, sso_values
+        from wizard.providers.n8n.client import credentials_for_n8n
 
         ws = self.app.state.workspace  # type: ignore[attr-defined]
         self._shown, self._outcomes = ws, outcomes or {}
@@ -120,9 +120,9 @@ class N8nScreen(Screen[None]):
         """Create missing credentials, adopt known ones; each new id is saved as soon as it exists."""
         from wizard.inventory import InventoryError
         from wizard.providers import ProviderError
-        from wizard.providers.http_safety import build_client
-        from wizard.providers.n8n import N8nProvider, push_credentials
-        from wizard.secret_resolver import SecretUnavailable
+        from wizard.providers.http import build_client
+        from wizard.providers.n8n.client import N8nProvider, push_credentials
+        from wizard.secrets.resolver import SecretUnavailable
 
         app = self.app
         state = app.state  # type: ignore[attr-defined]

@@ -105,9 +105,9 @@ class SupabaseScreen(Screen[None]):
         """Enable the Azure provider with read-back; record it as done on the checklist only on success."""
         from wizard.inventory import InventoryError
         from wizard.providers import ProviderError
-        from wizard.providers.http_safety import build_client
+        from wizard.providers.http import build_client
         from wizard.providers.supabase import SupabaseProvider, enable_azure, tenant_warning
-        from wizard.secret_resolver import SecretUnavailable
+        from wizard.secrets.resolver import SecretUnavailable
 
         app = self.app
         state, conn = app.state, app.connections  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ LIVE_CHECK_DELAY = 0.15  # seconds of quiet typing before the answer is checked
 
 def live_problem(question: Question, raw: Answer | None) -> str:
     """The problem with a half-typed answer, or '' (never repeats the answer; emptiness is not a problem yet)."""
-    from wizard.secret_guard import find_secret_kind
+    from wizard.secrets.guard import find_secret_kind
 
     value = normalise(question, raw)
     texts = value if isinstance(value, list) else [value] if isinstance(value, str) else []

@@ -128,7 +128,7 @@ class TokenResult:
 
     @classmethod
     def from_msal(cls, answer: dict[str, Any] | None, secrets: Sequence[str] = ()) -> TokenResult:
-        from wizard.providers.http_safety import scrub  # the shared scrubber for server text
+        from wizard.providers.http import scrub  # the shared scrubber for server text
 
         if not answer:
             return cls(False, "no_answer", "the identity provider gave no answer")
@@ -270,7 +270,7 @@ def _msal_call(what: str, make: Callable[[], Any], session: Any = None) -> Any:
                           + ("; try again later" if code and code >= 500 else "")) from None
     except ValueError as exc:  # msal raises ValueError for an authority it cannot discover
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        from wizard.providers.http_safety import scrub
+        from wizard.providers.http import scrub
 
         raise SigninError(f"{what}: {scrub(first[:200])}") from None
 
@@ -392,7 +392,7 @@ def _tenant_accounts(app: Any, cache: TokenCacheFile) -> list[dict[str, Any]]:
 
 def _wrong_tenant(answer: dict[str, Any], realm: str) -> str | None:
     """The tenant that issued the answer's token (its `tid`, or the id token's), when it is not `realm`."""
-    from wizard.tenant_tokens import TenantTokens, TokenMismatch, issuing_tenant
+    from wizard.providers.entra.tenant_tokens import TenantTokens, TokenMismatch, issuing_tenant
 
     token = str(answer.get("access_token") or "")
     claims = answer.get("id_token_claims") or {}

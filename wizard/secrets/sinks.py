@@ -17,12 +17,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from wizard.secret_guard import SecretValueError, validate_reference
+from wizard.secrets.guard import SecretValueError, validate_reference
 
 if TYPE_CHECKING:
     import httpx
 
-    from wizard.providers.http_safety import HttpSettings
+    from wizard.providers.http import HttpSettings
 
 KEYVAULT_API_VERSION = "7.4"
 _ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
@@ -132,7 +132,7 @@ class KeyVaultSink:
 
     def __init__(self, vault_url: str, client: httpx.Client, token: str, vault_name: str | None = None,
                  settings: HttpSettings | None = None):
-        from wizard.providers.http_safety import JsonApi
+        from wizard.providers.http import JsonApi
 
         self._api = JsonApi("Azure Key Vault", vault_url, client, {"Authorization": f"Bearer {token}"}, settings)
         host = (self._api.base_url.split("://", 1)[-1]).split("/", 1)[0].split(":", 1)[0]

@@ -35,13 +35,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.entra_plan import DEFAULT_SECRET_DAYS, Plan, PlanStep, consent_url
+from wizard.providers.entra.plan import DEFAULT_SECRET_DAYS, Plan, PlanStep, consent_url
 from wizard.inventory_writer import InventoryWriter
 from wizard.model import ChecklistItem, Group, GroupKind, Method, ServicePrincipal, Status, Workspace
 from wizard.providers import ProviderError
-from wizard.providers.graph import ApplicationSpec, GraphClient, GroupSpec, app_role_id, is_replication_lag
-from wizard.providers.http_safety import Throttled, format_resume_time
-from wizard.secret_sink import SecretSink, SecretSinkError
+from wizard.providers.entra.client import ApplicationSpec, GraphClient, GroupSpec, app_role_id, is_replication_lag
+from wizard.providers.http import Throttled, format_resume_time
+from wizard.secrets.sinks import SecretSink, SecretSinkError
 
 log = logging.getLogger(__name__)
 

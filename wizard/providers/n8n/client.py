@@ -17,10 +17,10 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from wizard.model import Credential, Status, Workspace
-from wizard.n8n_credentials import BuildContext, CredentialBuildError, build_data, schema_problems
+from wizard.providers.n8n.credentials import BuildContext, CredentialBuildError, build_data, schema_problems
 from wizard.providers import ProviderError
-from wizard.providers.http_safety import HttpSettings, JsonApi, expect_dict, expect_str
-from wizard.secret_resolver import SecretUnavailable
+from wizard.providers.http import HttpSettings, JsonApi, expect_dict, expect_str
+from wizard.secrets.resolver import SecretUnavailable
 
 _PROBE_PROJECT = "idspine-existence-probe-no-such-project"
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

@@ -27,7 +27,7 @@ import httpx
 from wizard import __version__
 from wizard.providers import ProviderError
 from wizard.safe_text import one_line
-from wizard.secret_guard import find_secret_kind, redact
+from wizard.secrets.guard import find_secret_kind, redact
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})

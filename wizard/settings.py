@@ -30,7 +30,7 @@ class Connections:
 
     def signin_config(self, tenant: str, client_id: str | None = None):  # type: ignore[no-untyped-def]
         """How to reach the IdP for this tenant (SigninError when something is missing)."""
-        from wizard.signin import SigninError, signin_config_from
+        from wizard.providers.entra.signin import SigninError, signin_config_from
 
         cid = client_id or self.client_id()
         if not cid:
@@ -43,12 +43,12 @@ class Connections:
             raise SigninError(str(exc)) from None
 
     def scopes_for_admin(self) -> list[str]:
-        from wizard.signin import GRAPH_ADMIN_SCOPES
+        from wizard.providers.entra.signin import GRAPH_ADMIN_SCOPES
 
         return list(self.admin_scopes or GRAPH_ADMIN_SCOPES)
 
     def scopes_for_verify(self) -> list[str]:
-        from wizard.signin import GRAPH_DEFAULT_SCOPE
+        from wizard.providers.entra.signin import GRAPH_DEFAULT_SCOPE
 
         return list(self.verify_scopes or (GRAPH_DEFAULT_SCOPE,))
 
@@ -61,13 +61,13 @@ class Connections:
 
     def http_settings(self):  # type: ignore[no-untyped-def]
         """Safety settings for the shared HTTP client (imports httpx lazily)."""
-        from wizard.providers.http_safety import HttpSettings
+        from wizard.providers.http import HttpSettings
 
         return HttpSettings(allow_loopback_http=self.allow_loopback_http,
                             ca_bundle=self.ca_bundle or os.environ.get("IDSPINE_CA_BUNDLE") or None)
 
     def resolve(self, ref: str) -> str:
         """A secret value for a reference, at the moment of use; never stored or shown."""
-        from wizard.secret_resolver import resolve
+        from wizard.secrets.resolver import resolve
 
         return resolve(ref, self.environ)

@@ -29,8 +29,8 @@ def verify_service_principal(sp: ServicePrincipal, config_for: object, secret: s
     Every failure, from a refused secret to the IdP's 5xx page or an untrusted certificate, becomes a failed
     Verification with one line saying why.
     """
-    from wizard.secret_guard import find_secret_kind
-    from wizard.signin import SigninError, client_credentials
+    from wizard.secrets.guard import find_secret_kind
+    from wizard.providers.entra.signin import SigninError, client_credentials
 
     try:
         result = client_credentials(config_for, secret, list(scopes))  # type: ignore[arg-type]

@@ -34,7 +34,7 @@ from urllib.parse import quote
 import httpx
 
 from wizard.providers import ProviderError
-from wizard.providers.http_safety import HttpSettings, JsonApi, expect_dict, expect_str
+from wizard.providers.http import HttpSettings, JsonApi, expect_dict, expect_str
 
 GRAPH_BASE = "https://graph.microsoft.com/v1.0"
 MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"

@@ -24,7 +24,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from wizard.secret_guard import validate_reference
+from wizard.secrets.guard import validate_reference
 
 MAX_SECRET_FILE_BYTES = 64 * 1024
 

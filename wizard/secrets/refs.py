@@ -15,7 +15,7 @@ replaces the other. The key normalises a reference the way its store compares na
   references are case-insensitive (https://developer.1password.com/docs/cli/secrets-reference-syntax).
 
 New client secrets that `apply` creates go to a sink under a name made from the service principal's name
-(`wizard.secret_sink.env_key` / `vault_secret_name`): `svc-a` and `svc_a` both become SVC_A, `svc.n8n.acme`
+(`wizard.secrets.sinks.env_key` / `vault_secret_name`): `svc-a` and `svc_a` both become SVC_A, `svc.n8n.acme`
 and `svc-n8n-acme` both become svc-n8n-acme. `collisions` reports those too, before anything is stored.
 """
 
@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from wizard.model import Credential, CredentialKind, Method, ServicePrincipal, Status, Workspace
-from wizard.secret_guard import validate_reference
+from wizard.secrets.guard import validate_reference
 
 StoreKey = tuple[str, ...]
 
@@ -85,7 +85,7 @@ def describe(key: StoreKey) -> str:
 
 def sink_keys(sp_name: str) -> set[StoreKey]:
     """The names a new client secret for this service principal gets in the env-file and Key Vault sinks."""
-    from wizard.secret_sink import env_key, vault_secret_name
+    from wizard.secrets.sinks import env_key, vault_secret_name
 
     return {("sink-env", env_name(env_key(sp_name))), ("sink-keyvault", keyvault_name(vault_secret_name(sp_name)))}
 

@@ -1,0 +1,1 @@
+"""Advice: which sign-in method per service, hat and host; and the identity-provider interview."""

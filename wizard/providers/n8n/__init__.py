@@ -1,0 +1,1 @@
+"""n8n: the public-API client, credential builders, SSO settings."""
