@@ -45,16 +45,22 @@ def measure(sizes: list[int], repeat: int) -> list[dict[str, float | int]]:
             path = Path(tmp) / f"inv-{n}.toml"
             ws = scaled_workspace(n, DEMO_TODAY)
             save(ws, path, expected_digest=None)
-            rows.append({
-                "credentials": n,
-                "bytes": path.stat().st_size,
-                "read_bytes_floor": _best(path.read_bytes, repeat),
-                "load": _best(lambda p=path: load(p), repeat),
-                "save": _best(lambda w=ws, p=path: save(w, p), repeat),
-                "python_start_floor": _best(lambda: _run([sys.executable, "-c", "pass"]), repeat),
-                "check_cli": _best(lambda p=path: _run([sys.executable, "-m", "wizard", "check", str(p),
-                                                         "--today", str(DEMO_TODAY)]), repeat),
-            })
+            rows.append(
+                {
+                    "credentials": n,
+                    "bytes": path.stat().st_size,
+                    "read_bytes_floor": _best(path.read_bytes, repeat),
+                    "load": _best(lambda p=path: load(p), repeat),
+                    "save": _best(lambda w=ws, p=path: save(w, p), repeat),
+                    "python_start_floor": _best(lambda: _run([sys.executable, "-c", "pass"]), repeat),
+                    "check_cli": _best(
+                        lambda p=path: _run(
+                            [sys.executable, "-m", "wizard", "check", str(p), "--today", str(DEMO_TODAY)]
+                        ),
+                        repeat,
+                    ),
+                }
+            )
     return rows
 
 
@@ -70,9 +76,11 @@ def main() -> int:
     print("| credentials | file size | read floor | load | save | python start floor | idspine check |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
-        print(f"| {r['credentials']:,} | {r['bytes'] / 1e6:.1f} MB | {r['read_bytes_floor'] * 1000:.1f} ms "
-              f"| {r['load'] * 1000:.0f} ms | {r['save'] * 1000:.0f} ms | {r['python_start_floor'] * 1000:.0f} ms "
-              f"| {r['check_cli'] * 1000:.0f} ms |")
+        print(
+            f"| {r['credentials']:,} | {r['bytes'] / 1e6:.1f} MB | {r['read_bytes_floor'] * 1000:.1f} ms "
+            f"| {r['load'] * 1000:.0f} ms | {r['save'] * 1000:.0f} ms | {r['python_start_floor'] * 1000:.0f} ms "
+            f"| {r['check_cli'] * 1000:.0f} ms |"
+        )
     return 0
 
 

@@ -85,7 +85,9 @@ def main() -> int:
     print(f"| minimal Textual app, first screen (floor) | {floor:.2f} |")
     print(f"| idspine --demo, home screen | {ours:.2f} |")
     print(f"| overhead over the floor | {ours - floor:+.2f} |")
-    print(f"modules loaded by exit (background workers included): {result['heavy_modules_at_start'] or 'none'}")
+    print(
+        f"modules loaded by exit (background workers included): {result['heavy_modules_at_start'] or 'none'}"
+    )
     return 0
 
 

@@ -38,27 +38,37 @@ from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, S
 FLOW_ID = "client-onboarding"
 TENANT_STEPS = {
     TenantModel.SEPARATE_TENANT: "The client's admin invites your team as B2B guests into the client's tenant "
-                                 "(your Tenant-* groups stay in your tenant) and creates the apps that live there, "
-                                 "or lets you create them with a time-limited role",
+    "(your Tenant-* groups stay in your tenant) and creates the apps that live there, "
+    "or lets you create them with a time-limited role",
     TenantModel.B2B_GUESTS: "Invite the client's people as guests into your tenant; set cross-tenant access "
-                            "settings and an access review for the guests",
+    "settings and an access review for the guests",
     TenantModel.DELEGATED_ADMIN: "Request delegated admin (GDAP) or Azure Lighthouse with the narrowest roles "
-                                 "and an end date",
+    "and an end date",
     TenantModel.PARTITION: "Create an administrative unit for the client and scope its admins to it",
 }
 APP_PLACEMENT_OPTIONS = (  # hints under 60 characters show beside each choice
-    Option(Placement.CLIENT.value, "In the client's tenant",
-           "the client owns and can revoke them; you need access there"),
-    Option(Placement.MULTI_TENANT.value, "A multi-tenant app in your tenant, consented by the client",
-           "you rotate it at home; the client revokes consent to end it"),
+    Option(
+        Placement.CLIENT.value,
+        "In the client's tenant",
+        "the client owns and can revoke them; you need access there",
+    ),
+    Option(
+        Placement.MULTI_TENANT.value,
+        "A multi-tenant app in your tenant, consented by the client",
+        "you rotate it at home; the client revokes consent to end it",
+    ),
     Option(Placement.HOME.value, "In your own tenant", "only when the data they reach is in your tenant"),
 )
-APP_PLACEMENT_WORDS = {Placement.CLIENT: "in the client's tenant",
-                       Placement.MULTI_TENANT: "as a multi-tenant app at home, consented by the client",
-                       Placement.HOME: "in your tenant"}
+APP_PLACEMENT_WORDS = {
+    Placement.CLIENT: "in the client's tenant",
+    Placement.MULTI_TENANT: "as a multi-tenant app at home, consented by the client",
+    Placement.HOME: "in your tenant",
+}
 TENANT_EXPLAINERS = {
-    TenantModel.SEPARATE_TENANT: "b2b-and-multi-tenant", TenantModel.B2B_GUESTS: "b2b-and-multi-tenant",
-    TenantModel.DELEGATED_ADMIN: "delegated-admin", TenantModel.PARTITION: "administrative-units",
+    TenantModel.SEPARATE_TENANT: "b2b-and-multi-tenant",
+    TenantModel.B2B_GUESTS: "b2b-and-multi-tenant",
+    TenantModel.DELEGATED_ADMIN: "delegated-admin",
+    TenantModel.PARTITION: "administrative-units",
 }
 
 
@@ -73,35 +83,82 @@ def current_client(ws: Workspace) -> str:
 
 
 def _client(ws: Workspace) -> Step:
-    return Step("client", "The client", "Each client gets its own groups, identities and credentials, so one can "
-                "leave without touching the others.", (
-        Question("name", "Client name", Kind.TEXT, "credential-inventory", placeholder="Acme Logistics",
-                 validate=check_has_letters),
-        Question("slug", "Short name (slug)", Kind.TEXT, "naming-policy", required=False, validate=check_slug,
-                 help="Lower-case letters, digits and dashes; used in names. Left empty: made from the name."),
-        Question("tenant_model", "Tenant model", Kind.CHOICE, "b2b-and-multi-tenant", options=TENANT_MODEL_OPTIONS,
-                 default=TenantModel.SEPARATE_TENANT.value),
-        Question("tenant", "Client tenant (domain or id)", Kind.TEXT, "b2b-and-multi-tenant", required=False,
-                 placeholder="acme.onmicrosoft.com", validate=check_tenant),
-        Question("residency", "Data residency", Kind.CHOICE, "data-residency", options=RESIDENCY_OPTIONS,
-                 default="EU"),
-    ), "b2b-and-multi-tenant")
+    return Step(
+        "client",
+        "The client",
+        "Each client gets its own groups, identities and credentials, so one can "
+        "leave without touching the others.",
+        (
+            Question(
+                "name",
+                "Client name",
+                Kind.TEXT,
+                "credential-inventory",
+                placeholder="Acme Logistics",
+                validate=check_has_letters,
+            ),
+            Question(
+                "slug",
+                "Short name (slug)",
+                Kind.TEXT,
+                "naming-policy",
+                required=False,
+                validate=check_slug,
+                help="Lower-case letters, digits and dashes; used in names. Left empty: made from the name.",
+            ),
+            Question(
+                "tenant_model",
+                "Tenant model",
+                Kind.CHOICE,
+                "b2b-and-multi-tenant",
+                options=TENANT_MODEL_OPTIONS,
+                default=TenantModel.SEPARATE_TENANT.value,
+            ),
+            Question(
+                "tenant",
+                "Client tenant (domain or id)",
+                Kind.TEXT,
+                "b2b-and-multi-tenant",
+                required=False,
+                placeholder="acme.onmicrosoft.com",
+                validate=check_tenant,
+            ),
+            Question(
+                "residency",
+                "Data residency",
+                Kind.CHOICE,
+                "data-residency",
+                options=RESIDENCY_OPTIONS,
+                default="EU",
+            ),
+        ),
+        "b2b-and-multi-tenant",
+    )
 
 
 def _apply_client(ws: Workspace, answers: Answers) -> Workspace:
     slug = text(answers, "slug") or slugify(text(answers, "name"))
-    fields = dict(slug=slug, name=text(answers, "name"), tenant_model=TenantModel(text(answers, "tenant_model")),
-                  tenant=text(answers, "tenant"), residency=text(answers, "residency"))
+    fields = dict(
+        slug=slug,
+        name=text(answers, "name"),
+        tenant_model=TenantModel(text(answers, "tenant_model")),
+        tenant=text(answers, "tenant"),
+        residency=text(answers, "residency"),
+    )
     try:
         client = Client(**fields)  # type: ignore[arg-type]
     except ValueError:
-        raise StepProblems({"slug": "1–40 lower-case letters, digits or dashes, starting with a letter"}) from None
+        raise StepProblems(
+            {"slug": "1–40 lower-case letters, digits or dashes, starting with a letter"}
+        ) from None
     existing = ws.client(slug)
     if existing is None:
         ws.clients.append(client)
     else:
         if existing.status == Status.RETIRED:
-            raise StepProblems({"slug": f"{slug} was off-boarded; choose another short name or restore it first"})
+            raise StepProblems(
+                {"slug": f"{slug} was off-boarded; choose another short name or restore it first"}
+            )
         if existing.tenant_model != client.tenant_model:
             existing.app_placement = None  # a new tenant model brings its own default for where apps live
         for key, value in fields.items():
@@ -111,17 +168,38 @@ def _apply_client(ws: Workspace, answers: Answers) -> Workspace:
 
 def _roles(ws: Workspace) -> Step:
     slug = current_client(ws)
-    return Step("roles", "Role groups for this client", "Access to the client's data goes through groups named "
-                "by your convention; admin groups stay separate so their rights can be time-limited.", (
-        Question("roles", "Roles", Kind.LIST, "group-types", default=["Data-Engineer", "Analyst"],
-                 validate=role_check(ws, slug)),
-        Question("admin_roles", "Admin roles", Kind.LIST, "pim", default=["Owner"], required=False,
-                 validate=role_check(ws, slug, admin=True)),
-    ), "group-types")
+    return Step(
+        "roles",
+        "Role groups for this client",
+        "Access to the client's data goes through groups named "
+        "by your convention; admin groups stay separate so their rights can be time-limited.",
+        (
+            Question(
+                "roles",
+                "Roles",
+                Kind.LIST,
+                "group-types",
+                default=["Data-Engineer", "Analyst"],
+                validate=role_check(ws, slug),
+            ),
+            Question(
+                "admin_roles",
+                "Admin roles",
+                Kind.LIST,
+                "pim",
+                default=["Owner"],
+                required=False,
+                validate=role_check(ws, slug, admin=True),
+            ),
+        ),
+        "group-types",
+    )
 
 
 def _planned_groups(ws: Workspace, answers: Answers) -> list[Group]:
-    return plan_groups(ws, text_list(answers, "roles"), text_list(answers, "admin_roles"), client=current_client(ws))
+    return plan_groups(
+        ws, text_list(answers, "roles"), text_list(answers, "admin_roles"), client=current_client(ws)
+    )
 
 
 def _apply_roles(ws: Workspace, answers: Answers) -> Workspace:
@@ -134,14 +212,24 @@ def _apply_roles(ws: Workspace, answers: Answers) -> Workspace:
 def _automations(ws: Workspace) -> Step:
     slug = current_client(ws)
     client = ws.client(slug)
-    where = Question("app_placement", "Where its data-access service principals live", Kind.CHOICE,
-                     "tenant-placement", options=APP_PLACEMENT_OPTIONS,
-                     default=(placement.app_placement(client) if client else Placement.HOME).value,
-                     help="The default follows the tenant model; the pane weighs the three (f3: all of it).")
-    return Step("automations", "Automations for this client", "One service principal per automation and "
-                f"purpose, named for {slug}, so revoking one never breaks another. Your people's groups stay in "
-                "your tenant; choose where the apps that reach this client's data live.",
-                (*automation_questions(["n8n:graph"]), where), "service-principals")
+    where = Question(
+        "app_placement",
+        "Where its data-access service principals live",
+        Kind.CHOICE,
+        "tenant-placement",
+        options=APP_PLACEMENT_OPTIONS,
+        default=(placement.app_placement(client) if client else Placement.HOME).value,
+        help="The default follows the tenant model; the pane weighs the three (f3: all of it).",
+    )
+    return Step(
+        "automations",
+        "Automations for this client",
+        "One service principal per automation and "
+        f"purpose, named for {slug}, so revoking one never breaks another. Your people's groups stay in "
+        "your tenant; choose where the apps that reach this client's data live.",
+        (*automation_questions(["n8n:graph"]), where),
+        "service-principals",
+    )
 
 
 def _apply_automations(ws: Workspace, answers: Answers) -> Workspace:
@@ -149,8 +237,12 @@ def _apply_automations(ws: Workspace, answers: Answers) -> Workspace:
     chosen = text(answers, "app_placement")
     if client is not None and chosen:
         if chosen != Placement.HOME.value and client.tenant_model == TenantModel.PARTITION:
-            raise StepProblems({"app_placement": "a client kept as a partition of your tenant has no tenant of its "
-                                                 "own: choose your own tenant"})
+            raise StepProblems(
+                {
+                    "app_placement": "a client kept as a partition of your tenant has no tenant of its "
+                    "own: choose your own tenant"
+                }
+            )
         client.app_placement = Placement(chosen)
     return apply_automations(ws, answers, current_client(ws))
 
@@ -162,23 +254,50 @@ def _preview_automations(ws: Workspace, answers: Answers) -> str:
     if client is None or not chosen:
         return text_
     home, theirs = placement.home_tenant(ws), placement.client_tenant(ws, client.slug)
-    where = {Placement.CLIENT.value: f"in {theirs.label}",
-             Placement.MULTI_TENANT.value: f"registered in {home.label}, consented in {theirs.label}",
-             Placement.HOME.value: f"in {home.label}"}[chosen]
+    where = {
+        Placement.CLIENT.value: f"in {theirs.label}",
+        Placement.MULTI_TENANT.value: f"registered in {home.label}, consented in {theirs.label}",
+        Placement.HOME.value: f"in {home.label}",
+    }[chosen]
     return f"{text_}\n\nData-access service principals: {where}. Groups: in {home.label}."
 
 
 def _services(ws: Workspace) -> Step:
-    return Step("services", "Services used for this client", "Which of the client's systems your automations "
-                "reach, and from where. Credentials should belong to the client, not to your personal accounts.", (
-        Question("services", "Services", Kind.MULTI, "credential-inventory", options=service_options(),
-                 default=["microsoft-graph"]),
-        Question("host", "Where the automations run", Kind.CHOICE, "workload-identity-federation",
-                 options=HOST_OPTIONS, default=Host.N8N_SELF_HOSTED.value),
-        Question("owner", "Owner of these credentials (who rotates them)", Kind.TEXT, "rotation-and-revocation",
-                 default=_stored(ws, "automations.owner"), required=False, placeholder="you@yourdomain.com",
-                 validate=check_email),
-    ), "consultant-hats")
+    return Step(
+        "services",
+        "Services used for this client",
+        "Which of the client's systems your automations "
+        "reach, and from where. Credentials should belong to the client, not to your personal accounts.",
+        (
+            Question(
+                "services",
+                "Services",
+                Kind.MULTI,
+                "credential-inventory",
+                options=service_options(),
+                default=["microsoft-graph"],
+            ),
+            Question(
+                "host",
+                "Where the automations run",
+                Kind.CHOICE,
+                "workload-identity-federation",
+                options=HOST_OPTIONS,
+                default=Host.N8N_SELF_HOSTED.value,
+            ),
+            Question(
+                "owner",
+                "Owner of these credentials (who rotates them)",
+                Kind.TEXT,
+                "rotation-and-revocation",
+                default=_stored(ws, "automations.owner"),
+                required=False,
+                placeholder="you@yourdomain.com",
+                validate=check_email,
+            ),
+        ),
+        "consultant-hats",
+    )
 
 
 def _chosen(ws: Workspace) -> tuple[list[str], Host]:
@@ -193,14 +312,20 @@ def _methods(ws: Workspace) -> Step:
     missing = unusable_services(services, host, Hat.CLIENT_DELIVERY)
     if missing:
         intro += " Not usable from here: " + "; ".join(missing) + "."
-    return Step("methods", "A method per service", intro, method_questions(ws, services, host, Hat.CLIENT_DELIVERY),
-                "pat-vs-api-key-vs-oauth")
+    return Step(
+        "methods",
+        "A method per service",
+        intro,
+        method_questions(ws, services, host, Hat.CLIENT_DELIVERY),
+        "pat-vs-api-key-vs-oauth",
+    )
 
 
 def _apply_methods(ws: Workspace, answers: Answers) -> Workspace:
     services, host = _chosen(ws)
-    return record_credentials(ws, answers, services, host, Hat.CLIENT_DELIVERY, current_client(ws),
-                              _stored(ws, "services.owner"))
+    return record_credentials(
+        ws, answers, services, host, Hat.CLIENT_DELIVERY, current_client(ws), _stored(ws, "services.owner")
+    )
 
 
 def _preview_methods(ws: Workspace, answers: Answers) -> str:
@@ -210,15 +335,32 @@ def _preview_methods(ws: Workspace, answers: Answers) -> str:
 
 def _consent(ws: Workspace) -> Step:
     client = ws.client(current_client(ws))
-    return Step("consent", "Data and sign-off", "Write down what data may leave the client's systems and who "
-                "agreed; off-boarding uses it to purge exports. The preview is the plan for this client.", (
-        Question("data_export_consent", "Data-export terms", Kind.TEXT, "data-residency", required=False,
-                 default=client.data_export_consent if client else "",
-                 placeholder="Exports stay in the client's EU storage; deleted 30 days after the project",
-                 validate=check_terms),
-        Question("confirm", "Save the plan and the checklist for this client", Kind.CONFIRM, "credential-inventory",
-                 default=True),
-    ), "data-residency")
+    return Step(
+        "consent",
+        "Data and sign-off",
+        "Write down what data may leave the client's systems and who "
+        "agreed; off-boarding uses it to purge exports. The preview is the plan for this client.",
+        (
+            Question(
+                "data_export_consent",
+                "Data-export terms",
+                Kind.TEXT,
+                "data-residency",
+                required=False,
+                default=client.data_export_consent if client else "",
+                placeholder="Exports stay in the client's EU storage; deleted 30 days after the project",
+                validate=check_terms,
+            ),
+            Question(
+                "confirm",
+                "Save the plan and the checklist for this client",
+                Kind.CONFIRM,
+                "credential-inventory",
+                default=True,
+            ),
+        ),
+        "data-residency",
+    )
 
 
 def client_checklist(ws: Workspace, slug: str) -> list[ChecklistItem]:
@@ -229,16 +371,30 @@ def client_checklist(ws: Workspace, slug: str) -> list[ChecklistItem]:
     items = [ChecklistItem(id=f"{slug}:tenant", client=slug, text=TENANT_STEPS[client.tenant_model])]
     items += manual_steps(ws, slug)
     if client.data_export_consent:
-        items.append(ChecklistItem(id=f"{slug}:consent", client=slug,
-                                   text=f"Get the data-export terms signed: {client.data_export_consent}"))
+        items.append(
+            ChecklistItem(
+                id=f"{slug}:consent",
+                client=slug,
+                text=f"Get the data-export terms signed: {client.data_export_consent}",
+            )
+        )
     else:
-        items.append(ChecklistItem(id=f"{slug}:consent", client=slug,
-                                   text="Agree in writing which data may leave the client's systems, and for how "
-                                        "long"))
+        items.append(
+            ChecklistItem(
+                id=f"{slug}:consent",
+                client=slug,
+                text="Agree in writing which data may leave the client's systems, and for how long",
+            )
+        )
     if client.residency and client.residency != "other":
-        items.append(ChecklistItem(id=f"{slug}:residency", client=slug,
-                                   text=f"Keep the client's data and exports in {client.residency} regions (n8n "
-                                        "executions, Supabase project, storage)"))
+        items.append(
+            ChecklistItem(
+                id=f"{slug}:residency",
+                client=slug,
+                text=f"Keep the client's data and exports in {client.residency} regions (n8n "
+                "executions, Supabase project, storage)",
+            )
+        )
     return items
 
 
@@ -259,9 +415,11 @@ def review_text(ws: Workspace) -> str:
     client = ws.client(slug)
     if client is None:
         return "No client yet."
-    head = (f"{client.name} ({slug}): {client.tenant_model.value}, residency {client.residency or 'not set'}; "
-            f"data-access apps {APP_PLACEMENT_WORDS[placement.app_placement(client)]}; "
-            f"read the explainer '{TENANT_EXPLAINERS[client.tenant_model]}'")
+    head = (
+        f"{client.name} ({slug}): {client.tenant_model.value}, residency {client.residency or 'not set'}; "
+        f"data-access apps {APP_PLACEMENT_WORDS[placement.app_placement(client)]}; "
+        f"read the explainer '{TENANT_EXPLAINERS[client.tenant_model]}'"
+    )
     return f"{head}\n\n{plan_text(ws, slug)}"
 
 
@@ -274,4 +432,6 @@ STEPS = [
     *secret_steps(current_client, lambda ws: _chosen(ws)[0]),  # where each credential's secret lives
     StepDef("consent", _consent, _apply_consent, lambda ws, a: review_text(ws)),
 ]
-FLOW = Flow(FLOW_ID, "Onboard a client", "Groups, identities and credentials for one client.", STEPS, review_text)
+FLOW = Flow(
+    FLOW_ID, "Onboard a client", "Groups, identities and credentials for one client.", STEPS, review_text
+)

@@ -56,8 +56,17 @@ def method_questions(ws: Workspace, services: list[str], host: Host, hat: Hat) -
             continue
         options = tuple(Option(a.method.value, a.label, a.why) for a in advice.ranked)
         help_text = " ".join(filter(None, [advice.migration, advice.traps[0] if advice.traps else ""]))
-        questions.append(Question(f"method.{sid}", advice.service.name, Kind.CHOICE, advice.recommended.explainer,
-                                  options=options, default=advice.recommended.method.value, help=help_text))
+        questions.append(
+            Question(
+                f"method.{sid}",
+                advice.service.name,
+                Kind.CHOICE,
+                advice.recommended.explainer,
+                options=options,
+                default=advice.recommended.method.value,
+                help=help_text,
+            )
+        )
     return tuple(questions)
 
 
@@ -72,8 +81,9 @@ def unusable_services(services: list[str], host: Host, hat: Hat) -> list[str]:
     return out
 
 
-def record_credentials(ws: Workspace, answers: Answers, services: list[str], host: Host, hat: Hat,
-                       client: str, owner: str = "") -> Workspace:
+def record_credentials(
+    ws: Workspace, answers: Answers, services: list[str], host: Host, hat: Hat, client: str, owner: str = ""
+) -> Workspace:
     """Planned credentials for the chosen methods; an existing planned entry is updated, never duplicated."""
     for sid in services:
         chosen = answers.get(f"method.{sid}")
@@ -85,17 +95,36 @@ def record_credentials(ws: Workspace, answers: Answers, services: list[str], hos
             raise StepProblems({f"method.{sid}": "that method is not available from here"})
         cid = credential_id(ws, sid, client)
         n8n = host in N8N_HOSTS
-        migration = advice.migration if option.method == advice.recommended.method else (
-            f"Chosen over the recommendation ({advice.recommended.label}); plan the move back.")
-        fields = dict(id=cid, service=sid, method=option.method, client=client, label=shorten(option.label, 80, placeholder="…"),
-                      scopes=option.scopes[:3], status=Status.PLANNED,
-                      n8n_type=(option.n8n_type or "") if n8n else "",
-                      used_by=[f"{'n8n' if n8n else host.value}:{sid}"], planned_migration=shorten(migration, 300, placeholder="…"))
+        migration = (
+            advice.migration
+            if option.method == advice.recommended.method
+            else (f"Chosen over the recommendation ({advice.recommended.label}); plan the move back.")
+        )
+        fields = dict(
+            id=cid,
+            service=sid,
+            method=option.method,
+            client=client,
+            label=shorten(option.label, 80, placeholder="…"),
+            scopes=option.scopes[:3],
+            status=Status.PLANNED,
+            n8n_type=(option.n8n_type or "") if n8n else "",
+            used_by=[f"{'n8n' if n8n else host.value}:{sid}"],
+            planned_migration=shorten(migration, 300, placeholder="…"),
+        )
         if owner:
             fields["owner"] = owner
         existing = ws.credential(cid) or next(
-            (c for c in ws.credentials if c.client == client and c.service == sid and c.method == option.method
-             and c.status != Status.RETIRED), None)
+            (
+                c
+                for c in ws.credentials
+                if c.client == client
+                and c.service == sid
+                and c.method == option.method
+                and c.status != Status.RETIRED
+            ),
+            None,
+        )
         if existing is not None and existing.id != cid:
             continue  # already recorded under its own id (e.g. an active credential): leave it as it is
         if existing is None:
@@ -104,8 +133,7 @@ def record_credentials(ws: Workspace, answers: Answers, services: list[str], hos
             # Callers other steps recorded (n8n's workflows, a push) stay; this step's own caller is replaced.
             others = [u for u in existing.used_by if not u.endswith(f":{sid}")]
             fields["used_by"] = [*fields["used_by"], *others]  # type: ignore[list-item]
-            ws.credentials[ws.credentials.index(existing)] = Credential(
-                **{**existing.model_dump(), **fields})  # type: ignore[arg-type]
+            ws.credentials[ws.credentials.index(existing)] = Credential(**{**existing.model_dump(), **fields})  # type: ignore[arg-type]
     return ws
 
 
@@ -117,17 +145,42 @@ def _services(ws: Workspace) -> list[str]:
 
 
 def _host_step(ws: Workspace) -> Step:
-    return Step("host", "Where your automations run", "The caller decides what is possible: an Azure resource "
-                "can use a managed identity, GitHub Actions a federated token, n8n needs a stored credential.",
-                (Question("host", "Main place your automations run", Kind.CHOICE, "workload-identity-federation",
-                          options=HOST_OPTIONS, default=Host.N8N_SELF_HOSTED.value),
-                 Question("hat", "Hat for this work", Kind.CHOICE, "consultant-hats", options=HAT_OPTIONS,
-                          default=default_hat(ws, "").value),
-                 Question("owner", "Owner of these credentials (who rotates them)", Kind.TEXT,
-                          "rotation-and-revocation", default="", required=False, placeholder="you@yourdomain.com",
-                          validate=check_email,
-                          help="Every credential needs a person who renews it and answers for it.")),
-                "consultant-hats")
+    return Step(
+        "host",
+        "Where your automations run",
+        "The caller decides what is possible: an Azure resource "
+        "can use a managed identity, GitHub Actions a federated token, n8n needs a stored credential.",
+        (
+            Question(
+                "host",
+                "Main place your automations run",
+                Kind.CHOICE,
+                "workload-identity-federation",
+                options=HOST_OPTIONS,
+                default=Host.N8N_SELF_HOSTED.value,
+            ),
+            Question(
+                "hat",
+                "Hat for this work",
+                Kind.CHOICE,
+                "consultant-hats",
+                options=HAT_OPTIONS,
+                default=default_hat(ws, "").value,
+            ),
+            Question(
+                "owner",
+                "Owner of these credentials (who rotates them)",
+                Kind.TEXT,
+                "rotation-and-revocation",
+                default="",
+                required=False,
+                placeholder="you@yourdomain.com",
+                validate=check_email,
+                help="Every credential needs a person who renews it and answers for it.",
+            ),
+        ),
+        "consultant-hats",
+    )
 
 
 def make_steps(flow_id: str) -> list[StepDef]:
@@ -146,15 +199,22 @@ def make_steps(flow_id: str) -> list[StepDef]:
     def methods(ws: Workspace) -> Step:
         host, hat = context(ws)
         services = _services(ws)
-        intro = ("For each of your tools, the methods this caller can use, best first. The recommendation is "
-                 "selected; the pane explains the trade-off.")
+        intro = (
+            "For each of your tools, the methods this caller can use, best first. The recommendation is "
+            "selected; the pane explains the trade-off."
+        )
         missing = unusable_services(services, host, hat)
         if missing:
             intro += " Not usable from here: " + "; ".join(missing) + "."
         if not services:
             intro += " You have not picked any tools yet: go back to the first step to add some."
-        return Step("methods", "A credential method per service", intro, method_questions(ws, services, host, hat),
-                    "pat-vs-api-key-vs-oauth")
+        return Step(
+            "methods",
+            "A credential method per service",
+            intro,
+            method_questions(ws, services, host, hat),
+            "pat-vs-api-key-vs-oauth",
+        )
 
     def apply_methods(ws: Workspace, answers: Answers) -> Workspace:
         host, hat = context(ws)
@@ -212,11 +272,19 @@ def secret_questions(ws: Workspace, client: str, services: ServicesOf) -> tuple[
     for c in creds:
         default = c.secret_ref or suggest_reference(ws, c.id, taken)
         taken.add(store_key(default))
-        questions.append(Question(
-            f"ref.{c.id}", f"{c.label or c.service} ({c.method.value}): where its secret lives", Kind.TEXT,
-            "secret-stores", default=default, required=False, validate=_ref_check(ws, c.id),
-            placeholder="env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH",
-            help=f"{c.id}: a reference, never the secret. Left empty, the audit reports it."))
+        questions.append(
+            Question(
+                f"ref.{c.id}",
+                f"{c.label or c.service} ({c.method.value}): where its secret lives",
+                Kind.TEXT,
+                "secret-stores",
+                default=default,
+                required=False,
+                validate=_ref_check(ws, c.id),
+                placeholder="env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH",
+                help=f"{c.id}: a reference, never the secret. Left empty, the audit reports it.",
+            )
+        )
     return tuple(questions)
 
 
@@ -231,7 +299,9 @@ def secret_problems(ws: Workspace, answers: Answers) -> dict[str, str]:
             continue
         key = store_key(value)
         if key in seen:
-            problems[qid] = f"{describe(key)} is also the answer for {seen[key]}; each secret needs its own entry"
+            problems[qid] = (
+                f"{describe(key)} is also the answer for {seen[key]}; each secret needs its own entry"
+            )
         else:
             seen[key] = qid.removeprefix("ref.")
     return problems
@@ -279,16 +349,29 @@ def secret_steps(client: str | Callable[[Workspace], str], services: ServicesOf)
         return client(ws) if callable(client) else client
 
     def build(ws: Workspace) -> Step:
-        intro = ("For each credential, where its secret lives: an environment variable, a Key Vault secret, a "
-                 "1Password item or a private file. idspine keeps the reference, never the secret; `n8n push`, "
-                 "verify and rotation read it from there. The suggestions follow your naming convention; two "
-                 "credentials can never share one entry.")
-        return Step("secrets", "Where each secret lives", intro, secret_questions(ws, ctx(ws), services),
-                    "secret-stores")
+        intro = (
+            "For each credential, where its secret lives: an environment variable, a Key Vault secret, a "
+            "1Password item or a private file. idspine keeps the reference, never the secret; `n8n push`, "
+            "verify and rotation read it from there. The suggestions follow your naming convention; two "
+            "credentials can never share one entry."
+        )
+        return Step(
+            "secrets",
+            "Where each secret lives",
+            intro,
+            secret_questions(ws, ctx(ws), services),
+            "secret-stores",
+        )
 
-    return [StepDef("secrets", build, lambda ws, a: record_secret_refs(ws, a, ctx(ws), services),
-                    lambda ws, a: preview_secret_refs(ws, a, ctx(ws), services),
-                    lambda ws, a: secret_problems(ws, a))]
+    return [
+        StepDef(
+            "secrets",
+            build,
+            lambda ws, a: record_secret_refs(ws, a, ctx(ws), services),
+            lambda ws, a: preview_secret_refs(ws, a, ctx(ws), services),
+            lambda ws, a: secret_problems(ws, a),
+        )
+    ]
 
 
 def preview_credentials(answers: Answers, services: list[str], host: Host, hat: Hat) -> str:
@@ -301,11 +384,18 @@ def preview_credentials(answers: Answers, services: list[str], host: Host, hat: 
             continue
         chosen = answers.get(f"method.{sid}")
         option = next((a for a in advice.ranked if a.method.value == chosen), advice.recommended)
-        lines.append(f"{advice.service.name}: {option.label}\n    create at: {option.where}\n"
-                     f"    rotation: {option.rotation}")
+        lines.append(
+            f"{advice.service.name}: {option.label}\n    create at: {option.where}\n"
+            f"    rotation: {option.rotation}"
+        )
     return "\n".join(lines) or "Pick your tools first."
 
 
 STEPS = make_steps(FLOW_ID)
-FLOW = Flow(FLOW_ID, "Credentials per service", "OAuth, PAT, API key, service account or federation.", STEPS,
-            lambda ws: "\n".join(f"{c.id}: {c.method} ({c.status})" for c in ws.credentials if not c.client))
+FLOW = Flow(
+    FLOW_ID,
+    "Credentials per service",
+    "OAuth, PAT, API key, service account or federation.",
+    STEPS,
+    lambda ws: "\n".join(f"{c.id}: {c.method} ({c.status})" for c in ws.credentials if not c.client),
+)

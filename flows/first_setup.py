@@ -26,17 +26,49 @@ DEFAULT_SLUGS = ("", "my-consultancy", "consultancy")
 
 def _about(ws: Workspace) -> Step:
     c = ws.consultancy
-    return Step("about", "You and your tools", "Start with who you are and what you use. Your hats decide how "
-                "strict the advice is; your tools decide which credentials you will need.", (
-        Question("name", "Consultancy name", Kind.TEXT, "credential-inventory", default=c.name,
-                 validate=check_has_letters),
-        Question("home_tenant", "Home tenant (domain or tenant id)", Kind.TEXT, "identity-provider",
-                 default=c.home_tenant, required=False, placeholder="yourco.onmicrosoft.com", validate=check_tenant),
-        Question("hats", "Your hats", Kind.MULTI, "consultant-hats", options=HAT_OPTIONS,
-                 default=[h.value for h in c.hats] or [Hat.PROTOTYPE.value, Hat.CLIENT_DELIVERY.value]),
-        Question("tools", "Tools you connect to", Kind.MULTI, "credential-inventory", options=service_options(),
-                 default=list(c.tools) or ["n8n", "supabase", "airtable", "github", "microsoft-graph"]),
-    ), "consultant-hats")
+    return Step(
+        "about",
+        "You and your tools",
+        "Start with who you are and what you use. Your hats decide how "
+        "strict the advice is; your tools decide which credentials you will need.",
+        (
+            Question(
+                "name",
+                "Consultancy name",
+                Kind.TEXT,
+                "credential-inventory",
+                default=c.name,
+                validate=check_has_letters,
+            ),
+            Question(
+                "home_tenant",
+                "Home tenant (domain or tenant id)",
+                Kind.TEXT,
+                "identity-provider",
+                default=c.home_tenant,
+                required=False,
+                placeholder="yourco.onmicrosoft.com",
+                validate=check_tenant,
+            ),
+            Question(
+                "hats",
+                "Your hats",
+                Kind.MULTI,
+                "consultant-hats",
+                options=HAT_OPTIONS,
+                default=[h.value for h in c.hats] or [Hat.PROTOTYPE.value, Hat.CLIENT_DELIVERY.value],
+            ),
+            Question(
+                "tools",
+                "Tools you connect to",
+                Kind.MULTI,
+                "credential-inventory",
+                options=service_options(),
+                default=list(c.tools) or ["n8n", "supabase", "airtable", "github", "microsoft-graph"],
+            ),
+        ),
+        "consultant-hats",
+    )
 
 
 def _apply_about(ws: Workspace, answers: Answers) -> Workspace:
@@ -54,12 +86,24 @@ def _apply_about(ws: Workspace, answers: Answers) -> Workspace:
 
 
 def _review(ws: Workspace) -> Step:
-    return Step("review", "Review the plan", "Everything so far is a plan: nothing has changed anywhere yet. "
-                "The preview lists what will be created, where, and what stays manual. Finishing saves the "
-                "inventory and adds the manual steps to the checklist (export it with `idspine export "
-                "checklist`).",
-                (Question("confirm", "Save this plan and add the manual steps to the checklist", Kind.CONFIRM,
-                          "credential-inventory", default=True),), "credential-inventory")
+    return Step(
+        "review",
+        "Review the plan",
+        "Everything so far is a plan: nothing has changed anywhere yet. "
+        "The preview lists what will be created, where, and what stays manual. Finishing saves the "
+        "inventory and adds the manual steps to the checklist (export it with `idspine export "
+        "checklist`).",
+        (
+            Question(
+                "confirm",
+                "Save this plan and add the manual steps to the checklist",
+                Kind.CONFIRM,
+                "credential-inventory",
+                default=True,
+            ),
+        ),
+        "credential-inventory",
+    )
 
 
 def _apply_review(ws: Workspace, answers: Answers) -> Workspace:
@@ -84,5 +128,10 @@ STEPS = [
     *credentials.make_steps(FLOW_ID),
     StepDef("review", _review, _apply_review, lambda ws, a: review_text(ws)),
 ]
-FLOW = Flow(FLOW_ID, "First-time setup", "From nothing to a plan: IdP, naming, groups, identities and "
-            "a credential method per service.", STEPS, review_text)
+FLOW = Flow(
+    FLOW_ID,
+    "First-time setup",
+    "From nothing to a plan: IdP, naming, groups, identities and a credential method per service.",
+    STEPS,
+    review_text,
+)

@@ -26,23 +26,46 @@ KIND_OPTIONS = (
 )
 
 
-def plan_groups(ws: Workspace, roles: list[str], admin_roles: list[str], client: str = "",
-                kind: GroupKind = GroupKind.SECURITY) -> list[Group]:
+def plan_groups(
+    ws: Workspace,
+    roles: list[str],
+    admin_roles: list[str],
+    client: str = "",
+    kind: GroupKind = GroupKind.SECURITY,
+) -> list[Group]:
     """The groups the convention gives for these roles (not yet added to the workspace); admins always security."""
     conv = ws.consultancy.naming
     who = f" for {client}" if client else ""
-    out = [Group(name=group_name(conv, r, client), client=client, role=r, kind=kind,
-                 description=f"{r.replace('-', ' ')}{who}") for r in dict.fromkeys(roles)]
-    out += [Group(name=group_name(conv, r, client, admin=True), client=client, role=r, admin=True,
-                  description=f"Administrators: {r.replace('-', ' ')}{who}; eligible through PIM, not standing")
-            for r in dict.fromkeys(admin_roles)]
+    out = [
+        Group(
+            name=group_name(conv, r, client),
+            client=client,
+            role=r,
+            kind=kind,
+            description=f"{r.replace('-', ' ')}{who}",
+        )
+        for r in dict.fromkeys(roles)
+    ]
+    out += [
+        Group(
+            name=group_name(conv, r, client, admin=True),
+            client=client,
+            role=r,
+            admin=True,
+            description=f"Administrators: {r.replace('-', ' ')}{who}; eligible through PIM, not standing",
+        )
+        for r in dict.fromkeys(admin_roles)
+    ]
     return out
 
 
 def group_problems(ws: Workspace, groups: list[Group]) -> list[str]:
     """Every naming problem of the planned groups, and clashes between a role and an admin group's name."""
-    problems = [f"'{g.name}' {p}" for g in groups
-                for p in check_group_name(g.name, ws.consultancy.naming, ws.consultancy.idp)]
+    problems = [
+        f"'{g.name}' {p}"
+        for g in groups
+        for p in check_group_name(g.name, ws.consultancy.naming, ws.consultancy.idp)
+    ]
     names = [g.name.lower() for g in groups]
     clashes = sorted({n for n in names if names.count(n) > 1})
     problems += [f"two planned groups are both named '{n}'" for n in clashes]
@@ -91,26 +114,62 @@ def role_check(ws: Workspace, client: str = "", admin: bool = False) -> Callable
 
 
 def _build(ws: Workspace) -> Step:
-    return Step("roles", "Groups for your own tenant", "People get access through groups, never one by one. "
-                "One group per role; administrators in separate groups so their rights can be time-limited. "
-                "Start from a template and adjust the lists.", (
-        Question("template", "Role template", Kind.CHOICE, "group-types", options=TEMPLATE_OPTIONS, default="solo"),
-        Question("roles", "Extra roles", Kind.LIST, "group-types", default=[], required=False,
-                 validate=role_check(ws),
-                 help="One per line, e.g. Analyst; added to the template's roles."),
-        Question("admin_roles", "Extra admin roles (separate groups)", Kind.LIST, "pim", default=[],
-                 validate=role_check(ws, admin=True),
-                 required=False, help="Admin groups are never mixed with role groups."),
-        Question("kind", "Group type", Kind.CHOICE, "group-types", default=GroupKind.SECURITY.value,
-                 options=KIND_OPTIONS),
-    ), "group-types")
+    return Step(
+        "roles",
+        "Groups for your own tenant",
+        "People get access through groups, never one by one. "
+        "One group per role; administrators in separate groups so their rights can be time-limited. "
+        "Start from a template and adjust the lists.",
+        (
+            Question(
+                "template",
+                "Role template",
+                Kind.CHOICE,
+                "group-types",
+                options=TEMPLATE_OPTIONS,
+                default="solo",
+            ),
+            Question(
+                "roles",
+                "Extra roles",
+                Kind.LIST,
+                "group-types",
+                default=[],
+                required=False,
+                validate=role_check(ws),
+                help="One per line, e.g. Analyst; added to the template's roles.",
+            ),
+            Question(
+                "admin_roles",
+                "Extra admin roles (separate groups)",
+                Kind.LIST,
+                "pim",
+                default=[],
+                validate=role_check(ws, admin=True),
+                required=False,
+                help="Admin groups are never mixed with role groups.",
+            ),
+            Question(
+                "kind",
+                "Group type",
+                Kind.CHOICE,
+                "group-types",
+                default=GroupKind.SECURITY.value,
+                options=KIND_OPTIONS,
+            ),
+        ),
+        "group-types",
+    )
 
 
 def _planned(ws: Workspace, answers: Answers) -> list[Group]:
     base_roles, base_admins = ROLE_TEMPLATES.get(text(answers, "template", "solo"), ([], []))
-    return plan_groups(ws, [*base_roles, *text_list(answers, "roles")],
-                       [*base_admins, *text_list(answers, "admin_roles")],
-                       kind=GroupKind(text(answers, "kind", GroupKind.SECURITY.value)))
+    return plan_groups(
+        ws,
+        [*base_roles, *text_list(answers, "roles")],
+        [*base_admins, *text_list(answers, "admin_roles")],
+        kind=GroupKind(text(answers, "kind", GroupKind.SECURITY.value)),
+    )
 
 
 def _validate(ws: Workspace, answers: Answers) -> dict[str, str]:
@@ -132,11 +191,18 @@ def preview_groups(ws: Workspace, groups: list[Group]) -> str:
     for g in groups:
         state = "exists" if ws.group(g.name) else "new"
         problems = check_group_name(g.name, ws.consultancy.naming, ws.consultancy.idp)
-        lines.append(f"  {'✗' if problems else '✓'} {g.name}{' (admin)' if g.admin else ''} — {state}"
-                     + (f": {problems[0]}" if problems else ""))
+        lines.append(
+            f"  {'✗' if problems else '✓'} {g.name}{' (admin)' if g.admin else ''} — {state}"
+            + (f": {problems[0]}" if problems else "")
+        )
     return "Groups:\n" + "\n".join(lines)
 
 
 STEPS = [StepDef("roles", _build, _apply, lambda ws, a: preview_groups(ws, _planned(ws, a)), _validate)]
-FLOW = Flow("groups", "Groups", "Role groups for your tenant, admins apart.", STEPS,
-            lambda ws: preview_groups(ws, [g for g in ws.groups if not g.client]))
+FLOW = Flow(
+    "groups",
+    "Groups",
+    "Role groups for your tenant, admins apart.",
+    STEPS,
+    lambda ws: preview_groups(ws, [g for g in ws.groups if not g.client]),
+)

@@ -8,8 +8,13 @@ from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, f
 
 FLOW_ID = "idp-choice"
 EXPLAINERS = {
-    "licences": "identity-provider", "clients": "b2b-and-multi-tenant", "saas": "sso", "self_host": "idp-comparison",
-    "residency": "data-residency", "external": "identity-planes", "budget": "idp-comparison",
+    "licences": "identity-provider",
+    "clients": "b2b-and-multi-tenant",
+    "saas": "sso",
+    "self_host": "idp-comparison",
+    "residency": "data-residency",
+    "external": "identity-planes",
+    "budget": "idp-comparison",
 }
 HELP = {
     "licences": "Licences you already pay for often include an identity provider.",
@@ -27,13 +32,26 @@ def interview_answers(ws: Workspace, flow_id: str) -> dict[str, str]:
 
 def _interview(ws: Workspace) -> Step:
     questions = tuple(
-        Question(qid, prompt, Kind.CHOICE, EXPLAINERS[qid], help=HELP.get(qid, ""),
-                 options=tuple(Option(v, label) for v, label in opts.items()), default=next(iter(opts)))
+        Question(
+            qid,
+            prompt,
+            Kind.CHOICE,
+            EXPLAINERS[qid],
+            help=HELP.get(qid, ""),
+            options=tuple(Option(v, label) for v, label in opts.items()),
+            default=next(iter(opts)),
+        )
         for qid, (prompt, opts) in QUESTIONS.items()
     )
-    return Step("interview", "Your situation", "Seven questions decide which identity provider fits you best. "
-                "Nothing is final: the preview shows the ranking as you answer, and the next step lets you "
-                "choose.", questions, "idp-comparison")
+    return Step(
+        "interview",
+        "Your situation",
+        "Seven questions decide which identity provider fits you best. "
+        "Nothing is final: the preview shows the ranking as you answer, and the next step lets you "
+        "choose.",
+        questions,
+        "idp-comparison",
+    )
 
 
 def _preview_interview(ws: Workspace, answers: Answers) -> str:
@@ -49,11 +67,24 @@ def make_steps(flow_id: str) -> list[StepDef]:
     def confirm(ws: Workspace) -> Step:
         rec = recommendation(ws)
         options = tuple(Option(r.idp.value, IDP_NAMES[r.idp], f"score {r.score}") for r in rec.ranking)
-        return Step("confirm", "Your identity provider", f"The interview recommends {rec.recommended.name}; "
-                    f"the runner-up is {rec.runner_up.name}. Keep the recommendation, or choose another if you "
-                    "know something the interview did not ask. The preview shows the reasons for your pick.",
-                    (Question("idp", "Identity provider", Kind.CHOICE, "idp-comparison", options=options,
-                              default=rec.recommended.idp.value),), "identity-provider")
+        return Step(
+            "confirm",
+            "Your identity provider",
+            f"The interview recommends {rec.recommended.name}; "
+            f"the runner-up is {rec.runner_up.name}. Keep the recommendation, or choose another if you "
+            "know something the interview did not ask. The preview shows the reasons for your pick.",
+            (
+                Question(
+                    "idp",
+                    "Identity provider",
+                    Kind.CHOICE,
+                    "idp-comparison",
+                    options=options,
+                    default=rec.recommended.idp.value,
+                ),
+            ),
+            "identity-provider",
+        )
 
     def apply_confirm(ws: Workspace, answers: Answers) -> Workspace:
         chosen = IdP(str(answers["idp"]))
@@ -74,6 +105,15 @@ def make_steps(flow_id: str) -> list[StepDef]:
 
 
 STEPS = make_steps(FLOW_ID)
-FLOW = Flow(FLOW_ID, "Choose an identity provider", "A decision interview with reasons and a runner-up.", STEPS,
-            lambda ws: "\n".join([f"Identity provider: {ws.consultancy.idp or 'not chosen'}",
-                                  *(f"  • {r}" for r in ws.consultancy.idp_reasons)]))
+FLOW = Flow(
+    FLOW_ID,
+    "Choose an identity provider",
+    "A decision interview with reasons and a runner-up.",
+    STEPS,
+    lambda ws: "\n".join(
+        [
+            f"Identity provider: {ws.consultancy.idp or 'not chosen'}",
+            *(f"  • {r}" for r in ws.consultancy.idp_reasons),
+        ]
+    ),
+)

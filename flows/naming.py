@@ -20,8 +20,10 @@ def _check_template(value: Answer, needs: tuple[str, ...] = ()) -> list[str]:
     found = _PLACEHOLDER.findall(str(value))
     unknown = sorted({p for p in found if p.lower() not in PLACEHOLDERS})
     if unknown:
-        return [f"unknown placeholder(s) {', '.join('{' + u + '}' for u in unknown)}; use {{Client}} {{Role}} "
-                "{tool} {purpose}"]
+        return [
+            f"unknown placeholder(s) {', '.join('{' + u + '}' for u in unknown)}; use {{Client}} {{Role}} "
+            "{tool} {purpose}"
+        ]
     if str(value).count("{") != len(found) or str(value).count("}") != len(found):
         return ["braces must enclose a placeholder name, e.g. {Role}"]
     if not found:
@@ -38,8 +40,12 @@ def template_check(*needs: str) -> Callable[[Answer], list[str]]:
     return lambda value: _check_template(value, needs)
 
 
-NEEDS = {"group_template": ("client", "role"), "internal_group_template": ("role",),
-         "admin_group_template": ("role",), "service_principal_template": ("tool", "purpose")}
+NEEDS = {
+    "group_template": ("client", "role"),
+    "internal_group_template": ("role",),
+    "admin_group_template": ("role",),
+    "service_principal_template": ("tool", "purpose"),
+}
 
 
 def _check_length(value: Answer) -> list[str]:
@@ -56,31 +62,96 @@ def _check_pattern(value: Answer) -> list[str]:
 
 def _build(ws: Workspace) -> Step:
     n = ws.consultancy.naming
-    return Step("convention", "Naming convention", "Names carry meaning: who the group is for and what it "
-                "grants. A fixed pattern makes names sortable, auditable and safe to automate. The preview "
-                "shows real examples checked against your rules and your IdP's limits.", (
-        Question("group_template", "Client group pattern", Kind.TEXT, "naming-policy", default=n.group_template,
-                 help="Placeholders: {Client} {Role} (capitalised) or {client} {role} (as typed).",
-                 validate=template_check(*NEEDS["group_template"])),
-        Question("internal_group_template", "Internal group pattern", Kind.TEXT, "group-types",
-                 default=n.internal_group_template, validate=template_check(*NEEDS["internal_group_template"])),
-        Question("admin_group_template", "Admin group pattern (kept apart)", Kind.TEXT, "pim",
-                 default=n.admin_group_template, validate=template_check(*NEEDS["admin_group_template"]),
-                 help="Admin groups get their own prefix so they stand out and can be made eligible through PIM."),
-        Question("service_principal_template", "Service principal pattern", Kind.TEXT, "service-principals",
-                 default=n.service_principal_template, help="Placeholders: {tool} {purpose} {client}.",
-                 validate=template_check(*NEEDS["service_principal_template"])),
-        Question("prefix", "Required prefix", Kind.TEXT, "naming-policy", default=n.prefix, required=False,
-                 placeholder="nw-", validate=check_name_part),
-        Question("suffix", "Required suffix", Kind.TEXT, "naming-policy", default=n.suffix, required=False,
-                 validate=check_name_part),
-        Question("blocked_words", "Blocked words", Kind.LIST, "naming-policy", default=list(n.blocked_words),
-                 required=False, placeholder="test, temp, ceo", validate=check_words),
-        Question("allowed_pattern", "Allowed characters (regular expression)", Kind.TEXT, "naming-policy",
-                 default=n.allowed_pattern, validate=_check_pattern),
-        Question("max_length", "Maximum length", Kind.TEXT, "naming-policy", default=str(n.max_length),
-                 validate=_check_length),
-    ), "naming-policy")
+    return Step(
+        "convention",
+        "Naming convention",
+        "Names carry meaning: who the group is for and what it "
+        "grants. A fixed pattern makes names sortable, auditable and safe to automate. The preview "
+        "shows real examples checked against your rules and your IdP's limits.",
+        (
+            Question(
+                "group_template",
+                "Client group pattern",
+                Kind.TEXT,
+                "naming-policy",
+                default=n.group_template,
+                help="Placeholders: {Client} {Role} (capitalised) or {client} {role} (as typed).",
+                validate=template_check(*NEEDS["group_template"]),
+            ),
+            Question(
+                "internal_group_template",
+                "Internal group pattern",
+                Kind.TEXT,
+                "group-types",
+                default=n.internal_group_template,
+                validate=template_check(*NEEDS["internal_group_template"]),
+            ),
+            Question(
+                "admin_group_template",
+                "Admin group pattern (kept apart)",
+                Kind.TEXT,
+                "pim",
+                default=n.admin_group_template,
+                validate=template_check(*NEEDS["admin_group_template"]),
+                help="Admin groups get their own prefix so they stand out and can be made eligible through PIM.",
+            ),
+            Question(
+                "service_principal_template",
+                "Service principal pattern",
+                Kind.TEXT,
+                "service-principals",
+                default=n.service_principal_template,
+                help="Placeholders: {tool} {purpose} {client}.",
+                validate=template_check(*NEEDS["service_principal_template"]),
+            ),
+            Question(
+                "prefix",
+                "Required prefix",
+                Kind.TEXT,
+                "naming-policy",
+                default=n.prefix,
+                required=False,
+                placeholder="nw-",
+                validate=check_name_part,
+            ),
+            Question(
+                "suffix",
+                "Required suffix",
+                Kind.TEXT,
+                "naming-policy",
+                default=n.suffix,
+                required=False,
+                validate=check_name_part,
+            ),
+            Question(
+                "blocked_words",
+                "Blocked words",
+                Kind.LIST,
+                "naming-policy",
+                default=list(n.blocked_words),
+                required=False,
+                placeholder="test, temp, ceo",
+                validate=check_words,
+            ),
+            Question(
+                "allowed_pattern",
+                "Allowed characters (regular expression)",
+                Kind.TEXT,
+                "naming-policy",
+                default=n.allowed_pattern,
+                validate=_check_pattern,
+            ),
+            Question(
+                "max_length",
+                "Maximum length",
+                Kind.TEXT,
+                "naming-policy",
+                default=str(n.max_length),
+                validate=_check_length,
+            ),
+        ),
+        "naming-policy",
+    )
 
 
 def _validate(ws: Workspace, answers: Answers) -> dict[str, str]:
@@ -99,7 +170,8 @@ def _convention(ws: Workspace, answers: Answers) -> NamingConvention:
             internal_group_template=text(answers, "internal_group_template"),
             admin_group_template=text(answers, "admin_group_template"),
             service_principal_template=text(answers, "service_principal_template"),
-            prefix=text(answers, "prefix"), suffix=text(answers, "suffix"),
+            prefix=text(answers, "prefix"),
+            suffix=text(answers, "suffix"),
             blocked_words=text_list(answers, "blocked_words"),
             allowed_pattern=text(answers, "allowed_pattern", ws.consultancy.naming.allowed_pattern),
             max_length=int(text(answers, "max_length", "64")),
@@ -112,10 +184,12 @@ def examples(ws: Workspace, conv: NamingConvention) -> list[tuple[str, str, list
     """(question id, example name, problems) for names the convention produces."""
     client = ws.clients[0].slug if ws.clients else "acme"
     try:
-        groups = [("group_template", group_name(conv, "data-engineer", client)),
-                  ("internal_group_template", group_name(conv, "analyst")),
-                  ("admin_group_template", group_name(conv, "owner", client, admin=True)),
-                  ("admin_group_template", group_name(conv, "global", admin=True))]
+        groups = [
+            ("group_template", group_name(conv, "data-engineer", client)),
+            ("internal_group_template", group_name(conv, "analyst")),
+            ("admin_group_template", group_name(conv, "owner", client, admin=True)),
+            ("admin_group_template", group_name(conv, "global", admin=True)),
+        ]
         sp = service_principal_name(conv, "n8n", "graph", client)
     except KeyError as exc:
         raise StepProblems({"group_template": str(exc).strip("'\"")}) from None
@@ -141,12 +215,19 @@ def _preview(ws: Workspace, answers: Answers) -> str:
     conv = _convention(ws, answers)
     lines = ["Examples:"]
     for _, name, problems in examples(ws, conv):
-        lines.append(f"  {'✗' if problems else '✓'} {name}" + (f"  — {'; '.join(problems)}" if problems else ""))
+        lines.append(
+            f"  {'✗' if problems else '✓'} {name}" + (f"  — {'; '.join(problems)}" if problems else "")
+        )
     if ws.consultancy.idp:
         lines.append(f"{ws.consultancy.idp.value}: {IDP_NAME_RULES[ws.consultancy.idp].note}")
     return "\n".join(lines)
 
 
 STEPS = [StepDef("convention", _build, _apply, _preview, _validate)]
-FLOW = Flow("naming", "Naming conventions", "Patterns for group and service principal names.", STEPS,
-            lambda ws: "\n".join(f"{n}" for _, n, _ in examples(ws, ws.consultancy.naming)))
+FLOW = Flow(
+    "naming",
+    "Naming conventions",
+    "Patterns for group and service principal names.",
+    STEPS,
+    lambda ws: "\n".join(f"{n}" for _, n, _ in examples(ws, ws.consultancy.naming)),
+)

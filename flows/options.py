@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlsplit
 
 from wizard.model import SLUG_RE, Hat, Host, TenantModel
+from wizard.settings import GUID_PATTERN
 from wizard.steps import Answer, Answers, Option, StepProblems
 
 HAT_OPTIONS = (
@@ -23,22 +24,35 @@ HOST_OPTIONS = (
 )
 
 TENANT_MODEL_OPTIONS = (
-    Option(TenantModel.SEPARATE_TENANT.value, "The client's own tenant; your team joins as B2B guests",
-           "the client owns and can revoke everything"),
-    Option(TenantModel.B2B_GUESTS.value, "Client people as guests in your tenant",
-           "you host the apps; the client signs in with its own accounts"),
-    Option(TenantModel.DELEGATED_ADMIN.value, "Delegated admin (GDAP / Azure Lighthouse)",
-           "time-limited admin roles in the client's tenant"),
-    Option(TenantModel.PARTITION.value, "A partition of your own tenant (groups, administrative unit)",
-           "small clients without a tenant of their own"),
+    Option(
+        TenantModel.SEPARATE_TENANT.value,
+        "The client's own tenant; your team joins as B2B guests",
+        "the client owns and can revoke everything",
+    ),
+    Option(
+        TenantModel.B2B_GUESTS.value,
+        "Client people as guests in your tenant",
+        "you host the apps; the client signs in with its own accounts",
+    ),
+    Option(
+        TenantModel.DELEGATED_ADMIN.value,
+        "Delegated admin (GDAP / Azure Lighthouse)",
+        "time-limited admin roles in the client's tenant",
+    ),
+    Option(
+        TenantModel.PARTITION.value,
+        "A partition of your own tenant (groups, administrative unit)",
+        "small clients without a tenant of their own",
+    ),
 )
 
 RESIDENCY_OPTIONS = tuple(Option(v, v) for v in ("EU", "UK", "US", "CH", "CA", "AU", "other"))
 
 _SLUG = re.compile(SLUG_RE)
-_TENANT = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-                     r"|^(?=.{4,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*"
-                     r"\.[A-Za-z]{2,63}$")
+_TENANT = re.compile(
+    GUID_PATTERN + r"|^(?=.{4,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})*"
+    r"\.[A-Za-z]{2,63}$"
+)
 _ROLE = re.compile(r"^[^\W\d_][^\x00-\x1f<>\\\x7f]{0,39}$")
 _WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
 _NAME_PART = re.compile(r"^[A-Za-z0-9._-]{1,20}$")
@@ -77,8 +91,11 @@ def text(answers: Answers, key: str, fallback: str = "") -> str:
 
 def check_slug(value: Answer) -> list[str]:
     """Validator: a workspace slug."""
-    return [] if _SLUG.match(str(value)) else [
-        "1–40 lower-case letters, digits or dashes, starting with a letter (e.g. acme)"]
+    return (
+        []
+        if _SLUG.match(str(value))
+        else ["1–40 lower-case letters, digits or dashes, starting with a letter (e.g. acme)"]
+    )
 
 
 def check_has_letters(value: Answer) -> list[str]:
@@ -116,7 +133,9 @@ def check_email(value: Answer) -> list[str]:
 
 def check_tenant(value: Answer) -> list[str]:
     """Validator: a tenant id (GUID) or a domain such as yourco.onmicrosoft.com."""
-    return [] if _TENANT.match(str(value)) else ["a tenant id (GUID) or a domain such as yourco.onmicrosoft.com"]
+    return (
+        [] if _TENANT.match(str(value)) else ["a tenant id (GUID) or a domain such as yourco.onmicrosoft.com"]
+    )
 
 
 def check_reference(value: Answer) -> list[str]:
@@ -134,8 +153,14 @@ def check_roles(value: Answer) -> list[str]:
     """Validator: role names (letters first; letters, digits, spaces, dashes, dots; at most 40 characters)."""
     lines = value if isinstance(value, list) else [str(value)]
     bad = sum(1 for line in lines if not _ROLE.match(line))
-    return [f"{bad} role name(s) must start with a letter and be at most 40 characters, without < > or \\, "
-            "e.g. Data-Engineer"] if bad else []
+    return (
+        [
+            f"{bad} role name(s) must start with a letter and be at most 40 characters, without < > or \\, "
+            "e.g. Data-Engineer"
+        ]
+        if bad
+        else []
+    )
 
 
 def check_words(value: Answer) -> list[str]:
@@ -147,7 +172,11 @@ def check_words(value: Answer) -> list[str]:
 
 def check_name_part(value: Answer) -> list[str]:
     """Validator: a name prefix or suffix (up to 20 letters, digits, dots, dashes or underscores)."""
-    return [] if _NAME_PART.match(str(value)) else ["up to 20 letters, digits, dots, dashes or underscores, e.g. nw-"]
+    return (
+        []
+        if _NAME_PART.match(str(value))
+        else ["up to 20 letters, digits, dots, dashes or underscores, e.g. nw-"]
+    )
 
 
 def check_repo(value: Answer) -> list[str]:

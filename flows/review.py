@@ -22,8 +22,10 @@ def where(ws: Workspace, tenant: Tenant | None = None, client: str = "") -> str:
     tenant = tenant or home_tenant(ws)
     if tenant.key != HOME_KEY:
         found = ws.client(tenant.client)
-        return (f"the client's tenant ({tenant.tenant or (found.name if found else tenant.client)}), created by "
-                "or with the client's admin")
+        return (
+            f"the client's tenant ({tenant.tenant or (found.name if found else tenant.client)}), created by "
+            "or with the client's admin"
+        )
     idp = ws.consultancy.idp.value if ws.consultancy.idp else "your identity provider"
     own = ws.consultancy.home_tenant or "your own tenant"
     found = ws.client(client) if client else None
@@ -43,19 +45,29 @@ def plan_text(ws: Workspace, client: str = "") -> str:
         if lines:
             lines.append("")
         lines.append(f"Will be created in {where(ws, tenant, client)}:")
-        mine = [f"  group {g.name}{' (admin, eligible not standing)' if g.admin else ''}" for g in groups
-                if group_tenant(ws, g).key == tenant.key]
+        mine = [
+            f"  group {g.name}{' (admin, eligible not standing)' if g.admin else ''}"
+            for g in groups
+            if group_tenant(ws, g).key == tenant.key
+        ]
         for s in sps:
             app, there = app_registration_tenant(ws, s), service_principal_tenant(ws, s)
             if app.key == there.key == tenant.key:
                 mine.append(f"  app registration + service principal {s.name} ({s.credential_kind})")
             elif app.key == tenant.key:
-                mine.append(f"  app registration {s.name} ({s.credential_kind}; multi-tenant: its service principal "
-                            f"appears in {there.label} when its admin consents)")
+                mine.append(
+                    f"  app registration {s.name} ({s.credential_kind}; multi-tenant: its service principal "
+                    f"appears in {there.label} when its admin consents)"
+                )
             elif there.key == tenant.key:
-                mine.append(f"  service principal {s.name} (made when the admin consents to your multi-tenant app)")
+                mine.append(
+                    f"  service principal {s.name} (made when the admin consents to your multi-tenant app)"
+                )
         lines += mine or ["  (nothing new)"]
-    lines += ["", "Recorded in the inventory, created by you at each service (secrets go to your secret store):"]
+    lines += [
+        "",
+        "Recorded in the inventory, created by you at each service (secrets go to your secret store):",
+    ]
     lines += [f"  {c.service}: {c.method} — {c.label}" for c in creds] or ["  (no new credentials)"]
     manual = manual_steps(ws, client)
     if manual:
@@ -72,23 +84,50 @@ def manual_steps(ws: Workspace, client: str = "") -> list[ChecklistItem]:
             continue
         key = re.sub(r"[^a-z0-9._-]+", "-", sp.name.lower()).strip("-") or "sp"
         if any(p.admin_consent for p in sp.permissions):
-            items.append(ChecklistItem(id=f"{prefix}:consent:{key}", client=client,
-                                       text=f"An administrator grants consent to {sp.name}'s application permissions"))
+            items.append(
+                ChecklistItem(
+                    id=f"{prefix}:consent:{key}",
+                    client=client,
+                    text=f"An administrator grants consent to {sp.name}'s application permissions",
+                )
+            )
         if sp.credential_kind == CredentialKind.SECRET:
-            items.append(ChecklistItem(id=f"{prefix}:secret:{key}", client=client,
-                                       text=f"Store {sp.name}'s client secret in the secret store and record "
-                                            "the reference and expiry"))
+            items.append(
+                ChecklistItem(
+                    id=f"{prefix}:secret:{key}",
+                    client=client,
+                    text=f"Store {sp.name}'s client secret in the secret store and record "
+                    "the reference and expiry",
+                )
+            )
         if sp.credential_kind == CredentialKind.FEDERATED and not sp.federated_credentials:
-            items.append(ChecklistItem(id=f"{prefix}:federation:{key}", client=client,
-                                       text=f"Add the federated credential (exact subject) for {sp.name}"))
+            items.append(
+                ChecklistItem(
+                    id=f"{prefix}:federation:{key}",
+                    client=client,
+                    text=f"Add the federated credential (exact subject) for {sp.name}",
+                )
+            )
     for cred in ws.credentials:
-        if cred.client == client and cred.status == Status.PLANNED and cred.method.value in (
-                "pat", "api-key", "service-account-key"):
-            items.append(ChecklistItem(id=f"{prefix}:create:{cred.id}", client=client, text=_create_text(cred)))
+        if (
+            cred.client == client
+            and cred.status == Status.PLANNED
+            and cred.method.value in ("pat", "api-key", "service-account-key")
+        ):
+            items.append(
+                ChecklistItem(id=f"{prefix}:create:{cred.id}", client=client, text=_create_text(cred))
+            )
     if not client:
-        items.append(ChecklistItem(id="org:break-glass", text="Create two break-glass admin accounts, exclude "
-                                   "them from Conditional Access, seal their credentials offline, alert on use"))
-        items.append(ChecklistItem(id="org:mfa", text="Require MFA for every member, phishing-resistant for admins"))
+        items.append(
+            ChecklistItem(
+                id="org:break-glass",
+                text="Create two break-glass admin accounts, exclude "
+                "them from Conditional Access, seal their credentials offline, alert on use",
+            )
+        )
+        items.append(
+            ChecklistItem(id="org:mfa", text="Require MFA for every member, phishing-resistant for admins")
+        )
     return items
 
 
@@ -106,8 +145,10 @@ def _create_text(cred: Credential) -> str:
         return f"Create {what}, store it, and record its reference and its expiry date if it has one"
     if info.expiry_choice:
         return f"Create {what} with an expiry, store it, and record its reference and expiry date"
-    return (f"Create {what} (it cannot be given an expiry: record an end date and delete it then), store it, "
-            "and record its reference")
+    return (
+        f"Create {what} (it cannot be given an expiry: record an end date and delete it then), store it, "
+        "and record its reference"
+    )
 
 
 def add_checklist(ws: Workspace, items: list[ChecklistItem]) -> Workspace:

@@ -12,8 +12,11 @@ GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 FEDERATED_TOOLS = {"github", "github-actions"}
 MANAGED_TOOLS = {"azure", "azure-functions", "container-apps"}
 KIND_OPTIONS = (
-    Option("auto", "Federated or managed where the tool can, otherwise a short-lived secret",
-           "GitHub Actions: federated; Azure: managed identity; n8n and others: a 180-day secret"),
+    Option(
+        "auto",
+        "Federated or managed where the tool can, otherwise a short-lived secret",
+        "GitHub Actions: federated; Azure: managed identity; n8n and others: a 180-day secret",
+    ),
     Option(CredentialKind.SECRET.value, "Client secret", "simple; rotate at least twice a year"),
     Option(CredentialKind.CERTIFICATE.value, "Certificate", "the private key never leaves the caller"),
 )
@@ -30,8 +33,9 @@ def credential_kind_for(tool: str, kind: str) -> CredentialKind:
     return CredentialKind.SECRET
 
 
-def plan_service_principals(ws: Workspace, automations: list[tuple[str, str]], client: str, kind: str,
-                            repo: str = "", owner: str = "") -> list[ServicePrincipal]:
+def plan_service_principals(
+    ws: Workspace, automations: list[tuple[str, str]], client: str, kind: str, repo: str = "", owner: str = ""
+) -> list[ServicePrincipal]:
     """Service principals for (tool, purpose) pairs, named by the convention (not yet added)."""
     conv = ws.consultancy.naming
     out = []
@@ -40,12 +44,25 @@ def plan_service_principals(ws: Workspace, automations: list[tuple[str, str]], c
         fcs = []
         if chosen == CredentialKind.FEDERATED and repo:
             # One exact subject per environment: a protected environment, never a wildcard or a bare branch.
-            fcs.append(FederatedCredential(name=f"{tool}-{purpose}-production"[:120], issuer=GITHUB_ISSUER,
-                                           subject=f"repo:{repo}:environment:production",
-                                           description="Only runs in the protected production environment"))
-        out.append(ServicePrincipal(name=service_principal_name(conv, tool, purpose, client), client=client,
-                                    tool=tool, purpose=purpose, credential_kind=chosen,
-                                    federated_credentials=fcs, owner=owner))
+            fcs.append(
+                FederatedCredential(
+                    name=f"{tool}-{purpose}-production"[:120],
+                    issuer=GITHUB_ISSUER,
+                    subject=f"repo:{repo}:environment:production",
+                    description="Only runs in the protected production environment",
+                )
+            )
+        out.append(
+            ServicePrincipal(
+                name=service_principal_name(conv, tool, purpose, client),
+                client=client,
+                tool=tool,
+                purpose=purpose,
+                credential_kind=chosen,
+                federated_credentials=fcs,
+                owner=owner,
+            )
+        )
     return out
 
 
@@ -67,24 +84,53 @@ def add_service_principals(ws: Workspace, sps: list[ServicePrincipal]) -> Worksp
 def automation_questions(default: list[str]) -> tuple[Question, ...]:
     """The questions the internal and client flows share."""
     return (
-        Question("automations", "Automations (tool:purpose)", Kind.LIST, "service-principals", default=default,
-                 help="One identity per tool and purpose, so each can be revoked alone. E.g. n8n:graph",
-                 validate=check_automations),
-        Question("kind", "How they prove who they are", Kind.CHOICE, "workload-identity-federation",
-                 options=KIND_OPTIONS, default="auto"),
-        Question("repo", "GitHub repository for deployments (owner/repo)", Kind.TEXT,
-                 "workload-identity-federation", default="", required=False, placeholder="northwind/pipelines",
-                 validate=check_repo, help="Federated credentials trust this repository's production environment."),
-        Question("owner", "Owner (who rotates and answers for them)", Kind.TEXT, "rotation-and-revocation",
-                 default="", required=False, placeholder="you@yourdomain.com", validate=check_email),
+        Question(
+            "automations",
+            "Automations (tool:purpose)",
+            Kind.LIST,
+            "service-principals",
+            default=default,
+            help="One identity per tool and purpose, so each can be revoked alone. E.g. n8n:graph",
+            validate=check_automations,
+        ),
+        Question(
+            "kind",
+            "How they prove who they are",
+            Kind.CHOICE,
+            "workload-identity-federation",
+            options=KIND_OPTIONS,
+            default="auto",
+        ),
+        Question(
+            "repo",
+            "GitHub repository for deployments (owner/repo)",
+            Kind.TEXT,
+            "workload-identity-federation",
+            default="",
+            required=False,
+            placeholder="northwind/pipelines",
+            validate=check_repo,
+            help="Federated credentials trust this repository's production environment.",
+        ),
+        Question(
+            "owner",
+            "Owner (who rotates and answers for them)",
+            Kind.TEXT,
+            "rotation-and-revocation",
+            default="",
+            required=False,
+            placeholder="you@yourdomain.com",
+            validate=check_email,
+        ),
     )
 
 
 def planned_automations(ws: Workspace, answers: Answers, client: str) -> list[ServicePrincipal]:
     """The service principals the answers describe."""
     pairs = parse_automations(text_list(answers, "automations"), "automations")
-    return plan_service_principals(ws, pairs, client, text(answers, "kind", "auto"), text(answers, "repo"),
-                                   text(answers, "owner"))
+    return plan_service_principals(
+        ws, pairs, client, text(answers, "kind", "auto"), text(answers, "repo"), text(answers, "owner")
+    )
 
 
 def store_name_clashes(ws: Workspace, sps: list[ServicePrincipal]) -> list[str]:
@@ -129,13 +175,30 @@ def preview_automations(ws: Workspace, answers: Answers, client: str) -> str:
 
 
 def _build(ws: Workspace) -> Step:
-    return Step("automations", "Service principals for your automations", "An automation signs in as its own "
-                "identity, not as you. One per tool and purpose keeps each one's rights small and revocable.",
-                automation_questions(["n8n:graph", "github:deploy"]), "service-principals")
+    return Step(
+        "automations",
+        "Service principals for your automations",
+        "An automation signs in as its own "
+        "identity, not as you. One per tool and purpose keeps each one's rights small and revocable.",
+        automation_questions(["n8n:graph", "github:deploy"]),
+        "service-principals",
+    )
 
 
-STEPS = [StepDef("automations", _build, lambda ws, a: apply_automations(ws, a, ""),
-                 lambda ws, a: preview_automations(ws, a, ""))]
-FLOW = Flow("service-principals", "Service principals", "App identities for your automations.", STEPS,
-            lambda ws: "\n".join(f"{sp.name} ({sp.credential_kind})" for sp in ws.service_principals
-                                 if not sp.client))
+STEPS = [
+    StepDef(
+        "automations",
+        _build,
+        lambda ws, a: apply_automations(ws, a, ""),
+        lambda ws, a: preview_automations(ws, a, ""),
+    )
+]
+FLOW = Flow(
+    "service-principals",
+    "Service principals",
+    "App identities for your automations.",
+    STEPS,
+    lambda ws: "\n".join(
+        f"{sp.name} ({sp.credential_kind})" for sp in ws.service_principals if not sp.client
+    ),
+)

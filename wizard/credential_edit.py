@@ -16,8 +16,10 @@ from wizard.secrets.guard import find_secret_kind, validate_reference
 FIELDS = ("secret_ref", "owner", "expires", "notes")
 MAX_NOTES = 500
 # A pragmatic address check (owners are mailboxes people type): one @, a dotted domain, no spaces or markup.
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 class EditProblems(ValueError):
@@ -48,8 +50,9 @@ def field_problem(ws: Workspace, cred_id: str, field: str, value: str) -> str:
         key = store_key(value)
         holder = taken_keys(ws, {f"credential:{cred_id}"}).get(key)
         cred = ws.credential(cred_id)
-        if holder is not None and not (cred is not None and cred.identity and holder ==
-                                       f"service-principal:{cred.identity}"):
+        if holder is not None and not (
+            cred is not None and cred.identity and holder == f"service-principal:{cred.identity}"
+        ):
             return f"{describe(key)} already holds the secret of {holder.split(':', 1)[1]}"
         return ""
     if find_secret_kind(value):

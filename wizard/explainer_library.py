@@ -73,7 +73,9 @@ def _front_matter(lines: list[str], file: str) -> tuple[dict[str, str], dict[str
     if missing:
         raise ExplainerError(f"{file}:1: front matter lacks {', '.join(missing)}")
     if not _ID.match(meta["id"]):
-        raise ExplainerError(f"{file}:{meta_line['id']}: id {meta['id']!r} must be lower-case words joined by '-'")
+        raise ExplainerError(
+            f"{file}:{meta_line['id']}: id {meta['id']!r} must be lower-case words joined by '-'"
+        )
     return meta, meta_line, end
 
 
@@ -93,8 +95,9 @@ def _sections(lines: list[str], start: int, file: str) -> dict[str, str]:
                 sections[current] = "\n".join(body).strip()
             current, body = line[3:].strip(), []
             if current not in SECTIONS:
-                raise ExplainerError(f"{file}:{i + 1}: unknown section '## {current}' "
-                                     f"(sections are: {', '.join(SECTIONS)})")
+                raise ExplainerError(
+                    f"{file}:{i + 1}: unknown section '## {current}' (sections are: {', '.join(SECTIONS)})"
+                )
             if current in header_line:
                 raise ExplainerError(f"{file}:{i + 1}: section '## {current}' appears twice")
             header_line[current] = i + 1
@@ -126,7 +129,11 @@ def parse(text: str, file: str = "<explainer>") -> Explainer:
     if not sources:
         raise ExplainerError(f"{file}:{meta_line['sources']}: at least one source is needed")
     return Explainer(
-        id=meta["id"], title=meta["title"], summary=meta["summary"], related=related, sources=sources,
+        id=meta["id"],
+        title=meta["title"],
+        summary=meta["summary"],
+        related=related,
+        sources=sources,
         sections=_sections(lines, end + 1, file),
     )
 
@@ -187,8 +194,13 @@ def _index() -> dict[str, _Index]:
         title = _WORD.findall(e.title.lower())
         head = _WORD.findall(f"{e.id} {e.summary}".lower())
         body = _WORD.findall(" ".join(e.sections.values()).lower())
-        found[e.id] = _Index(frozenset(title), frozenset(title + head), tuple(body),
-                             " " + " ".join(title + head) + " ", " " + " ".join(body) + " ")
+        found[e.id] = _Index(
+            frozenset(title),
+            frozenset(title + head),
+            tuple(body),
+            " " + " ".join(title + head) + " ",
+            " " + " ".join(body) + " ",
+        )
     return found
 
 
@@ -236,12 +248,22 @@ def setup_values(ws: Workspace | None, today: dt.date | None = None) -> dict[str
     """Values for the placeholders of "In your setup", with readable defaults when unknown; `today` dates
     the expiry list (default: the real date)."""
     values = {
-        "idp_name": "your IdP", "home_tenant": "your tenant", "example_group": "Tenant-Acme-Data-Engineer",
-        "example_admin_group": "Admin-Acme-Owner", "example_sp": "svc-n8n-graph-acme",
-        "n8n_url": "https://n8n.example.com", "clients": "your clients", "consultancy": "your consultancy",
-        "static_keys": "none recorded yet", "expiring": "nothing yet", "federated_sps": "none yet",
-        "managed_identities": "none yet", "n8n_credentials": "none yet", "privileged": "none recorded",
-        "oauth_user": "none yet", "residencies": "no clients yet",
+        "idp_name": "your IdP",
+        "home_tenant": "your tenant",
+        "example_group": "Tenant-Acme-Data-Engineer",
+        "example_admin_group": "Admin-Acme-Owner",
+        "example_sp": "svc-n8n-graph-acme",
+        "n8n_url": "https://n8n.example.com",
+        "clients": "your clients",
+        "consultancy": "your consultancy",
+        "static_keys": "none recorded yet",
+        "expiring": "nothing yet",
+        "federated_sps": "none yet",
+        "managed_identities": "none yet",
+        "n8n_credentials": "none yet",
+        "privileged": "none recorded",
+        "oauth_user": "none yet",
+        "residencies": "no clients yet",
     }
     if ws is None:
         return values
@@ -281,9 +303,13 @@ def _inventory_values(ws: Workspace, today: dt.date) -> dict[str, str]:
     soon = today + dt.timedelta(days=30)
     return {
         "static_keys": _names([c.id for c in live if c.method in STATIC_METHODS], "none recorded yet"),
-        "expiring": _names([c.id for c in live if c.expires and c.expires <= soon], "nothing in the next 30 days"),
-        "federated_sps": _names([s.name for s in ws.service_principals
-                                 if s.credential_kind == CredentialKind.FEDERATED], "none yet"),
+        "expiring": _names(
+            [c.id for c in live if c.expires and c.expires <= soon], "nothing in the next 30 days"
+        ),
+        "federated_sps": _names(
+            [s.name for s in ws.service_principals if s.credential_kind == CredentialKind.FEDERATED],
+            "none yet",
+        ),
         "managed_identities": _names([c.id for c in live if c.method == Method.MANAGED_IDENTITY], "none yet"),
         "n8n_credentials": _names([c.id for c in live if c.n8n_type], "none yet"),
         "privileged": _names([c.id for c in live if c.privileged], "none recorded"),
@@ -292,8 +318,9 @@ def _inventory_values(ws: Workspace, today: dt.date) -> dict[str, str]:
     }
 
 
-def fill(explainer: Explainer, ws: Workspace | None = None, links: str = "markdown",
-         today: dt.date | None = None) -> str:
+def fill(
+    explainer: Explainer, ws: Workspace | None = None, links: str = "markdown", today: dt.date | None = None
+) -> str:
     """The explainer as Markdown, "In your setup" personalised; [[id]] links as Markdown links or plain titles."""
     values = setup_values(ws, today)
 
@@ -306,8 +333,9 @@ def fill(explainer: Explainer, ws: Workspace | None = None, links: str = "markdo
     for name in SECTIONS:
         body = explainer.sections[name]
         if name == "In your setup":
-            body = _PLACEHOLDER.sub(lambda m: markdown_text(values[m.group(1)]) if m.group(1) in values
-                                    else m.group(0), body)
+            body = _PLACEHOLDER.sub(
+                lambda m: markdown_text(values[m.group(1)]) if m.group(1) in values else m.group(0), body
+            )
         parts += [f"## {name}", "", body, ""]
     if explainer.related:
         related = ", ".join(f"[[{r}]]" for r in explainer.related)
@@ -318,13 +346,22 @@ def fill(explainer: Explainer, ws: Workspace | None = None, links: str = "markdo
 def pane_text(explainer: Explainer, ws: Workspace | None = None, today: dt.date | None = None) -> str:
     """The short form shown beside a wizard step: summary, plain words, the diagram and pitfalls."""
     values = setup_values(ws, today)
-    setup = _PLACEHOLDER.sub(lambda m: markdown_text(values[m.group(1)]) if m.group(1) in values else m.group(0),
-                             explainer.sections["In your setup"])
-    md = "\n\n".join([
-        f"### {explainer.title}", explainer.sections["In plain words"],
-        "**What travels where**", explainer.sections["What travels where"],
-        "**Pitfalls**", explainer.sections["Pitfalls"], "**In your setup**", setup,
-    ])
+    setup = _PLACEHOLDER.sub(
+        lambda m: markdown_text(values[m.group(1)]) if m.group(1) in values else m.group(0),
+        explainer.sections["In your setup"],
+    )
+    md = "\n\n".join(
+        [
+            f"### {explainer.title}",
+            explainer.sections["In plain words"],
+            "**What travels where**",
+            explainer.sections["What travels where"],
+            "**Pitfalls**",
+            explainer.sections["Pitfalls"],
+            "**In your setup**",
+            setup,
+        ]
+    )
     return _LINK.sub(lambda m: _library()[m.group(1)].title if m.group(1) in _library() else m.group(1), md)
 
 
@@ -355,7 +392,9 @@ def validate_library() -> list[str]:
             problems.append(f"{where}: 'What travels where' must be one ```text fenced block")
         for line in diagram:
             if len(line) > DIAGRAM_WIDTH:
-                problems.append(f"{where}: diagram line wider than {DIAGRAM_WIDTH} columns: {line.strip()[:40]}")
+                problems.append(
+                    f"{where}: diagram line wider than {DIAGRAM_WIDTH} columns: {line.strip()[:40]}"
+                )
         for source in e.sources:
             if not source.startswith("https://"):
                 problems.append(f"{where}: source {source!r} is not an https address")

@@ -19,8 +19,9 @@ def link_target(path: Path) -> Path:
     return path
 
 
-def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o644, sync_dir: bool = False,
-                       follow_link: bool = True) -> None:
+def write_bytes_atomic(
+    path: Path, data: bytes, mode: int = 0o644, sync_dir: bool = False, follow_link: bool = True
+) -> None:
     """Replace `path` with `data` so a reader sees either the old or the new file, never half of one.
 
     The mode is set before the first byte is written (so a 0600 secret file is never readable by others);
@@ -50,7 +51,8 @@ def write_bytes_atomic(path: Path, data: bytes, mode: int = 0o644, sync_dir: boo
             os.close(dir_fd)
 
 
-def write_text_atomic(path: Path, text: str, mode: int = 0o644, sync_dir: bool = False,
-                      follow_link: bool = True) -> None:
+def write_text_atomic(
+    path: Path, text: str, mode: int = 0o644, sync_dir: bool = False, follow_link: bool = True
+) -> None:
     """write_bytes_atomic for UTF-8 text."""
     write_bytes_atomic(path, text.encode("utf-8"), mode, sync_dir, follow_link)

@@ -95,7 +95,9 @@ def read_capped(path: Path, limit: int = MAX_INVENTORY_BYTES) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise InventoryError(path, "no such file (create one with `idspine demo --write` or the wizard)") from None
+        raise InventoryError(
+            path, "no such file (create one with `idspine demo --write` or the wizard)"
+        ) from None
     except OSError as exc:
         raise InventoryError(path, f"cannot read: {(exc.strerror or 'error').lower()}") from None
     try:
@@ -103,10 +105,13 @@ def read_capped(path: Path, limit: int = MAX_INVENTORY_BYTES) -> bytes:
         if stat.S_ISDIR(info.st_mode):
             raise InventoryError(path, "is a folder, not an inventory file")
         if not stat.S_ISREG(info.st_mode):
-            raise InventoryError(path, "is not a regular file (a device, pipe or socket); refusing to read it")
+            raise InventoryError(
+                path, "is not a regular file (a device, pipe or socket); refusing to read it"
+            )
         if info.st_size > limit:
-            raise InventoryError(path, f"is too large to be an inventory ({info.st_size:,} bytes; the limit is "
-                                       f"{limit:,})")
+            raise InventoryError(
+                path, f"is too large to be an inventory ({info.st_size:,} bytes; the limit is {limit:,})"
+            )
         chunks: list[bytes] = []
         size = 0
         while chunk := os.read(fd, 1 << 20):
@@ -180,9 +185,13 @@ def _refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
 
     def refuse_string(value: str, loc: tuple[Any, ...]) -> None:
         if len(value) > MAX_FIELD_CHARS:
-            raise InventoryError(path, f"a value of {len(value):,} characters is longer than any field needs "
-                                       f"(the limit is {MAX_FIELD_CHARS:,})",
-                                 line=_line_of(text, loc), field=_dotted(loc))
+            raise InventoryError(
+                path,
+                f"a value of {len(value):,} characters is longer than any field needs "
+                f"(the limit is {MAX_FIELD_CHARS:,})",
+                line=_line_of(text, loc),
+                field=_dotted(loc),
+            )
         kind = find_secret_kind(value)
         if kind:
             raise InventoryError(
@@ -195,16 +204,23 @@ def _refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
 
     def walk(value: Any, loc: tuple[Any, ...]) -> None:
         if len(loc) > MAX_DEPTH:  # checked before recursing further, so Python's own limit is never reached
-            raise InventoryError(path, f"tables or arrays are nested more than {MAX_DEPTH} levels deep",
-                                 line=_line_of(text, loc[:2]), field=_dotted(loc[:2]))
+            raise InventoryError(
+                path,
+                f"tables or arrays are nested more than {MAX_DEPTH} levels deep",
+                line=_line_of(text, loc[:2]),
+                field=_dotted(loc[:2]),
+            )
         if isinstance(value, dict):
             for key, item in value.items():
                 if key not in checked_keys:
                     if len(key) > 256 or find_secret_kind(key):
                         raise InventoryError(
-                            path, "a key or table name holds what looks like a secret (or is far too long); it "
+                            path,
+                            "a key or table name holds what looks like a secret (or is far too long); it "
                             "is not shown here. Remove it: an inventory only holds references such as env:NAME",
-                            line=_line_of(text, loc), field=_dotted(loc) or None)
+                            line=_line_of(text, loc),
+                            field=_dotted(loc) or None,
+                        )
                     checked_keys.add(key)
                 if isinstance(item, str):
                     refuse_string(item, (*loc, key))
@@ -231,7 +247,7 @@ def secret_comment_line(text: str) -> tuple[int, str] | None:
         return None
     for no, line in enumerate(text.splitlines(), 1):
         if "#" in line:
-            kind = find_secret_kind(line[line.index("#"):]) or find_secret_kind(line)
+            kind = find_secret_kind(line[line.index("#") :]) or find_secret_kind(line)
             if kind:
                 return no, kind
     return None
@@ -241,14 +257,20 @@ def _refuse_secret_comments(text: str, path: Path | str) -> None:
     if "#" in text:
         for no, line in enumerate(text.splitlines(), 1):
             if len(line) > 2 * MAX_FIELD_CHARS and "#" in line:
-                raise InventoryError(path, f"a line of {len(line):,} characters with a comment is longer than "
-                                           "an inventory ever needs", line=no)
+                raise InventoryError(
+                    path,
+                    f"a line of {len(line):,} characters with a comment is longer than "
+                    "an inventory ever needs",
+                    line=no,
+                )
     found = secret_comment_line(text)
     if found:
         raise InventoryError(
-            path, f"a comment (or the line around it) holds what looks like {found[1]}; it is not shown here. "
+            path,
+            f"a comment (or the line around it) holds what looks like {found[1]}; it is not shown here. "
             "Delete it from the file (and from the .bak and your git history) and rotate the secret",
-            line=found[0])
+            line=found[0],
+        )
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:
@@ -341,8 +363,10 @@ def file_lock(path: Path) -> Iterator[None]:
         # O_NOFOLLOW: a planted symlink at the lock's name must not make idspine create a file elsewhere.
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     except OSError as exc:
-        raise InventoryError(path, f"could not save: cannot create the lock file beside it ({_reason(exc)}); "
-                                   "the file is unchanged") from None
+        raise InventoryError(
+            path,
+            f"could not save: cannot create the lock file beside it ({_reason(exc)}); the file is unchanged",
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -377,7 +401,8 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
                 raise InventoryError(path, "a file already exists here; refusing to overwrite it")
             if isinstance(expected_digest, str) and digest_of(current) != expected_digest:
                 raise InventoryError(
-                    path, "the file changed on disk since it was loaded (another idspine or an editor?); "
+                    path,
+                    "the file changed on disk since it was loaded (another idspine or an editor?); "
                     "nothing was written. Reload and try again",
                 )
             if expected_digest is True:
@@ -385,7 +410,9 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
                     parse(current, path)
                 except InventoryError as exc:
                     raise InventoryError(
-                        path, f"the existing file is damaged and will not be overwritten ({exc.reason})", exc.line
+                        path,
+                        f"the existing file is damaged and will not be overwritten ({exc.reason})",
+                        exc.line,
                     ) from None
             if current == data:
                 return digest_of(data)
@@ -408,14 +435,20 @@ def _refuse_read_only(target: Path, shown: Path) -> None:
             raise InventoryError(shown, f"could not save: {_reason(exc)}") from None
         if not info.st_mode & stat.S_IWUSR:
             raise InventoryError(
-                shown, f"could not save: the {what} is read-only (mode {stat.S_IMODE(info.st_mode):04o}); "
-                "nothing was written. Make it writable (chmod u+w) if you mean idspine to change it")
+                shown,
+                f"could not save: the {what} is read-only (mode {stat.S_IMODE(info.st_mode):04o}); "
+                "nothing was written. Make it writable (chmod u+w) if you mean idspine to change it",
+            )
 
 
 def _reason(exc: OSError) -> str:
-    return {28: "the disk is full", 30: "the file system is read-only", 13: "permission denied",
-            1: "permission denied", 2: "the folder does not exist"}.get(exc.errno or 0,
-                                                                     (exc.strerror or "write failed").lower())
+    return {
+        28: "the disk is full",
+        30: "the file system is read-only",
+        13: "permission denied",
+        1: "permission denied",
+        2: "the folder does not exist",
+    }.get(exc.errno or 0, (exc.strerror or "write failed").lower())
 
 
 def _atomic_write(path: Path, data: bytes, current: bytes | None, shown: Path | None = None) -> None:
@@ -425,9 +458,17 @@ def _atomic_write(path: Path, data: bytes, current: bytes | None, shown: Path | 
             mode = path.stat().st_mode & 0o777
             found = secret_comment_line(current.decode("utf-8", "replace"))
             if found:  # never carry a planted secret into the .bak
-                raise InventoryError(shown or path, "the existing file holds what looks like a secret in a comment "
-                                     "and is not copied to .bak or overwritten; delete it first", line=found[0])
-            write_bytes_atomic(path.with_name(path.name + ".bak"), current, mode, sync_dir=True, follow_link=False)
+                raise InventoryError(
+                    shown or path,
+                    "the existing file holds what looks like a secret in a comment "
+                    "and is not copied to .bak or overwritten; delete it first",
+                    line=found[0],
+                )
+            write_bytes_atomic(
+                path.with_name(path.name + ".bak"), current, mode, sync_dir=True, follow_link=False
+            )
         write_bytes_atomic(path, data, mode, sync_dir=True)
     except OSError as exc:
-        raise InventoryError(shown or path, f"could not save: {_reason(exc)}; the previous file is unchanged") from None
+        raise InventoryError(
+            shown or path, f"could not save: {_reason(exc)}; the previous file is unchanged"
+        ) from None

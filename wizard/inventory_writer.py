@@ -61,8 +61,11 @@ class InventoryWriter:
                 change(loaded.workspace)
             replace_contents(ws, loaded.workspace)
             self.digest = loaded.digest
-        raise InventoryError(self.path, "the file kept changing while idspine tried to save; nothing more was "
-                                        "written. Run the command again")
+        raise InventoryError(
+            self.path,
+            "the file kept changing while idspine tried to save; nothing more was "
+            "written. Run the command again",
+        )
 
     def _changed_on_disk(self) -> bool:
         assert self.path is not None

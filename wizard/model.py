@@ -10,11 +10,12 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from wizard.safe_regex import pattern_problem
 from wizard.secrets.guard import refuse_secret, validate_reference
+from wizard.settings import GUID_PATTERN
 
 SCHEMA_VERSION = 1
 
 SLUG_RE = r"^[a-z][a-z0-9-]{0,39}$"
-GUID_RE = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+GUID_RE = GUID_PATTERN
 
 # Free text that must never carry a secret value.
 SafeText = Annotated[str, AfterValidator(refuse_secret)]
@@ -67,7 +68,9 @@ class Host(StrEnum):
 class TenantModel(StrEnum):
     """How a client's identities relate to the consultancy's tenant."""
 
-    SEPARATE_TENANT = "separate-tenant"  # client has its own tenant; consultant team joins as B2B guests there
+    SEPARATE_TENANT = (
+        "separate-tenant"  # client has its own tenant; consultant team joins as B2B guests there
+    )
     B2B_GUESTS = "b2b-guests"  # client people are guests in the consultancy (hub) tenant
     DELEGATED_ADMIN = "delegated-admin"  # Lighthouse / GDAP-style delegated access
     PARTITION = "partition"  # a partition (groups/admin unit) of the consultancy's own tenant
@@ -231,7 +234,9 @@ class Group(Strict):
     membership_rule: SafeText = ""  # dynamic membership rule, empty for assigned membership
     object_id: Guid | None = None
     status: Status = Status.PLANNED
-    tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = None  # None: wizard.placement default
+    tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = (
+        None  # None: wizard.placement default
+    )
 
 
 class Permission(Strict):
@@ -317,18 +322,24 @@ class Credential(Strict):
     n8n_id: str = ""
     status: Status = Status.ACTIVE
     notes: SafeText = ""
-    tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = None  # None: wizard.placement default
+    tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = (
+        None  # None: wizard.placement default
+    )
 
     @model_validator(mode="after")
     def _key_kind_fits(self) -> Credential:
         if self.key_kind is None:
             return self
         if self.service != "supabase":
-            raise ValueError(f"key_kind is for Supabase project keys; {self.id} is a {self.service} credential")
+            raise ValueError(
+                f"key_kind is for Supabase project keys; {self.id} is a {self.service} credential"
+            )
         if self.key_kind.privileged != self.privileged:
-            raise ValueError(f"{self.id}: a {self.key_kind.value} key "
-                             f"{'bypasses' if self.key_kind.privileged else 'does not bypass'} Row Level Security, "
-                             f"so privileged must be {str(self.key_kind.privileged).lower()}")
+            raise ValueError(
+                f"{self.id}: a {self.key_kind.value} key "
+                f"{'bypasses' if self.key_kind.privileged else 'does not bypass'} Row Level Security, "
+                f"so privileged must be {str(self.key_kind.privileged).lower()}"
+            )
         return self
 
 
@@ -369,7 +380,9 @@ class Workspace(Strict):
     @classmethod
     def _known_version(cls, value: int) -> int:
         if value < 1 or value > SCHEMA_VERSION:
-            raise ValueError(f"schema_version {value} is not supported (this idspine writes {SCHEMA_VERSION})")
+            raise ValueError(
+                f"schema_version {value} is not supported (this idspine writes {SCHEMA_VERSION})"
+            )
         return value
 
     # Lookups used by audit, exports and flows.

@@ -24,10 +24,14 @@ class IdpNameRules:
 # Entra: displayName up to 256, but mailNickname (derived from it) is limited to 64 and refuses these
 # characters; Google groups are addressed by email, so the name must be a valid local part.
 IDP_NAME_RULES: dict[IdP, IdpNameRules] = {
-    IdP.ENTRA: IdpNameRules(64, '@()\\[]";:<> ,', "mailNickname: at most 64 characters, no spaces or @()\\[]\";:<>,"),
+    IdP.ENTRA: IdpNameRules(
+        64, '@()\\[]";:<> ,', 'mailNickname: at most 64 characters, no spaces or @()\\[]";:<>,'
+    ),
     IdP.OKTA: IdpNameRules(255, "", "group name: at most 255 characters"),
     IdP.AUTH0: IdpNameRules(255, "", "role or organization name: at most 255 characters"),
-    IdP.GOOGLE: IdpNameRules(64, " @()[]\\\";:<>,'", "group email local part: at most 64 characters, no spaces"),
+    IdP.GOOGLE: IdpNameRules(
+        64, " @()[]\\\";:<>,'", "group email local part: at most 64 characters, no spaces"
+    ),
     IdP.KEYCLOAK: IdpNameRules(255, "/", "group name: '/' separates subgroups in paths"),
     IdP.AUTHENTIK: IdpNameRules(255, "", "group name: at most 255 characters"),
 }
@@ -90,8 +94,11 @@ def check_group_name(name: str, conv: NamingConvention, idp: IdP | None = None) 
         problems.append(f"is {len(name)} characters long; the convention allows {conv.max_length}")
     compiled = _compiled(conv.allowed_pattern)
     if compiled is None:
-        problems.append("cannot be checked: the allowed pattern is refused (" + str(
-            pattern_problem(conv.allowed_pattern)) + ")")
+        problems.append(
+            "cannot be checked: the allowed pattern is refused ("
+            + str(pattern_problem(conv.allowed_pattern))
+            + ")"
+        )
     elif len(name) <= 256 and not compiled.match(name):
         # Longer names (over any allowed max_length) are reported above and never matched: bounded time.
         problems.append(f"has characters outside the allowed pattern {conv.allowed_pattern}")

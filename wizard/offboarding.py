@@ -14,8 +14,13 @@ from dataclasses import asdict, dataclass
 from wizard import placement
 from wizard.model import CredentialKind, Status, TenantModel, Workspace
 
-PHASES = ("Stop the automations", "Revoke credentials at the source", "Remove people's access",
-          "Purge exported data", "Close the records")
+PHASES = (
+    "Stop the automations",
+    "Revoke credentials at the source",
+    "Remove people's access",
+    "Purge exported data",
+    "Close the records",
+)
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,9 @@ class OffboardStep:
     """One thing to do, for one inventory object."""
 
     phase: int  # index into PHASES
-    subject: str  # audit-style subject: credential:<id>, service-principal:<name>, group:<name>, client:<slug>
+    subject: (
+        str  # audit-style subject: credential:<id>, service-principal:<name>, group:<name>, client:<slug>
+    )
     action: str
     where: str = ""
 
@@ -43,7 +50,9 @@ def _at(tenant: placement.Tenant, path: str) -> str:
     return f"{tenant.label}: Entra admin center > {path}"
 
 
-def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None = None) -> list[OffboardStep]:
+def plan_offboarding(
+    ws: Workspace, client: str | None = None, owner: str | None = None
+) -> list[OffboardStep]:
     """Steps for one client (every object of that client) or one person (everything they own)."""
     if (client is None) == (owner is None):
         raise ValueError("give exactly one of a client slug or an owner")
@@ -56,42 +65,89 @@ def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None
     steps: list[OffboardStep] = []
     sps = [s for s in ws.service_principals if s.status != Status.RETIRED and mine(s.client, s.owner)]
     creds = [c for c in ws.credentials if c.status != Status.RETIRED and mine(c.client, c.owner)]
-    groups = [g for g in ws.groups if g.status != Status.RETIRED and
-              (g.client == client if client is not None else (owner or "").lower() in (o.lower() for o in g.owners))]
+    groups = [
+        g
+        for g in ws.groups
+        if g.status != Status.RETIRED
+        and (
+            g.client == client
+            if client is not None
+            else (owner or "").lower() in (o.lower() for o in g.owners)
+        )
+    ]
     for sp in sps:
-        steps.append(OffboardStep(0, f"service-principal:{sp.name}", f"Disable sign-in for {sp.name}",
-                                  _at(placement.service_principal_tenant(ws, sp), "Enterprise applications > the "
-                                      "app > Properties > Enabled for users to sign in: No")))
+        steps.append(
+            OffboardStep(
+                0,
+                f"service-principal:{sp.name}",
+                f"Disable sign-in for {sp.name}",
+                _at(
+                    placement.service_principal_tenant(ws, sp),
+                    "Enterprise applications > the app > Properties > Enabled for users to sign in: No",
+                ),
+            )
+        )
     for c in creds:
         for used in c.used_by:
             if used.startswith("n8n:"):
                 where = f"n8n credential id {c.n8n_id}" if c.n8n_id else "n8n > Credentials"
-                steps.append(OffboardStep(0, f"credential:{c.id}", f"Delete the n8n credential for {c.id}"
-                                          + (f" (`idspine n8n delete {c.id}`)" if c.n8n_id else ""), where))
+                steps.append(
+                    OffboardStep(
+                        0,
+                        f"credential:{c.id}",
+                        f"Delete the n8n credential for {c.id}"
+                        + (f" (`idspine n8n delete {c.id}`)" if c.n8n_id else ""),
+                        where,
+                    )
+                )
                 break
     for sp in sps:
         app, there = placement.app_registration_tenant(ws, sp), placement.service_principal_tenant(ws, sp)
         if sp.credential_kind in (CredentialKind.SECRET, CredentialKind.CERTIFICATE):
-            steps.append(OffboardStep(1, f"service-principal:{sp.name}",
-                                      f"Delete every client secret and certificate of {sp.name}",
-                                      _at(app, "App registrations > the app > Certificates & secrets")))
+            steps.append(
+                OffboardStep(
+                    1,
+                    f"service-principal:{sp.name}",
+                    f"Delete every client secret and certificate of {sp.name}",
+                    _at(app, "App registrations > the app > Certificates & secrets"),
+                )
+            )
         for fc in sp.federated_credentials:
-            steps.append(OffboardStep(1, f"service-principal:{sp.name}",
-                                      f"Delete federated credential {fc.name} ({fc.subject})",
-                                      _at(app, "App registrations > the app > Certificates & secrets > "
-                                          "Federated credentials")))
+            steps.append(
+                OffboardStep(
+                    1,
+                    f"service-principal:{sp.name}",
+                    f"Delete federated credential {fc.name} ({fc.subject})",
+                    _at(app, "App registrations > the app > Certificates & secrets > Federated credentials"),
+                )
+            )
         if there.key != app.key:  # a multi-tenant app: its service principal lives with the client
-            steps.append(OffboardStep(1, f"service-principal:{sp.name}",
-                                      f"Ask the client's admin to delete the enterprise app {sp.name} in their "
-                                      "tenant (that withdraws its consent)",
-                                      _at(there, "Enterprise applications > the app > Properties > Delete")))
-            steps.append(OffboardStep(1, f"service-principal:{sp.name}",
-                                      f"Delete the multi-tenant app registration {sp.name} at home",
-                                      _at(app, "App registrations > the app > Delete")))
+            steps.append(
+                OffboardStep(
+                    1,
+                    f"service-principal:{sp.name}",
+                    f"Ask the client's admin to delete the enterprise app {sp.name} in their "
+                    "tenant (that withdraws its consent)",
+                    _at(there, "Enterprise applications > the app > Properties > Delete"),
+                )
+            )
+            steps.append(
+                OffboardStep(
+                    1,
+                    f"service-principal:{sp.name}",
+                    f"Delete the multi-tenant app registration {sp.name} at home",
+                    _at(app, "App registrations > the app > Delete"),
+                )
+            )
             continue
-        steps.append(OffboardStep(1, f"service-principal:{sp.name}",
-                                  f"Delete the app registration {sp.name} (its service principal goes with it)",
-                                  _at(app, "App registrations > the app > Delete")))
+        steps.append(
+            OffboardStep(
+                1,
+                f"service-principal:{sp.name}",
+                f"Delete the app registration {sp.name} (its service principal goes with it)",
+                _at(app, "App registrations > the app > Delete"),
+            )
+        )
     for c in creds:
         if c.method.value in ("federation", "managed-identity"):
             action = f"Remove the trust or role assignment behind {c.id} ({c.service})"
@@ -101,9 +157,16 @@ def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None
                 action += f"; then delete the stored copy at {c.secret_ref}"
         steps.append(OffboardStep(1, f"credential:{c.id}", action, _revoke_text(c.service, c.method.value)))
     for g in groups:
-        steps.append(OffboardStep(2, f"group:{g.name}", f"Remove every member of {g.name}, then delete it"
-                                  if client else f"Remove {owner} from {g.name} (and as its owner)",
-                                  _at(placement.group_tenant(ws, g), "Groups > the group")))
+        steps.append(
+            OffboardStep(
+                2,
+                f"group:{g.name}",
+                f"Remove every member of {g.name}, then delete it"
+                if client
+                else f"Remove {owner} from {g.name} (and as its owner)",
+                _at(placement.group_tenant(ws, g), "Groups > the group"),
+            )
+        )
     if client is not None:
         cl = ws.client(client)
         assert cl is not None
@@ -114,12 +177,19 @@ def plan_offboarding(ws: Workspace, client: str | None = None, owner: str | None
             TenantModel.PARTITION: "Delete the client's administrative unit once it is empty",
         }[cl.tenant_model]
         steps.append(OffboardStep(2, f"client:{client}", people))
-        purge = f"Delete exported data as agreed: {cl.data_export_consent}" if cl.data_export_consent else \
-            "Find and delete any data exported from the client's systems (no terms were recorded)"
+        purge = (
+            f"Delete exported data as agreed: {cl.data_export_consent}"
+            if cl.data_export_consent
+            else "Find and delete any data exported from the client's systems (no terms were recorded)"
+        )
         steps.append(OffboardStep(3, f"client:{client}", purge))
-        steps.append(OffboardStep(4, f"client:{client}", f"Run `idspine offboard {client} --mark-retired --yes`"))
+        steps.append(
+            OffboardStep(4, f"client:{client}", f"Run `idspine offboard {client} --mark-retired --yes`")
+        )
     else:
-        steps.append(OffboardStep(4, f"owner:{owner}", "Reassign ownership of what stays, and record the new owner"))
+        steps.append(
+            OffboardStep(4, f"owner:{owner}", "Reassign ownership of what stays, and record the new owner")
+        )
     return sorted(steps, key=lambda s: s.phase)
 
 
@@ -127,8 +197,12 @@ def render_markdown(ws: Workspace, steps: list[OffboardStep], who: str) -> str:
     """The off-boarding checklist; names and actions escaped so they render as the text they are."""
     from wizard.safe_text import markdown_text as md
 
-    lines = [f"# Off-boarding {md(who)} — {md(ws.consultancy.name)}", "",
-             "Work down the list in order: stop automations first, then revoke, then remove access.", ""]
+    lines = [
+        f"# Off-boarding {md(who)} — {md(ws.consultancy.name)}",
+        "",
+        "Work down the list in order: stop automations first, then revoke, then remove access.",
+        "",
+    ]
     for index, phase in enumerate(PHASES):
         chunk = [s for s in steps if s.phase == index]
         if not chunk:

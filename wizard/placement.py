@@ -67,7 +67,9 @@ def client_tenant(ws: Workspace, slug: str) -> Tenant:
     client = ws.client(slug)
     name = client.name if client else slug
     t = client.tenant if client else ""
-    return Tenant(f"client:{slug}", t, f"{name}'s tenant ({t})" if t else f"{name}'s tenant (not recorded)", slug)
+    return Tenant(
+        f"client:{slug}", t, f"{name}'s tenant ({t})" if t else f"{name}'s tenant (not recorded)", slug
+    )
 
 
 def _client(ws: Workspace, slug: str) -> Client | None:
@@ -119,7 +121,11 @@ def credential_placement(ws: Workspace, cred: Credential) -> Placement:
     if sp is not None:
         return Placement.HOME if sp_placement(ws, sp) == Placement.MULTI_TENANT else sp_placement(ws, sp)
     client = _client(ws, cred.client)
-    return Placement.CLIENT if client is not None and client.tenant_model in OWN_TENANT_MODELS else Placement.HOME
+    return (
+        Placement.CLIENT
+        if client is not None and client.tenant_model in OWN_TENANT_MODELS
+        else Placement.HOME
+    )
 
 
 def _resolve(ws: Workspace, placement: Placement, slug: str) -> Tenant:
@@ -170,9 +176,11 @@ def role_assignment_problem(ws: Workspace, sp: ServicePrincipal, group_name: str
     g, s = group_tenant(ws, group), service_principal_tenant(ws, sp)
     if g.key == s.key:
         return ""
-    return (f"group {group_name} lives in {g.label} but {sp.name}'s service principal in {s.label}: Entra only "
-            "assigns an app role to a group of the app's own tenant. Record both in one tenant (the group's "
-            "`tenant` or the app's), or make a group for your guests in the app's tenant")
+    return (
+        f"group {group_name} lives in {g.label} but {sp.name}'s service principal in {s.label}: Entra only "
+        "assigns an app role to a group of the app's own tenant. Record both in one tenant (the group's "
+        "`tenant` or the app's), or make a group for your guests in the app's tenant"
+    )
 
 
 class Indexed:

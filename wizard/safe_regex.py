@@ -41,8 +41,10 @@ def pattern_problem(pattern: str) -> str | None:
     except _Unsafe as exc:
         return str(exc)
     if repeats > MAX_REPEATS:
-        return (f"the pattern has {repeats} open-ended repeats (*, +, {{n,}}); at most {MAX_REPEATS} are allowed "
-                "so that checking a name stays fast")
+        return (
+            f"the pattern has {repeats} open-ended repeats (*, +, {{n,}}); at most {MAX_REPEATS} are allowed "
+            "so that checking a name stays fast"
+        )
     return None
 
 
@@ -55,16 +57,22 @@ def _walk(items: list[tuple[Any, Any]], inside_repeat: bool) -> int:
             body = list(body)
             if high == _c.MAXREPEAT or high > 16:
                 if inside_repeat:
-                    raise _Unsafe("a repeat inside a repeated group (such as (a+)+ or (-[a-z]+)*) can take "
-                                  "exponential time; write it as one character class, e.g. ^[A-Za-z0-9-]+$")
+                    raise _Unsafe(
+                        "a repeat inside a repeated group (such as (a+)+ or (-[a-z]+)*) can take "
+                        "exponential time; write it as one character class, e.g. ^[A-Za-z0-9-]+$"
+                    )
                 if _has_branch(body):
-                    raise _Unsafe("a repeated group with alternatives (such as (a|ab)*) can take exponential "
-                                  "time; use a character class instead, e.g. [ab]*")
+                    raise _Unsafe(
+                        "a repeated group with alternatives (such as (a|ab)*) can take exponential "
+                        "time; use a character class instead, e.g. [ab]*"
+                    )
                 count += 1 + _walk(body, inside_repeat=True)
             else:
                 if inside_repeat and low != high:
-                    raise _Unsafe("a variable-length repeat inside a repeated group (such as ([a-z]{1,3})*) can "
-                                  "take exponential time; write it as one character class")
+                    raise _Unsafe(
+                        "a variable-length repeat inside a repeated group (such as ([a-z]{1,3})*) can "
+                        "take exponential time; write it as one character class"
+                    )
                 count += high * _walk(body, inside_repeat)  # (a+){3} costs as much as a+a+a+
         elif op in _GROUPREFS:
             raise _Unsafe("backreferences (\\1, (?P=name)) are not allowed in a naming pattern")

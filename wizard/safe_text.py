@@ -17,7 +17,8 @@ import unicodedata
 # Bidirectional formatting characters (Trojan Source, CVE-2021-42574): embeddings and overrides
 # U+202A-U+202E, isolates U+2066-U+2069, marks U+200E/U+200F and the Arabic letter mark U+061C.
 BIDI_CONTROLS = frozenset(
-    [chr(c) for c in range(0x202A, 0x202F)] + [chr(c) for c in range(0x2066, 0x206A)]
+    [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
     + ["\u200e", "\u200f", "\u061c"]
 )
 # Line and paragraph separators: some terminals and editors start a new line on them.

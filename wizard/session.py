@@ -56,7 +56,9 @@ def load_state(path: Path, demo: bool, today: dt.date | None = None) -> Workspac
     if not path.exists():
         from wizard.model import new_workspace
 
-        return WorkspaceState(new_workspace("My consultancy", "my-consultancy"), path, None, today=today, dirty=True)
+        return WorkspaceState(
+            new_workspace("My consultancy", "my-consultancy"), path, None, today=today, dirty=True
+        )
     from wizard.inventory import load_with_digest
 
     loaded = load_with_digest(path)

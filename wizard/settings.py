@@ -1,18 +1,83 @@
-"""How the app reaches real services: API base addresses and the test-only loopback setting."""
+"""Settings in one place: service addresses, shared patterns, the IDSPINE_* variables, and `Connections`.
+
+The command line and the app both read these; nothing else reads an IDSPINE_* variable from the environment.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
+ENTRA_LOGIN_URL = "https://login.microsoftonline.com"
+SUPABASE_API_URL = "https://api.supabase.com"
+GUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+GUID = re.compile(GUID_PATTERN)
+
+# Every environment variable idspine reads, with what it is for (README and --help list the same).
+ENV_VARIABLES: dict[str, str] = {
+    "IDSPINE_CLIENT_ID": "the public client app id idspine signs in with",
+    "IDSPINE_TENANT": "the tenant id or domain to sign in to",
+    "IDSPINE_OIDC_AUTHORITY": "an OpenID issuer used instead of Entra",
+    "IDSPINE_CA_BUNDLE": "a PEM file trusted instead of the system store (IdP, Graph, Key Vault)",
+    "IDSPINE_TOKEN_CACHE": "the token cache file (0600)",
+    "IDSPINE_GRAPH_URL": "the Microsoft Graph address (tests point it at loopback)",
+    "IDSPINE_SECRET_DIRS": "extra folders that file: secret references may read from (os.pathsep-separated)",
+    "IDSPINE_TODAY": "the date to treat as today (YYYY-MM-DD), for reproducible output",
+    "IDSPINE_DEBUG": "show a traceback instead of the one-line error",
+}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The IDSPINE_* variables as read once; empty values count as unset."""
+
+    client_id: str | None = None
+    tenant: str | None = None
+    oidc_authority: str | None = None
+    ca_bundle: str | None = None
+    token_cache: str | None = None
+    graph_url: str | None = None
+    secret_dirs: tuple[str, ...] = ()
+    today: str | None = None
+    debug: bool = False
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
+        """Read the variables from `environ` (default: the process environment)."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            return env.get(name) or None
+
+        dirs = tuple(d for d in (get("IDSPINE_SECRET_DIRS") or "").split(os.pathsep) if d)
+        return cls(
+            client_id=get("IDSPINE_CLIENT_ID"),
+            tenant=get("IDSPINE_TENANT"),
+            oidc_authority=get("IDSPINE_OIDC_AUTHORITY"),
+            ca_bundle=get("IDSPINE_CA_BUNDLE"),
+            token_cache=get("IDSPINE_TOKEN_CACHE"),
+            graph_url=get("IDSPINE_GRAPH_URL"),
+            secret_dirs=dirs,
+            today=get("IDSPINE_TODAY"),
+            debug=bool(get("IDSPINE_DEBUG")),
+        )
+
+    def today_date(self) -> dt.date | None:
+        """IDSPINE_TODAY as a date (ValueError when it is not YYYY-MM-DD); None when unset."""
+        return dt.date.fromisoformat(self.today) if self.today else None
 
 
 @dataclass(frozen=True)
 class Connections:
     """Addresses and network settings for providers; tests point them at loopback servers."""
 
-    supabase_api_url: str = "https://api.supabase.com"
-    graph_url: str = "https://graph.microsoft.com/v1.0"
+    supabase_api_url: str = SUPABASE_API_URL
+    graph_url: str = GRAPH_URL
     allow_loopback_http: bool = False  # http://127.0.0.1 only, and only when a test asks for it
     environ: dict[str, str] | None = None  # where env: references resolve (None: the process environment)
     # Signing in: idspine's own public client app in your tenant, or any OpenID issuer (tests).
@@ -34,11 +99,18 @@ class Connections:
 
         cid = client_id or self.client_id()
         if not cid:
-            raise SigninError("no client id for idspine's sign-in: register a public client app (allow public "
-                              "client flows) in your tenant and set IDSPINE_CLIENT_ID")
+            raise SigninError(
+                "no client id for idspine's sign-in: register a public client app (allow public "
+                "client flows) in your tenant and set IDSPINE_CLIENT_ID"
+            )
         try:  # the same resolution as the CLI: IDSPINE_OIDC_AUTHORITY / IDSPINE_CA_BUNDLE when not set here
-            return signin_config_from(cid, tenant, oidc_authority=self.oidc_authority, ca_bundle=self.ca_bundle,
-                                      cache=self.token_cache)
+            return signin_config_from(
+                cid,
+                tenant,
+                oidc_authority=self.oidc_authority,
+                ca_bundle=self.ca_bundle,
+                cache=self.token_cache,
+            )
         except ValueError as exc:
             raise SigninError(str(exc)) from None
 
@@ -63,8 +135,10 @@ class Connections:
         """Safety settings for the shared HTTP client (imports httpx lazily)."""
         from wizard.providers.http import HttpSettings
 
-        return HttpSettings(allow_loopback_http=self.allow_loopback_http,
-                            ca_bundle=self.ca_bundle or os.environ.get("IDSPINE_CA_BUNDLE") or None)
+        return HttpSettings(
+            allow_loopback_http=self.allow_loopback_http,
+            ca_bundle=self.ca_bundle or os.environ.get("IDSPINE_CA_BUNDLE") or None,
+        )
 
     def resolve(self, ref: str) -> str:
         """A secret value for a reference, at the moment of use; never stored or shown."""

@@ -21,8 +21,12 @@ import re
 from wizard.model import ChecklistItem, Status, Workspace
 
 RETIRE_PREFIX = "retire:"
-KIND_WORDS = {"client": "Client", "group": "Group", "service-principal": "Service principal",
-              "credential": "Credential"}
+KIND_WORDS = {
+    "client": "Client",
+    "group": "Group",
+    "service-principal": "Service principal",
+    "credential": "Credential",
+}
 
 
 def subjects(ws: Workspace) -> set[str]:
@@ -58,8 +62,11 @@ def status_of(ws: Workspace, subject: str) -> Status | None:
         client = ws.client(key)
         if client is None:
             return None
-        return Status.RETIRED if client.status == Status.RETIRED else (
-            Status.ACTIVE if _client_in_use(ws, key) else Status.PLANNED)
+        return (
+            Status.RETIRED
+            if client.status == Status.RETIRED
+            else (Status.ACTIVE if _client_in_use(ws, key) else Status.PLANNED)
+        )
     elif kind == "checklist":
         found = [Status.ACTIVE if i.done else Status.PLANNED for i in ws.checklist if i.id == key]
     else:
@@ -72,16 +79,21 @@ def status_of(ws: Workspace, subject: str) -> Status | None:
 
 
 def _client_in_use(ws: Workspace, slug: str) -> bool:
-    return (any(g.client == slug for g in ws.groups) or any(s.client == slug for s in ws.service_principals)
-            or any(c.client == slug for c in ws.credentials))
+    return (
+        any(g.client == slug for g in ws.groups)
+        or any(s.client == slug for s in ws.service_principals)
+        or any(c.client == slug for c in ws.credentials)
+    )
 
 
 def remove(ws: Workspace, gone: set[str]) -> Workspace:
     """The workspace (changed in place) without these objects, and without references to them."""
     if not gone:
         return ws
-    names = {kind: {s.partition(":")[2] for s in gone if s.startswith(kind + ":")}
-             for kind in ("client", "group", "service-principal", "credential", "checklist")}
+    names = {
+        kind: {s.partition(":")[2] for s in gone if s.startswith(kind + ":")}
+        for kind in ("client", "group", "service-principal", "credential", "checklist")
+    }
     ws.groups = [g for g in ws.groups if g.name not in names["group"]]
     ws.service_principals = [s for s in ws.service_principals if s.name not in names["service-principal"]]
     ws.credentials = [c for c in ws.credentials if c.id not in names["credential"]]
@@ -111,10 +123,12 @@ def retire_item_id(subject: str) -> str:
 
 def _client_of(ws: Workspace, subject: str) -> str:
     kind, _, key = subject.partition(":")
-    pools = {"group": [(g.name, g.client) for g in ws.groups],
-             "service-principal": [(s.name, s.client) for s in ws.service_principals],
-             "credential": [(c.id, c.client) for c in ws.credentials],
-             "client": [(c.slug, c.slug) for c in ws.clients]}
+    pools = {
+        "group": [(g.name, g.client) for g in ws.groups],
+        "service-principal": [(s.name, s.client) for s in ws.service_principals],
+        "credential": [(c.id, c.client) for c in ws.credentials],
+        "client": [(c.slug, c.slug) for c in ws.clients],
+    }
     return next((client for name, client in pools.get(kind, []) if name == key), "")
 
 
@@ -129,11 +143,15 @@ def retire_items(ws: Workspace, stale_live: set[str]) -> Workspace:
         if item_id in have:
             continue
         if kind == "client":
-            text = (f"Client {key} is no longer in your answers but has live entries: off-board it "
-                    f"(`idspine offboard {key}`), then mark its entries retired")
+            text = (
+                f"Client {key} is no longer in your answers but has live entries: off-board it "
+                f"(`idspine offboard {key}`), then mark its entries retired"
+            )
         else:
-            text = (f"{KIND_WORDS[kind]} {key} exists for real but your changed answers no longer include it: "
-                    "revoke it where it was created (the off-boarding list says how), then mark it retired")
+            text = (
+                f"{KIND_WORDS[kind]} {key} exists for real but your changed answers no longer include it: "
+                "revoke it where it was created (the off-boarding list says how), then mark it retired"
+            )
         ws.checklist.append(ChecklistItem(id=item_id, text=text, client=_client_of(ws, subject)))
         have.add(item_id)
     return ws

@@ -30,8 +30,10 @@ from wizard.secrets.guard import find_secret_kind
 Answer = str | list[str] | bool
 Answers = dict[str, Answer]
 
-SECRET_MESSAGE = ("this looks like a secret value; idspine never stores secrets. Put it in your secret store "
-                  "and enter a reference such as env:NAME or keyvault://vault/name")
+SECRET_MESSAGE = (
+    "this looks like a secret value; idspine never stores secrets. Put it in your secret store "
+    "and enter a reference such as env:NAME or keyvault://vault/name"
+)
 
 
 class Kind(StrEnum):
@@ -394,7 +396,9 @@ class FlowRunner:
         try:
             clean = check_answers(step, answers)
         except StepProblems as exc:
-            raise StepProblems({**self._context_problems(step, answers, exc.problems), **exc.problems}) from None
+            raise StepProblems(
+                {**self._context_problems(step, answers, exc.problems), **exc.problems}
+            ) from None
         self.replaced, self.to_retire = [], []
         before = self._stored_for(self.ws, step.id)
         old_products = self._products(self.ws).get(step.id)
@@ -438,8 +442,13 @@ class FlowRunner:
         others = [p for p in ws.progress if p.flow != self.flow.id]
         old = ws.flow_progress(self.flow.id)
         merged = {**(old.answers if old else {}), **stored}
-        record = FlowProgress(flow=self.flow.id, step=index, completed=done, answers=merged,
-                              produced=dict(old.produced) if old else {})
+        record = FlowProgress(
+            flow=self.flow.id,
+            step=index,
+            completed=done,
+            answers=merged,
+            produced=dict(old.produced) if old else {},
+        )
         return ws.model_copy(update={"progress": [*others, record]})
 
     # What steps produced, and replacing it when answers change.
@@ -449,17 +458,27 @@ class FlowRunner:
 
     def _stored_for(self, ws: Workspace, step_id: str) -> Answers:
         prefix = f"{step_id}."
-        return {k.removeprefix(prefix): v for k, v in flow_answers(ws, self.flow.id).items()  # type: ignore[misc]
-                if k.startswith(prefix)}
+        return {
+            k.removeprefix(prefix): v
+            for k, v in flow_answers(ws, self.flow.id).items()  # type: ignore[misc]
+            if k.startswith(prefix)
+        }
 
     def _record(self, ws: Workspace, stored: dict[str, Answer], drop_prefix: str = "") -> Workspace:
         """The workspace with this flow's answers updated (a step's earlier answers replaced by `stored`)."""
         old = ws.flow_progress(self.flow.id)
-        answers = {k: v for k, v in (old.answers if old else {}).items()
-                   if not (drop_prefix and k.startswith(drop_prefix))}
-        record = FlowProgress(flow=self.flow.id, step=old.step if old else self.index,
-                              completed=old.completed if old else False, answers={**answers, **stored},
-                              produced=dict(old.produced) if old else {})
+        answers = {
+            k: v
+            for k, v in (old.answers if old else {}).items()
+            if not (drop_prefix and k.startswith(drop_prefix))
+        }
+        record = FlowProgress(
+            flow=self.flow.id,
+            step=old.step if old else self.index,
+            completed=old.completed if old else False,
+            answers={**answers, **stored},
+            produced=dict(old.produced) if old else {},
+        )
         others = [p for p in ws.progress if p.flow != self.flow.id]
         return ws.model_copy(update={"progress": [*others, record]})
 
@@ -470,9 +489,13 @@ class FlowRunner:
             products.pop(step_id, None)
         else:
             products[step_id] = produced
-        record = FlowProgress(flow=self.flow.id, step=old.step if old else self.index,
-                              completed=old.completed if old else False,
-                              answers=dict(old.answers) if old else {}, produced=products)
+        record = FlowProgress(
+            flow=self.flow.id,
+            step=old.step if old else self.index,
+            completed=old.completed if old else False,
+            answers=dict(old.answers) if old else {},
+            produced=products,
+        )
         others = [p for p in ws.progress if p.flow != self.flow.id]
         return ws.model_copy(update={"progress": [*others, record]})
 
@@ -511,8 +534,13 @@ class FlowRunner:
         produced = (wanted | (after - present)) & after
         # A client still referenced now may be free once the later steps are replayed: settled at the end.
         self._pending_clients |= {s for s in stale - gone_clients if s.startswith("client:")}
-        live = {s for s in stale - gone if s in after and not s.startswith(("checklist:", "client:"))
-                and sp.status_of(real, s) == Status.ACTIVE}
+        live = {
+            s
+            for s in stale - gone
+            if s in after
+            and not s.startswith(("checklist:", "client:"))
+            and sp.status_of(real, s) == Status.ACTIVE
+        }
         if trial is not None:  # a checklist item not done yet says what the new answers say
             real = sp.refresh_checklist(real, trial, wanted & old)
         self.replaced += sorted(gone | gone_clients)

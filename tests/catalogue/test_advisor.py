@@ -40,8 +40,10 @@ def test_property_only_supported_methods_each_explained(service: str, hat: Hat, 
     svc = CATALOGUE.get(service)
     advice = _advice_or_none(service, hat, host)
     if advice is None:
-        assert all(m.hosts is not None or m.method in (Method.FEDERATION, Method.MANAGED_IDENTITY)
-                   for m in svc.methods)
+        assert all(
+            m.hosts is not None or m.method in (Method.FEDERATION, Method.MANAGED_IDENTITY)
+            for m in svc.methods
+        )
         return
     offered = set(svc.supported)
     ranked = [o.method for o in advice.ranked]
@@ -87,7 +89,9 @@ def test_a_workload_identity_wins_wherever_it_is_available(service: str, hat: Ha
 
 
 @pytest.mark.parametrize(("service", "hat", "host"), ALL)
-def test_record_is_valid_credential_fields(service: str, hat: Hat, host: Host, canaries: dict[str, str]) -> None:
+def test_record_is_valid_credential_fields(
+    service: str, hat: Hat, host: Host, canaries: dict[str, str]
+) -> None:
     advice = _advice_or_none(service, hat, host)
     if advice is None:
         return
@@ -104,47 +108,50 @@ def test_record_is_valid_credential_fields(service: str, hat: Hat, host: Host, c
     assert advice.record() == {k: v for k, v in record.items() if k != "expires"}  # no clock without `today`
 
 
-@pytest.mark.parametrize(("service", "hat", "host", "expected"), [
-    ("azure", Hat.CLIENT_DELIVERY, Host.GITHUB_ACTIONS, Method.FEDERATION),
-    ("azure", Hat.PROTOTYPE, Host.GITHUB_ACTIONS, Method.FEDERATION),
-    ("azure", Hat.OWN_PRODUCTION, Host.AZURE, Method.MANAGED_IDENTITY),
-    ("azure", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.OAUTH_CLIENT_CREDENTIALS),
-    ("azure-openai", Hat.OWN_PRODUCTION, Host.AZURE, Method.MANAGED_IDENTITY),
-    ("azure-openai", Hat.PROTOTYPE, Host.N8N_CLOUD, Method.OAUTH_CLIENT_CREDENTIALS),
-    ("microsoft-graph", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_CLIENT_CREDENTIALS),
-    ("microsoft-graph", Hat.OWN_PRODUCTION, Host.LAPTOP, Method.OAUTH_USER),
-    ("microsoft-graph", Hat.PROTOTYPE, Host.LAPTOP, Method.OAUTH_USER),
-    ("azure-openai", Hat.OWN_PRODUCTION, Host.LAPTOP, Method.OAUTH_USER),
-    ("databricks", Hat.PROTOTYPE, Host.LAPTOP, Method.PAT),
-    ("aws", Hat.CLIENT_DELIVERY, Host.GITHUB_ACTIONS, Method.FEDERATION),
-    ("aws", Hat.OWN_PRODUCTION, Host.AZURE, Method.FEDERATION),
-    ("aws", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.API_KEY),
-    ("aws", Hat.OWN_PRODUCTION, Host.LAPTOP, Method.OAUTH_USER),
-    ("google-cloud", Hat.OWN_PRODUCTION, Host.GITHUB_ACTIONS, Method.FEDERATION),
-    ("google-cloud", Hat.PROTOTYPE, Host.N8N_CLOUD, Method.API_KEY),
-    ("bigquery", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_USER),
-    ("github-actions", Hat.OWN_PRODUCTION, Host.GITHUB_ACTIONS, Method.FEDERATION),
-    ("airtable", Hat.PROTOTYPE, Host.LAPTOP, Method.PAT),
-    ("airtable", Hat.PROTOTYPE, Host.N8N_CLOUD, Method.PAT),
-    ("airtable", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.OAUTH_USER),
-    ("airtable", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_USER),
-    ("github", Hat.PROTOTYPE, Host.N8N_SELF_HOSTED, Method.PAT),
-    ("github", Hat.CLIENT_DELIVERY, Host.N8N_SELF_HOSTED, Method.OAUTH_USER),
-    ("github", Hat.CLIENT_DELIVERY, Host.GITHUB_ACTIONS, Method.OAUTH_CLIENT_CREDENTIALS),
-    ("databricks", Hat.OWN_PRODUCTION, Host.N8N_SELF_HOSTED, Method.OAUTH_CLIENT_CREDENTIALS),
-    ("databricks", Hat.OWN_PRODUCTION, Host.LAPTOP, Method.OAUTH_USER),
-    ("databricks", Hat.CLIENT_DELIVERY, Host.AZURE, Method.FEDERATION),
-    ("snowflake", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.PAT),
-    ("snowflake", Hat.CLIENT_DELIVERY, Host.GITHUB_ACTIONS, Method.FEDERATION),
-    ("quickbooks-online", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_USER),
-    ("slack", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_USER),
-    ("supabase-management", Hat.PROTOTYPE, Host.LAPTOP, Method.PAT),
-    ("supabase-management", Hat.CLIENT_DELIVERY, Host.N8N_SELF_HOSTED, Method.OAUTH_USER),
-    ("okta", Hat.OWN_PRODUCTION, Host.GITHUB_ACTIONS, Method.OAUTH_CLIENT_CREDENTIALS),
-    ("okta", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.API_KEY),
-    ("auth0", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_CLIENT_CREDENTIALS),
-    ("openai", Hat.PROTOTYPE, Host.LAPTOP, Method.API_KEY),
-])
+@pytest.mark.parametrize(
+    ("service", "hat", "host", "expected"),
+    [
+        ("azure", Hat.CLIENT_DELIVERY, Host.GITHUB_ACTIONS, Method.FEDERATION),
+        ("azure", Hat.PROTOTYPE, Host.GITHUB_ACTIONS, Method.FEDERATION),
+        ("azure", Hat.OWN_PRODUCTION, Host.AZURE, Method.MANAGED_IDENTITY),
+        ("azure", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.OAUTH_CLIENT_CREDENTIALS),
+        ("azure-openai", Hat.OWN_PRODUCTION, Host.AZURE, Method.MANAGED_IDENTITY),
+        ("azure-openai", Hat.PROTOTYPE, Host.N8N_CLOUD, Method.OAUTH_CLIENT_CREDENTIALS),
+        ("microsoft-graph", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_CLIENT_CREDENTIALS),
+        ("microsoft-graph", Hat.OWN_PRODUCTION, Host.LAPTOP, Method.OAUTH_USER),
+        ("microsoft-graph", Hat.PROTOTYPE, Host.LAPTOP, Method.OAUTH_USER),
+        ("azure-openai", Hat.OWN_PRODUCTION, Host.LAPTOP, Method.OAUTH_USER),
+        ("databricks", Hat.PROTOTYPE, Host.LAPTOP, Method.PAT),
+        ("aws", Hat.CLIENT_DELIVERY, Host.GITHUB_ACTIONS, Method.FEDERATION),
+        ("aws", Hat.OWN_PRODUCTION, Host.AZURE, Method.FEDERATION),
+        ("aws", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.API_KEY),
+        ("aws", Hat.OWN_PRODUCTION, Host.LAPTOP, Method.OAUTH_USER),
+        ("google-cloud", Hat.OWN_PRODUCTION, Host.GITHUB_ACTIONS, Method.FEDERATION),
+        ("google-cloud", Hat.PROTOTYPE, Host.N8N_CLOUD, Method.API_KEY),
+        ("bigquery", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_USER),
+        ("github-actions", Hat.OWN_PRODUCTION, Host.GITHUB_ACTIONS, Method.FEDERATION),
+        ("airtable", Hat.PROTOTYPE, Host.LAPTOP, Method.PAT),
+        ("airtable", Hat.PROTOTYPE, Host.N8N_CLOUD, Method.PAT),
+        ("airtable", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.OAUTH_USER),
+        ("airtable", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_USER),
+        ("github", Hat.PROTOTYPE, Host.N8N_SELF_HOSTED, Method.PAT),
+        ("github", Hat.CLIENT_DELIVERY, Host.N8N_SELF_HOSTED, Method.OAUTH_USER),
+        ("github", Hat.CLIENT_DELIVERY, Host.GITHUB_ACTIONS, Method.OAUTH_CLIENT_CREDENTIALS),
+        ("databricks", Hat.OWN_PRODUCTION, Host.N8N_SELF_HOSTED, Method.OAUTH_CLIENT_CREDENTIALS),
+        ("databricks", Hat.OWN_PRODUCTION, Host.LAPTOP, Method.OAUTH_USER),
+        ("databricks", Hat.CLIENT_DELIVERY, Host.AZURE, Method.FEDERATION),
+        ("snowflake", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.PAT),
+        ("snowflake", Hat.CLIENT_DELIVERY, Host.GITHUB_ACTIONS, Method.FEDERATION),
+        ("quickbooks-online", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_USER),
+        ("slack", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_USER),
+        ("supabase-management", Hat.PROTOTYPE, Host.LAPTOP, Method.PAT),
+        ("supabase-management", Hat.CLIENT_DELIVERY, Host.N8N_SELF_HOSTED, Method.OAUTH_USER),
+        ("okta", Hat.OWN_PRODUCTION, Host.GITHUB_ACTIONS, Method.OAUTH_CLIENT_CREDENTIALS),
+        ("okta", Hat.OWN_PRODUCTION, Host.N8N_CLOUD, Method.API_KEY),
+        ("auth0", Hat.CLIENT_DELIVERY, Host.N8N_CLOUD, Method.OAUTH_CLIENT_CREDENTIALS),
+        ("openai", Hat.PROTOTYPE, Host.LAPTOP, Method.API_KEY),
+    ],
+)
 def test_expected_recommendations(service: str, hat: Hat, host: Host, expected: Method) -> None:
     assert advise(service, hat, host).recommended.method == expected
 
@@ -205,7 +212,9 @@ def test_client_delivery_off_the_laptop_prefers_what_the_client_can_own(service:
     advice = _advice_or_none(service, Hat.CLIENT_DELIVERY, host)
     if advice is None:
         return
-    impersonal = [o for o in advice.ranked if not o.person_bound and BASE_RANK[o.method] <= BASE_RANK[Method.PAT]]
+    impersonal = [
+        o for o in advice.ranked if not o.person_bound and BASE_RANK[o.method] <= BASE_RANK[Method.PAT]
+    ]
     if impersonal:
         assert not advice.recommended.person_bound
 
@@ -222,7 +231,9 @@ def test_n8n_generic_types_are_named_and_costed() -> None:
     assert best.n8n_type is None and best.n8n_generic == "oAuth2Api" and best.n8n_credential == "oAuth2Api"
     assert "generic oAuth2Api" in best.why
     assert any("graph.microsoft.com/.default" in n for n in best.notes)
-    laptop = advise("microsoft-graph", Hat.OWN_PRODUCTION, Host.GITHUB_ACTIONS).option(Method.OAUTH_CLIENT_CREDENTIALS)
+    laptop = advise("microsoft-graph", Hat.OWN_PRODUCTION, Host.GITHUB_ACTIONS).option(
+        Method.OAUTH_CLIENT_CREDENTIALS
+    )
     assert laptop is not None and best.score > laptop.score  # the n8n detour costs a little
 
 
@@ -267,7 +278,11 @@ def test_static_keys_never_outrank_a_better_method_at_equal_fit() -> None:
         if advice is None or hat == Hat.PROTOTYPE or host in (Host.N8N_CLOUD, Host.N8N_SELF_HOSTED):
             continue
         if advice.recommended.method in (Method.API_KEY, Method.SERVICE_ACCOUNT_KEY):
-            assert all(BASE_RANK[o.method] >= BASE_RANK[Method.PAT] for o in advice.ranked), (service, hat, host)
+            assert all(BASE_RANK[o.method] >= BASE_RANK[Method.PAT] for o in advice.ranked), (
+                service,
+                hat,
+                host,
+            )
 
 
 def test_advice_and_catalogue_explainers_have_files() -> None:

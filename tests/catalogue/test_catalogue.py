@@ -28,9 +28,26 @@ def _n8n_types_module():  # noqa: ANN202 - a plain module loaded by path (tests 
 n8n_types = _n8n_types_module()
 
 REQUIRED = {
-    "microsoft-graph", "azure", "n8n", "supabase", "supabase-management", "airtable", "github", "github-actions",
-    "google-cloud", "google-workspace", "aws", "databricks", "quickbooks-online", "slack", "snowflake", "bigquery",
-    "openai", "azure-openai", "okta", "auth0",
+    "microsoft-graph",
+    "azure",
+    "n8n",
+    "supabase",
+    "supabase-management",
+    "airtable",
+    "github",
+    "github-actions",
+    "google-cloud",
+    "google-workspace",
+    "aws",
+    "databricks",
+    "quickbooks-online",
+    "slack",
+    "snowflake",
+    "bigquery",
+    "openai",
+    "azure-openai",
+    "okta",
+    "auth0",
 }
 EXPLAINER_IDS = REQUIRED_IDS  # the concepts issues 5 and 19 ask for, listed once
 CATALOGUE = load_catalogue()
@@ -133,7 +150,7 @@ def test_close_matches_and_unknown_ids() -> None:
 
 
 def test_malformed_data_is_refused_with_the_service_named() -> None:
-    good = '''
+    good = """
 [[services]]
 id = "demo"
 name = "Demo"
@@ -147,7 +164,7 @@ lifetime = "a year"
 where = "Settings"
 revoke = "Delete"
 rotation = "Medium"
-'''
+"""
     assert list(parse_catalogue(good).services) == ["demo"]
     for bad, match in [
         (good.replace('method = "pat"', 'method = "magic"'), "demo"),

@@ -34,7 +34,9 @@ def test_json_for_scripts(run_cli) -> None:  # type: ignore[no-untyped-def]
     assert data["record"]["method"] == "federation" and "secret_ref" not in data["record"]
     for option in data["ranked"]:
         assert option["why"] and option["rotation"] and option["where"] and option["explainer"]
-    proto = json.loads(run_cli("advise", "github", "--hat", "prototype", "--host", "laptop", "--format", "json").out)
+    proto = json.loads(
+        run_cli("advise", "github", "--hat", "prototype", "--host", "laptop", "--format", "json").out
+    )
     assert proto["recommended"] == "pat" and proto["ranked"][0]["expiry_days"] == 30
     assert "→" in proto["migration"]  # not escaped to \\u2192
 

@@ -45,9 +45,17 @@ def n8n() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def schemas(n8n: Any) -> dict[str, tuple[int, dict[str, Any]]]:
     """n8n's answer for every verified type, every type the catalogue names, and one that does not exist."""
-    names = set(n8n_types.N8N_TYPES) | {
-        t for s in load_catalogue().services.values() for m in s.methods for t in (m.n8n_type, m.n8n_generic) if t
-    } | {"idspineNoSuchCredentialApi"}
+    names = (
+        set(n8n_types.N8N_TYPES)
+        | {
+            t
+            for s in load_catalogue().services.values()
+            for m in s.methods
+            for t in (m.n8n_type, m.n8n_generic)
+            if t
+        }
+        | {"idspineNoSuchCredentialApi"}
+    )
     out = {}
     with httpx.Client(base_url=n8n.base_url, headers={"X-N8N-API-KEY": n8n.api_key}, timeout=30) as client:
         for name in sorted(names):
@@ -62,7 +70,9 @@ def test_an_unknown_type_is_refused(schemas: dict[str, tuple[int, dict[str, Any]
 
 
 @pytest.mark.parametrize("type_id", sorted(n8n_types.N8N_TYPES))
-def test_verified_type_exists_with_its_fields(type_id: str, schemas: dict[str, tuple[int, dict[str, Any]]]) -> None:
+def test_verified_type_exists_with_its_fields(
+    type_id: str, schemas: dict[str, tuple[int, dict[str, Any]]]
+) -> None:
     status, schema = schemas[type_id]
     assert status == 200, f"n8n does not know {type_id}"
     known = n8n_types.N8N_TYPES[type_id]
@@ -72,8 +82,11 @@ def test_verified_type_exists_with_its_fields(type_id: str, schemas: dict[str, t
 
 
 def test_every_catalogue_type_is_known_to_n8n(schemas: dict[str, tuple[int, dict[str, Any]]]) -> None:
-    unknown = sorted(name for name, (status, _) in schemas.items()
-                     if status != 200 and name != "idspineNoSuchCredentialApi")
+    unknown = sorted(
+        name
+        for name, (status, _) in schemas.items()
+        if status != 200 and name != "idspineNoSuchCredentialApi"
+    )
     assert unknown == []
 
 

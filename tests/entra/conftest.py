@@ -26,7 +26,9 @@ OWNER = "alex@northwinddata.onmicrosoft.com"
 def entra_like_secret(rng: random.Random) -> str:
     """A value shaped like an Entra client secret (built at run time; no secret literal in the repo)."""
     alnum = string.ascii_letters + string.digits
-    return "".join(rng.choice(alnum) for _ in range(3)) + "8Q~" + "".join(rng.choice(alnum) for _ in range(34))
+    return (
+        "".join(rng.choice(alnum) for _ in range(3)) + "8Q~" + "".join(rng.choice(alnum) for _ in range(34))
+    )
 
 
 @pytest.fixture
@@ -46,8 +48,10 @@ def directory(issued_secrets: list[str]) -> Directory:
         issued_secrets.append(value)
         return value
 
-    d = Directory(token="graph-token-" + "".join(rng.choice(string.ascii_lowercase) for _ in range(20)),
-                  secret_factory=make_secret)
+    d = Directory(
+        token="graph-token-" + "".join(rng.choice(string.ascii_lowercase) for _ in range(20)),
+        secret_factory=make_secret,
+    )
     d.add_user(OWNER)
     return d
 
@@ -76,10 +80,17 @@ def entra_ws(demo_ws: Workspace) -> Workspace:
     the home tenant: one Graph stand-in plays one tenant (per-tenant plans and apply, with a stand-in per
     tenant, are tested in test_tenant_placement.py)."""
     demo_ws.client("acme").app_placement = Placement.HOME  # type: ignore[union-attr]
-    demo_ws.service_principals.append(ServicePrincipal(
-        name="svc-n8n-sharepoint-globex", client="globex", tool="n8n", purpose="sharepoint",
-        credential_kind=CredentialKind.SECRET, owner=OWNER,
-        permissions=[Permission(resource="Microsoft Graph", name="Sites.Selected")]))
+    demo_ws.service_principals.append(
+        ServicePrincipal(
+            name="svc-n8n-sharepoint-globex",
+            client="globex",
+            tool="n8n",
+            purpose="sharepoint",
+            credential_kind=CredentialKind.SECRET,
+            owner=OWNER,
+            permissions=[Permission(resource="Microsoft Graph", name="Sites.Selected")],
+        )
+    )
     return demo_ws
 
 
@@ -90,7 +101,9 @@ def ws_file(tmp_path: Path, entra_ws: Workspace) -> Path:
     return path
 
 
-PEER_CLIENT_ID = "5e2f3a10-7b4c-4d8e-9f01-23456789abcd"  # the confidential client's id (a GUID, like an appId)
+PEER_CLIENT_ID = (
+    "5e2f3a10-7b4c-4d8e-9f01-23456789abcd"  # the confidential client's id (a GUID, like an appId)
+)
 
 
 @pytest.fixture(scope="session")

@@ -22,14 +22,16 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append({"action": a.get("action", ""), "method": a.get("method", "get").lower(),
-                               "fields": {}})
+            self.forms.append(
+                {"action": a.get("action", ""), "method": a.get("method", "get").lower(), "fields": {}}
+            )
         elif tag == "input" and self.forms and a.get("name"):
             self.forms[-1]["fields"][a["name"]] = a.get("value", "")
 
 
-def complete_device_login(verification_uri: str, user_code: str, ca_bundle: str, login: str = "consultant",
-                          max_pages: int = 8) -> str:
+def complete_device_login(
+    verification_uri: str, user_code: str, ca_bundle: str, login: str = "consultant", max_pages: int = 8
+) -> str:
     """Submit the code, a login and the consent; return the text of the last page reached."""
     session = requests.Session()
     session.verify = ca_bundle
@@ -50,6 +52,9 @@ def complete_device_login(verification_uri: str, user_code: str, ca_bundle: str,
         if "password" in fields:
             fields["password"] = "any-password"
         target = urljoin(page.url, form["action"])
-        page = session.post(target, data=fields, timeout=10) if form["method"] == "post" else \
-            session.get(target, params=fields, timeout=10)
+        page = (
+            session.post(target, data=fields, timeout=10)
+            if form["method"] == "post"
+            else session.get(target, params=fields, timeout=10)
+        )
     raise AssertionError("the device sign-in pages did not finish")

@@ -80,11 +80,18 @@ def schema_for(type_name: str, create: bool = True) -> dict[str, Any]:
 
 def wrapper_schema(**props: str) -> dict[str, Any]:
     """An action body like addPassword's {"passwordCredential": PasswordCredential}."""
-    return {"$defs": _defs(), "type": "object", "properties": {k: _convert(v) for k, v in props.items()},
-            "required": list(props), "additionalProperties": False}
+    return {
+        "$defs": _defs(),
+        "type": "object",
+        "properties": {k: _convert(v) for k, v in props.items()},
+        "required": list(props),
+        "additionalProperties": False,
+    }
 
 
 def violations(body: Any, schema: dict[str, Any]) -> list[str]:
     """Every way *body* breaks *schema* (empty when it conforms)."""
     validator = jsonschema.Draft202012Validator(schema)
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in validator.iter_errors(body)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in validator.iter_errors(body)
+    ]

@@ -59,7 +59,9 @@ class Fault:
     retry_after_date: bool = False
 
     def matches(self, method: str, path: str) -> bool:
-        return (not self.method or self.method == method) and (not self.path_re or re.search(self.path_re, path))
+        return (not self.method or self.method == method) and (
+            not self.path_re or re.search(self.path_re, path)
+        )
 
 
 @dataclass
@@ -86,12 +88,16 @@ class Directory:
     born: dict[str, float] = field(default_factory=dict)  # object id / keyId -> when it was created
     strict_retry_after: bool = False  # throttle again (and record a problem) when a call comes too early
     throttled_until: float = 0.0
-    on_call: Callable[[str, str], None] | None = None  # called (method, path) before each answer (tests' hook)
+    on_call: Callable[[str, str], None] | None = (
+        None  # called (method, path) before each answer (tests' hook)
+    )
 
     def __post_init__(self) -> None:
         sp_id = str(uuid.uuid4())
         self.service_principals[sp_id] = {
-            "id": sp_id, "appId": GRAPH_APP_ID, "displayName": "Microsoft Graph",
+            "id": sp_id,
+            "appId": GRAPH_APP_ID,
+            "displayName": "Microsoft Graph",
             "appRoles": [
                 {"id": SITES_SELECTED, "value": "Sites.Selected", "allowedMemberTypes": ["Application"]},
                 {"id": MAIL_SEND, "value": "Mail.Send", "allowedMemberTypes": ["Application"]},
@@ -106,8 +112,11 @@ class Directory:
 
     # counts the tests look at
     def count(self, kind: str, **match: Any) -> int:
-        store = {"group": self.groups, "application": self.applications,
-                 "servicePrincipal": self.service_principals}[kind]
+        store = {
+            "group": self.groups,
+            "application": self.applications,
+            "servicePrincipal": self.service_principals,
+        }[kind]
         return sum(1 for o in store.values() if all(o.get(k) == v for k, v in match.items()))
 
     def writes(self) -> list[tuple[str, str]]:
@@ -127,20 +136,33 @@ class _Reply(Exception):
 
 
 def _err(status: int, code: str, message: str) -> _Reply:
-    return _Reply(status, {"error": {"code": code, "message": message,
-                                     "innerError": {"date": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                                                    "request-id": str(uuid.uuid4())}}})
+    return _Reply(
+        status,
+        {
+            "error": {
+                "code": code,
+                "message": message,
+                "innerError": {"date": time.strftime("%Y-%m-%dT%H:%M:%S"), "request-id": str(uuid.uuid4())},
+            }
+        },
+    )
 
 
 def _lag(oid: str) -> _Reply:
     """Graph's answer about an object that exists but has not replicated to the replica serving the call."""
-    return _err(404, "Request_ResourceNotFound",
-                f"Resource '{oid}' does not exist or one of its queried reference-property objects are not present.")
+    return _err(
+        404,
+        "Request_ResourceNotFound",
+        f"Resource '{oid}' does not exist or one of its queried reference-property objects are not present.",
+    )
 
 
 def _exists(prop: str) -> _Reply:
-    return _err(409, "Request_MultipleObjectsWithSameKeyValue",
-                f"Another object with the same value for property {prop} already exists.")
+    return _err(
+        409,
+        "Request_MultipleObjectsWithSameKeyValue",
+        f"Another object with the same value for property {prop} already exists.",
+    )
 
 
 _ALT_KEY = re.compile(r"^/(groups|applications)\(uniqueName='((?:[^']|'')*)'\)$")
@@ -155,10 +177,17 @@ class GraphHandler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # keep test output quiet
         pass
 
-    def do_GET(self) -> None: self._handle("GET")  # noqa: E704
-    def do_POST(self) -> None: self._handle("POST")  # noqa: E704
-    def do_PATCH(self) -> None: self._handle("PATCH")  # noqa: E704
-    def do_PUT(self) -> None: self._handle("PUT")  # noqa: E704
+    def do_GET(self) -> None:
+        self._handle("GET")  # noqa: E704
+
+    def do_POST(self) -> None:
+        self._handle("POST")  # noqa: E704
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")  # noqa: E704
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")  # noqa: E704
 
     # ------------------------------------------------------------------ plumbing
     def _handle(self, method: str) -> None:
@@ -168,7 +197,7 @@ class GraphHandler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = unquote(parts.path)
         if path.startswith("/v1.0"):
-            path = path[len("/v1.0"):]
+            path = path[len("/v1.0") :]
         query = {}
         for pair in parts.query.split("&") if parts.query else []:
             k, _, v = pair.partition("=")
@@ -188,15 +217,23 @@ class GraphHandler(BaseHTTPRequestHandler):
         now = d.clock()
         if d.strict_retry_after and now < d.throttled_until:
             with d.lock:
-                d.problems.append(f"{method} {path} sent {d.throttled_until - now:.0f} s before Retry-After allowed")
-            return self._send(429, _err(429, "TooManyRequests", "Too many requests; try again later.").body,
-                              {"Retry-After": str(int(d.throttled_until - now) + 1)})
+                d.problems.append(
+                    f"{method} {path} sent {d.throttled_until - now:.0f} s before Retry-After allowed"
+                )
+            return self._send(
+                429,
+                _err(429, "TooManyRequests", "Too many requests; try again later.").body,
+                {"Retry-After": str(int(d.throttled_until - now) + 1)},
+            )
         if fault and fault.kind == "429":
             with d.lock:
                 d.throttled_until = max(d.throttled_until, now + fault.retry_after)
             when = email.utils.formatdate(now + fault.retry_after, usegmt=True)
-            return self._send(429, _err(429, "TooManyRequests", "Too many requests; try again later.").body,
-                              {"Retry-After": when if fault.retry_after_date else str(fault.retry_after)})
+            return self._send(
+                429,
+                _err(429, "TooManyRequests", "Too many requests; try again later.").body,
+                {"Retry-After": when if fault.retry_after_date else str(fault.retry_after)},
+            )
         if fault and fault.kind == "503":
             return self._send(503, {"error": {"code": "serviceNotAvailable", "message": "try later"}})
         if fault and fault.kind == "slow":
@@ -245,16 +282,23 @@ class GraphHandler(BaseHTTPRequestHandler):
             return self._alt_key(method, alt.group(1), alt.group(2).replace("''", "'"), body)
         segs = [s for s in path.split("/") if s]
         if segs in (["groups"], ["applications"], ["servicePrincipals"]) and method == "GET":
-            store = {"groups": d.groups, "applications": d.applications,
-                     "servicePrincipals": d.service_principals}[segs[0]]
+            store = {
+                "groups": d.groups,
+                "applications": d.applications,
+                "servicePrincipals": d.service_principals,
+            }[segs[0]]
             found = self._filtered(store, query.get("$filter", ""))
             return 200, {"value": [o for o in found if d.visible(o["id"])]}
         if segs == ["servicePrincipals"] and method == "POST":
             self._check("POST /servicePrincipals", body, schema_for("ServicePrincipal"))
             app = next((a for a in d.applications.values() if a["appId"] == body["appId"]), None)
             if app is None or not d.visible(app["id"]):
-                raise _err(400, "Request_BadRequest", f"The appId '{body['appId']}' of the service principal "
-                           "does not reference a valid application object.")
+                raise _err(
+                    400,
+                    "Request_BadRequest",
+                    f"The appId '{body['appId']}' of the service principal "
+                    "does not reference a valid application object.",
+                )
             if any(s["appId"] == body["appId"] for s in d.service_principals.values()):
                 raise _exists("servicePrincipalNames")
             sid = str(uuid.uuid4())
@@ -313,8 +357,11 @@ class GraphHandler(BaseHTTPRequestHandler):
     def _object(self, method: str, segs: list[str], body: Any) -> tuple[int, Any]:
         d = self.directory
         kind, oid, rest = segs[0], segs[1], segs[2:]
-        store = {"groups": d.groups, "applications": d.applications,
-                 "servicePrincipals": d.service_principals}.get(kind)
+        store = {
+            "groups": d.groups,
+            "applications": d.applications,
+            "servicePrincipals": d.service_principals,
+        }.get(kind)
         if store is None or oid not in store:
             raise _err(404, "Request_ResourceNotFound", f"{kind}/{oid} does not exist")
         if not d.visible(oid):
@@ -322,8 +369,10 @@ class GraphHandler(BaseHTTPRequestHandler):
         obj = store[oid]
         if not rest and method == "GET":
             if kind == "applications":  # a replica may not show the newest passwords yet; never secretText
-                return 200, {**obj, "passwordCredentials": [p for p in obj["passwordCredentials"]
-                                                            if d.visible(p["keyId"])]}
+                return 200, {
+                    **obj,
+                    "passwordCredentials": [p for p in obj["passwordCredentials"] if d.visible(p["keyId"])],
+                }
             return 200, obj
         if not rest and method == "PATCH" and kind == "applications":
             self._check("PATCH /applications/{id}", body, schema_for("Application", create=False))
@@ -338,22 +387,32 @@ class GraphHandler(BaseHTTPRequestHandler):
             if uid is None:
                 raise _err(404, "Request_ResourceNotFound", "no such user")
             if uid in d.owners[oid]:
-                raise _err(400, "Request_BadRequest", "One or more added object references already exist for "
-                           "the following modified properties: 'owners'.")
+                raise _err(
+                    400,
+                    "Request_BadRequest",
+                    "One or more added object references already exist for "
+                    "the following modified properties: 'owners'.",
+                )
             d.owners[oid].append(uid)
             return 204, None
         if kind == "applications" and rest == ["addPassword"] and method == "POST":
             self._check("addPassword", body, wrapper_schema(passwordCredential="PasswordCredential"))
             value = d.secret_factory()
-            cred = {"keyId": str(uuid.uuid4()), "displayName": body["passwordCredential"].get("displayName"),
-                    "endDateTime": body["passwordCredential"].get("endDateTime"), "hint": value[:3]}
+            cred = {
+                "keyId": str(uuid.uuid4()),
+                "displayName": body["passwordCredential"].get("displayName"),
+                "endDateTime": body["passwordCredential"].get("endDateTime"),
+                "hint": value[:3],
+            }
             obj["passwordCredentials"].append(cred)
             d.created(cred["keyId"])
             return 200, {**cred, "secretText": value}
         if kind == "applications" and rest == ["removePassword"] and method == "POST":
             self._check("removePassword", body, wrapper_schema(keyId="string"))
             before = len(obj["passwordCredentials"])
-            obj["passwordCredentials"] = [p for p in obj["passwordCredentials"] if p["keyId"] != body["keyId"]]
+            obj["passwordCredentials"] = [
+                p for p in obj["passwordCredentials"] if p["keyId"] != body["keyId"]
+            ]
             if len(obj["passwordCredentials"]) == before:
                 raise _err(404, "Request_ResourceNotFound", "no such key")
             return 204, None
@@ -379,9 +438,13 @@ class GraphHandler(BaseHTTPRequestHandler):
                 raise _err(404, "Request_ResourceNotFound", "no such principal")
             if not d.visible(body["principalId"]):
                 raise _lag(body["principalId"])
-            if any(a["principalId"] == body["principalId"] and a["appRoleId"] == body["appRoleId"]
-                   for a in current):
-                raise _err(400, "Request_BadRequest", "Permission being assigned already exists on the object")
+            if any(
+                a["principalId"] == body["principalId"] and a["appRoleId"] == body["appRoleId"]
+                for a in current
+            ):
+                raise _err(
+                    400, "Request_BadRequest", "Permission being assigned already exists on the object"
+                )
             assignment = {"id": str(uuid.uuid4()), **body}
             current.append(assignment)
             d.created(assignment["id"])

@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-ERROR_PAGE = (b"<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service "
-              b"Unavailable</h1><p>The server is temporarily unable to service your request.</p></body></html>")
+ERROR_PAGE = (
+    b"<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service "
+    b"Unavailable</h1><p>The server is temporarily unable to service your request.</p></body></html>"
+)
 
 
 class IdpStandIn:
@@ -68,22 +70,42 @@ class IdpStandIn:
         if path.endswith("/.well-known/openid-configuration"):
             if self.fail == "discovery":
                 return self._page(h)
-            return self._json(h, 200, {
-                "issuer": issuer, "authorization_endpoint": f"{issuer}/auth", "token_endpoint": f"{issuer}/token",
-                "device_authorization_endpoint": f"{issuer}/device/auth", "jwks_uri": f"{issuer}/jwks",
-                "response_types_supported": ["code"], "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"]})
+            return self._json(
+                h,
+                200,
+                {
+                    "issuer": issuer,
+                    "authorization_endpoint": f"{issuer}/auth",
+                    "token_endpoint": f"{issuer}/token",
+                    "device_authorization_endpoint": f"{issuer}/device/auth",
+                    "jwks_uri": f"{issuer}/jwks",
+                    "response_types_supported": ["code"],
+                    "subject_types_supported": ["public"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                },
+            )
         if path.endswith("/device/auth"):
             if self.fail == "device-start":
                 return self._page(h)
-            return self._json(h, 200, {"device_code": "dc-123", "user_code": "ABCD-EFGH", "interval": 1,
-                                       "verification_uri": f"{issuer}/device", "expires_in": 30})
+            return self._json(
+                h,
+                200,
+                {
+                    "device_code": "dc-123",
+                    "user_code": "ABCD-EFGH",
+                    "interval": 1,
+                    "verification_uri": f"{issuer}/device",
+                    "expires_in": 30,
+                },
+            )
         if path.endswith("/token"):
             if self.on_token is not None:
                 self.on_token()
             if self.fail in ("token", "device-poll"):
                 return self._page(h)
-            return self._json(h, 400, {"error": "invalid_client", "error_description": "client authentication failed"})
+            return self._json(
+                h, 400, {"error": "invalid_client", "error_description": "client authentication failed"}
+            )
         return self._json(h, 404, {"error": "not_found"})
 
     def _page(self, h: BaseHTTPRequestHandler) -> None:

@@ -35,18 +35,30 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("Authorization") != f"Bearer {self.vault.token}":
             return self._send(401, {"error": {"code": "Unauthorized", "message": "no token"}})
         if self.vault.refuse:
-            return self._send(403, {"error": {"code": "Forbidden",
-                                              "message": f"caller may not set secrets; value was {body.get('value')}"}})
+            return self._send(
+                403,
+                {
+                    "error": {
+                        "code": "Forbidden",
+                        "message": f"caller may not set secrets; value was {body.get('value')}",
+                    }
+                },
+            )
         if query.get("api-version") != ["7.4"] or not parts.path.startswith("/secrets/"):
             return self._send(400, {"error": {"code": "BadParameter", "message": "unexpected request"}})
-        if not isinstance(body, dict) or not isinstance(body.get("value"), str) or \
-                set(body) - {"value", "attributes", "contentType", "tags"}:
+        if (
+            not isinstance(body, dict)
+            or not isinstance(body.get("value"), str)
+            or set(body) - {"value", "attributes", "contentType", "tags"}
+        ):
             return self._send(400, {"error": {"code": "BadParameter", "message": "bad body"}})
         name = parts.path.removeprefix("/secrets/")
         version = uuid.uuid4().hex
         self.vault.secrets.setdefault(name, []).append({**body, "version": version})
         host = self.headers.get("Host")
-        self._send(200, {"id": f"https://{host}/secrets/{name}/{version}", "attributes": body.get("attributes", {})})
+        self._send(
+            200, {"id": f"https://{host}/secrets/{name}/{version}", "attributes": body.get("attributes", {})}
+        )
 
     def _send(self, status: int, body: Any) -> None:
         data = json.dumps(body).encode()

@@ -28,12 +28,24 @@ class TenantsGraph(GraphStandIn):
                 # A service principal for another tenant's app: Graph allows it only when that app is
                 # multi-tenant (signInAudience AzureADMultipleOrgs); a single-tenant app is not found.
                 here = self.directory
-                if method == "POST" and path == "/servicePrincipals" and isinstance(body, dict) and not any(
-                        a["appId"] == body.get("appId") for a in here.applications.values()):
-                    elsewhere = [a for d in by_token.values() if d is not here for a in d.applications.values()
-                                 if a["appId"] == body.get("appId")]
-                    if elsewhere and elsewhere[0].get("signInAudience") == "AzureADMultipleOrgs" and not any(
-                            s["appId"] == body["appId"] for s in here.service_principals.values()):
+                if (
+                    method == "POST"
+                    and path == "/servicePrincipals"
+                    and isinstance(body, dict)
+                    and not any(a["appId"] == body.get("appId") for a in here.applications.values())
+                ):
+                    elsewhere = [
+                        a
+                        for d in by_token.values()
+                        if d is not here
+                        for a in d.applications.values()
+                        if a["appId"] == body.get("appId")
+                    ]
+                    if (
+                        elsewhere
+                        and elsewhere[0].get("signInAudience") == "AzureADMultipleOrgs"
+                        and not any(s["appId"] == body["appId"] for s in here.service_principals.values())
+                    ):
                         sid = str(uuid.uuid4())
                         here.service_principals[sid] = {"id": sid, "appId": body["appId"], "appRoles": []}
                         return 201, here.service_principals[sid]

@@ -28,11 +28,13 @@ def retire(name: str):  # type: ignore[no-untyped-def]
         assert group is not None
         group.status = Status.RETIRED
         group.role = "retired by offboard"
+
     return change
 
 
-def test_cli_apply_keeps_a_change_made_while_it_runs(ws_file: Path, standin: GraphStandIn, directory: Directory,
-                                                     tmp_path: Path, run_cli, monkeypatch) -> None:
+def test_cli_apply_keeps_a_change_made_while_it_runs(
+    ws_file: Path, standin: GraphStandIn, directory: Directory, tmp_path: Path, run_cli, monkeypatch
+) -> None:
     ws = load(ws_file)
     ws.consultancy.integrations.secret_store = "env-file"
     save(ws, ws_file)
@@ -45,8 +47,19 @@ def test_cli_apply_keeps_a_change_made_while_it_runs(ws_file: Path, standin: Gra
 
     directory.on_call = meanwhile
     monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
-    res = run_cli("apply", "--yes", "--file", str(ws_file), "--graph-url", standin.base_url,
-                  "--token-env", "TEST_GRAPH_TOKEN", "--env-file", str(tmp_path / "s.env"), "--allow-loopback-http")
+    res = run_cli(
+        "apply",
+        "--yes",
+        "--file",
+        str(ws_file),
+        "--graph-url",
+        standin.base_url,
+        "--token-env",
+        "TEST_GRAPH_TOKEN",
+        "--env-file",
+        str(tmp_path / "s.env"),
+        "--allow-loopback-http",
+    )
     assert res.code == 0, res.out + res.err
     assert fired
     done = load(ws_file)
@@ -57,14 +70,28 @@ def test_cli_apply_keeps_a_change_made_while_it_runs(ws_file: Path, standin: Gra
         assert sp.object_id in directory.service_principals, sp.name
 
 
-def test_verify_keeps_a_change_made_while_it_asks_the_idp(tls_files, demo_ws: Workspace, tmp_path: Path,  # noqa: F811
-                                                          run_cli) -> None:
+def test_verify_keeps_a_change_made_while_it_asks_the_idp(
+    tls_files,  # noqa: F811
+    demo_ws: Workspace,
+    tmp_path: Path,  # noqa: F811
+    run_cli,
+) -> None:
     cert, key = tls_files
     path = verify_workspace(demo_ws, tmp_path, "x" * 12 + "8Q~" + "y" * 30)
     with IdpStandIn(cert, key, fail="") as idp:
         idp.on_token = lambda: other_writer(path, retire("Tenant-Acme-Analyst"))
-        res = run_cli("verify", "svc-peer-check", "--file", str(path), "--oidc-authority", idp.issuer,
-                      "--ca-bundle", str(cert), "--scope", "api:read")
+        res = run_cli(
+            "verify",
+            "svc-peer-check",
+            "--file",
+            str(path),
+            "--oidc-authority",
+            idp.issuer,
+            "--ca-bundle",
+            str(cert),
+            "--scope",
+            "api:read",
+        )
     assert res.code == 1 and "invalid_client" in res.out, res.out + res.err
     done = load(path)
     assert done.group("Tenant-Acme-Analyst").status == Status.RETIRED  # not reverted by verify's save

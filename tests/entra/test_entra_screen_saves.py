@@ -13,13 +13,17 @@ from tests.ui.journeys import open_with
 from wizard.demo import DEMO_TODAY
 from wizard.inventory import load, save
 from wizard.model import Status
-from wizard.ui.app import IdspineApp
 from wizard.settings import Connections
+from wizard.ui.app import IdspineApp
 
 
 def _app(path: Path, standin: GraphStandIn, tmp_path: Path) -> IdspineApp:
-    conn = Connections(graph_url=standin.base_url, allow_loopback_http=True, signin_client_id="unused",
-                       secrets_env_file=tmp_path / "secrets.env")
+    conn = Connections(
+        graph_url=standin.base_url,
+        allow_loopback_http=True,
+        signin_client_id="unused",
+        secrets_env_file=tmp_path / "secrets.env",
+    )
     return IdspineApp(path, today=DEMO_TODAY, connections=conn)
 
 
@@ -27,8 +31,9 @@ def _status(screen) -> str:  # type: ignore[no-untyped-def]
     return str(screen.query_one("#wiring-status").render())
 
 
-async def test_app_apply_keeps_a_change_saved_elsewhere_meanwhile(ws_file: Path, standin: GraphStandIn,
-                                                                  directory: Directory, tmp_path: Path) -> None:
+async def test_app_apply_keeps_a_change_saved_elsewhere_meanwhile(
+    ws_file: Path, standin: GraphStandIn, directory: Directory, tmp_path: Path
+) -> None:
     ws = load(ws_file)
     ws.consultancy.integrations.secret_store = "env-file"
     save(ws, ws_file)
@@ -46,8 +51,9 @@ async def test_app_apply_keeps_a_change_saved_elsewhere_meanwhile(ws_file: Path,
         screen = app.screen
         screen.token = directory.token  # signed in (the sign-in itself is tested against the real IdP)
         await pilot.press("a")
-        await wait_until(pilot, lambda: type(app.screen).__name__ == "SecretRevealScreen"
-                         or "Stopped" in _status(screen))
+        await wait_until(
+            pilot, lambda: type(app.screen).__name__ == "SecretRevealScreen" or "Stopped" in _status(screen)
+        )
         assert "Stopped" not in _status(screen), _status(screen)
         await pilot.press("enter")
         await wait_until(pilot, lambda: "Done" in _status(screen))
@@ -57,12 +63,13 @@ async def test_app_apply_keeps_a_change_saved_elsewhere_meanwhile(ws_file: Path,
     assert all(sp.object_id in directory.service_principals for sp in done.service_principals)
 
 
-async def test_app_apply_stops_with_the_resume_time_on_a_long_retry_after(ws_file: Path, standin: GraphStandIn,
-                                                                         directory: Directory,
-                                                                         tmp_path: Path) -> None:
+async def test_app_apply_stops_with_the_resume_time_on_a_long_retry_after(
+    ws_file: Path, standin: GraphStandIn, directory: Directory, tmp_path: Path
+) -> None:
     directory.strict_retry_after = True
-    directory.faults.append(Fault("429", times=1, method="GET", path_re=r"^/groups$", retry_after=4 * 3600,
-                                  retry_after_date=True))
+    directory.faults.append(
+        Fault("429", times=1, method="GET", path_re=r"^/groups$", retry_after=4 * 3600, retry_after_date=True)
+    )
     app = _app(ws_file, standin, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_with(pilot, "a", "EntraScreen")

@@ -10,12 +10,12 @@ import httpx
 import pytest
 from graph_standin import Directory, Fault, GraphStandIn
 
-from wizard.providers.entra.apply import RetryPolicy, apply_plan
-from wizard.providers.entra.plan import build_plan, render_text
 from wizard.inventory import load
 from wizard.model import Status, Workspace
 from wizard.providers import ProviderError
+from wizard.providers.entra.apply import RetryPolicy, apply_plan
 from wizard.providers.entra.client import GraphClient
+from wizard.providers.entra.plan import build_plan, render_text
 from wizard.providers.http import HttpSettings, build_client
 from wizard.secrets.sinks import EnvFileSink
 
@@ -26,8 +26,16 @@ def run(ws_path: Path, graph: GraphClient, tmp_path: Path, **kw: object):
     ws = load(ws_path)
     plan = build_plan(ws)
     sink = EnvFileSink(tmp_path / "secrets.env")
-    return apply_plan(ws, plan, graph, path=ws_path, sink=sink, retry=kw.pop("retry", NO_WAIT),  # type: ignore[arg-type]
-                      today=dt.date(2026, 11, 23), **kw)  # type: ignore[arg-type]
+    return apply_plan(
+        ws,
+        plan,
+        graph,
+        path=ws_path,
+        sink=sink,
+        retry=kw.pop("retry", NO_WAIT),  # type: ignore[arg-type]
+        today=dt.date(2026, 11, 23),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def assert_end_state(directory: Directory, ws: Workspace) -> None:
@@ -64,8 +72,10 @@ def test_plan_lists_every_call_in_order_with_stable_keys(entra_ws: Workspace) ->
     assert "role-assignment:svc-api-portal-acme/workflow:run/Tenant-Acme-Data-Engineer" in keys
     text = render_text(plan)
     assert "PATCH /groups(uniqueName='Tenant-Acme-Analyst')  Prefer: create-if-missing" in text
-    assert "https://login.microsoftonline.com/northwinddata.onmicrosoft.com/adminconsent?client_id=" \
-           "11111111-2222-4333-8444-555555555555" in text
+    assert (
+        "https://login.microsoftonline.com/northwinddata.onmicrosoft.com/adminconsent?client_id="
+        "11111111-2222-4333-8444-555555555555" in text
+    )
     assert "Nothing has been changed" in text
     rotated = build_plan(entra_ws, rotate=frozenset({"svc-n8n-graph-acme"}))
     assert rotated.step("client-secret:svc-n8n-graph-acme") is not None
@@ -73,8 +83,9 @@ def test_plan_lists_every_call_in_order_with_stable_keys(entra_ws: Workspace) ->
     assert all(s.subject.lower().find("acme") < 0 for s in only_globex.steps)
 
 
-def test_apply_twice_creates_each_object_once(ws_file: Path, graph: GraphClient, directory: Directory,
-                                              tmp_path: Path) -> None:
+def test_apply_twice_creates_each_object_once(
+    ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path
+) -> None:
     first = run(ws_file, graph, tmp_path)
     assert first.ok, first.render_text()
     assert first.count("created") >= 9 + 5 + 5
@@ -90,8 +101,9 @@ def test_apply_twice_creates_each_object_once(ws_file: Path, graph: GraphClient,
     assert load(ws_file).model_dump() == ws.model_dump()
 
 
-def test_ids_land_in_the_inventory_file(ws_file: Path, graph: GraphClient, directory: Directory,
-                                        tmp_path: Path) -> None:
+def test_ids_land_in_the_inventory_file(
+    ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path
+) -> None:
     run(ws_file, graph, tmp_path)
     text = ws_file.read_text()
     for gid in directory.groups:
@@ -103,25 +115,33 @@ def test_ids_land_in_the_inventory_file(ws_file: Path, graph: GraphClient, direc
     assert globex_sp.secret_ref and globex_sp.secret_ref.startswith("file:")
     assert globex_sp.secret_expires == (dt.datetime.now(dt.UTC) + dt.timedelta(days=180)).date()
     consent = [c for c in ws.checklist if c.id.startswith("admin-consent:")]
-    assert {c.id for c in consent} >= {"admin-consent:svc-n8n-graph-acme", "admin-consent:svc-n8n-sharepoint-globex"}
+    assert {c.id for c in consent} >= {
+        "admin-consent:svc-n8n-graph-acme",
+        "admin-consent:svc-n8n-sharepoint-globex",
+    }
     acme = ws.service_principal("svc-n8n-graph-acme")
     assert f"/adminconsent?client_id={acme.app_id}" in next(
-        c.text for c in consent if c.id == "admin-consent:svc-n8n-graph-acme")
+        c.text for c in consent if c.id == "admin-consent:svc-n8n-graph-acme"
+    )
     assert not any(c.id.startswith("pending-secret:") for c in ws.checklist)
-    fix = next(c for c in ws.checklist if c.id == "federated-credential:svc-github-deploy-globex:globex-any-ref")
+    fix = next(
+        c for c in ws.checklist if c.id == "federated-credential:svc-github-deploy-globex:globex-any-ref"
+    )
     assert "matches the subject exactly" in fix.text
     env = tmp_path / "secrets.env"
     assert stat.S_IMODE(env.stat().st_mode) == 0o600
 
 
-def test_requests_follow_the_published_graph_types(ws_file: Path, graph: GraphClient, directory: Directory,
-                                                   tmp_path: Path) -> None:
+def test_requests_follow_the_published_graph_types(
+    ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path
+) -> None:
     run(ws_file, graph, tmp_path)
     assert directory.problems == []
     # and the stand-in really does reject a body outside the contract
     with pytest.raises(ProviderError) as info:
-        graph._upsert.call("PATCH", "/groups(uniqueName='x')", json_body={"displayName": "x", "colour": "red"},
-                           ok=(201,))
+        graph._upsert.call(
+            "PATCH", "/groups(uniqueName='x')", json_body={"displayName": "x", "colour": "red"}, ok=(201,)
+        )
     assert "400" in str(info.value)
     assert any("colour" in p for p in directory.problems)
     directory.problems.clear()
@@ -130,8 +150,9 @@ def test_requests_follow_the_published_graph_types(ws_file: Path, graph: GraphCl
     assert any("mailNickname" in p for p in directory.problems)
 
 
-def test_throttling_5xx_and_timeouts_still_converge(ws_file: Path, graph: GraphClient, directory: Directory,
-                                                    tmp_path: Path) -> None:
+def test_throttling_5xx_and_timeouts_still_converge(
+    ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path
+) -> None:
     directory.faults += [
         Fault("429", times=2, method="PATCH", path_re=r"^/groups\(", retry_after=1),
         Fault("503", times=2, method="POST", path_re=r"^/servicePrincipals$"),
@@ -152,8 +173,9 @@ def test_throttling_5xx_and_timeouts_still_converge(ws_file: Path, graph: GraphC
     assert any(o.attempts > 1 for o in report.outcomes)
 
 
-def test_outage_midway_stops_cleanly_and_rerun_completes(ws_file: Path, graph: GraphClient,
-                                                         directory: Directory, tmp_path: Path) -> None:
+def test_outage_midway_stops_cleanly_and_rerun_completes(
+    ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path
+) -> None:
     directory.down_after = 25
     report = run(ws_file, graph, tmp_path)
     assert not report.ok
@@ -172,9 +194,14 @@ def test_outage_midway_stops_cleanly_and_rerun_completes(ws_file: Path, graph: G
 
 
 @pytest.mark.parametrize("crash_after", [3, 17, 33, 41])
-def test_process_crash_midway_then_rerun_completes(ws_file: Path, directory: Directory, standin: GraphStandIn,
-                                                   http_settings: HttpSettings, tmp_path: Path,
-                                                   crash_after: int) -> None:
+def test_process_crash_midway_then_rerun_completes(
+    ws_file: Path,
+    directory: Directory,
+    standin: GraphStandIn,
+    http_settings: HttpSettings,
+    tmp_path: Path,
+    crash_after: int,
+) -> None:
     class Crash(BaseException):
         """Stands for the process dying (not an error apply could catch)."""
 
@@ -185,8 +212,9 @@ def test_process_crash_midway_then_rerun_completes(ws_file: Path, directory: Dir
         if sent["n"] > crash_after:
             raise Crash()
 
-    client = httpx.Client(timeout=http_settings.timeout, follow_redirects=False,
-                          event_hooks={"request": [count_and_crash]})
+    client = httpx.Client(
+        timeout=http_settings.timeout, follow_redirects=False, event_hooks={"request": [count_and_crash]}
+    )
     crashing = GraphClient(standin.base_url, client, directory.token, http_settings)
     with pytest.raises(Crash):
         run(ws_file, crashing, tmp_path)
@@ -204,16 +232,23 @@ def test_process_crash_midway_then_rerun_completes(ws_file: Path, directory: Dir
     assert len(directory.applications[sp.application_object_id]["passwordCredentials"]) == 1
 
 
-def test_existing_objects_are_adopted_not_duplicated(ws_file: Path, graph: GraphClient, directory: Directory,
-                                                     tmp_path: Path) -> None:
+def test_existing_objects_are_adopted_not_duplicated(
+    ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path
+) -> None:
     # made by hand in the portal earlier: same display names, no uniqueName
     directory.groups["aaaaaaaa-0000-4000-8000-000000000001"] = {
-        "id": "aaaaaaaa-0000-4000-8000-000000000001", "displayName": "Tenant-Acme-Analyst"}
+        "id": "aaaaaaaa-0000-4000-8000-000000000001",
+        "displayName": "Tenant-Acme-Analyst",
+    }
     directory.owners["aaaaaaaa-0000-4000-8000-000000000001"] = []
     directory.applications["aaaaaaaa-0000-4000-8000-000000000002"] = {
-        "id": "aaaaaaaa-0000-4000-8000-000000000002", "appId": "aaaaaaaa-0000-4000-8000-000000000003",
-        "displayName": "svc-api-portal-acme", "appRoles": [], "requiredResourceAccess": [],
-        "passwordCredentials": []}
+        "id": "aaaaaaaa-0000-4000-8000-000000000002",
+        "appId": "aaaaaaaa-0000-4000-8000-000000000003",
+        "displayName": "svc-api-portal-acme",
+        "appRoles": [],
+        "requiredResourceAccess": [],
+        "passwordCredentials": [],
+    }
     directory.fics["aaaaaaaa-0000-4000-8000-000000000002"] = []
     report = run(ws_file, graph, tmp_path)
     assert report.ok, report.render_text()
@@ -230,8 +265,9 @@ def test_existing_objects_are_adopted_not_duplicated(ws_file: Path, graph: Graph
     assert_end_state(directory, ws)
 
 
-def test_two_objects_with_one_name_stop_apply_instead_of_guessing(ws_file: Path, graph: GraphClient,
-                                                                  directory: Directory, tmp_path: Path) -> None:
+def test_two_objects_with_one_name_stop_apply_instead_of_guessing(
+    ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path
+) -> None:
     for n in (1, 2):
         gid = f"bbbbbbbb-0000-4000-8000-00000000000{n}"
         directory.groups[gid] = {"id": gid, "displayName": "Org-Data-Engineer"}
@@ -241,8 +277,9 @@ def test_two_objects_with_one_name_stop_apply_instead_of_guessing(ws_file: Path,
     assert report.outcomes[-1].attempts == 1  # a conflict is not retried
 
 
-def test_a_refused_token_stops_without_retrying(ws_file: Path, standin: GraphStandIn, http_settings: HttpSettings,
-                                                directory: Directory, tmp_path: Path) -> None:
+def test_a_refused_token_stops_without_retrying(
+    ws_file: Path, standin: GraphStandIn, http_settings: HttpSettings, directory: Directory, tmp_path: Path
+) -> None:
     client = build_client(http_settings)
     report = run(ws_file, GraphClient(standin.base_url, client, "not-the-token", http_settings), tmp_path)
     assert report.stopped_at == report.outcomes[0].key

@@ -11,10 +11,10 @@ from pathlib import Path
 from graph_standin import Directory, Fault, GraphStandIn
 from test_graph_apply import assert_end_state
 
-from wizard.providers.entra.apply import RetryPolicy, apply_plan
-from wizard.providers.entra.plan import build_plan
 from wizard.inventory import load, save
+from wizard.providers.entra.apply import RetryPolicy, apply_plan
 from wizard.providers.entra.client import GraphClient
+from wizard.providers.entra.plan import build_plan
 from wizard.providers.http import HttpSettings, build_client, format_resume_time
 from wizard.secrets.resolver import resolve
 from wizard.secrets.sinks import EnvFileSink
@@ -44,32 +44,46 @@ def realistic(directory: Directory, clock: FakeClock, delay: float = 20.0) -> No
 
 
 def client_for(standin: GraphStandIn, directory: Directory, clock: FakeClock) -> GraphClient:
-    settings = HttpSettings(allow_loopback_http=True, timeout=0.6, connect_timeout=0.6, sleep=clock.sleep,
-                            clock=clock.now)
+    settings = HttpSettings(
+        allow_loopback_http=True, timeout=0.6, connect_timeout=0.6, sleep=clock.sleep, clock=clock.now
+    )
     return GraphClient(standin.base_url, build_client(settings), directory.token, settings)
 
 
 def test_replication_delay_long_retry_after_and_lost_answers_converge_in_one_run(
-        ws_file: Path, standin: GraphStandIn, directory: Directory, issued_secrets: list[str],
-        tmp_path: Path) -> None:
+    ws_file: Path, standin: GraphStandIn, directory: Directory, issued_secrets: list[str], tmp_path: Path
+) -> None:
     clock = FakeClock()
     realistic(directory, clock)
     directory.faults += [
         # longer than the 30 s one call waits: apply waits it out (announced), never retrying sooner
         Fault("429", times=1, method="GET", path_re=r"^/applications$", retry_after=300),
-        Fault("429", times=1, method="POST", path_re=r"/federatedIdentityCredentials$", retry_after=120,
-              retry_after_date=True),
+        Fault(
+            "429",
+            times=1,
+            method="POST",
+            path_re=r"/federatedIdentityCredentials$",
+            retry_after=120,
+            retry_after_date=True,
+        ),
         Fault("lost", times=1, method="POST", path_re=r"^/servicePrincipals$"),  # the retry meets 409
         Fault("lost", times=1, method="POST", path_re=r"/federatedIdentityCredentials$"),
         Fault("lost", times=1, method="POST", path_re=r"/addPassword$"),  # a secret made, answer lost
         Fault("lost", times=1, method="POST", path_re=r"/appRoleAssignedTo$"),
     ]
     announced: list[tuple[str, float]] = []
-    policy = RetryPolicy(sleep=clock.sleep, clock=clock.now,
-                         on_wait=lambda key, seconds, why: announced.append((key, seconds)))
+    policy = RetryPolicy(
+        sleep=clock.sleep, clock=clock.now, on_wait=lambda key, seconds, why: announced.append((key, seconds))
+    )
     ws = load(ws_file)
-    report = apply_plan(ws, build_plan(ws), client_for(standin, directory, clock), path=ws_file,
-                        sink=EnvFileSink(tmp_path / "secrets.env"), retry=policy)
+    report = apply_plan(
+        ws,
+        build_plan(ws),
+        client_for(standin, directory, clock),
+        path=ws_file,
+        sink=EnvFileSink(tmp_path / "secrets.env"),
+        retry=policy,
+    )
     assert report.ok, report.render_text()
     assert all(f.times == 0 for f in directory.faults)
     assert directory.problems == []  # includes "sent before Retry-After allowed"
@@ -92,14 +106,20 @@ def test_replication_delay_long_retry_after_and_lost_answers_converge_in_one_run
 
 
 def test_a_retry_after_beyond_the_longest_wait_stops_with_a_resume_time(
-        ws_file: Path, standin: GraphStandIn, directory: Directory, tmp_path: Path) -> None:
+    ws_file: Path, standin: GraphStandIn, directory: Directory, tmp_path: Path
+) -> None:
     clock = FakeClock()
     realistic(directory, clock)
     directory.faults.append(Fault("429", times=1, method="GET", path_re=r"^/applications$", retry_after=7200))
     ws = load(ws_file)
-    report = apply_plan(ws, build_plan(ws), client_for(standin, directory, clock), path=ws_file,
-                        sink=EnvFileSink(tmp_path / "secrets.env"),
-                        retry=RetryPolicy(sleep=clock.sleep, clock=clock.now, max_throttle_wait=900))
+    report = apply_plan(
+        ws,
+        build_plan(ws),
+        client_for(standin, directory, clock),
+        path=ws_file,
+        sink=EnvFileSink(tmp_path / "secrets.env"),
+        retry=RetryPolicy(sleep=clock.sleep, clock=clock.now, max_throttle_wait=900),
+    )
     assert not report.ok
     assert report.stopped_at is not None and report.stopped_at.startswith("application:")
     assert report.retry_at == clock.now() + 7200  # nothing was slept after the answer: the stop is at once
@@ -111,15 +131,27 @@ def test_a_retry_after_beyond_the_longest_wait_stops_with_a_resume_time(
 
 
 def test_cli_apply_exits_non_zero_with_the_resume_time_when_throttled_for_long(
-        ws_file: Path, standin: GraphStandIn, directory: Directory, tmp_path: Path, run_cli, monkeypatch) -> None:
+    ws_file: Path, standin: GraphStandIn, directory: Directory, tmp_path: Path, run_cli, monkeypatch
+) -> None:
     ws = load(ws_file)
     ws.consultancy.integrations.secret_store = "env-file"
     save(ws, ws_file)
     directory.strict_retry_after = True
     directory.faults.append(Fault("429", times=1, method="GET", path_re=r"^/groups$", retry_after=3 * 3600))
     monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
-    res = run_cli("apply", "--yes", "--file", str(ws_file), "--graph-url", standin.base_url,
-                  "--token-env", "TEST_GRAPH_TOKEN", "--env-file", str(tmp_path / "s.env"), "--allow-loopback-http")
+    res = run_cli(
+        "apply",
+        "--yes",
+        "--file",
+        str(ws_file),
+        "--graph-url",
+        standin.base_url,
+        "--token-env",
+        "TEST_GRAPH_TOKEN",
+        "--env-file",
+        str(tmp_path / "s.env"),
+        "--allow-loopback-http",
+    )
     assert res.code == 1, res.out + res.err
     assert "resume after" in (res.out + res.err).lower()
     assert "Traceback" not in res.err
@@ -127,8 +159,8 @@ def test_cli_apply_exits_non_zero_with_the_resume_time_when_throttled_for_long(
 
 
 def test_a_later_run_removes_secrets_an_earlier_run_made_but_did_not_record(
-        ws_file: Path, standin: GraphStandIn, directory: Directory, issued_secrets: list[str],
-        tmp_path: Path) -> None:
+    ws_file: Path, standin: GraphStandIn, directory: Directory, issued_secrets: list[str], tmp_path: Path
+) -> None:
     """An earlier run died after asking for a secret (its name is in the pending item); this run's plan has
     no client-secret step for that identity, yet the unrecorded secret is found and removed."""
     from wizard.inventory import load_with_digest
@@ -139,19 +171,30 @@ def test_a_later_run_removes_secrets_an_earlier_run_made_but_did_not_record(
     graph = client_for(standin, directory, clock)
     policy = RetryPolicy(sleep=clock.sleep, clock=clock.now)
     ws = load(ws_file)
-    assert apply_plan(ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(tmp_path / "s.env"),
-                      retry=policy).ok
+    assert apply_plan(
+        ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(tmp_path / "s.env"), retry=policy
+    ).ok
     sp = load(ws_file).service_principal("svc-n8n-sharepoint-globex")
     app = directory.applications[sp.application_object_id]
     recorded = list(app["passwordCredentials"])
     lost = "idspine 2026-11-27T08:59:00Z 0a1b2c"
-    app["passwordCredentials"].append({"keyId": "0c0c0c0c-0000-4000-8000-000000000001", "displayName": lost,
-                                       "endDateTime": "2027-05-26T08:59:00Z", "hint": "los"})
+    app["passwordCredentials"].append(
+        {
+            "keyId": "0c0c0c0c-0000-4000-8000-000000000001",
+            "displayName": lost,
+            "endDateTime": "2027-05-26T08:59:00Z",
+            "hint": "los",
+        }
+    )
     loaded = load_with_digest(ws_file)
-    loaded.workspace.checklist.append(ChecklistItem(
-        id="pending-secret:svc-n8n-sharepoint-globex", client="globex",
-        text=f"Client secret(s) named '{lost}' were being created for svc-n8n-sharepoint-globex and are not "
-             "recorded. Rerun apply: it removes them from the app registration."))
+    loaded.workspace.checklist.append(
+        ChecklistItem(
+            id="pending-secret:svc-n8n-sharepoint-globex",
+            client="globex",
+            text=f"Client secret(s) named '{lost}' were being created for svc-n8n-sharepoint-globex and are not "
+            "recorded. Rerun apply: it removes them from the app registration.",
+        )
+    )
     save(loaded.workspace, ws_file, expected_digest=loaded.digest)
 
     ws = load(ws_file)

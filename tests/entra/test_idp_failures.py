@@ -12,11 +12,11 @@ from graph_standin import Directory, GraphStandIn
 from idp_standin import IdpStandIn
 from test_signin_oidc import verify_workspace
 
-from wizard.providers.entra.apply import RetryPolicy, apply_plan
-from wizard.providers.entra.plan import build_plan
 from wizard.inventory import load
 from wizard.model import Workspace
+from wizard.providers.entra.apply import RetryPolicy, apply_plan
 from wizard.providers.entra.client import GraphClient
+from wizard.providers.entra.plan import build_plan
 from wizard.providers.http import HttpSettings, build_client
 
 
@@ -34,13 +34,28 @@ def _lines(res) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("fail", ["discovery", "token"])
-def test_verify_reports_an_idp_5xx_in_one_line_and_records_it(fail: str, tls_files, demo_ws: Workspace,  # type: ignore[no-untyped-def]
-                                                              tmp_path: Path, run_cli) -> None:
+def test_verify_reports_an_idp_5xx_in_one_line_and_records_it(
+    fail: str,
+    tls_files,
+    demo_ws: Workspace,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    run_cli,
+) -> None:
     cert, key = tls_files
     path = verify_workspace(demo_ws, tmp_path, "x" * 12 + "8Q~" + "y" * 30)
     with IdpStandIn(cert, key, fail) as idp:
-        res = run_cli("verify", "svc-peer-check", "--file", str(path), "--oidc-authority", idp.issuer,
-                      "--ca-bundle", str(cert), "--scope", "api:read")
+        res = run_cli(
+            "verify",
+            "svc-peer-check",
+            "--file",
+            str(path),
+            "--oidc-authority",
+            idp.issuer,
+            "--ca-bundle",
+            str(cert),
+            "--scope",
+            "api:read",
+        )
     assert res.code == 1, res.out + res.err
     assert "Traceback" not in res.out + res.err
     lines = _lines(res)
@@ -53,8 +68,19 @@ def test_verify_reports_an_idp_5xx_in_one_line_and_records_it(fail: str, tls_fil
 def test_signin_reports_an_idp_5xx_in_one_line(fail: str, tls_files, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     cert, key = tls_files
     with IdpStandIn(cert, key, fail, status=502) as idp:
-        res = run_cli("signin", "--oidc-authority", idp.issuer, "--client-id", "idspine-cli", "--ca-bundle",
-                      str(cert), "--cache", str(tmp_path / "c.json"), "--scope", "api:read")
+        res = run_cli(
+            "signin",
+            "--oidc-authority",
+            idp.issuer,
+            "--client-id",
+            "idspine-cli",
+            "--ca-bundle",
+            str(cert),
+            "--cache",
+            str(tmp_path / "c.json"),
+            "--scope",
+            "api:read",
+        )
     assert res.code not in (0, None), res.out + res.err
     assert "Traceback" not in res.out + res.err
     errors = [ln for ln in res.err.splitlines() if ln.strip()]
@@ -63,7 +89,8 @@ def test_signin_reports_an_idp_5xx_in_one_line(fail: str, tls_files, tmp_path: P
 
 
 def test_verify_follows_the_configured_authority_and_ca_from_the_environment(  # type: ignore[no-untyped-def]
-        tls_files, demo_ws: Workspace, tmp_path: Path, run_cli, monkeypatch) -> None:
+    tls_files, demo_ws: Workspace, tmp_path: Path, run_cli, monkeypatch
+) -> None:
     cert, key = tls_files
     path = verify_workspace(demo_ws, tmp_path, "x" * 12 + "8Q~" + "y" * 30)
     with IdpStandIn(cert, key, fail="") as idp:
@@ -76,8 +103,12 @@ def test_verify_follows_the_configured_authority_and_ca_from_the_environment(  #
     assert res.code == 1
 
 
-def test_an_untrusted_graph_certificate_fails_at_once(tls_files, ws_file: Path, directory: Directory,  # type: ignore[no-untyped-def]
-                                                       tmp_path: Path) -> None:
+def test_an_untrusted_graph_certificate_fails_at_once(
+    tls_files,
+    ws_file: Path,
+    directory: Directory,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     from oidc_peer.harness import write_self_signed
 
     cert, key = tls_files
@@ -86,10 +117,17 @@ def test_an_untrusted_graph_certificate_fails_at_once(tls_files, ws_file: Path, 
     other_cert, _ = write_self_signed(other)
     with GraphStandIn(directory, tls=(cert, key)) as server:
         ws = load(ws_file)
-        settings = HttpSettings(ca_bundle=str(other_cert))  # the default sleeps: a retry would show in the time
+        settings = HttpSettings(
+            ca_bundle=str(other_cert)
+        )  # the default sleeps: a retry would show in the time
         started = time.monotonic()
-        report = apply_plan(ws, build_plan(ws), GraphClient(server.base_url, build_client(settings), directory.token,
-                                                            settings), path=ws_file, retry=RetryPolicy())
+        report = apply_plan(
+            ws,
+            build_plan(ws),
+            GraphClient(server.base_url, build_client(settings), directory.token, settings),
+            path=ws_file,
+            retry=RetryPolicy(),
+        )
         elapsed = time.monotonic() - started
         assert not report.ok and "certificate" in report.error
         assert report.outcomes[0].attempts == 1 and elapsed < 3, elapsed
@@ -100,16 +138,34 @@ def test_an_untrusted_graph_certificate_fails_at_once(tls_files, ws_file: Path, 
         assert client.find_group("Tenant-Acme-Analyst") is None  # trusted through the bundle
 
 
-def test_cli_apply_trusts_idspine_ca_bundle_for_graph(tls_files, ws_file: Path, directory: Directory,  # type: ignore[no-untyped-def]
-                                                       tmp_path: Path, run_cli, monkeypatch) -> None:
+def test_cli_apply_trusts_idspine_ca_bundle_for_graph(
+    tls_files,
+    ws_file: Path,
+    directory: Directory,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    run_cli,
+    monkeypatch,
+) -> None:
     cert, key = tls_files
     ws = load(ws_file)
     with GraphStandIn(directory, tls=(cert, key)) as server:
         monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
         monkeypatch.setenv("IDSPINE_CA_BUNDLE", str(cert))
         monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent")  # the bundle, not the environment, decides
-        res = run_cli("apply", "--yes", "--file", str(ws_file), "--client", "acme", "--graph-url",
-                      server.base_url, "--token-env", "TEST_GRAPH_TOKEN")
+        res = run_cli(
+            "apply",
+            "--yes",
+            "--file",
+            str(ws_file),
+            "--client",
+            "acme",
+            "--graph-url",
+            server.base_url,
+            "--token-env",
+            "TEST_GRAPH_TOKEN",
+        )
     assert res.code == 0, res.out + res.err
-    assert all(g.object_id for g in load(ws_file).groups if g.client == "acme" and g.status.value != "retired")
+    assert all(
+        g.object_id for g in load(ws_file).groups if g.client == "acme" and g.status.value != "retired"
+    )
     assert ws is not None

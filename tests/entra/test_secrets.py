@@ -12,11 +12,11 @@ import pytest
 from graph_standin import Directory, Fault, GraphStandIn
 from keyvault_standin import Vault, VaultStandIn
 
-from wizard.providers.entra.apply import RetryPolicy, apply_plan
-from wizard.providers.entra.plan import build_plan
 from wizard.inventory import load, save
 from wizard.model import Workspace
+from wizard.providers.entra.apply import RetryPolicy, apply_plan
 from wizard.providers.entra.client import GraphClient
+from wizard.providers.entra.plan import build_plan
 from wizard.providers.http import HttpSettings, build_client
 from wizard.secrets.resolver import resolve
 from wizard.secrets.sinks import EnvFileSink, KeyVaultSink, SecretSinkError
@@ -60,9 +60,15 @@ def test_a_kill_during_the_env_file_write_leaves_no_copy_holding_the_secret(tmp_
         "import os, signal, sys\n"
         "from wizard.secrets.sinks import EnvFileSink\n"
         "os.replace = lambda a, b: os.kill(os.getpid(), signal.SIGKILL)  # the process dies mid-write\n"
-        f"EnvFileSink({str(path)!r}).store('svc-second', sys.argv[1])\n")
-    proc = subprocess.run([sys.executable, "-c", child, killed_value], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": os.getcwd()}, timeout=60)
+        f"EnvFileSink({str(path)!r}).store('svc-second', sys.argv[1])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", child, killed_value],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+        timeout=60,
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     EnvFileSink(path).store("svc-third", "third-value-cccccccccccc")  # the next write, under the lock
     for leftover in folder.iterdir():
@@ -76,13 +82,21 @@ def test_a_name_with_a_newline_cannot_add_a_line_to_the_env_file(tmp_path: Path)
     sink = EnvFileSink(path)
     ref = sink.store("svc-x\nINJECTED=1\r\n# more", "the-real-value-123456789")
     lines = path.read_text().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("# ") and not any(ln.startswith("INJECTED") for ln in lines)
+    assert (
+        len(lines) == 2 and lines[0].startswith("# ") and not any(ln.startswith("INJECTED") for ln in lines)
+    )
     assert resolve(ref) == "the-real-value-123456789"
 
 
-def test_a_folder_with_a_space_works_like_the_macos_default(tmp_path: Path, ws_file: Path, standin: GraphStandIn,
-                                                            directory: Directory, issued_secrets: list[str],
-                                                            run_cli, monkeypatch) -> None:
+def test_a_folder_with_a_space_works_like_the_macos_default(
+    tmp_path: Path,
+    ws_file: Path,
+    standin: GraphStandIn,
+    directory: Directory,
+    issued_secrets: list[str],
+    run_cli,
+    monkeypatch,
+) -> None:
     home = tmp_path / "home"
     monkeypatch.setenv("HOME", str(home))  # macOS: platformdirs' user config dir is under Application Support
     env = home / "Library" / "Application Support" / "idspine" / "secrets.env"
@@ -90,8 +104,19 @@ def test_a_folder_with_a_space_works_like_the_macos_default(tmp_path: Path, ws_f
     ws.consultancy.integrations.secret_store = "env-file"
     save(ws, ws_file)
     monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
-    res = run_cli("apply", "--yes", "--file", str(ws_file), "--graph-url", standin.base_url,
-                  "--token-env", "TEST_GRAPH_TOKEN", "--env-file", str(env), "--allow-loopback-http")
+    res = run_cli(
+        "apply",
+        "--yes",
+        "--file",
+        str(ws_file),
+        "--graph-url",
+        standin.base_url,
+        "--token-env",
+        "TEST_GRAPH_TOKEN",
+        "--env-file",
+        str(env),
+        "--allow-loopback-http",
+    )
     assert res.code == 0, res.out + res.err
     sp = load(ws_file).service_principal("svc-n8n-sharepoint-globex")
     assert sp.secret_ref == "file:~/Library/Application Support/idspine/secrets.env#SVC_N8N_SHAREPOINT_GLOBEX"
@@ -111,7 +136,9 @@ def test_keyvault_sink_puts_the_secret_with_its_expiry() -> None:
     vault = Vault(token="kv-token")
     settings = HttpSettings(allow_loopback_http=True, sleep=lambda s: None)
     with VaultStandIn(vault) as server, build_client(settings) as client:
-        sink = KeyVaultSink(server.base_url, client, "kv-token", vault_name="kv-northwind-ops", settings=settings)
+        sink = KeyVaultSink(
+            server.base_url, client, "kv-token", vault_name="kv-northwind-ops", settings=settings
+        )
         end = dt.datetime(2027, 5, 23, 12, 0, tzinfo=dt.UTC)
         ref = sink.store("svc-n8n-sharepoint-globex", "kv-secret-value-1234567890", end)
         assert ref == "keyvault://kv-northwind-ops/svc-n8n-sharepoint-globex"
@@ -125,19 +152,37 @@ def test_keyvault_sink_puts_the_secret_with_its_expiry() -> None:
         assert "403" in str(info.value) and "kv-secret-value-0987654321" not in str(info.value)
 
 
-def test_canary_secret_never_leaks_through_apply_and_cli(ws_file: Path, standin: GraphStandIn,
-                                                         directory: Directory, issued_secrets: list[str],
-                                                         tmp_path: Path, run_cli, monkeypatch,
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_canary_secret_never_leaks_through_apply_and_cli(
+    ws_file: Path,
+    standin: GraphStandIn,
+    directory: Directory,
+    issued_secrets: list[str],
+    tmp_path: Path,
+    run_cli,
+    monkeypatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     vault = Vault(token="kv-token-for-test")
     monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
     monkeypatch.setenv("TEST_KV_TOKEN", vault.token)
     directory.faults.append(Fault("429", times=1, method="POST", path_re=r"/addPassword$", retry_after=0))
     with VaultStandIn(vault) as kv:
-        res = run_cli("apply", "--yes", "--file", str(ws_file), "--graph-url", standin.base_url,
-                      "--token-env", "TEST_GRAPH_TOKEN", "--keyvault-url", kv.base_url,
-                      "--keyvault-token-env", "TEST_KV_TOKEN", "--allow-loopback-http")
+        res = run_cli(
+            "apply",
+            "--yes",
+            "--file",
+            str(ws_file),
+            "--graph-url",
+            standin.base_url,
+            "--token-env",
+            "TEST_GRAPH_TOKEN",
+            "--keyvault-url",
+            kv.base_url,
+            "--keyvault-token-env",
+            "TEST_KV_TOKEN",
+            "--allow-loopback-http",
+        )
     assert res.code == 0, res.out + res.err
     assert len(issued_secrets) == 1
     ws = load(ws_file)
@@ -146,16 +191,25 @@ def test_canary_secret_never_leaks_through_apply_and_cli(ws_file: Path, standin:
     assert vault.secrets["svc-n8n-sharepoint-globex"][-1]["value"] == issued_secrets[-1]
     assert len(directory.applications[sp.application_object_id]["passwordCredentials"]) == 1
     backup = ws_file.with_name(ws_file.name + ".bak")
-    assert_nowhere(issued_secrets, ws_file.read_text(), backup.read_text() if backup.exists() else "",
-                   caplog.text, res.out, res.err)
+    assert_nowhere(
+        issued_secrets,
+        ws_file.read_text(),
+        backup.read_text() if backup.exists() else "",
+        caplog.text,
+        res.out,
+        res.err,
+    )
     assert directory.token not in res.out + res.err + caplog.text
 
 
-def test_a_secret_store_failure_stops_without_leaking_and_rerun_repairs(ws_file: Path, graph: GraphClient,
-                                                                        directory: Directory,
-                                                                        issued_secrets: list[str],
-                                                                        tmp_path: Path,
-                                                                        caplog: pytest.LogCaptureFixture) -> None:
+def test_a_secret_store_failure_stops_without_leaking_and_rerun_repairs(
+    ws_file: Path,
+    graph: GraphClient,
+    directory: Directory,
+    issued_secrets: list[str],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     env = tmp_path / "secrets.env"
     env.write_text("")
@@ -181,8 +235,9 @@ def test_a_secret_store_failure_stops_without_leaking_and_rerun_repairs(ws_file:
     assert_nowhere(issued_secrets, again.render_text(), ws_file.read_text(), caplog.text)
 
 
-def test_rotation_replaces_the_reference_and_expiry(ws_file: Path, graph: GraphClient, directory: Directory,
-                                                    issued_secrets: list[str], tmp_path: Path) -> None:
+def test_rotation_replaces_the_reference_and_expiry(
+    ws_file: Path, graph: GraphClient, directory: Directory, issued_secrets: list[str], tmp_path: Path
+) -> None:
     ws = load(ws_file)
     ws.consultancy.integrations.secret_store = "env-file"
     save(ws, ws_file)
@@ -198,16 +253,25 @@ def test_rotation_replaces_the_reference_and_expiry(ws_file: Path, graph: GraphC
     assert_nowhere(issued_secrets, ws_file.read_text())
 
 
-def test_cli_plan_and_apply_asks_first(ws_file: Path, standin: GraphStandIn, directory: Directory, run_cli,
-                                       monkeypatch, entra_ws: Workspace) -> None:
+def test_cli_plan_and_apply_asks_first(
+    ws_file: Path, standin: GraphStandIn, directory: Directory, run_cli, monkeypatch, entra_ws: Workspace
+) -> None:
     res = run_cli("plan", "--file", str(ws_file))
     assert res.code == 0 and "Nothing has been changed" in res.out
     assert "group:Tenant-Globex-Viewer" in res.out
     assert run_cli("plan", "--demo", "--client", "nobody").code == 2
     monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
-    res = run_cli("apply", "--file", str(ws_file), "--graph-url", standin.base_url, "--token-env",
-                  "TEST_GRAPH_TOKEN", "--allow-loopback-http")
+    res = run_cli(
+        "apply",
+        "--file",
+        str(ws_file),
+        "--graph-url",
+        standin.base_url,
+        "--token-env",
+        "TEST_GRAPH_TOKEN",
+        "--allow-loopback-http",
+    )
     assert res.code == 1 and "Nothing changed" in res.out
     assert directory.calls == []
     assert run_cli("apply", "--demo", "--yes").code == 2
@@ -229,22 +293,32 @@ def _rotation_setup(ws_file: Path, graph: GraphClient, directory: Directory, tmp
     ws = load(ws_file)
     ws.consultancy.integrations.secret_store = "env-file"
     save(ws, ws_file)
-    first = apply_plan(ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT)
+    first = apply_plan(
+        ws, build_plan(ws), graph, path=ws_file, sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT
+    )
     assert first.ok, first.render_text()
     acme = load(ws_file).service_principal("svc-n8n-graph-acme")
     app = directory.applications[acme.application_object_id]
     app["passwordCredentials"] += [
-        {"keyId": "0b0b0b0b-0000-4000-8000-000000000001", "displayName": "idspine 2026-05-01T08:00:00Z",
-         "endDateTime": "2026-12-20T08:00:00Z", "hint": "old"},
-        {"keyId": "0b0b0b0b-0000-4000-8000-000000000002", "displayName": "made in the portal",
-         "endDateTime": "2027-03-01T00:00:00Z", "hint": "prt"}]
+        {
+            "keyId": "0b0b0b0b-0000-4000-8000-000000000001",
+            "displayName": "idspine 2026-05-01T08:00:00Z",
+            "endDateTime": "2026-12-20T08:00:00Z",
+            "hint": "old",
+        },
+        {
+            "keyId": "0b0b0b0b-0000-4000-8000-000000000002",
+            "displayName": "made in the portal",
+            "endDateTime": "2027-03-01T00:00:00Z",
+            "hint": "prt",
+        },
+    ]
     return app
 
 
-def test_rotation_removes_the_old_secret_only_after_the_new_one_is_proven(ws_file: Path, graph: GraphClient,
-                                                                          directory: Directory,
-                                                                          issued_secrets: list[str],
-                                                                          tmp_path: Path) -> None:
+def test_rotation_removes_the_old_secret_only_after_the_new_one_is_proven(
+    ws_file: Path, graph: GraphClient, directory: Directory, issued_secrets: list[str], tmp_path: Path
+) -> None:
     app = _rotation_setup(ws_file, graph, directory, tmp_path)
     tries: list[bool] = []
 
@@ -255,26 +329,42 @@ def test_rotation_removes_the_old_secret_only_after_the_new_one_is_proven(ws_fil
         return (len(tries) > 1, "token issued" if len(tries) > 1 else "invalid_client: not yet replicated")
 
     ws = load(ws_file)
-    report = apply_plan(ws, build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"})), graph, path=ws_file,
-                        sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT, verify_secret=verifier)
+    report = apply_plan(
+        ws,
+        build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"})),
+        graph,
+        path=ws_file,
+        sink=EnvFileSink(tmp_path / "s.env"),
+        retry=NO_WAIT,
+        verify_secret=verifier,
+    )
     assert report.ok, report.render_text()
     assert tries == [True, True]  # the new value, retried while it replicates
     names = sorted(p["displayName"] for p in app["passwordCredentials"])
     assert "idspine 2026-05-01T08:00:00Z" not in names and "made in the portal" in names and len(names) == 2
     done = load(ws_file)
     item = next(c for c in done.checklist if c.id == "previous-secret:svc-n8n-graph-acme")
-    assert "2027-03-01" in item.text  # the hand-made one is not idspine's to remove: until when it stays valid
+    assert (
+        "2027-03-01" in item.text
+    )  # the hand-made one is not idspine's to remove: until when it stays valid
     assert resolve(done.service_principal("svc-n8n-graph-acme").secret_ref) == issued_secrets[-1]
     assert_nowhere(issued_secrets, ws_file.read_text(), report.render_text())
 
 
-def test_rotation_without_proof_keeps_the_old_secret_and_says_until_when(ws_file: Path, graph: GraphClient,
-                                                                         directory: Directory, tmp_path: Path) -> None:
+def test_rotation_without_proof_keeps_the_old_secret_and_says_until_when(
+    ws_file: Path, graph: GraphClient, directory: Directory, tmp_path: Path
+) -> None:
     app = _rotation_setup(ws_file, graph, directory, tmp_path)
     ws = load(ws_file)
-    report = apply_plan(ws, build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"})), graph, path=ws_file,
-                        sink=EnvFileSink(tmp_path / "s.env"), retry=NO_WAIT,
-                        verify_secret=lambda sp, value: (False, "invalid_client: wrong tenant"))
+    report = apply_plan(
+        ws,
+        build_plan(ws, rotate=frozenset({"svc-n8n-graph-acme"})),
+        graph,
+        path=ws_file,
+        sink=EnvFileSink(tmp_path / "s.env"),
+        retry=NO_WAIT,
+        verify_secret=lambda sp, value: (False, "invalid_client: wrong tenant"),
+    )
     assert report.ok, report.render_text()
     assert len(app["passwordCredentials"]) == 3  # nothing removed
     detail = {o.key: o.detail for o in report.outcomes}["client-secret:svc-n8n-graph-acme"]

@@ -55,7 +55,9 @@ def test_an_untrusted_certificate_is_refused(oidc_peer, tmp_path: Path) -> None:
     from oidc_peer.harness import write_self_signed
 
     other_ca, _ = write_self_signed(tmp_path)
-    config = SigninConfig(client_id=oidc_peer.client_id, oidc_authority=oidc_peer.issuer, ca_bundle=str(other_ca))
+    config = SigninConfig(
+        client_id=oidc_peer.client_id, oidc_authority=oidc_peer.issuer, ca_bundle=str(other_ca)
+    )
     with pytest.raises(SigninError, match="TLS certificate"):
         client_credentials(config, oidc_peer.client_secret, SCOPES)
 
@@ -67,8 +69,12 @@ def test_http_authorities_are_refused() -> None:
 
 def test_device_code_flow_end_to_end_with_a_private_cache(oidc_peer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cache = tmp_path / "cache" / "tokens.json"
-    config = SigninConfig(client_id=oidc_peer.public_client_id, oidc_authority=oidc_peer.issuer,
-                          ca_bundle=oidc_peer.ca_bundle, cache_path=cache)
+    config = SigninConfig(
+        client_id=oidc_peer.public_client_id,
+        oidc_authority=oidc_peer.issuer,
+        ca_bundle=oidc_peer.ca_bundle,
+        cache_path=cache,
+    )
     device = DeviceSignin(config, SCOPES)
     code = device.start()
     assert re.fullmatch(r"[A-Z]{4}-[A-Z]{4}", code.user_code)
@@ -94,8 +100,12 @@ def test_device_code_flow_end_to_end_with_a_private_cache(oidc_peer, tmp_path: P
 
 
 def test_a_device_code_can_be_cancelled(oidc_peer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    config = SigninConfig(client_id=oidc_peer.public_client_id, oidc_authority=oidc_peer.issuer,
-                          ca_bundle=oidc_peer.ca_bundle, cache_path=tmp_path / "c.json")
+    config = SigninConfig(
+        client_id=oidc_peer.public_client_id,
+        oidc_authority=oidc_peer.issuer,
+        ca_bundle=oidc_peer.ca_bundle,
+        cache_path=tmp_path / "c.json",
+    )
     device = DeviceSignin(config, SCOPES)
     code = device.start()
     code.cancel()
@@ -122,9 +132,14 @@ def verify_workspace(demo_ws: Workspace, tmp_path: Path, secret: str) -> Path:
     env_file = tmp_path / "secrets.env"
     env_file.write_text(f"PEER_SECRET={secret}\n")
     env_file.chmod(0o600)
-    demo_ws.service_principals.append(ServicePrincipal(
-        name="svc-peer-check", credential_kind=CredentialKind.SECRET, app_id=PEER_CLIENT_ID,
-        secret_ref=f"file:{env_file}#PEER_SECRET"))
+    demo_ws.service_principals.append(
+        ServicePrincipal(
+            name="svc-peer-check",
+            credential_kind=CredentialKind.SECRET,
+            app_id=PEER_CLIENT_ID,
+            secret_ref=f"file:{env_file}#PEER_SECRET",
+        )
+    )
     path = tmp_path / "idspine.toml"
     save(demo_ws, path, expected_digest=None)
     return path
@@ -132,8 +147,18 @@ def verify_workspace(demo_ws: Workspace, tmp_path: Path, secret: str) -> Path:
 
 def test_verify_command_records_success(oidc_peer, demo_ws: Workspace, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     path = verify_workspace(demo_ws, tmp_path, oidc_peer.client_secret)
-    res = run_cli("verify", "svc-peer-check", "--file", str(path), "--oidc-authority", oidc_peer.issuer,
-                  "--ca-bundle", oidc_peer.ca_bundle, "--scope", "api:read")
+    res = run_cli(
+        "verify",
+        "svc-peer-check",
+        "--file",
+        str(path),
+        "--oidc-authority",
+        oidc_peer.issuer,
+        "--ca-bundle",
+        oidc_peer.ca_bundle,
+        "--scope",
+        "api:read",
+    )
     assert res.code == 0, res.err
     assert "svc-peer-check: ok: token issued" in res.out
     check = load(path).service_principal("svc-peer-check").verification
@@ -142,15 +167,29 @@ def test_verify_command_records_success(oidc_peer, demo_ws: Workspace, tmp_path:
         assert oidc_peer.client_secret not in text
 
 
-def test_verify_command_reports_the_idps_error(oidc_peer, demo_ws: Workspace, tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_verify_command_reports_the_idps_error(
+    oidc_peer, demo_ws: Workspace, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
     wrong = oidc_peer.client_secret[::-1]
     path = verify_workspace(demo_ws, tmp_path, wrong)
-    res = run_cli("verify", "svc-peer-check", "--file", str(path), "--oidc-authority", oidc_peer.issuer,
-                  "--ca-bundle", oidc_peer.ca_bundle, "--scope", "api:read")
+    res = run_cli(
+        "verify",
+        "svc-peer-check",
+        "--file",
+        str(path),
+        "--oidc-authority",
+        oidc_peer.issuer,
+        "--ca-bundle",
+        oidc_peer.ca_bundle,
+        "--scope",
+        "api:read",
+    )
     assert res.code == 1
     assert "svc-peer-check: FAILED: invalid_client: client authentication failed" in res.out
     check = load(path).service_principal("svc-peer-check").verification
-    assert check is not None and not check.ok and check.detail == "invalid_client: client authentication failed"
+    assert (
+        check is not None and not check.ok and check.detail == "invalid_client: client authentication failed"
+    )
     for text in (res.out, res.err, path.read_text()):
         assert wrong not in text
 
@@ -159,9 +198,27 @@ def test_signin_and_signout_commands(oidc_peer, tmp_path: Path) -> None:  # type
     cache = tmp_path / "tokens.json"
     env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "wizard", "signin", "--oidc-authority", oidc_peer.issuer, "--client-id",
-         oidc_peer.public_client_id, "--ca-bundle", oidc_peer.ca_bundle, "--cache", str(cache),
-         "--scope", "api:read"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "wizard",
+            "signin",
+            "--oidc-authority",
+            oidc_peer.issuer,
+            "--client-id",
+            oidc_peer.public_client_id,
+            "--ca-bundle",
+            oidc_peer.ca_bundle,
+            "--cache",
+            str(cache),
+            "--scope",
+            "api:read",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = proc.stdout.readline()
         match = re.search(r"Open (\S+) and enter the code (\S+)", line)
@@ -174,7 +231,12 @@ def test_signin_and_signout_commands(oidc_peer, tmp_path: Path) -> None:  # type
     assert proc.returncode == 0, err
     assert "Signed in as alex" in out
     assert stat.S_IMODE(cache.stat().st_mode) == 0o600
-    done = subprocess.run([sys.executable, "-m", "wizard", "signout", "--cache", str(cache)],
-                          capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "wizard", "signout", "--cache", str(cache)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 0 and "Signed out" in done.stdout
     assert not cache.exists()

@@ -39,22 +39,42 @@ def _jwt(claims: dict[str, Any]) -> str:
 def _sign_in(cache: Any, who: tuple[str, str, str], tenant: str, token_tid: str | None = None) -> None:
     """What msal records after `who` signs in at `tenant`'s authority (a member when tenant is home)."""
     oid, home, upn = who
-    claims = {"iss": f"https://login.microsoftonline.com/{tenant}/v2.0", "aud": CLIENT_ID, "tid": tenant,
-              "oid": oid, "sub": oid[::-1], "preferred_username": upn, "exp": 4102444800, "iat": 1700000000}
-    cache.add({
-        "client_id": CLIENT_ID, "scope": list(GRAPH_ADMIN_SCOPES),
-        "token_endpoint": f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
-        "response": {"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600,
-                     "access_token": _jwt({"tid": token_tid or tenant, "oid": oid, "upn": upn}),
-                     "refresh_token": f"rt-{oid}-{tenant}", "id_token": _jwt(claims),
-                     "client_info": _b64({"uid": oid, "utid": home})},
-        "data": {"scope": list(GRAPH_ADMIN_SCOPES)},
-    })
+    claims = {
+        "iss": f"https://login.microsoftonline.com/{tenant}/v2.0",
+        "aud": CLIENT_ID,
+        "tid": tenant,
+        "oid": oid,
+        "sub": oid[::-1],
+        "preferred_username": upn,
+        "exp": 4102444800,
+        "iat": 1700000000,
+    }
+    cache.add(
+        {
+            "client_id": CLIENT_ID,
+            "scope": list(GRAPH_ADMIN_SCOPES),
+            "token_endpoint": f"https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+            "response": {
+                "token_type": "Bearer",
+                "expires_in": 3600,
+                "ext_expires_in": 3600,
+                "access_token": _jwt({"tid": token_tid or tenant, "oid": oid, "upn": upn}),
+                "refresh_token": f"rt-{oid}-{tenant}",
+                "id_token": _jwt(claims),
+                "client_info": _b64({"uid": oid, "utid": home}),
+            },
+            "data": {"scope": list(GRAPH_ADMIN_SCOPES)},
+        }
+    )
 
 
 class _Response:
     def __init__(self, status: int, body: dict[str, Any]):
-        self.status_code, self.text, self.headers = status, json.dumps(body), {"content-type": "application/json"}
+        self.status_code, self.text, self.headers = (
+            status,
+            json.dumps(body),
+            {"content-type": "application/json"},
+        )
 
     def raise_for_status(self) -> None:
         if self.status_code >= 400:
@@ -73,15 +93,27 @@ class FakeEntra:
         tenant = DOMAINS.get(url.split("/")[3], url.split("/")[3])  # a domain resolves to its tenant id
         if "openid-configuration" in url:
             base = f"https://login.microsoftonline.com/{tenant}"
-            return _Response(200, {"issuer": f"{base}/v2.0", "token_endpoint": f"{base}/oauth2/v2.0/token",
-                                   "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
-                                   "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode"})
+            return _Response(
+                200,
+                {
+                    "issuer": f"{base}/v2.0",
+                    "token_endpoint": f"{base}/oauth2/v2.0/token",
+                    "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                    "device_authorization_endpoint": f"{base}/oauth2/v2.0/devicecode",
+                },
+            )
         return _Response(200, {"tenant_discovery_endpoint": "", "metadata": []})
 
     def post(self, url: str, data: Any = None, **_: Any) -> _Response:
         self.refreshes.append(url.split("/")[3])
-        return _Response(400, {"error": "invalid_grant", "error_description": "AADSTS50020: User account from "
-                               "identity provider does not exist in tenant and cannot access the application"})
+        return _Response(
+            400,
+            {
+                "error": "invalid_grant",
+                "error_description": "AADSTS50020: User account from "
+                "identity provider does not exist in tenant and cannot access the application",
+            },
+        )
 
     def close(self) -> None:
         pass

@@ -14,7 +14,6 @@ from graph_standin import Directory
 from tenants_graph import TenantsGraph
 
 from wizard import placement
-from wizard.providers.entra.plan import build_plan, build_plans, render_plans
 from wizard.inventory import dumps, load, parse
 from wizard.model import (
     AppRole,
@@ -25,11 +24,13 @@ from wizard.model import (
     TenantModel,
     Workspace,
 )
+from wizard.providers.entra.plan import build_plan, build_plans, render_plans
 from wizard.providers.entra.tenant_tokens import TenantTokens, TokenMismatch, issuing_tenant
 
 
 def loads_text(text: str) -> Workspace:
     return parse(text.encode())[0]
+
 
 ACME = "acmelogistics.onmicrosoft.com"
 HOME = "northwinddata.onmicrosoft.com"
@@ -48,8 +49,12 @@ def test_defaults_follow_the_tenant_model(demo_ws: Workspace) -> None:
     # b2b-guests: everything in your tenant
     globex = ws.service_principal("svc-n8n-graph-globex")
     assert placement.service_principal_tenant(ws, globex).key == "home"
-    for model, expected in ((TenantModel.DELEGATED_ADMIN, Placement.CLIENT), (TenantModel.PARTITION, Placement.HOME),
-                            (TenantModel.B2B_GUESTS, Placement.HOME), (TenantModel.SEPARATE_TENANT, Placement.CLIENT)):
+    for model, expected in (
+        (TenantModel.DELEGATED_ADMIN, Placement.CLIENT),
+        (TenantModel.PARTITION, Placement.HOME),
+        (TenantModel.B2B_GUESTS, Placement.HOME),
+        (TenantModel.SEPARATE_TENANT, Placement.CLIENT),
+    ):
         ws.client("acme").tenant_model = model
         assert placement.sp_placement(ws, acme_sp) == expected, model
         assert placement.group_placement(ws, ws.group("Tenant-Acme-Analyst")) == Placement.HOME
@@ -66,13 +71,18 @@ def test_multi_tenant_app_lives_at_home_and_its_service_principal_in_the_client(
     assert acme.step("application:svc-n8n-graph-acme") is None
     assert acme.step("service-principal:svc-n8n-graph-acme") is not None
     consent = acme.step("admin-consent:svc-n8n-graph-acme")
-    assert consent is not None and f"https://login.microsoftonline.com/{ACME}/adminconsent?client_id=" in consent.summary
+    assert (
+        consent is not None
+        and f"https://login.microsoftonline.com/{ACME}/adminconsent?client_id=" in consent.summary
+    )
     assert home.step("admin-consent:svc-n8n-graph-acme") is None
 
 
-def test_an_inventory_without_the_field_loads_and_the_field_round_trips(demo_ws: Workspace, tmp_path: Path) -> None:
+def test_an_inventory_without_the_field_loads_and_the_field_round_trips(
+    demo_ws: Workspace, tmp_path: Path
+) -> None:
     text = dumps(demo_ws)
-    assert "tenant = \"home\"" not in text and "app_placement" not in text  # nothing written for defaults
+    assert 'tenant = "home"' not in text and "app_placement" not in text  # nothing written for defaults
     ws = loads_text(text)
     assert placement.service_principal_tenant(ws, ws.service_principal("svc-n8n-graph-acme")).tenant == ACME
     ws.service_principal("svc-n8n-graph-acme").tenant = Placement.HOME
@@ -102,17 +112,26 @@ def test_plans_are_per_tenant_and_client_filter_keeps_tenants_apart(demo_ws: Wor
 
 def test_a_role_for_a_group_in_another_tenant_becomes_a_manual_step(demo_ws: Workspace) -> None:
     demo_ws.groups.append(Group(name="Tenant-Acme-Reader", client="acme", tenant=Placement.HOME))
-    demo_ws.service_principals.append(ServicePrincipal(
-        name="svc-api-reports-acme", client="acme", tenant=Placement.CLIENT,
-        app_roles=[AppRole(value="reports:read", display_name="Read", groups=["Tenant-Acme-Reader"])]))
+    demo_ws.service_principals.append(
+        ServicePrincipal(
+            name="svc-api-reports-acme",
+            client="acme",
+            tenant=Placement.CLIENT,
+            app_roles=[AppRole(value="reports:read", display_name="Read", groups=["Tenant-Acme-Reader"])],
+        )
+    )
     acme = build_plan(demo_ws, tenant="acme")
     step = acme.step("role-assignment:svc-api-reports-acme/reports:read/Tenant-Acme-Reader")
-    assert step is not None and step.manual and "only assigns an app role to a group of the app's own tenant" \
-        in step.summary
+    assert (
+        step is not None
+        and step.manual
+        and "only assigns an app role to a group of the app's own tenant" in step.summary
+    )
 
 
-def test_a_client_tenant_not_recorded_is_shown_and_apply_refuses(demo_ws: Workspace, tmp_path: Path,
-                                                                 run_cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_client_tenant_not_recorded_is_shown_and_apply_refuses(
+    demo_ws: Workspace, tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
     demo_ws.clients.append(Client(slug="initech", name="Initech", tenant_model=TenantModel.SEPARATE_TENANT))
     demo_ws.service_principals.append(ServicePrincipal(name="svc-n8n-graph-initech", client="initech"))
     path = tmp_path / "idspine.toml"
@@ -136,23 +155,43 @@ def tenants() -> Iterator[tuple[TenantsGraph, Directory, Directory]]:
 
 
 def test_apply_signs_in_per_tenant_and_each_object_lands_in_its_tenant(
-        tenants, demo_ws: Workspace, tmp_path: Path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tenants, demo_ws: Workspace, tmp_path: Path, run_cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     server, home, acme = tenants
     demo_ws.consultancy.integrations.secret_store = "env-file"
     path = tmp_path / "idspine.toml"
     path.write_text(dumps(demo_ws))
     monkeypatch.setenv("HOME_TOKEN", home.token)
     monkeypatch.setenv("ACME_TOKEN", acme.token)
-    res = run_cli("apply", "--yes", "--file", str(path), "--client", "acme", "--graph-url", server.base_url,
-                  "--token-env", "home=HOME_TOKEN", "--token-env", f"{ACME}=ACME_TOKEN", "--allow-loopback-http",
-                  "--env-file", str(tmp_path / "s.env"))
+    res = run_cli(
+        "apply",
+        "--yes",
+        "--file",
+        str(path),
+        "--client",
+        "acme",
+        "--graph-url",
+        server.base_url,
+        "--token-env",
+        "home=HOME_TOKEN",
+        "--token-env",
+        f"{ACME}=ACME_TOKEN",
+        "--allow-loopback-http",
+        "--env-file",
+        str(tmp_path / "s.env"),
+    )
     assert res.code == 0, res.out + res.err
-    names = {p.key: {a["displayName"] for a in d.applications.values()} for p, d in
-             ((build_plan(demo_ws, tenant="home"), home), (build_plan(demo_ws, tenant="acme"), acme))}
+    names = {
+        p.key: {a["displayName"] for a in d.applications.values()}
+        for p, d in ((build_plan(demo_ws, tenant="home"), home), (build_plan(demo_ws, tenant="acme"), acme))
+    }
     assert names["client:acme"] == {"svc-n8n-graph-acme", "svc-github-deploy-acme"}
     assert names["home"] == {"svc-api-portal-acme"}
-    assert {g["displayName"] for g in home.groups.values()} == {"Tenant-Acme-Data-Engineer", "Tenant-Acme-Analyst",
-                                                                 "Admin-Acme-Owner"}
+    assert {g["displayName"] for g in home.groups.values()} == {
+        "Tenant-Acme-Data-Engineer",
+        "Tenant-Acme-Analyst",
+        "Admin-Acme-Owner",
+    }
     assert acme.groups == {}
     ws = load(path)
     assert ws.service_principal("svc-n8n-graph-acme").tenant == Placement.CLIENT  # pinned by apply
@@ -160,17 +199,30 @@ def test_apply_signs_in_per_tenant_and_each_object_lands_in_its_tenant(
     assert home.problems == [] and acme.problems == []
 
 
-def test_one_token_is_never_used_for_two_tenants(tenants, demo_ws: Workspace, tmp_path: Path, run_cli,
-                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_one_token_is_never_used_for_two_tenants(
+    tenants, demo_ws: Workspace, tmp_path: Path, run_cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     server, home, acme = tenants
     path = tmp_path / "idspine.toml"
     path.write_text(dumps(demo_ws))
     monkeypatch.setenv("HOME_TOKEN", home.token)
-    for extra in (["--token-env", "HOME_TOKEN"],  # a bare VAR with two tenants involved
-                  ["--token-env", "home=HOME_TOKEN", "--token-env", "acme=HOME_TOKEN"],  # the same token twice
-                  ["--token-env", "home=HOME_TOKEN"]):  # acme's token missing
-        res = run_cli("apply", "--yes", "--file", str(path), "--client", "acme", "--graph-url", server.base_url,
-                      "--allow-loopback-http", *extra)
+    for extra in (
+        ["--token-env", "HOME_TOKEN"],  # a bare VAR with two tenants involved
+        ["--token-env", "home=HOME_TOKEN", "--token-env", "acme=HOME_TOKEN"],  # the same token twice
+        ["--token-env", "home=HOME_TOKEN"],
+    ):  # acme's token missing
+        res = run_cli(
+            "apply",
+            "--yes",
+            "--file",
+            str(path),
+            "--client",
+            "acme",
+            "--graph-url",
+            server.base_url,
+            "--allow-loopback-http",
+            *extra,
+        )
         assert res.code == 2, extra
         assert home.token not in res.out + res.err
     assert home.calls == [] and acme.calls == []  # refused before anything was sent
@@ -189,7 +241,9 @@ def test_a_token_issued_by_another_tenant_is_refused() -> None:
     tokens = TenantTokens()
     tokens.put("home", "northwind.example", jwt(a))
     with pytest.raises(TokenMismatch) as info:
-        tokens.put("client:acme", "acme.example", jwt(a).replace(".sig", ".other"))  # same issuer, other token
+        tokens.put(
+            "client:acme", "acme.example", jwt(a).replace(".sig", ".other")
+        )  # same issuer, other token
     assert "same tenant" in str(info.value)
     with pytest.raises(TokenMismatch):
         tokens.put("client:globex", b.replace("b", "c"), jwt(b))  # a GUID tenant that did not issue it
@@ -197,7 +251,8 @@ def test_a_token_issued_by_another_tenant_is_refused() -> None:
 
 
 def test_a_multi_tenant_app_is_registered_at_home_and_its_service_principal_made_in_the_client(
-        tenants, demo_ws: Workspace, tmp_path: Path, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tenants, demo_ws: Workspace, tmp_path: Path, run_cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     server, home, acme = tenants
     demo_ws.client("acme").app_placement = Placement.MULTI_TENANT
     demo_ws.consultancy.integrations.secret_store = "env-file"
@@ -205,8 +260,21 @@ def test_a_multi_tenant_app_is_registered_at_home_and_its_service_principal_made
     path.write_text(dumps(demo_ws))
     monkeypatch.setenv("HOME_TOKEN", home.token)
     monkeypatch.setenv("ACME_TOKEN", acme.token)
-    res = run_cli("apply", "--yes", "--file", str(path), "--client", "acme", "--graph-url", server.base_url,
-                  "--token-env", "home=HOME_TOKEN", "--token-env", "acme=ACME_TOKEN", "--allow-loopback-http")
+    res = run_cli(
+        "apply",
+        "--yes",
+        "--file",
+        str(path),
+        "--client",
+        "acme",
+        "--graph-url",
+        server.base_url,
+        "--token-env",
+        "home=HOME_TOKEN",
+        "--token-env",
+        "acme=ACME_TOKEN",
+        "--allow-loopback-http",
+    )
     assert res.code == 0, res.out + res.err
     app = next(a for a in home.applications.values() if a["displayName"] == "svc-n8n-graph-acme")
     assert app["signInAudience"] == "AzureADMultipleOrgs"
@@ -224,10 +292,17 @@ def test_n8n_credentials_ask_the_tenant_where_their_app_lives(demo_ws: Workspace
 
     graph = build_context(demo_ws, demo_ws.credential("acme-graph-n8n"))
     assert graph.tenant == ACME
-    portal = Credential(id="acme-portal-n8n", service="microsoft-graph", method=Method.OAUTH_CLIENT_CREDENTIALS,
-                        client="acme", identity="svc-api-portal-acme")
+    portal = Credential(
+        id="acme-portal-n8n",
+        service="microsoft-graph",
+        method=Method.OAUTH_CLIENT_CREDENTIALS,
+        client="acme",
+        identity="svc-api-portal-acme",
+    )
     assert build_context(demo_ws, portal).tenant == HOME  # the portal app lives at home, with its groups
-    demo_ws.client("acme").app_placement = Placement.MULTI_TENANT  # registered at home, tokens from acme's tenant
+    demo_ws.client(
+        "acme"
+    ).app_placement = Placement.MULTI_TENANT  # registered at home, tokens from acme's tenant
     assert build_context(demo_ws, demo_ws.credential("acme-graph-n8n")).tenant == ACME
 
 
@@ -239,6 +314,10 @@ def test_cli_plan_prints_one_section_per_tenant(run_cli) -> None:  # type: ignor
     assert acme.startswith(f"Acme Logistics's tenant ({ACME})") and "application:svc-n8n-graph-acme" in acme
     assert "svc-n8n-graph-acme" not in home and "Tenant-Acme" not in acme
     only = run_cli("plan", "--demo", "--client", "acme", "--tenant", "acme")
-    assert only.code == 0 and only.out.count("== Plan for ") == 1 and "Plan for Acme Logistics's tenant" in only.out
+    assert (
+        only.code == 0
+        and only.out.count("== Plan for ") == 1
+        and "Plan for Acme Logistics's tenant" in only.out
+    )
     assert "globex" not in only.out.lower()
     assert run_cli("plan", "--demo", "--tenant", "nowhere.example").code == 2

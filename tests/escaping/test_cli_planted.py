@@ -59,8 +59,11 @@ def test_no_planted_control_character_reaches_the_terminal(run_cli, planted: Pat
         assert r.out or r.err, argv
 
 
-def test_markup_in_names_is_shown_literally_by_check_and_never_crashes(run_cli, planted: Path,  # type: ignore[no-untyped-def]
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_markup_in_names_is_shown_literally_by_check_and_never_crashes(
+    run_cli,
+    planted: Path,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("COLUMNS", "4000")  # wide enough that the table folds no cell
     for limit in ("0", "60"):
         r = run_cli("check", "--file", str(planted), "--today", TODAY, "--limit", limit)
@@ -78,9 +81,11 @@ def test_json_output_stays_valid_and_keeps_the_text(run_cli, planted: Path) -> N
 def test_markdown_exports_render_no_link_html_or_emphasis_from_names(run_cli, planted: Path) -> None:  # type: ignore[no-untyped-def]
     from markdown_it import MarkdownIt
 
-    for argv in (("export", "checklist", "--file", str(planted), "--today", TODAY),
-                 ("offboard", "acme", "--file", str(planted)),
-                 ("offboard", "--owner", "alex@northwinddata.onmicrosoft.com", "--file", str(planted))):
+    for argv in (
+        ("export", "checklist", "--file", str(planted), "--today", TODAY),
+        ("offboard", "acme", "--file", str(planted)),
+        ("offboard", "--owner", "alex@northwinddata.onmicrosoft.com", "--file", str(planted)),
+    ):
         out = run_cli(*argv).out
         tokens = MarkdownIt("commonmark").parse(out)
         kinds = {child.type for t in tokens for child in (t.children or [])} | {t.type for t in tokens}
@@ -152,5 +157,7 @@ def test_az_script_and_terraform_carry_no_raw_control_character_and_keep_the_nam
     assert echoed.stdout.decode("utf-8") == value  # the same name reaches az, byte for byte
     hcl = terraform.render(ws)
     assert raw_characters(hcl) == []
-    literal = hcl2.loads(f"x = {terraform.hstr(value)}\n")["x"]  # parses; python-hcl2 keeps escapes as written
+    literal = hcl2.loads(f"x = {terraform.hstr(value)}\n")[
+        "x"
+    ]  # parses; python-hcl2 keeps escapes as written
     assert json.loads(literal.replace("$${", "${").replace("%%{", "%{")) == value  # HCL's escapes are JSON's

@@ -17,13 +17,30 @@ from wizard.safe_text import (
     textual_markup,
 )
 
-NASTY = st.text(alphabet=st.sampled_from(list("ab [/]\\$@=#`*_<>&!|~\n\t\r\x1b\x07\x7f\x9b\u202e\u2066\u200f")),
-                max_size=40)
+NASTY = st.text(
+    alphabet=st.sampled_from(list("ab [/]\\$@=#`*_<>&!|~\n\t\r\x1b\x07\x7f\x9b\u202e\u2066\u200f")),
+    max_size=40,
+)
 
 
 def test_every_kind_of_terminal_control_is_made_visible() -> None:
-    for char in ["\x1b", "\x07", "\x00", "\r", "\x7f", "\x9b", "\x85", "\u202e", "\u2066", "\u2069", "\u200e",
-                 "\u200f", "\u061c", "\u2028", "\ud800"]:
+    for char in [
+        "\x1b",
+        "\x07",
+        "\x00",
+        "\r",
+        "\x7f",
+        "\x9b",
+        "\x85",
+        "\u202e",
+        "\u2066",
+        "\u2069",
+        "\u200e",
+        "\u200f",
+        "\u061c",
+        "\u2028",
+        "\ud800",
+    ]:
         shown = terminal_text(f"a{char}b")
         assert char not in shown and shown == f"a\\u{ord(char):04x}b"
     assert terminal_text("line\n\tindented — ünïcode ✓") == "line\n\tindented — ünïcode ✓"
@@ -41,8 +58,10 @@ def test_textual_markup_shows_any_text_literally_and_keeps_our_tags(text: str) -
     from textual.content import Content
 
     content = Content.from_markup(f"[b]{textual_markup(text)}[/b][i]x[/i]")
-    assert content.plain.replace("\u200b", "") == terminal_text(text).replace("\r", "") + "x" or \
-        content.plain.replace("\u200b", "") == terminal_text(text) + "x"
+    assert (
+        content.plain.replace("\u200b", "") == terminal_text(text).replace("\r", "") + "x"
+        or content.plain.replace("\u200b", "") == terminal_text(text) + "x"
+    )
     assert all(str(span.style) in ("b", "i") for span in content.spans)
 
 

@@ -53,8 +53,11 @@ def test_file_fills_in_your_setup(run_cli, demo_ws: Workspace, tmp_path: Path) -
     assert "svc-github-deploy-acme" in out
 
 
-def test_inventory_in_the_current_folder_is_used(run_cli, demo_ws: Workspace,  # type: ignore[no-untyped-def]
-                                                 empty_cwd: Path) -> None:
+def test_inventory_in_the_current_folder_is_used(
+    run_cli,
+    demo_ws: Workspace,  # type: ignore[no-untyped-def]
+    empty_cwd: Path,
+) -> None:
     save(demo_ws, empty_cwd / "idspine.toml")
     assert "Northwind Data" in run_cli("explain", "secret-stores", "--plain").out
 
@@ -83,8 +86,9 @@ def test_search_without_hits_says_so(run_cli) -> None:  # type: ignore[no-untype
     assert result.code == 1 and result.out == "" and "zzzz-nothing" in result.err
 
 
-@pytest.mark.parametrize(("typo", "first"), [("pkse", "pkce"), ("token", "tokens"), ("mangaed-identity",
-                                                                                     "managed-identity")])
+@pytest.mark.parametrize(
+    ("typo", "first"), [("pkse", "pkce"), ("token", "tokens"), ("mangaed-identity", "managed-identity")]
+)
 def test_unknown_topic_suggests_and_exits_2(run_cli, typo: str, first: str) -> None:  # type: ignore[no-untyped-def]
     result = run_cli("explain", typo)
     assert result.code == 2 and result.out == ""

@@ -30,7 +30,9 @@ def test_identity_provider_names_the_demo_idp_group_and_consultancy(demo_ws: Wor
 
 
 @pytest.mark.parametrize("explainer_id", FIRST_HALF + ISSUE_19_IDS)
-def test_first_half_and_issue_19_setup_changes_with_the_workspace(explainer_id: str, demo_ws: Workspace) -> None:
+def test_first_half_and_issue_19_setup_changes_with_the_workspace(
+    explainer_id: str, demo_ws: Workspace
+) -> None:
     exp = lib.get(explainer_id)
     mine = setup_section(lib.fill(exp, demo_ws, today=DEMO_TODAY))
     generic = setup_section(lib.fill(exp, None))
@@ -70,18 +72,23 @@ def test_pane_text_is_personalised_too(demo_ws: Workspace) -> None:
 
 
 def render_snapshot(ws: Workspace) -> str:
-    parts = [f"### {i}\n\n{setup_section(lib.fill(lib.get(i), ws, links='plain', today=DEMO_TODAY))}\n"
-             for i in FIRST_HALF]
+    parts = [
+        f"### {i}\n\n{setup_section(lib.fill(lib.get(i), ws, links='plain', today=DEMO_TODAY))}\n"
+        for i in FIRST_HALF
+    ]
     return "\n".join(parts)
 
 
-def test_in_your_setup_with_the_demo_matches_the_snapshot(demo_ws: Workspace,
-                                                          request: pytest.FixtureRequest) -> None:
+def test_in_your_setup_with_the_demo_matches_the_snapshot(
+    demo_ws: Workspace, request: pytest.FixtureRequest
+) -> None:
     rendered = render_snapshot(demo_ws)
-    update = os.environ.get("IDSPINE_UPDATE_SNAPSHOTS") or request.config.getoption("--snapshot-update",
-                                                                                   default=False)
+    update = os.environ.get("IDSPINE_UPDATE_SNAPSHOTS") or request.config.getoption(
+        "--snapshot-update", default=False
+    )
     if update or not SNAPSHOT.exists():
         SNAPSHOT.parent.mkdir(exist_ok=True)
         SNAPSHOT.write_text(rendered, encoding="utf-8")
     assert rendered == SNAPSHOT.read_text(encoding="utf-8"), (
-        "In your setup changed; review it, then rerun with IDSPINE_UPDATE_SNAPSHOTS=1")
+        "In your setup changed; review it, then rerun with IDSPINE_UPDATE_SNAPSHOTS=1"
+    )

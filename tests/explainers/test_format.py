@@ -68,23 +68,31 @@ def test_a_well_formed_file_parses() -> None:
     assert exp.id == "x-y" and exp.related == ("pkce",) and exp.sources == ("https://e.org/a",)
 
 
-@pytest.mark.parametrize(("old", "new", "line", "words"), [
-    ("---\nid: x-y", "id: x-y", 1, "must start"),
-    ("sources: [https://e.org/a]\n---\n", "sources: [https://e.org/a]\n", 1, "not closed"),
-    ("title: X\n", "title: X\ntitle: Y\n", 4, "twice"),
-    ("summary: s\n", "summary:\n", 4, "empty"),
-    ("id: x-y\n", "id: X_Y\n", 2, "lower-case"),
-    ("related: [pkce]", "related: pkce", 5, "list"),
-    ("related: [pkce]", "related: [Not An Id]", 5, "not an explainer id"),
-    ("sources: [https://e.org/a]", "sources: []", 6, "at least one source"),
-    ("summary: s\n", "summary: s\nauthor: me\n", 5, "expected one of"),
-    ("## Pitfalls\n", "## Pitfals\n", 14, "unknown section"),
-    ("## In plain words\nwords\n", "stray\n## In plain words\nwords\n", 8, "before the first"),
-    ("## Pitfalls\n- one\n- two\n", "## Pitfalls\n\n", 14, "empty"),
-    ("```\n## Pitfalls", "## Pitfalls", 11, "never closed"),
-    ("## In your setup\n{idp_name}\n", "", 18, "'## In your setup' is missing"),
-    ("## Sources\n- https://e.org/a\n", "## Sources\n- https://e.org/a\n## Sources\nagain\n", 21, "twice"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "words"),
+    [
+        ("---\nid: x-y", "id: x-y", 1, "must start"),
+        ("sources: [https://e.org/a]\n---\n", "sources: [https://e.org/a]\n", 1, "not closed"),
+        ("title: X\n", "title: X\ntitle: Y\n", 4, "twice"),
+        ("summary: s\n", "summary:\n", 4, "empty"),
+        ("id: x-y\n", "id: X_Y\n", 2, "lower-case"),
+        ("related: [pkce]", "related: pkce", 5, "list"),
+        ("related: [pkce]", "related: [Not An Id]", 5, "not an explainer id"),
+        ("sources: [https://e.org/a]", "sources: []", 6, "at least one source"),
+        ("summary: s\n", "summary: s\nauthor: me\n", 5, "expected one of"),
+        ("## Pitfalls\n", "## Pitfals\n", 14, "unknown section"),
+        ("## In plain words\nwords\n", "stray\n## In plain words\nwords\n", 8, "before the first"),
+        ("## Pitfalls\n- one\n- two\n", "## Pitfalls\n\n", 14, "empty"),
+        ("```\n## Pitfalls", "## Pitfalls", 11, "never closed"),
+        ("## In your setup\n{idp_name}\n", "", 18, "'## In your setup' is missing"),
+        (
+            "## Sources\n- https://e.org/a\n",
+            "## Sources\n- https://e.org/a\n## Sources\nagain\n",
+            21,
+            "twice",
+        ),
+    ],
+)
 def test_malformed_files_fail_naming_file_and_line(old: str, new: str, line: int, words: str) -> None:
     assert old in GOOD
     with pytest.raises(lib.ExplainerError) as info:
@@ -110,15 +118,23 @@ def _validate_with(monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
 
 def test_validation_reports_each_kind_of_problem(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _validate_with(monkeypatch, GOOD) == []
-    bad = (GOOD.replace("related: [pkce]", "related: [pkce, nowhere, x-y]")
-           .replace("\nwords\n", "\nsee [[missing-one]]\n")
-           .replace("{idp_name}", "{idp_name} and {no_such_value}")
-           .replace(" a ──▶ b\n", " a " + "─" * 80 + "▶ b\n")
-           .replace("sources: [https://e.org/a]", "sources: [https://e.org/a, http://plain.org]"))
+    bad = (
+        GOOD.replace("related: [pkce]", "related: [pkce, nowhere, x-y]")
+        .replace("\nwords\n", "\nsee [[missing-one]]\n")
+        .replace("{idp_name}", "{idp_name} and {no_such_value}")
+        .replace(" a ──▶ b\n", " a " + "─" * 80 + "▶ b\n")
+        .replace("sources: [https://e.org/a]", "sources: [https://e.org/a, http://plain.org]")
+    )
     problems = "\n".join(_validate_with(monkeypatch, bad))
-    for expected in ("related id 'nowhere' does not exist", "lists itself", "[[missing-one]] goes nowhere",
-                     "{no_such_value}", "wider than 76", "'http://plain.org' is not an https",
-                     "http://plain.org is not listed"):
+    for expected in (
+        "related id 'nowhere' does not exist",
+        "lists itself",
+        "[[missing-one]] goes nowhere",
+        "{no_such_value}",
+        "wider than 76",
+        "'http://plain.org' is not an https",
+        "http://plain.org is not listed",
+    ):
         assert expected in problems
     assert problems.count("explainers/x-y.md") == 7
 
@@ -126,4 +142,5 @@ def test_validation_reports_each_kind_of_problem(monkeypatch: pytest.MonkeyPatch
 def test_validation_wants_the_diagram_fenced(monkeypatch: pytest.MonkeyPatch) -> None:
     unfenced = GOOD.replace("```text\n a ──▶ b\n```\n", " a ──▶ b\n")
     assert _validate_with(monkeypatch, unfenced) == [
-        "explainers/x-y.md: 'What travels where' must be one ```text fenced block"]
+        "explainers/x-y.md: 'What travels where' must be one ```text fenced block"
+    ]

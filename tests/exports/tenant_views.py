@@ -11,9 +11,9 @@ from pathlib import Path
 
 import hcl2
 
-from wizard.providers.entra.plan import build_plans
 from wizard.export.terraform import ident
 from wizard.model import Workspace
+from wizard.providers.entra.plan import build_plans
 
 # A fake az: logs every call with the tenant it is signed in to; app ids name their app so a service principal
 # made later (`az ad sp create --id app:NAME`) can be traced back to its app.
@@ -47,17 +47,24 @@ def plan_view(ws: Workspace, client: str | None = None) -> dict[tuple[str, str],
     return out
 
 
-def az_view(script: str, tmp_path: Path, env_extra: dict[str, str] | None = None,
-            expect_ok: bool = True) -> tuple[dict[tuple[str, str], str], list[list[str]]]:
+def az_view(
+    script: str, tmp_path: Path, env_extra: dict[str, str] | None = None, expect_ok: bool = True
+) -> tuple[dict[tuple[str, str], str], list[list[str]]]:
     """Run the script; (kind, name) -> the tenant az was signed in to when it created the object, and every call."""
     bin_dir = tmp_path / "fakebin"
     bin_dir.mkdir(exist_ok=True)
     (bin_dir / "az").write_text(FAKE_AZ)
     (bin_dir / "az").chmod(0o755)
     log = tmp_path / "az-tenants.log"
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "AZ_LOG": str(log),
-           "AZ_STATE": str(tmp_path / "az-tenant"), "HOME": str(tmp_path), "SECRETS_DIR": str(tmp_path / "s"),
-           **(env_extra or {})}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "AZ_LOG": str(log),
+        "AZ_STATE": str(tmp_path / "az-tenant"),
+        "HOME": str(tmp_path),
+        "SECRETS_DIR": str(tmp_path / "s"),
+        **(env_extra or {}),
+    }
     done = subprocess.run(["bash", "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert (done.returncode == 0) == expect_ok, done.stderr
     (tmp_path / "az-stderr.txt").write_text(done.stderr)
@@ -80,12 +87,18 @@ def terraform_view(hcl: str, ws: Workspace) -> tuple[dict[tuple[str, str], str],
     for block in doc.get("provider", []):
         for name, body in block.items():
             alias = body["alias"].strip('"')
-            tenant = ws.consultancy.home_tenant if alias == "home" else next(
-                c.tenant for c in ws.clients if ident(c.slug) == alias)
+            tenant = (
+                ws.consultancy.home_tenant
+                if alias == "home"
+                else next(c.tenant for c in ws.clients if ident(c.slug) == alias)
+            )
             alias_tenant[alias] = tenant
             assert name.strip('"') == "azuread" and body["tenant_id"]
-    kinds = {"azuread_group": "group", "azuread_application": "application",
-             "azuread_service_principal": "service-principal"}
+    kinds = {
+        "azuread_group": "group",
+        "azuread_application": "application",
+        "azuread_service_principal": "service-principal",
+    }
     apps = {}
     for block in doc["resource"]:
         for rtype, instances in block.items():
@@ -101,6 +114,7 @@ def terraform_view(hcl: str, ws: Workspace) -> tuple[dict[tuple[str, str], str],
                 if kind is None:
                     continue
                 name = body["display_name"].strip('"') if "display_name" in body else apps[rname.strip('"')]
-                out[(kind, name)] = alias_tenant[body["provider"].removeprefix("${").removesuffix("}")
-                                                 .removeprefix("azuread.")]
+                out[(kind, name)] = alias_tenant[
+                    body["provider"].removeprefix("${").removesuffix("}").removeprefix("azuread.")
+                ]
     return out, doc

@@ -91,8 +91,12 @@ def flag_exists(module: str, function: str | None, flag: str) -> bool:
 def test_every_command_and_flag_exists_in_the_azure_cli(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from wizard.model import ServicePrincipal
 
-    demo_ws.service_principals.append(ServicePrincipal(name="svc-n8n-mail-globex", client="globex"))  # needs a secret
-    demo_ws = apply_blueprint(demo_ws, "data-api-oidc", "acme", {"owner": "alex@northwinddata.onmicrosoft.com"})
+    demo_ws.service_principals.append(
+        ServicePrincipal(name="svc-n8n-mail-globex", client="globex")
+    )  # needs a secret
+    demo_ws = apply_blueprint(
+        demo_ws, "data-api-oidc", "acme", {"owner": "alex@northwinddata.onmicrosoft.com"}
+    )
     script = azure_cli.render(demo_ws, today=DEMO_TODAY)
     run(script, tmp_path, exists=False)
     run(script, tmp_path, exists=True)
@@ -104,15 +108,30 @@ def test_every_command_and_flag_exists_in_the_azure_cli(demo_ws, tmp_path: Path)
         path = [w for w in words if not w.startswith("-")]
         module = MODULE_OF[path[0]]
         table = command_table(module)
-        command = next((" ".join(path[:n]) for n in range(len(path), 0, -1) if " ".join(path[:n]) in table), None)
+        command = next(
+            (" ".join(path[:n]) for n in range(len(path), 0, -1) if " ".join(path[:n]) in table), None
+        )
         assert command is not None, f"az {' '.join(path[:4])} is not in the Azure CLI's command table"
         for flag in (w for w in words if w.startswith("-")):
             assert flag_exists(module, table[command], flag), f"az {command} has no flag {flag}"
         checked.add(command)
-    assert {"ad group create", "ad app create", "ad sp create", "ad app federated-credential create",
-            "ad app credential reset", "keyvault secret set", "keyvault secret show", "ad app owner list",
-            "ad app owner add", "ad group owner list", "ad group owner add", "ad app permission list",
-            "ad app show", "rest", "login"} <= checked
+    assert {
+        "ad group create",
+        "ad app create",
+        "ad sp create",
+        "ad app federated-credential create",
+        "ad app credential reset",
+        "keyvault secret set",
+        "keyvault secret show",
+        "ad app owner list",
+        "ad app owner add",
+        "ad group owner list",
+        "ad group owner add",
+        "ad app permission list",
+        "ad app show",
+        "rest",
+        "login",
+    } <= checked
     assert "--public-client-redirect-uris" in script
 
 

@@ -32,15 +32,28 @@ ALLOWED = {
     ("ad", "app", "permission", "list"): {"--id", "--query", "-o"},
     ("ad", "user", "show"): {"--id", "--query", "-o"},
     ("ad", "app", "list"): {"--filter", "--query", "-o"},
-    ("ad", "app", "create"): {"--display-name", "--sign-in-audience", "--web-redirect-uris", "--app-roles",
-                              "--query", "-o"},
+    ("ad", "app", "create"): {
+        "--display-name",
+        "--sign-in-audience",
+        "--web-redirect-uris",
+        "--app-roles",
+        "--query",
+        "-o",
+    },
     ("ad", "sp", "list"): {"--filter", "--query", "-o"},
     ("ad", "sp", "create"): {"--id", "--query", "-o"},
     ("ad", "sp", "show"): {"--id", "--query", "-o"},
     ("ad", "app", "permission", "add"): {"--id", "--api", "--api-permissions"},
     ("ad", "app", "federated-credential", "list"): {"--id", "--query", "-o"},
     ("ad", "app", "federated-credential", "create"): {"--id", "--parameters"},
-    ("ad", "app", "credential", "reset"): {"--id", "--append", "--display-name", "--end-date", "--query", "-o"},
+    ("ad", "app", "credential", "reset"): {
+        "--id",
+        "--append",
+        "--display-name",
+        "--end-date",
+        "--query",
+        "-o",
+    },
     ("keyvault", "secret", "show"): {"--vault-name", "--name", "--query", "-o"},
     ("keyvault", "secret", "set"): {"--vault-name", "--name", "--file", "--expires"},
     ("rest",): {"--method", "--uri", "--body", "--query", "-o"},
@@ -92,8 +105,13 @@ def run(script: str, tmp_path: Path, exists: bool) -> list[str]:
     (bin_dir / "az").write_text(FAKE_AZ)
     (bin_dir / "az").chmod(0o755)
     log = tmp_path / f"az-{exists}.log"
-    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "AZ_LOG": str(log), "HOME": str(tmp_path),
-           "SECRETS_DIR": str(tmp_path / "secrets")}
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "AZ_LOG": str(log),
+        "HOME": str(tmp_path),
+        "SECRETS_DIR": str(tmp_path / "secrets"),
+    }
     if exists:
         env["FAKE_EXISTS"] = "1"
     done = subprocess.run(["bash", "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True)
@@ -105,7 +123,9 @@ def run(script: str, tmp_path: Path, exists: bool) -> list[str]:
 def test_running_twice_creates_nothing_the_second_time(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     script = azure_cli.render(demo_ws, client="acme", today=DEMO_TODAY)
     first = run(script, tmp_path, exists=False)
-    creates = [c for c in first if " create " in f" {c} " or c.startswith(("ad group create", "ad app create"))]
+    creates = [
+        c for c in first if " create " in f" {c} " or c.startswith(("ad group create", "ad app create"))
+    ]
     assert any(c.startswith("ad group create") for c in creates)
     assert any(c.startswith("ad app create") for c in creates)
     second = run(script, tmp_path, exists=True)
@@ -113,7 +133,7 @@ def test_running_twice_creates_nothing_the_second_time(demo_ws, tmp_path: Path) 
 
 
 def test_names_cannot_inject_shell_commands(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    demo_ws.groups.append(Group(name="Tenant-Acme-$(touch pwned)-`id`-O'Brien \"x\"", client="acme"))
+    demo_ws.groups.append(Group(name='Tenant-Acme-$(touch pwned)-`id`-O\'Brien "x"', client="acme"))
     script = azure_cli.render(demo_ws, client="acme", today=DEMO_TODAY)
     subprocess.run(["bash", "-n"], input=script, text=True, check=True)
     log = run(script, tmp_path, exists=False)
@@ -129,8 +149,14 @@ def test_one_client_only_and_unknown_client(demo_ws) -> None:  # type: ignore[no
 
 
 def test_newlines_in_names_cannot_end_a_comment(demo_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    demo_ws.groups.append(Group(name="Tenant-Acme-M365\ntouch pwned-by-newline", client="acme", kind="m365",
-                                membership_rule="x\ntouch pwned-by-rule"))
+    demo_ws.groups.append(
+        Group(
+            name="Tenant-Acme-M365\ntouch pwned-by-newline",
+            client="acme",
+            kind="m365",
+            membership_rule="x\ntouch pwned-by-rule",
+        )
+    )
     script = azure_cli.render(demo_ws, client="acme", today=DEMO_TODAY)
     subprocess.run(["bash", "-n"], input=script, text=True, check=True)
     run(script, tmp_path, exists=False)
@@ -143,16 +169,22 @@ def test_client_secret_goes_from_az_into_the_store_once(demo_ws, tmp_path: Path)
     demo_ws.consultancy.integrations.secret_store = "env-file"
     demo_ws.service_principals += [
         ServicePrincipal(name="svc-n8n-mail-acme", client="acme"),  # a secret, none recorded yet
-        ServicePrincipal(name="svc-platform-workload-acme", client="acme",
-                         credential_kind=CredentialKind.MANAGED_IDENTITY)]
+        ServicePrincipal(
+            name="svc-platform-workload-acme", client="acme", credential_kind=CredentialKind.MANAGED_IDENTITY
+        ),
+    ]
     script = azure_cli.render(demo_ws, client="acme", today=DEMO_TODAY)
-    assert "az ad app create --display-name svc-platform-workload-acme" not in script  # not an app registration
+    assert (
+        "az ad app create --display-name svc-platform-workload-acme" not in script
+    )  # not an app registration
     first = run(script, tmp_path, exists=False)
     assert sum(c.startswith("ad app credential reset") for c in first) == 1
     stored = list((tmp_path / "secrets").iterdir())
-    assert len(stored) == 1 and stored[0].read_text() == "generated-secret-value-for-the-test"  # no trailing newline
+    assert (
+        len(stored) == 1 and stored[0].read_text() == "generated-secret-value-for-the-test"
+    )  # no trailing newline
     assert stored[0].stat().st_mode & 0o077 == 0
-    again = run(script, tmp_path, exists=False)[len(first):]  # the stored copy exists now: no second secret
+    again = run(script, tmp_path, exists=False)[len(first) :]  # the stored copy exists now: no second secret
     assert not [c for c in again if c.startswith("ad app credential reset")]
 
 
@@ -165,6 +197,8 @@ def test_keyvault_store_checks_before_it_creates(demo_ws, tmp_path: Path) -> Non
     script = azure_cli.render(demo_ws, client="acme", today=DEMO_TODAY)
     assert "--file /dev/stdin" in script and "--value" not in script
     first = run(script, tmp_path, exists=False)
-    assert any(c.startswith("keyvault secret set --vault-name kv-northwind --name svc-n8n-mail-acme") for c in first)
+    assert any(
+        c.startswith("keyvault secret set --vault-name kv-northwind --name svc-n8n-mail-acme") for c in first
+    )
     second = run(script, tmp_path, exists=True)
     assert not [c for c in second if c.startswith(("keyvault secret set", "ad app credential reset"))]

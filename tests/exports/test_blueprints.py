@@ -19,20 +19,49 @@ PARAMS = {"repo": "fjord/acme-etl", "owner": "ola@fjord.example"}
 
 # blueprint id -> (groups, admin groups, {app name: credential kind}, app roles per app, federated subjects)
 EXPECTED = {
-    "internal-app-jit": (4, 2, {"svc-app-signin-acme": CredentialKind.SECRET},
-                         {"svc-app-signin-acme": {"Viewer", "Editor", "Admin"}}, set()),
-    "data-api-oidc": (3, 1, {"svc-api-data-acme": CredentialKind.NONE, "svc-cli-data-acme": CredentialKind.NONE,
-                             "svc-ingest-data-acme": CredentialKind.SECRET},
-                      {"svc-api-data-acme": {"Data.Read", "Data.Write", "Data.Admin"}}, set()),
-    "three-planes": (2, 1, {"svc-platform-signin-acme": CredentialKind.SECRET,
-                            "svc-platform-workload-acme": CredentialKind.MANAGED_IDENTITY},
-                     {"svc-platform-signin-acme": {"Operator", "Manager"}}, set()),
-    "staff-tenant-terraform": (5, 1, {"svc-staff-signin-acme": CredentialKind.SECRET,
-                                      "svc-staff-api-acme": CredentialKind.NONE,
-                                      "svc-github-deploy-acme": CredentialKind.FEDERATED},
-                               {"svc-staff-api-acme": {"Engineer", "Operator", "Auditor", "Finance", "Admin"}},
-                               {"repo:fjord/acme-etl:environment:staging", "repo:fjord/acme-etl:environment:production",
-                                "repo:fjord/acme-etl:ref:refs/heads/main"}),
+    "internal-app-jit": (
+        4,
+        2,
+        {"svc-app-signin-acme": CredentialKind.SECRET},
+        {"svc-app-signin-acme": {"Viewer", "Editor", "Admin"}},
+        set(),
+    ),
+    "data-api-oidc": (
+        3,
+        1,
+        {
+            "svc-api-data-acme": CredentialKind.NONE,
+            "svc-cli-data-acme": CredentialKind.NONE,
+            "svc-ingest-data-acme": CredentialKind.SECRET,
+        },
+        {"svc-api-data-acme": {"Data.Read", "Data.Write", "Data.Admin"}},
+        set(),
+    ),
+    "three-planes": (
+        2,
+        1,
+        {
+            "svc-platform-signin-acme": CredentialKind.SECRET,
+            "svc-platform-workload-acme": CredentialKind.MANAGED_IDENTITY,
+        },
+        {"svc-platform-signin-acme": {"Operator", "Manager"}},
+        set(),
+    ),
+    "staff-tenant-terraform": (
+        5,
+        1,
+        {
+            "svc-staff-signin-acme": CredentialKind.SECRET,
+            "svc-staff-api-acme": CredentialKind.NONE,
+            "svc-github-deploy-acme": CredentialKind.FEDERATED,
+        },
+        {"svc-staff-api-acme": {"Engineer", "Operator", "Auditor", "Finance", "Admin"}},
+        {
+            "repo:fjord/acme-etl:environment:staging",
+            "repo:fjord/acme-etl:environment:production",
+            "repo:fjord/acme-etl:ref:refs/heads/main",
+        },
+    ),
 }
 
 
@@ -77,7 +106,9 @@ def test_internal_app_maps_groups_to_scopes_with_workflow_teams(demo_ws) -> None
     team = scopes["Tenant-Acme-App-Esg2-Team"]
     assert is_allowed(team, "templates:esg2:write") and not is_allowed(team, "templates:payroll:write")
     assert not is_allowed(team, "templates:write")  # a workflow grant never widens to the whole resource
-    assert is_allowed(scopes["Tenant-Acme-App-Editor"], "templates:payroll:write")  # resource:action covers all
+    assert is_allowed(
+        scopes["Tenant-Acme-App-Editor"], "templates:payroll:write"
+    )  # resource:action covers all
     assert not is_allowed(scopes["Tenant-Acme-App-Viewer"], "workflows:esg2:execute")
     assert scopes["Admin-Acme-Break-Glass"] == ("*",)
     assert any("break-glass" in i.text.lower() for i in preview.checklist)
@@ -88,7 +119,9 @@ def test_internal_app_maps_groups_to_scopes_with_workflow_teams(demo_ws) -> None
 
 def test_data_api_lists_issuer_audience_pairs_and_a_public_pkce_client(demo_ws) -> None:  # type: ignore[no-untyped-def]
     issuers = "https://accounts.google.com|abc.apps.googleusercontent.com,https://login.microsoftonline.com/t/v2.0|api://d"
-    preview = plan(fresh(demo_ws), "data-api-oidc", "acme", {"issuers": issuers, "service_accounts": "etl,bi"})
+    preview = plan(
+        fresh(demo_ws), "data-api-oidc", "acme", {"issuers": issuers, "service_accounts": "etl,bi"}
+    )
     text = " ".join(i.text for i in preview.checklist)
     assert "https://accounts.google.com (audience abc.apps.googleusercontent.com)" in text
     assert "api://d" in text and "API keys" in text
@@ -111,12 +144,22 @@ def test_three_planes_keep_end_users_out_of_the_directory(demo_ws) -> None:  # t
 def test_staff_tenant_pins_environments_and_branches(demo_ws) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="repo"):
         apply_blueprint(fresh(demo_ws), "staff-tenant-terraform", "acme")
-    for bad in ({"repo": "fjord/*"}, {"repo": "fjord/x", "branches": "release/*"}, {"repo": "x", }):
+    for bad in (
+        {"repo": "fjord/*"},
+        {"repo": "fjord/x", "branches": "release/*"},
+        {
+            "repo": "x",
+        },
+    ):
         with pytest.raises(ValueError):
             apply_blueprint(fresh(demo_ws), "staff-tenant-terraform", "acme", bad)
     ws = apply_blueprint(fresh(demo_ws), "staff-tenant-terraform", "acme", {"repo": "fjord/x"})
-    more = apply_blueprint(ws, "staff-tenant-terraform", "acme",
-                           {"repo": "fjord/x", "environments": "staging,production,qa", "branches": "main,release/1.0"})
+    more = apply_blueprint(
+        ws,
+        "staff-tenant-terraform",
+        "acme",
+        {"repo": "fjord/x", "environments": "staging,production,qa", "branches": "main,release/1.0"},
+    )
     ci = more.service_principal("svc-github-deploy-acme")
     assert ci is not None and len(ci.federated_credentials) == 5  # only the new ones were added
     assert "repo:fjord/x:ref:refs/heads/release/1.0" in {fc.subject for fc in ci.federated_credentials}
@@ -136,7 +179,9 @@ def test_scope_fallback() -> None:
     assert is_allowed(granted, "reports:sync:read") and not is_allowed(granted, "reports:read")
     assert not is_allowed(granted, "invoices-archive:run") and not is_allowed(granted, "payroll:export:run")
     assert is_allowed(frozenset({"*"}), "payroll:export:run")
-    assert has_access(granted, "invoices", "run", workflow="monthly") and not has_access(granted, "reports", "read")
+    assert has_access(granted, "invoices", "run", workflow="monthly") and not has_access(
+        granted, "reports", "read"
+    )
     assert scopes_for(["G1", "G2", "G3"], {"G1": ["a:read"], "G2": ["*"]}) == {"a:read", "*"}
     with pytest.raises(ValueError):
         is_allowed(granted, "not a scope")
@@ -162,8 +207,10 @@ def test_fallback_properties(resource: str, workflow: str, action: str, other: s
     assert not is_allowed(set(), needed)
 
 
-@given(granted=st.sets(st.from_regex(r"[a-z]{1,3}(:[a-z]{1,3}){1,2}", fullmatch=True), max_size=6),
-       needed=st.from_regex(r"[a-z]{1,3}(:[a-z]{1,3}){1,2}", fullmatch=True))
+@given(
+    granted=st.sets(st.from_regex(r"[a-z]{1,3}(:[a-z]{1,3}){1,2}", fullmatch=True), max_size=6),
+    needed=st.from_regex(r"[a-z]{1,3}(:[a-z]{1,3}){1,2}", fullmatch=True),
+)
 def test_more_grants_never_allow_less(granted: set[str], needed: str) -> None:
     if is_allowed(granted, needed):
         assert is_allowed(granted | {"x:y"}, needed)
@@ -177,16 +224,43 @@ def test_blueprint_command(demo_ws, tmp_path, run_cli) -> None:  # type: ignore[
     path.write_text(dumps(demo_ws))
     assert "three-planes" in run_cli("blueprint", "list").out
     assert "identity-planes" in run_cli("blueprint", "show", "three-planes").out
-    shown = run_cli("blueprint", "show", "internal-app-jit", "--client", "globex", "--demo", "-p", "workflows=esg2")
+    shown = run_cli(
+        "blueprint", "show", "internal-app-jit", "--client", "globex", "--demo", "-p", "workflows=esg2"
+    )
     assert "Tenant-Globex-App-Esg2-Team: workflows:esg2:read" in shown.out
-    r = run_cli("blueprint", "apply", "internal-app-jit", "--client", "globex", "--file", str(path),
-                "--owner", "alex@northwinddata.onmicrosoft.com")
+    r = run_cli(
+        "blueprint",
+        "apply",
+        "internal-app-jit",
+        "--client",
+        "globex",
+        "--file",
+        str(path),
+        "--owner",
+        "alex@northwinddata.onmicrosoft.com",
+    )
     assert r.code == 0 and "4 group(s), 1 app registration(s)" in r.out
     assert load(path).group("Tenant-Globex-App-Viewer")
     again = run_cli("blueprint", "apply", "internal-app-jit", "--client", "globex", "--file", str(path))
     assert "0 group(s), 0 app registration(s), 0 checklist item(s)" in again.out
-    assert run_cli("blueprint", "apply", "staff-tenant-terraform", "--client", "globex", "--file",
-                   str(path)).code == 2
-    assert run_cli("blueprint", "apply", "three-planes", "--client", "globex", "--file", str(path),
-                   "-p", "nonsense=1").code == 2
+    assert (
+        run_cli(
+            "blueprint", "apply", "staff-tenant-terraform", "--client", "globex", "--file", str(path)
+        ).code
+        == 2
+    )
+    assert (
+        run_cli(
+            "blueprint",
+            "apply",
+            "three-planes",
+            "--client",
+            "globex",
+            "--file",
+            str(path),
+            "-p",
+            "nonsense=1",
+        ).code
+        == 2
+    )
     assert run_cli("blueprint", "apply", "three-planes", "--client", "globex", "--demo").code == 2

@@ -14,9 +14,16 @@ from wizard.offboarding import PHASES, mark_retired, plan_offboarding, render_ma
 def test_every_object_of_the_client_and_nothing_else(demo_ws) -> None:  # type: ignore[no-untyped-def]
     steps = plan_offboarding(demo_ws, client="acme")
     subjects = {s.subject for s in steps}
-    expected = ({f"credential:{c.id}" for c in demo_ws.credentials if c.client == "acme" and c.status != Status.RETIRED}
-                | {f"service-principal:{s.name}" for s in demo_ws.service_principals if s.client == "acme"}
-                | {f"group:{g.name}" for g in demo_ws.groups if g.client == "acme"} | {"client:acme"})
+    expected = (
+        {
+            f"credential:{c.id}"
+            for c in demo_ws.credentials
+            if c.client == "acme" and c.status != Status.RETIRED
+        }
+        | {f"service-principal:{s.name}" for s in demo_ws.service_principals if s.client == "acme"}
+        | {f"group:{g.name}" for g in demo_ws.groups if g.client == "acme"}
+        | {"client:acme"}
+    )
     assert subjects == expected
     assert all("globex" not in s.subject for s in steps)
 
@@ -44,8 +51,11 @@ def test_mark_retired_and_the_command(demo_ws, tmp_path: Path, run_cli) -> None:
     retired = mark_retired(demo_ws, plan_offboarding(demo_ws, client="globex"), "globex")
     assert retired.client("globex").status == Status.RETIRED
     assert all(c.status == Status.RETIRED for c in retired.credentials if c.client == "globex")
-    assert all(c.status != Status.RETIRED or c.id == "northwind-airtable-old-key"
-               for c in retired.credentials if c.client != "globex")
+    assert all(
+        c.status != Status.RETIRED or c.id == "northwind-airtable-old-key"
+        for c in retired.credentials
+        if c.client != "globex"
+    )
     path = tmp_path / "idspine.toml"
     path.write_text(dumps(demo_ws))
     r = run_cli("offboard", "globex", "--file", str(path), "--mark-retired", "--yes")

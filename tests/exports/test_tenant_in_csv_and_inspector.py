@@ -10,9 +10,9 @@ import time
 import pytest
 
 from wizard import placement
+from wizard.audit.rows import build_rows, filter_rows
 from wizard.demo import DEMO_TODAY, scaled_workspace
 from wizard.export import csv_table
-from wizard.audit.rows import build_rows, filter_rows
 from wizard.model import Placement, TenantModel, Workspace
 
 
@@ -54,9 +54,13 @@ def test_a_multi_tenant_app_is_registered_at_home_and_lives_in_the_client(demo_w
     assert inspected.tenant == f"home → {client.tenant}"
 
 
-def test_csv_and_inspector_read_the_rule_from_placement(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_csv_and_inspector_read_the_rule_from_placement(
+    demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     home = placement.home_tenant(demo_ws)
-    moved = placement.Tenant("client:elsewhere", "elsewhere.onmicrosoft.com", "Elsewhere's tenant", "elsewhere")
+    moved = placement.Tenant(
+        "client:elsewhere", "elsewhere.onmicrosoft.com", "Elsewhere's tenant", "elsewhere"
+    )
     monkeypatch.setattr(placement, "credential_tenant", lambda ws, c: moved)
     monkeypatch.setattr(placement, "group_tenant", lambda ws, g: home)
     rows = _csv(demo_ws)
@@ -98,7 +102,13 @@ def test_tenants_keep_the_inspector_fast_at_ten_thousand_credentials() -> None:
     assert len(rows) >= 10_000 and all(r.tenant for r in rows)
     spent = {r.name: r.tenant for r in rows if r.kind == "credential"}
     sample = ws.credentials[::997]
-    assert all(spent[c.id] == (
-        "home" if placement.credential_tenant(ws, c).key == "home" else placement.credential_tenant(ws, c).address)
-        for c in sample)
+    assert all(
+        spent[c.id]
+        == (
+            "home"
+            if placement.credential_tenant(ws, c).key == "home"
+            else placement.credential_tenant(ws, c).address
+        )
+        for c in sample
+    )
     assert took < 3.0, took

@@ -69,7 +69,9 @@ def check_body(module: str, cls: str, body: dict, where: str) -> None:
 
 def test_export_matches_the_azuread_schema(demo_ws) -> None:  # type: ignore[no-untyped-def]
     demo_ws.groups.append(Group(name="Org-Dynamic-Data", membership_rule='user.department -eq "Data"'))
-    demo_ws = apply_blueprint(demo_ws, "data-api-oidc", "acme", {"owner": "alex@northwinddata.onmicrosoft.com"})
+    demo_ws = apply_blueprint(
+        demo_ws, "data-api-oidc", "acme", {"owner": "alex@northwinddata.onmicrosoft.com"}
+    )
     doc = hcl2.load(io.StringIO(terraform.render(demo_ws, today=DEMO_TODAY)))
     kinds = set()
     for block in doc["resource"]:
@@ -85,7 +87,9 @@ def test_export_matches_the_azuread_schema(demo_ws) -> None:  # type: ignore[no-
             for body in instances.values():
                 check_body(module, camel(module), body, module)
     assert len(kinds) >= 6 and "azuread_application_password" in kinds
-    providers = [body for block in doc["provider"] for name, body in block.items() if name.strip('"') == "azuread"]
+    providers = [
+        body for block in doc["provider"] for name, body in block.items() if name.strip('"') == "azuread"
+    ]
     assert providers
     for body in providers:  # one configuration per tenant: alias and tenant_id exist in the provider's schema
         check_body("provider", "AzureadProvider", body, "provider.azuread")

@@ -11,18 +11,26 @@ import datetime as dt
 import re
 
 from wizard.demo import DEMO_TODAY
-from wizard.providers.entra.plan import build_plan, render_text
 from wizard.export import exporter
 from wizard.model import AppRole, Status, new_workspace
 from wizard.offboarding import plan_offboarding, render_markdown
+from wizard.providers.entra.plan import build_plan, render_text
 from wizard.steps import FlowRunner, get_flow
 
 SETUP = {
-    "about": {"name": "Fjord Analytics", "home_tenant": "fjord.onmicrosoft.com",
-              "hats": ["prototype", "client-delivery"], "tools": ["airtable", "microsoft-graph", "github", "n8n"]},
+    "about": {
+        "name": "Fjord Analytics",
+        "home_tenant": "fjord.onmicrosoft.com",
+        "hats": ["prototype", "client-delivery"],
+        "tools": ["airtable", "microsoft-graph", "github", "n8n"],
+    },
     "roles": {"template": "solo", "roles": ["Quarterback"], "admin_roles": [], "kind": "security"},
-    "automations": {"automations": ["n8n:graph", "zapier:oldsync"], "kind": "secret", "repo": "",
-                    "owner": "ola@fjord.example"},
+    "automations": {
+        "automations": ["n8n:graph", "zapier:oldsync"],
+        "kind": "secret",
+        "repo": "",
+        "owner": "ola@fjord.example",
+    },
     "host": {"host": "n8n-self-hosted", "hat": "own-production", "owner": "ola@fjord.example"},
     "review": {"confirm": True},
 }
@@ -61,10 +69,12 @@ def test_changing_earlier_answers_leaves_nothing_of_the_old_ones_anywhere() -> N
     before = _everything(runner.ws)
     assert all(word in before for word in OLD)  # the old answers did produce something visible
     _back_to(runner, "about")
-    changed = {**SETUP,
-               "about": {**SETUP["about"], "tools": ["microsoft-graph", "github", "n8n"]},
-               "roles": {**SETUP["roles"], "roles": ["Analyst"]},
-               "automations": {**SETUP["automations"], "automations": ["n8n:graph"]}}
+    changed = {
+        **SETUP,
+        "about": {**SETUP["about"], "tools": ["microsoft-graph", "github", "n8n"]},
+        "roles": {**SETUP["roles"], "roles": ["Analyst"]},
+        "automations": {**SETUP["automations"], "automations": ["n8n:graph"]},
+    }
     while not runner.completed:
         _answer(runner, changed)
     after = _everything(runner.ws)
@@ -95,7 +105,9 @@ def test_applied_objects_are_listed_for_retirement_not_dropped() -> None:
     ws = runner.ws
     kept = ws.service_principal("svc-zapier-oldsync-internal")
     assert kept is not None and kept.status == Status.ACTIVE
-    retire = [i for i in ws.checklist if i.id.startswith("retire:") and "svc-zapier-oldsync-internal" in i.text]
+    retire = [
+        i for i in ws.checklist if i.id.startswith("retire:") and "svc-zapier-oldsync-internal" in i.text
+    ]
     assert len(retire) == 1 and not retire[0].done
     steps = plan_offboarding(ws, owner="ola@fjord.example")
     assert any("svc-zapier-oldsync" in s.subject for s in steps)
@@ -112,7 +124,9 @@ def test_fields_later_steps_set_survive_and_references_do_not_dangle() -> None:
     cred.expires = dt.date(2027, 1, 1)  # e.g. recorded later in the inspector
     cred.identity = "svc-zapier-oldsync-internal"
     graph = ws.service_principal("svc-n8n-graph-internal")
-    graph.app_roles = [AppRole(value="Reader", display_name="Reader", groups=["Org-Quarterback", "Org-Data-Engineer"])]
+    graph.app_roles = [
+        AppRole(value="Reader", display_name="Reader", groups=["Org-Quarterback", "Org-Data-Engineer"])
+    ]
     runner.ws = ws
     _back_to(runner, "roles")
     _answer(runner, {"roles": {**SETUP["roles"], "roles": ["Analyst"]}})
@@ -139,30 +153,51 @@ def test_client_onboarding_edit_removes_the_old_client_entries() -> None:
     runner = _setup_to_end(SETUP)
     onboard = FlowRunner(get_flow("client-onboarding"), runner.ws)
     script = {
-        "client": {"name": "Acme Logistics", "slug": "acme", "tenant_model": "separate-tenant",
-                   "tenant": "acme.onmicrosoft.com", "residency": "EU"},
+        "client": {
+            "name": "Acme Logistics",
+            "slug": "acme",
+            "tenant_model": "separate-tenant",
+            "tenant": "acme.onmicrosoft.com",
+            "residency": "EU",
+        },
         "roles": {"roles": ["Data-Engineer", "Linebacker"], "admin_roles": ["Owner"]},
-        "automations": {"automations": ["n8n:graph", "zapier:oldsync"], "kind": "secret", "repo": "",
-                        "owner": "ola@fjord.example"},
-        "services": {"services": ["microsoft-graph", "airtable"], "host": "n8n-self-hosted",
-                     "owner": "ola@fjord.example"},
+        "automations": {
+            "automations": ["n8n:graph", "zapier:oldsync"],
+            "kind": "secret",
+            "repo": "",
+            "owner": "ola@fjord.example",
+        },
+        "services": {
+            "services": ["microsoft-graph", "airtable"],
+            "host": "n8n-self-hosted",
+            "owner": "ola@fjord.example",
+        },
         "consent": {"confirm": True, "data_export_consent": ""},
     }
     while not onboard.completed:
         _answer(onboard, script)
     assert "Linebacker" in _everything(onboard.ws)
     _back_to(onboard, "client")
-    changed = {**script, "client": {**script["client"], "slug": "acme-eu"},
-               "roles": {"roles": ["Data-Engineer"], "admin_roles": ["Owner"]},
-               "automations": {**script["automations"], "automations": ["n8n:graph"]},
-               "services": {**script["services"], "services": ["microsoft-graph"]}}
+    changed = {
+        **script,
+        "client": {**script["client"], "slug": "acme-eu"},
+        "roles": {"roles": ["Data-Engineer"], "admin_roles": ["Owner"]},
+        "automations": {**script["automations"], "automations": ["n8n:graph"]},
+        "services": {**script["services"], "services": ["microsoft-graph"]},
+    }
     while not onboard.completed:
         _answer(onboard, changed)
     ws = onboard.ws
     assert [c.slug for c in ws.clients] == ["acme-eu"]
     text = _everything(ws)
-    for word in ("Linebacker", "zapier-oldsync-acme", "acme-airtable", "Tenant-Acme-Data-Engineer",
-                 "Admin-Acme-Owner", "client acme\n"):
+    for word in (
+        "Linebacker",
+        "zapier-oldsync-acme",
+        "acme-airtable",
+        "Tenant-Acme-Data-Engineer",
+        "Admin-Acme-Owner",
+        "client acme\n",
+    ):
         assert word not in text, word
     assert not re.search(r"svc-n8n-graph-acme\b(?!-eu)", text)
     assert "Tenant-Acme-eu-Data-Engineer" in text or "Tenant-Acme-Eu-Data-Engineer" in text
@@ -186,8 +221,15 @@ def test_a_later_step_that_no_longer_fits_is_taken_back_until_answered_again() -
 
 def test_changed_answers_update_surviving_planned_entries_too() -> None:
     """An entry the new answers still produce takes the new answers' values (group type, trusted repository)."""
-    script = {**SETUP, "automations": {**SETUP["automations"], "automations": ["github:deploy"], "kind": "auto",
-                                       "repo": "fjord/pipelines"}}
+    script = {
+        **SETUP,
+        "automations": {
+            **SETUP["automations"],
+            "automations": ["github:deploy"],
+            "kind": "auto",
+            "repo": "fjord/pipelines",
+        },
+    }
     runner = _setup_to_end(script)
     _back_to(runner, "roles")
     _answer(runner, {"roles": {**SETUP["roles"], "kind": "m365"}})

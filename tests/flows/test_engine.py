@@ -31,13 +31,32 @@ def _no_digits(value: object) -> list[str]:
 
 
 def _pets(ws: Workspace) -> Step:
-    return Step("pets", "Pets", "Name your pets.", (
-        Question("name", "Your name", Kind.TEXT, "tokens", validate=_no_digits),
-        Question("kind", "Kind", Kind.CHOICE, "scopes", options=(Option("cat", "Cat", "purrs"), Option("dog", "Dog"))),
-        Question("toys", "Toys", Kind.MULTI, "scopes", options=(Option("ball", "Ball"), Option("rope", "Rope")),
-                 default=["ball"], required=False),
-        Question("names", "Pet names", Kind.LIST, "naming-policy"),
-    ), "tokens")
+    return Step(
+        "pets",
+        "Pets",
+        "Name your pets.",
+        (
+            Question("name", "Your name", Kind.TEXT, "tokens", validate=_no_digits),
+            Question(
+                "kind",
+                "Kind",
+                Kind.CHOICE,
+                "scopes",
+                options=(Option("cat", "Cat", "purrs"), Option("dog", "Dog")),
+            ),
+            Question(
+                "toys",
+                "Toys",
+                Kind.MULTI,
+                "scopes",
+                options=(Option("ball", "Ball"), Option("rope", "Rope")),
+                default=["ball"],
+                required=False,
+            ),
+            Question("names", "Pet names", Kind.LIST, "naming-policy"),
+        ),
+        "tokens",
+    )
 
 
 def _apply_pets(ws: Workspace, answers: Answers) -> Workspace:
@@ -48,18 +67,25 @@ def _apply_pets(ws: Workspace, answers: Answers) -> Workspace:
 
 
 def _done(ws: Workspace) -> Step:
-    return Step("done", "Done", "Confirm.", (Question("ok", "All good?", Kind.CONFIRM, "sso", default=True),), "sso")
+    return Step(
+        "done", "Done", "Confirm.", (Question("ok", "All good?", Kind.CONFIRM, "sso", default=True),), "sso"
+    )
 
 
 def _validate_done(ws: Workspace, answers: Answers) -> dict[str, str]:
     return {} if answers.get("ok") is True else {"ok": "please confirm"}
 
 
-PETS = Flow("pets", "Pets", "A test flow.", [
-    StepDef("pets", _pets, _apply_pets, lambda ws, a: f"{len(a.get('names') or [])} pet(s)"),
-    StepDef("middle", lambda ws: Step("middle", "Middle", "", (), "sso"), lambda ws, a: ws),
-    StepDef("done", _done, lambda ws, a: ws, None, _validate_done),
-])
+PETS = Flow(
+    "pets",
+    "Pets",
+    "A test flow.",
+    [
+        StepDef("pets", _pets, _apply_pets, lambda ws, a: f"{len(a.get('names') or [])} pet(s)"),
+        StepDef("middle", lambda ws: Step("middle", "Middle", "", (), "sso"), lambda ws, a: ws),
+        StepDef("done", _done, lambda ws, a: ws, None, _validate_done),
+    ],
+)
 GOOD = {"name": "Ada", "kind": "cat", "names": "Tom, Felix\nTom"}
 
 
@@ -80,7 +106,9 @@ def test_answers_are_normalised_to_their_kind() -> None:
 
 def test_every_kind_of_wrong_answer_is_reported_per_question() -> None:
     with pytest.raises(StepProblems) as info:
-        check_answers(_pets(new_workspace("X", "x")), {"name": "R2D2", "kind": "fish", "toys": ["ball", "laser"]})
+        check_answers(
+            _pets(new_workspace("X", "x")), {"name": "R2D2", "kind": "fish", "toys": ["ball", "laser"]}
+        )
     problems = info.value.problems
     assert set(problems) == {"name", "kind", "toys", "names"}
     assert problems["name"] == "no digits, please"
@@ -90,7 +118,9 @@ def test_every_kind_of_wrong_answer_is_reported_per_question() -> None:
 
 
 @pytest.mark.parametrize("field", ["name", "names", "toys"])
-def test_a_secret_in_any_text_answer_is_refused_and_never_echoed(field: str, canaries: dict[str, str]) -> None:
+def test_a_secret_in_any_text_answer_is_refused_and_never_echoed(
+    field: str, canaries: dict[str, str]
+) -> None:
     runner = FlowRunner(PETS, new_workspace("X", "x"))
     for value in canaries.values():
         answers = {**GOOD, field: [value] if field != "name" else value}
@@ -159,22 +189,35 @@ def test_preview_never_raises() -> None:
 
 
 def test_registry_knows_every_flow_and_imports_them_lazily() -> None:
-    assert set(FLOWS) == {"first-setup", "idp-choice", "naming", "groups", "service-principals", "credentials",
-                          "n8n", "supabase", "client-onboarding"}
+    assert set(FLOWS) == {
+        "first-setup",
+        "idp-choice",
+        "naming",
+        "groups",
+        "service-principals",
+        "credentials",
+        "n8n",
+        "supabase",
+        "client-onboarding",
+    }
     for flow_id in FLOWS:
         flow = get_flow(flow_id)
         assert flow.id == flow_id and flow.title and flow.summary
     with pytest.raises(KeyError):
         get_flow("nope")
-    code = ("import sys, wizard.steps; bad = [m for m in sys.modules if m.startswith('flows') or "
-            "m.startswith('textual') or m.startswith('httpx')]; print(bad)")
+    code = (
+        "import sys, wizard.steps; bad = [m for m in sys.modules if m.startswith('flows') or "
+        "m.startswith('textual') or m.startswith('httpx')]; print(bad)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=".")
     assert out.stdout.strip() == "[]"
 
 
 def test_flows_never_import_textual_or_httpx() -> None:
-    code = ("import sys\nfrom wizard.steps import FLOWS, get_flow\nfor f in FLOWS: get_flow(f)\n"
-            "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx')])")
+    code = (
+        "import sys\nfrom wizard.steps import FLOWS, get_flow\nfor f in FLOWS: get_flow(f)\n"
+        "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx')])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=".")
     assert out.stdout.strip() == "[]"
 

@@ -12,21 +12,40 @@ NEUTRAL = {qid: next(iter(opts)) for qid, (_, opts) in QUESTIONS.items()}
 
 # (situation, answers changed from neutral, expected pick, a word its reasons must contain)
 CASES = [
-    ("M365 Business Premium, Microsoft clients", {"licences": "m365-premium", "clients": "microsoft"},
-     IdP.ENTRA, "Entra ID P1"),
+    (
+        "M365 Business Premium, Microsoft clients",
+        {"licences": "m365-premium", "clients": "microsoft"},
+        IdP.ENTRA,
+        "Entra ID P1",
+    ),
     ("Google Workspace shop", {"licences": "google-workspace", "clients": "google"}, IdP.GOOGLE, "Workspace"),
-    ("self-host, strict residency, no budget", {"self_host": "prefer", "residency": "strict", "budget": "minimal"},
-     IdP.KEYCLOAK, "Apache-2.0"),
+    (
+        "self-host, strict residency, no budget",
+        {"self_host": "prefer", "residency": "strict", "budget": "minimal"},
+        IdP.KEYCLOAK,
+        "Apache-2.0",
+    ),
     ("self-host, tools without SSO", {"self_host": "prefer", "saas": "legacy"}, IdP.AUTHENTIK, "proxy"),
     ("bursty external users", {"external": "bursty"}, IdP.AUTH0, "monthly active users"),
-    ("bursty external users on a shoestring", {"external": "bursty", "budget": "minimal"}, IdP.AUTH0, "25,000"),
-    ("many SaaS apps, money no object", {"saas": "many", "budget": "flexible"}, IdP.OKTA, "Integration Network"),
+    (
+        "bursty external users on a shoestring",
+        {"external": "bursty", "budget": "minimal"},
+        IdP.AUTH0,
+        "25,000",
+    ),
+    (
+        "many SaaS apps, money no object",
+        {"saas": "many", "budget": "flexible"},
+        IdP.OKTA,
+        "Integration Network",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("situation", "changes", "expected", "word"), CASES, ids=[c[0] for c in CASES])
-def test_contrasting_situations_get_explained_recommendations(situation: str, changes: dict[str, str],
-                                                              expected: IdP, word: str) -> None:
+def test_contrasting_situations_get_explained_recommendations(
+    situation: str, changes: dict[str, str], expected: IdP, word: str
+) -> None:
     rec = recommend({**NEUTRAL, **changes})
     assert rec.recommended.idp == expected, rec.summary()
     assert any(word in reason for reason in rec.recommended.reasons), rec.recommended.reasons
@@ -49,8 +68,16 @@ def test_an_m365_consultant_is_steered_to_entra_even_with_other_leanings() -> No
 def test_self_hosting_is_never_recommended_to_someone_who_wants_to_avoid_it() -> None:
     for lic in ("m365-premium", "none", "google-workspace"):
         for saas in ("few", "legacy"):
-            rec = recommend({**NEUTRAL, "licences": lic, "saas": saas, "self_host": "avoid", "budget": "minimal",
-                             "residency": "strict"})
+            rec = recommend(
+                {
+                    **NEUTRAL,
+                    "licences": lic,
+                    "saas": saas,
+                    "self_host": "avoid",
+                    "budget": "minimal",
+                    "residency": "strict",
+                }
+            )
             assert rec.recommended.idp not in (IdP.KEYCLOAK, IdP.AUTHENTIK)
             assert rec.of(IdP.KEYCLOAK).concerns  # and the reason is said
 
@@ -92,7 +119,9 @@ def test_the_flow_shows_reasons_and_records_them_with_the_runner_up() -> None:
 def test_choosing_against_the_recommendation_is_recorded_honestly() -> None:
     _, ws, *_ = _run_idp_flow({"licences": "m365-premium"}, pick="okta")
     assert ws.consultancy.idp == IdP.OKTA
-    assert any("Chosen over the interview's pick, Microsoft Entra ID" in r for r in ws.consultancy.idp_reasons)
+    assert any(
+        "Chosen over the interview's pick, Microsoft Entra ID" in r for r in ws.consultancy.idp_reasons
+    )
     assert not any("Entra ID P1" in r for r in ws.consultancy.idp_reasons)  # Entra's reasons are not Okta's
 
 

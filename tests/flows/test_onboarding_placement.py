@@ -6,12 +6,17 @@ from __future__ import annotations
 import pytest
 
 from wizard import placement
-from wizard.providers.entra.plan import build_plans
 from wizard.model import Placement, TenantModel, Workspace
+from wizard.providers.entra.plan import build_plans
 from wizard.steps import FlowRunner, get_flow
 
-CLIENT = {"name": "Initech Labs", "slug": "initech", "tenant_model": "separate-tenant",
-          "tenant": "initechlabs.onmicrosoft.com", "residency": "EU"}
+CLIENT = {
+    "name": "Initech Labs",
+    "slug": "initech",
+    "tenant_model": "separate-tenant",
+    "tenant": "initechlabs.onmicrosoft.com",
+    "residency": "EU",
+}
 ANSWERS = {
     "roles": {"roles": ["Analyst"], "admin_roles": ["Owner"]},
     "automations": {"automations": ["n8n:graph"], "kind": "auto", "repo": "", "owner": ""},
@@ -22,7 +27,9 @@ ANSWERS = {
 }
 
 
-def run(ws: Workspace, client: dict, placement_answer: str | None = None) -> tuple[Workspace, dict[str, object]]:
+def run(
+    ws: Workspace, client: dict, placement_answer: str | None = None
+) -> tuple[Workspace, dict[str, object]]:
     runner = FlowRunner(get_flow("client-onboarding"), ws, restart=True)
     defaults: dict[str, object] = {}
     while not runner.completed:
@@ -38,8 +45,15 @@ def run(ws: Workspace, client: dict, placement_answer: str | None = None) -> tup
     return runner.ws, defaults
 
 
-@pytest.mark.parametrize(("model", "expected"), [("separate-tenant", "client"), ("delegated-admin", "client"),
-                                                  ("b2b-guests", "home"), ("partition", "home")])
+@pytest.mark.parametrize(
+    ("model", "expected"),
+    [
+        ("separate-tenant", "client"),
+        ("delegated-admin", "client"),
+        ("b2b-guests", "home"),
+        ("partition", "home"),
+    ],
+)
 def test_the_question_defaults_follow_the_tenant_model(demo_ws: Workspace, model: str, expected: str) -> None:
     ws, seen = run(demo_ws, {**CLIENT, "tenant_model": model})
     assert seen["app_placement"] == expected
@@ -55,8 +69,10 @@ def test_review_and_plan_agree_on_every_tenant(demo_ws: Workspace) -> None:
     assert client_block.startswith("the client's tenant (initechlabs.onmicrosoft.com)")
     assert "app registration + service principal svc-n8n-graph-initech" in client_block
     plans = {p.tenant: {s.subject for s in p.steps} for p in build_plans(ws, client="initech")}
-    assert plans == {"northwinddata.onmicrosoft.com": {"Tenant-Initech-Analyst", "Admin-Initech-Owner"},
-                     "initechlabs.onmicrosoft.com": {"svc-n8n-graph-initech"}}
+    assert plans == {
+        "northwinddata.onmicrosoft.com": {"Tenant-Initech-Analyst", "Admin-Initech-Owner"},
+        "initechlabs.onmicrosoft.com": {"svc-n8n-graph-initech"},
+    }
     assert "initechlabs.onmicrosoft.com" in str(seen["preview"])
 
 
@@ -65,11 +81,15 @@ def test_a_multi_tenant_choice_shows_in_the_review_and_the_plan(demo_ws: Workspa
     sp = ws.service_principal("svc-n8n-graph-initech")
     assert placement.app_registration_tenant(ws, sp).key == "home"
     review = get_flow("client-onboarding").review(ws)
-    assert "app registration svc-n8n-graph-initech (secret; multi-tenant: its service principal appears in " \
-           "Initech Labs's tenant (initechlabs.onmicrosoft.com) when its admin consents)" in review
+    assert (
+        "app registration svc-n8n-graph-initech (secret; multi-tenant: its service principal appears in "
+        "Initech Labs's tenant (initechlabs.onmicrosoft.com) when its admin consents)" in review
+    )
     assert "service principal svc-n8n-graph-initech (made when the admin consents" in review
     home, there = build_plans(ws, client="initech")
-    assert home.step("application:svc-n8n-graph-initech") and there.step("service-principal:svc-n8n-graph-initech")
+    assert home.step("application:svc-n8n-graph-initech") and there.step(
+        "service-principal:svc-n8n-graph-initech"
+    )
 
 
 def test_a_partition_cannot_put_apps_in_a_tenant_it_does_not_have(demo_ws: Workspace) -> None:

@@ -11,8 +11,13 @@ from wizard.secrets.refs import needs_secret
 from wizard.steps import FlowRunner, Kind, StepProblems, get_flow
 from wizard.ui.widgets.question_field import live_problem
 
-CLIENT = {"name": "Initech Labs", "slug": "initech", "tenant_model": "separate-tenant",
-          "tenant": "initechlabs.onmicrosoft.com", "residency": "EU"}
+CLIENT = {
+    "name": "Initech Labs",
+    "slug": "initech",
+    "tenant_model": "separate-tenant",
+    "tenant": "initechlabs.onmicrosoft.com",
+    "residency": "EU",
+}
 SCRIPT: dict[str, dict[str, object]] = {
     "client": CLIENT,
     "roles": {"roles": ["Analyst"], "admin_roles": ["Owner"]},
@@ -35,7 +40,9 @@ def test_onboarding_asks_where_each_secret_lives_after_the_methods(demo_ws: Work
     assert "secrets" in ids and ids.index("secrets") == ids.index("methods") + 1
 
 
-def test_accepting_the_suggestions_leaves_no_client_credential_without_a_reference(demo_ws: Workspace) -> None:
+def test_accepting_the_suggestions_leaves_no_client_credential_without_a_reference(
+    demo_ws: Workspace,
+) -> None:
     ws = _walk(demo_ws).ws
     mine = [c for c in ws.credentials if c.client == "initech"]
     needing = [c for c in mine if needs_secret(ws, c.id)]
@@ -63,8 +70,12 @@ def test_the_secrets_step_refuses_a_value_and_a_clash(demo_ws: Workspace) -> Non
 
 def test_every_free_text_onboarding_question_has_a_validator(demo_ws: Workspace) -> None:
     runner = _walk(demo_ws)
-    missing = [f"{s.id}.{q.id}" for s in get_flow("client-onboarding").steps(runner.ws) for q in s.questions
-               if q.kind in (Kind.TEXT, Kind.LIST) and q.validate is None]
+    missing = [
+        f"{s.id}.{q.id}"
+        for s in get_flow("client-onboarding").steps(runner.ws)
+        for q in s.questions
+        if q.kind in (Kind.TEXT, Kind.LIST) and q.validate is None
+    ]
     assert missing == []
 
 
@@ -72,16 +83,27 @@ def _question(ws: Workspace, step: str, qid: str):  # type: ignore[no-untyped-de
     return get_flow("client-onboarding").build(ws, step).question(qid)
 
 
-@pytest.mark.parametrize(("step", "qid", "bad", "word", "good"), [
-    ("client", "tenant", "initech labs", "domain", "initechlabs.onmicrosoft.com"),
-    ("client", "tenant", "initech", "domain", "8f3e3c1a-1b2c-4d5e-8f90-123456789abc"),
-    ("services", "owner", "alex", "e-mail", "alex@northwinddata.com"),
-    ("services", "owner", "alex at northwind", "e-mail", "ops-team@northwind.co.uk"),
-    ("roles", "roles", ["R&D <EU>"], "role name", ["Data-Steward"]),
-    ("roles", "admin_roles", ["9 lives"], "role name", ["Owner"]),
-    ("consent", "data_export_consent", "12345 / 6789", "letters", "Exports stay in the client's EU storage"),
-])
-def test_onboarding_free_text_shows_its_problem_as_typed(demo_ws: Workspace, step, qid, bad, word, good) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("step", "qid", "bad", "word", "good"),
+    [
+        ("client", "tenant", "initech labs", "domain", "initechlabs.onmicrosoft.com"),
+        ("client", "tenant", "initech", "domain", "8f3e3c1a-1b2c-4d5e-8f90-123456789abc"),
+        ("services", "owner", "alex", "e-mail", "alex@northwinddata.com"),
+        ("services", "owner", "alex at northwind", "e-mail", "ops-team@northwind.co.uk"),
+        ("roles", "roles", ["R&D <EU>"], "role name", ["Data-Steward"]),
+        ("roles", "admin_roles", ["9 lives"], "role name", ["Owner"]),
+        (
+            "consent",
+            "data_export_consent",
+            "12345 / 6789",
+            "letters",
+            "Exports stay in the client's EU storage",
+        ),
+    ],
+)
+def test_onboarding_free_text_shows_its_problem_as_typed(
+    demo_ws: Workspace, step, qid, bad, word, good
+) -> None:  # type: ignore[no-untyped-def]
     q = _question(demo_ws, step, qid)
     problem = live_problem(q, bad)
     assert word.lower() in problem.lower(), problem

@@ -11,11 +11,20 @@ from wizard.secrets.refs import needs_secret
 from wizard.steps import FlowRunner, StepProblems, get_flow
 
 ONBOARD = {
-    "client": {"name": "Acme Logistics", "slug": "", "tenant_model": "separate-tenant",
-               "tenant": "acmelogistics.onmicrosoft.com", "residency": "EU"},
+    "client": {
+        "name": "Acme Logistics",
+        "slug": "",
+        "tenant_model": "separate-tenant",
+        "tenant": "acmelogistics.onmicrosoft.com",
+        "residency": "EU",
+    },
     "roles": {"roles": ["Data-Engineer", "Analyst"], "admin_roles": ["Owner"]},
-    "automations": {"automations": ["n8n:graph", "github:deploy", "n8n:graph"], "kind": "auto", "repo": "acme/etl",
-                    "owner": "alex@northwind.example"},
+    "automations": {
+        "automations": ["n8n:graph", "github:deploy", "n8n:graph"],
+        "kind": "auto",
+        "repo": "acme/etl",
+        "owner": "alex@northwind.example",
+    },
     "services": {"services": ["microsoft-graph", "airtable", "quickbooks-online"], "host": "n8n-cloud"},
     "methods": {},
     "secrets": {},
@@ -32,12 +41,16 @@ def onboard(ws: Workspace, **changes: dict[str, object]) -> Workspace:
 
 
 def empty_demo(ws: Workspace) -> Workspace:
-    return ws.model_copy(update={"clients": [], "groups": [], "service_principals": [], "credentials": [],
-                                 "checklist": []})
+    return ws.model_copy(
+        update={"clients": [], "groups": [], "service_principals": [], "credentials": [], "checklist": []}
+    )
 
 
 def counts(ws: Workspace) -> dict[str, int]:
-    return {a: len(getattr(ws, a)) for a in ("clients", "groups", "service_principals", "credentials", "checklist")}
+    return {
+        a: len(getattr(ws, a))
+        for a in ("clients", "groups", "service_principals", "credentials", "checklist")
+    }
 
 
 def test_onboarding_a_client_creates_its_plan_checklist_and_inventory_entries(demo_ws: Workspace) -> None:
@@ -46,8 +59,11 @@ def test_onboarding_a_client_creates_its_plan_checklist_and_inventory_entries(de
     assert client and client.tenant_model == TenantModel.SEPARATE_TENANT and client.residency == "EU"
     assert client.data_export_consent == "Exports stay in the client's EU storage"
     groups = [g for g in ws.groups if g.client == "acme-logistics"]
-    assert [g.name for g in groups] == ["Tenant-Acme-Logistics-Data-Engineer", "Tenant-Acme-Logistics-Analyst",
-                                        "Admin-Acme-Logistics-Owner"]
+    assert [g.name for g in groups] == [
+        "Tenant-Acme-Logistics-Data-Engineer",
+        "Tenant-Acme-Logistics-Analyst",
+        "Admin-Acme-Logistics-Owner",
+    ]
     assert [g.admin for g in groups] == [False, False, True]
     assert all(not check_group_name(g.name, ws.consultancy.naming, ws.consultancy.idp) for g in groups)
     sps = {sp.name: sp for sp in ws.service_principals}
@@ -60,8 +76,12 @@ def test_onboarding_a_client_creates_its_plan_checklist_and_inventory_entries(de
     # the suggested references were accepted: every credential with a secret of its own says where it lives
     assert all(c.secret_ref for c in creds.values() if needs_secret(ws, c.id))
     ids = {i.id for i in ws.checklist if i.client == "acme-logistics"}
-    assert {"acme-logistics:tenant", "acme-logistics:consent", "acme-logistics:residency",
-            "acme-logistics:secret:svc-n8n-graph-acme-logistics"} <= ids
+    assert {
+        "acme-logistics:tenant",
+        "acme-logistics:consent",
+        "acme-logistics:residency",
+        "acme-logistics:secret:svc-n8n-graph-acme-logistics",
+    } <= ids
     review = get_flow("client-onboarding").review(ws)
     assert "the client's tenant (acmelogistics.onmicrosoft.com)" in review
     assert "Admin-Acme-Logistics-Owner (admin" in review and "Stays manual" in review
@@ -95,8 +115,9 @@ def test_tenant_models_say_where_things_are_created(demo_ws: Workspace) -> None:
     assert "administrative unit" in next(i.text for i in ws.checklist if i.id == "initech:tenant")
 
 
-def test_onboarding_rejects_bad_input_without_echoing_secrets(demo_ws: Workspace,
-                                                              canaries: dict[str, str]) -> None:
+def test_onboarding_rejects_bad_input_without_echoing_secrets(
+    demo_ws: Workspace, canaries: dict[str, str]
+) -> None:
     runner = FlowRunner(get_flow("client-onboarding"), demo_ws, restart=True)
     with pytest.raises(StepProblems) as info:
         runner.next({**ONBOARD["client"], "slug": "9 Bad Slug"})
@@ -134,8 +155,15 @@ def test_groups_flow_uses_role_templates_with_admins_apart() -> None:
         runner.next({"template": "custom", "roles": [], "admin_roles": [], "kind": "security"})
     ws = runner.next({"template": "team", "roles": ["Analyst", "Finance"], "kind": "m365"})
     names = [g.name for g in ws.groups]
-    assert names == ["Org-Data-Engineer", "Org-Analyst", "Org-Automation-Owner", "Org-Contractor", "Org-Finance",
-                     "Admin-Global", "Admin-Identity"]
+    assert names == [
+        "Org-Data-Engineer",
+        "Org-Analyst",
+        "Org-Automation-Owner",
+        "Org-Contractor",
+        "Org-Finance",
+        "Admin-Global",
+        "Admin-Identity",
+    ]
     assert all(g.kind.value == ("security" if g.admin else "m365") for g in ws.groups)
     with pytest.raises(StepProblems) as info:
         FlowRunner(get_flow("groups"), ws, restart=True).next({"template": "solo", "roles": ["R&D (EU)"]})
@@ -144,12 +172,16 @@ def test_groups_flow_uses_role_templates_with_admins_apart() -> None:
 
 def test_service_principals_are_updated_in_place_when_rerun() -> None:
     ws = FlowRunner(get_flow("service-principals"), new_workspace("Fjord", "fjord")).next(
-        {"automations": ["n8n:graph", "azure:ingest"], "kind": "auto", "repo": "", "owner": ""})
+        {"automations": ["n8n:graph", "azure:ingest"], "kind": "auto", "repo": "", "owner": ""}
+    )
     kinds = {sp.name: sp.credential_kind for sp in ws.service_principals}
-    assert kinds == {"svc-n8n-graph-internal": CredentialKind.SECRET,
-                     "svc-azure-ingest-internal": CredentialKind.MANAGED_IDENTITY}
+    assert kinds == {
+        "svc-n8n-graph-internal": CredentialKind.SECRET,
+        "svc-azure-ingest-internal": CredentialKind.MANAGED_IDENTITY,
+    }
     ws = FlowRunner(get_flow("service-principals"), ws, restart=True).next(
-        {"automations": ["n8n:graph"], "kind": "certificate", "owner": "ola@fjord.example"})
+        {"automations": ["n8n:graph"], "kind": "certificate", "owner": "ola@fjord.example"}
+    )
     sp = ws.service_principal("svc-n8n-graph-internal")
     assert len(ws.service_principals) == 2 and sp.credential_kind == CredentialKind.CERTIFICATE
     assert sp.owner == "ola@fjord.example"
@@ -196,13 +228,19 @@ def test_n8n_flow_records_address_sso_checklist_and_usage(demo_ws: Workspace) ->
 def test_n8n_flow_without_sso_asks_for_mfa(demo_ws: Workspace) -> None:
     runner = FlowRunner(get_flow("n8n"), demo_ws)
     ws = runner.next({**runner.saved_answers(), "url": "https://n8n.example.org", "sso": "none"})
-    assert "org:n8n-mfa" in {i.id for i in ws.checklist} and "org:n8n-sso-idp" not in {i.id for i in ws.checklist}
+    assert "org:n8n-mfa" in {i.id for i in ws.checklist} and "org:n8n-sso-idp" not in {
+        i.id for i in ws.checklist
+    }
 
 
 def test_supabase_flow_records_azure_provider_steps_and_privileged_key(demo_ws: Workspace) -> None:
     runner = FlowRunner(get_flow("supabase"), demo_ws)
-    answers = {**runner.saved_answers(), "project_ref": "qwertyuiopasdfghjklz", "tenant": "northwind.example",
-               "service_role_ref": "keyvault://kv-northwind-ops/supabase-service-role"}
+    answers = {
+        **runner.saved_answers(),
+        "project_ref": "qwertyuiopasdfghjklz",
+        "tenant": "northwind.example",
+        "service_role_ref": "keyvault://kv-northwind-ops/supabase-service-role",
+    }
     preview = runner.preview(answers) or ""
     assert "https://qwertyuiopasdfghjklz.supabase.co/auth/v1/callback" in preview
     assert "https://login.microsoftonline.com/northwind.example" in preview
@@ -229,10 +267,18 @@ def test_supabase_flow_flags_a_service_role_key_found_in_n8n(demo_ws: Workspace)
 
 
 def test_reference_questions_refuse_secret_values(demo_ws: Workspace, canaries: dict[str, str]) -> None:
-    for flow_id, qid in (("n8n", "api_key_ref"), ("supabase", "service_role_ref"), ("supabase", "access_token_ref")):
+    for flow_id, qid in (
+        ("n8n", "api_key_ref"),
+        ("supabase", "service_role_ref"),
+        ("supabase", "access_token_ref"),
+    ):
         runner = FlowRunner(get_flow(flow_id), demo_ws)
-        base = {**runner.saved_answers(), "url": "https://n8n.example.org", "project_ref": "qwertyuiopasdfghjklz",
-                "tenant": "northwind.example"}
+        base = {
+            **runner.saved_answers(),
+            "url": "https://n8n.example.org",
+            "project_ref": "qwertyuiopasdfghjklz",
+            "tenant": "northwind.example",
+        }
         for value in canaries.values():
             with pytest.raises(StepProblems) as info:
                 runner.next({**base, qid: value})

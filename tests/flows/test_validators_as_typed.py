@@ -26,7 +26,9 @@ def _questions() -> dict[tuple[str, str, str], Question]:
 
 
 def test_every_free_text_question_has_a_validator() -> None:
-    missing = [key for key, q in _questions().items() if q.kind in (Kind.TEXT, Kind.LIST) and q.validate is None]
+    missing = [
+        key for key, q in _questions().items() if q.kind in (Kind.TEXT, Kind.LIST) and q.validate is None
+    ]
     assert missing == []
 
 
@@ -38,10 +40,23 @@ CASES = [
     # (flow, step, question, bad answer, a word of the message, a good answer)
     ("service-principals", "automations", "automations", ["n8n graph"], "tool:purpose", ["n8n:graph"]),
     ("service-principals", "automations", "automations", ["n8n:"], "tool:purpose", ["github:deploy"]),
-    ("naming", "convention", "group_template", "Tenant-Static", "at least one placeholder", "Tenant-{Client}-{Role}"),
+    (
+        "naming",
+        "convention",
+        "group_template",
+        "Tenant-Static",
+        "at least one placeholder",
+        "Tenant-{Client}-{Role}",
+    ),
     ("naming", "convention", "internal_group_template", "Org-Team", "at least one placeholder", "Org-{Role}"),
-    ("naming", "convention", "group_template", "Tenant-{Client}-{Rank}", "unknown placeholder",
-     "T-{client}-{role}"),
+    (
+        "naming",
+        "convention",
+        "group_template",
+        "Tenant-{Client}-{Rank}",
+        "unknown placeholder",
+        "T-{client}-{role}",
+    ),
     ("naming", "convention", "group_template", "Tenant-{Role}", "{Client}", "Tenant-{Client}-{Role}"),
     ("naming", "convention", "service_principal_template", "svc-{tool}", "{purpose}", "svc-{tool}-{purpose}"),
     ("naming", "convention", "admin_group_template", "Admin-{Client", "braces", "Admin-{Client}-{Role}"),
@@ -56,17 +71,27 @@ CASES = [
     ("groups", "roles", "roles", ["R&D (EU)"], "allowed pattern", ["Finance"]),
     ("n8n", "n8n", "api_key_ref", "N8N_API_KEY", "reference", "env:N8N_API_KEY"),
     ("supabase", "supabase", "access_token_ref", "keyvault://x/y", "keyvault", "keyvault://kv-acme/sb-token"),
-    ("supabase", "supabase", "service_role_ref", "Ops/Supabase-role", "reference", "1password://Ops/Supabase-role"),
+    (
+        "supabase",
+        "supabase",
+        "service_role_ref",
+        "Ops/Supabase-role",
+        "reference",
+        "1password://Ops/Supabase-role",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("flow", "step", "qid", "bad", "word", "good"), CASES,
-                         ids=[f"{c[2]}:{c[3]}" for c in CASES])
-def test_a_bad_answer_shows_its_problem_as_typed_and_a_good_one_none(flow, step, qid, bad, word, good) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("flow", "step", "qid", "bad", "word", "good"), CASES, ids=[f"{c[2]}:{c[3]}" for c in CASES]
+)
+def test_a_bad_answer_shows_its_problem_as_typed_and_a_good_one_none(
+    flow, step, qid, bad, word, good
+) -> None:  # type: ignore[no-untyped-def]
     q = _question(flow, step, qid)
     problem = live_problem(q, bad)
     assert word.lower() in problem.lower(), problem
-    for part in (bad if isinstance(bad, list) else [bad]):
+    for part in bad if isinstance(bad, list) else [bad]:
         if len(part) > 8:
             assert part not in problem  # messages describe the problem, never repeat the answer
     assert live_problem(q, good) == ""

@@ -34,20 +34,44 @@ def healthy() -> Workspace:
         clients=[Client(slug="acme", name="Acme", tenant="acme.onmicrosoft.com")],
         groups=[Group(name="Tenant-Acme-Analyst", client="acme", role="Analyst")],
         service_principals=[
-            ServicePrincipal(name="svc-n8n-graph-acme", client="acme", owner=OWNER, status=Status.ACTIVE,
-                             secret_ref="env:GRAPH", secret_created=TODAY, secret_expires=TODAY + dt.timedelta(90)),
-            ServicePrincipal(name="svc-github-deploy-acme", client="acme", owner=OWNER,
-                             credential_kind=CredentialKind.FEDERATED,
-                             federated_credentials=[FederatedCredential(
-                                 name="main", issuer="https://token.actions.githubusercontent.com",
-                                 subject="repo:o/r:environment:prod")],
-                             app_roles=[AppRole(value="read", display_name="Read", groups=["Tenant-Acme-Analyst"])]),
+            ServicePrincipal(
+                name="svc-n8n-graph-acme",
+                client="acme",
+                owner=OWNER,
+                status=Status.ACTIVE,
+                secret_ref="env:GRAPH",
+                secret_created=TODAY,
+                secret_expires=TODAY + dt.timedelta(90),
+            ),
+            ServicePrincipal(
+                name="svc-github-deploy-acme",
+                client="acme",
+                owner=OWNER,
+                credential_kind=CredentialKind.FEDERATED,
+                federated_credentials=[
+                    FederatedCredential(
+                        name="main",
+                        issuer="https://token.actions.githubusercontent.com",
+                        subject="repo:o/r:environment:prod",
+                    )
+                ],
+                app_roles=[AppRole(value="read", display_name="Read", groups=["Tenant-Acme-Analyst"])],
+            ),
         ],
         credentials=[
-            Credential(id="graph", service="microsoft-graph", method=Method.OAUTH_CLIENT_CREDENTIALS, client="acme",
-                       identity="svc-n8n-graph-acme", owner=OWNER, secret_ref="env:GRAPH",
-                       expires=TODAY + dt.timedelta(90)),
-            Credential(id="deploy", service="github-actions", method=Method.FEDERATION, client="acme", owner=OWNER),
+            Credential(
+                id="graph",
+                service="microsoft-graph",
+                method=Method.OAUTH_CLIENT_CREDENTIALS,
+                client="acme",
+                identity="svc-n8n-graph-acme",
+                owner=OWNER,
+                secret_ref="env:GRAPH",
+                expires=TODAY + dt.timedelta(90),
+            ),
+            Credential(
+                id="deploy", service="github-actions", method=Method.FEDERATION, client="acme", owner=OWNER
+            ),
         ],
     )
 
@@ -61,25 +85,45 @@ def test_healthy_inventory_has_no_findings() -> None:
 
 
 def _cred(ws: Workspace, **changes: object) -> Workspace:
-    ws.credentials.append(Credential(**{"id": "extra", "service": "airtable", "method": Method.OAUTH_USER,
-                                        "owner": OWNER, "secret_ref": "env:EXTRA", **changes}))
+    ws.credentials.append(
+        Credential(
+            **{
+                "id": "extra",
+                "service": "airtable",
+                "method": Method.OAUTH_USER,
+                "owner": OWNER,
+                "secret_ref": "env:EXTRA",
+                **changes,
+            }
+        )
+    )
     return ws
 
 
-@pytest.mark.parametrize(("change", "rule", "severity"), [
-    (dict(expires=TODAY - dt.timedelta(1)), "expired", Severity.ERROR),
-    (dict(expires=TODAY + dt.timedelta(10)), "expiring", Severity.WARNING),
-    (dict(method=Method.PAT), "no-expiry", Severity.WARNING),
-    (dict(owner=""), "no-owner", Severity.WARNING),
-    (dict(secret_ref=None), "no-secret-ref", Severity.WARNING),
-    (dict(privileged=True, used_by=["n8n:Load"]), "privileged-in-workflow", Severity.ERROR),
-    (dict(client="nobody"), "dangling", Severity.ERROR),
-    (dict(identity="svc-missing"), "dangling", Severity.ERROR),
-    (dict(secret_ref="env:GRAPH", client="acme"), "duplicate", Severity.WARNING),  # same client: not cross-client
-])
+@pytest.mark.parametrize(
+    ("change", "rule", "severity"),
+    [
+        (dict(expires=TODAY - dt.timedelta(1)), "expired", Severity.ERROR),
+        (dict(expires=TODAY + dt.timedelta(10)), "expiring", Severity.WARNING),
+        (dict(method=Method.PAT), "no-expiry", Severity.WARNING),
+        (dict(owner=""), "no-owner", Severity.WARNING),
+        (dict(secret_ref=None), "no-secret-ref", Severity.WARNING),
+        (dict(privileged=True, used_by=["n8n:Load"]), "privileged-in-workflow", Severity.ERROR),
+        (dict(client="nobody"), "dangling", Severity.ERROR),
+        (dict(identity="svc-missing"), "dangling", Severity.ERROR),
+        (
+            dict(secret_ref="env:GRAPH", client="acme"),
+            "duplicate",
+            Severity.WARNING,
+        ),  # same client: not cross-client
+    ],
+)
 def test_credential_rules_fire(change: dict[str, object], rule: str, severity: Severity) -> None:
-    findings = [f for f in run_audit(_cred(healthy(), **change), TODAY)
-                if f.subject == "credential:extra" and f.severity != Severity.INFO]
+    findings = [
+        f
+        for f in run_audit(_cred(healthy(), **change), TODAY)
+        if f.subject == "credential:extra" and f.severity != Severity.INFO
+    ]
     assert [(f.rule_id, f.severity) for f in findings] == [(rule, severity)]
     assert findings[0].fix and findings[0].explainer
 
@@ -104,11 +148,14 @@ def test_service_principal_rules() -> None:
     assert rule_ids(ws) == {"expiring", "no-secret-ref", "no-owner"}
 
 
-@pytest.mark.parametrize(("subject", "issuer"), [
-    ("repo:o/r:*", "https://token.actions.githubusercontent.com"),
-    ("", "https://token.actions.githubusercontent.com"),
-    ("repo:o/r:environment:prod", "http://issuer.example"),
-])
+@pytest.mark.parametrize(
+    ("subject", "issuer"),
+    [
+        ("repo:o/r:*", "https://token.actions.githubusercontent.com"),
+        ("", "https://token.actions.githubusercontent.com"),
+        ("repo:o/r:environment:prod", "http://issuer.example"),
+    ],
+)
 def test_federated_credentials_that_trust_too_much(subject: str, issuer: str) -> None:
     ws = healthy()
     fc = ws.service_principals[1].federated_credentials[0]
@@ -143,8 +190,15 @@ def test_every_rule_is_exercised_by_the_demo() -> None:
     from wizard.demo import demo_workspace
 
     fired = rule_ids(demo_workspace(TODAY))
-    assert {"expired", "expiring", "no-expiry", "no-owner", "privileged-in-workflow", "federation-subject",
-            "secret-lifetime"} <= fired
+    assert {
+        "expired",
+        "expiring",
+        "no-expiry",
+        "no-owner",
+        "privileged-in-workflow",
+        "federation-subject",
+        "secret-lifetime",
+    } <= fired
     assert len(RULES) >= 10
 
 

@@ -8,7 +8,9 @@ from wizard.model import Client, Group, Placement, Status, TenantModel, Workspac
 
 
 def hits(ws: Workspace) -> list[tuple[str, Severity, str]]:
-    return [(f.subject, f.severity, f.message) for f in run_audit(ws, TODAY) if f.rule_id == "tenant-not-recorded"]
+    return [
+        (f.subject, f.severity, f.message) for f in run_audit(ws, TODAY) if f.rule_id == "tenant-not-recorded"
+    ]
 
 
 def test_a_recorded_layout_has_no_finding() -> None:
@@ -17,11 +19,20 @@ def test_a_recorded_layout_has_no_finding() -> None:
 
 def test_a_separate_tenant_client_without_its_tenant_is_one_finding_counting_what_waits() -> None:
     ws = healthy()
-    ws.clients.append(Client(slug="initech", name="Initech", tenant_model=TenantModel.SEPARATE_TENANT,
-                             app_placement=Placement.CLIENT))
-    ws.groups.append(Group(name="Tenant-Initech-Analyst", client="initech", role="Analyst"))  # at home: no finding
-    ws.service_principals.append(ws.service_principals[0].model_copy(update={"name": "svc-n8n-graph-initech",
-                                                                              "client": "initech"}))
+    ws.clients.append(
+        Client(
+            slug="initech",
+            name="Initech",
+            tenant_model=TenantModel.SEPARATE_TENANT,
+            app_placement=Placement.CLIENT,
+        )
+    )
+    ws.groups.append(
+        Group(name="Tenant-Initech-Analyst", client="initech", role="Analyst")
+    )  # at home: no finding
+    ws.service_principals.append(
+        ws.service_principals[0].model_copy(update={"name": "svc-n8n-graph-initech", "client": "initech"})
+    )
     found = hits(ws)
     assert [(s, sev) for s, sev, _ in found] == [("client:initech", Severity.WARNING)]
     assert "1 object(s)" in found[0][2] and "Initech's tenant" in found[0][2]

@@ -81,7 +81,7 @@ def test_export_csv_to_file(run_cli, tmp_path: Path) -> None:  # type: ignore[no
 def test_csv_neutralises_formulas(demo_ws) -> None:  # type: ignore[no-untyped-def]
     from wizard.export.csv_table import render
 
-    demo_ws.credentials[0].label = "=HYPERLINK(\"http://x\")"
+    demo_ws.credentials[0].label = '=HYPERLINK("http://x")'
     assert "'=HYPERLINK" in render(demo_ws)
 
 

@@ -32,28 +32,51 @@ def _bare(path: Path) -> str:
 def test_recording_where_the_secret_lives_clears_the_finding(inventory: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     cred_id = _bare(inventory)
     before = json.loads(run_cli("check", str(inventory), "--format", "json", "--today", str(DEMO_TODAY)).out)
-    assert any(f["subject"] == f"credential:{cred_id}" and f["rule"] == "no-secret-ref" for f in before["findings"])
-    result = run_cli("edit", cred_id, "--file", str(inventory), "--secret-ref", "env:NORTHWIND_NEW_KEY",
-                     "--expires", "2027-03-31", "--owner", "alex@northwinddata.com", "--notes", "rotated in March")
+    assert any(
+        f["subject"] == f"credential:{cred_id}" and f["rule"] == "no-secret-ref" for f in before["findings"]
+    )
+    result = run_cli(
+        "edit",
+        cred_id,
+        "--file",
+        str(inventory),
+        "--secret-ref",
+        "env:NORTHWIND_NEW_KEY",
+        "--expires",
+        "2027-03-31",
+        "--owner",
+        "alex@northwinddata.com",
+        "--notes",
+        "rotated in March",
+    )
     assert result.code == 0, result.err
     assert len(result.out.strip().splitlines()) == 1 and cred_id in result.out
     cred = load(inventory).credential(cred_id)
     assert cred is not None
     assert (cred.secret_ref, cred.expires, cred.owner, cred.notes) == (
-        "env:NORTHWIND_NEW_KEY", dt.date(2027, 3, 31), "alex@northwinddata.com", "rotated in March")
+        "env:NORTHWIND_NEW_KEY",
+        dt.date(2027, 3, 31),
+        "alex@northwinddata.com",
+        "rotated in March",
+    )
     after = json.loads(run_cli("check", str(inventory), "--format", "json", "--today", str(DEMO_TODAY)).out)
-    assert not any(f["subject"] == f"credential:{cred_id}" and f["rule"] == "no-secret-ref" for f in after["findings"])
+    assert not any(
+        f["subject"] == f"credential:{cred_id}" and f["rule"] == "no-secret-ref" for f in after["findings"]
+    )
 
 
-@pytest.mark.parametrize(("args", "word"), [
-    (["--secret-ref", "NORTHWIND_KEY"], "not a secret reference"),
-    (["--secret-ref", "keyvault://x/y"], "malformed"),
-    (["--expires", "next year"], "YYYY-MM-DD"),
-    (["--expires", "2027-02-30"], "YYYY-MM-DD"),
-    (["--owner", "alex"], "e-mail"),
-    (["--notes", "line one\x1b[31m"], "control"),
-    ([], "nothing to change"),
-])
+@pytest.mark.parametrize(
+    ("args", "word"),
+    [
+        (["--secret-ref", "NORTHWIND_KEY"], "not a secret reference"),
+        (["--secret-ref", "keyvault://x/y"], "malformed"),
+        (["--expires", "next year"], "YYYY-MM-DD"),
+        (["--expires", "2027-02-30"], "YYYY-MM-DD"),
+        (["--owner", "alex"], "e-mail"),
+        (["--notes", "line one\x1b[31m"], "control"),
+        ([], "nothing to change"),
+    ],
+)
 def test_bad_values_are_one_line_exit_2_and_change_nothing(inventory: Path, run_cli, args, word) -> None:  # type: ignore[no-untyped-def]
     before = inventory.read_bytes()
     result = run_cli("edit", _bare(inventory), "--file", str(inventory), *args)
@@ -74,7 +97,9 @@ def test_a_secret_shaped_value_is_refused_without_echo(inventory: Path, run_cli,
 
 def test_a_reference_another_credential_holds_is_refused(inventory: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     ws = load(inventory)
-    holder = next(c for c in ws.credentials if c.secret_ref and c.secret_ref.startswith("env:") and not c.identity)
+    holder = next(
+        c for c in ws.credentials if c.secret_ref and c.secret_ref.startswith("env:") and not c.identity
+    )
     respelled = "env:" + holder.secret_ref.removeprefix("env:").lower()  # type: ignore[union-attr]
     result = run_cli("edit", _bare(inventory), "--file", str(inventory), "--secret-ref", respelled)
     assert result.code == 2 and holder.id in result.err
@@ -83,7 +108,10 @@ def test_a_reference_another_credential_holds_is_refused(inventory: Path, run_cl
 def test_unknown_id_demo_and_a_changed_file(inventory: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     assert run_cli("edit", "no-such-cred", "--file", str(inventory), "--owner", "a@b.co").code == 2
     assert run_cli("edit", "acme-airtable", "--demo", "--owner", "a@b.co").code == 2
-    assert run_cli("edit", "x", "--file", str(inventory.with_name("missing.toml")), "--owner", "a@b.co").code == 2
+    assert (
+        run_cli("edit", "x", "--file", str(inventory.with_name("missing.toml")), "--owner", "a@b.co").code
+        == 2
+    )
 
 
 def test_save_keeps_the_digest_check(inventory: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -51,13 +51,18 @@ def credentials(draw: st.DrawFn) -> Credential:
     start = dt.date(2024, 1, 1)
     created = draw(st.none() | st.dates(min_value=start, max_value=dt.date(2027, 1, 1)))
     return Credential(
-        id=draw(_slug), service=draw(st.sampled_from(["github", "airtable", "supabase", "n8n"])),
-        method=draw(st.sampled_from(list(Method))), label=draw(_words), notes=draw(_words),
-        scopes=draw(st.lists(_words.filter(bool), max_size=3)), created=created,
+        id=draw(_slug),
+        service=draw(st.sampled_from(["github", "airtable", "supabase", "n8n"])),
+        method=draw(st.sampled_from(list(Method))),
+        label=draw(_words),
+        notes=draw(_words),
+        scopes=draw(st.lists(_words.filter(bool), max_size=3)),
+        created=created,
         expires=draw(st.none() | st.dates(min_value=start, max_value=dt.date(2030, 1, 1))),
         secret_ref=draw(st.none() | _slug.map(lambda s: "env:" + s.upper().replace("-", "_"))),
         used_by=draw(st.lists(_words.filter(bool).map(lambda w: "n8n:" + w), max_size=2)),
-        status=draw(st.sampled_from(list(Status))), privileged=draw(st.booleans()),
+        status=draw(st.sampled_from(list(Status))),
+        privileged=draw(st.booleans()),
     )
 
 
@@ -123,7 +128,7 @@ def test_a_planted_secret_is_refused_with_line_and_never_echoed(
 
 
 def test_unknown_keys_are_errors(demo_ws: Workspace, tmp_path: Path) -> None:
-    path = _write(tmp_path, dumps(demo_ws).replace("[consultancy]\n", "[consultancy]\nsecret = \"x\"\n", 1))
+    path = _write(tmp_path, dumps(demo_ws).replace("[consultancy]\n", '[consultancy]\nsecret = "x"\n', 1))
     with pytest.raises(InventoryError) as info:
         load(path)
     assert "secret" in str(info.value)
@@ -173,7 +178,9 @@ def test_new_file_refuses_to_replace_an_existing_one(demo_ws: Workspace, tmp_pat
     assert path.read_text() == "# mine\n"
 
 
-def test_disk_full_keeps_the_old_file(demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_keeps_the_old_file(
+    demo_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "idspine.toml"
     save(demo_ws, path, expected_digest=None)
     before = path.read_bytes()

@@ -20,12 +20,23 @@ def detect_secrets_hits(path: Path) -> list[str]:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "detect_secrets", "scan", "--all-files", path.name],
-                          capture_output=True, text=True, check=True, cwd=path.parent)
+    done = subprocess.run(
+        [sys.executable, "-m", "detect_secrets", "scan", "--all-files", path.name],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=path.parent,
+    )
     results = json.loads(done.stdout)["results"]
     lines = path.read_text().splitlines()
-    return sorted({hit["type"] for hits in results.values() for hit in hits
-                   if not _is_reference_line(hit["type"], lines[hit["line_number"] - 1])})
+    return sorted(
+        {
+            hit["type"]
+            for hits in results.values()
+            for hit in hits
+            if not _is_reference_line(hit["type"], lines[hit["line_number"] - 1])
+        }
+    )
 
 
 REFERENCE_LINE = re.compile(
@@ -42,7 +53,8 @@ def _is_reference_line(kind: str, line: str) -> bool:
 def _plant_env(monkeypatch: pytest.MonkeyPatch, canaries: dict[str, str], today) -> list[str]:  # type: ignore[no-untyped-def]
     ws = demo_workspace(today)
     refs = {c.secret_ref for c in ws.credentials if c.secret_ref} | {
-        s.secret_ref for s in ws.service_principals if s.secret_ref}
+        s.secret_ref for s in ws.service_principals if s.secret_ref
+    }
     names = sorted(r.removeprefix("env:") for r in refs if r.startswith("env:"))
     values = list(canaries.values())
     for i, name in enumerate(names):
@@ -51,15 +63,24 @@ def _plant_env(monkeypatch: pytest.MonkeyPatch, canaries: dict[str, str], today)
 
 
 def test_no_command_output_or_file_contains_a_canary(
-    run_cli, canaries, today, tmp_path: Path, monkeypatch: pytest.MonkeyPatch  # type: ignore[no-untyped-def]
+    run_cli,
+    canaries,
+    today,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
     planted = _plant_env(monkeypatch, canaries, today)
     inv = tmp_path / "idspine.toml"
     outputs: list[str] = []
     r = run_cli("demo", "--write", str(inv), "--today", str(today))
     outputs += [r.out, r.err, inv.read_text()]
-    for argv in (["check", str(inv)], ["check", str(inv), "--format", "json"], ["check", str(inv), "--limit", "0"],
-                 ["schema"], ["demo"]):
+    for argv in (
+        ["check", str(inv)],
+        ["check", str(inv), "--format", "json"],
+        ["check", str(inv), "--limit", "0"],
+        ["schema"],
+        ["demo"],
+    ):
         r = run_cli(*argv)
         outputs += [r.out, r.err]
     for fmt in FORMATS:

@@ -35,8 +35,11 @@ print("ok", wizard.__file__)
 
 @pytest.mark.slow
 def test_wheel_contains_the_data_and_the_app_runs_from_it(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q", "-w", str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("idspine-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     on_disk = len(list((ROOT / "explainers").glob("*.md")))
@@ -49,7 +52,8 @@ def test_wheel_contains_the_data_and_the_app_runs_from_it(tmp_path: Path) -> Non
     zipfile.ZipFile(wheel).extractall(unpacked)
     # Run from a folder outside the repository so only the wheel's files can be imported.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(unpacked)}
-    done = subprocess.run([sys.executable, "-c", SMOKE], cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", SMOKE], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert str(unpacked) in done.stdout

@@ -25,10 +25,16 @@ def test_secret_in_free_text_is_refused_without_echo(field: str, canaries: dict[
         assert "never stores secret values" in text
 
 
-@pytest.mark.parametrize("ref", [
-    "env:N8N_API_KEY", "keyvault://kv-acme-prod/n8n-graph", "1password://Clients/Acme", "op://Vault/Item/field",
-    "file:~/.config/idspine/acme.env",
-])
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "env:N8N_API_KEY",
+        "keyvault://kv-acme-prod/n8n-graph",
+        "1password://Clients/Acme",
+        "op://Vault/Item/field",
+        "file:~/.config/idspine/acme.env",
+    ],
+)
 def test_references_are_accepted(ref: str) -> None:
     assert validate_reference(ref) == ref
 
@@ -54,11 +60,18 @@ def test_a_raw_secret_as_reference_is_refused_as_a_secret(canaries: dict[str, st
         assert env_ref[5:] not in str(info.value)
 
 
-@pytest.mark.parametrize("text", [
-    "Tenant-Acme-Data-Engineer", "https://n8n.northwind.example/rest/oauth2-credential/callback",
-    "11111111-2222-4333-8444-555555555555", "repo:northwind/acme-pipeline:ref:refs/heads/main",
-    "com.intuit.quickbooks.accounting", "Replace with the workspace service principal (OAuth M2M)",
-    "api://AzureADTokenExchange", "Sites.Selected",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tenant-Acme-Data-Engineer",
+        "https://n8n.northwind.example/rest/oauth2-credential/callback",
+        "11111111-2222-4333-8444-555555555555",
+        "repo:northwind/acme-pipeline:ref:refs/heads/main",
+        "com.intuit.quickbooks.accounting",
+        "Replace with the workspace service principal (OAuth M2M)",
+        "api://AzureADTokenExchange",
+        "Sites.Selected",
+    ],
+)
 def test_ordinary_values_pass(text: str) -> None:
     assert find_secret_kind(text) is None

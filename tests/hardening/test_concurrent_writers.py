@@ -39,8 +39,10 @@ def test_parallel_read_modify_write_keeps_every_update(demo_ws, tmp_path: Path) 
     save(demo_ws, path, expected_digest=None)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     slugs = [f"writer-{i}" for i in range(8)]
-    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(path), s], stdout=subprocess.PIPE, env=env)
-             for s in slugs]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WORKER, str(path), s], stdout=subprocess.PIPE, env=env)
+        for s in slugs
+    ]
     refusals = 0
     for p in procs:
         out, _ = p.communicate(timeout=120)

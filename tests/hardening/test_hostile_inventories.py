@@ -61,8 +61,13 @@ def _token() -> str:
 def run_check(path: Path | str, timeout: float = 20.0) -> subprocess.CompletedProcess[str]:
     """`idspine check PATH` in a fresh process (so a hang or a crash is seen as such)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), IDSPINE_TODAY=TODAY)
-    return subprocess.run([sys.executable, "-m", "wizard", "check", str(path), "--limit", "0"], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "wizard", "check", str(path), "--limit", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int = 2, *, says: str = "") -> None:
@@ -89,13 +94,18 @@ def test_the_clean_inventory_is_clean(clean: Path) -> None:
 
 # ------------------------------------------------------------------ secrets in comments, keys, table names
 
-@pytest.mark.parametrize("where", [
-    "# deploy key: {t}\n" + CLEAN,
-    CLEAN.replace('name = "Acme"', 'name = "Acme"  # old key {t}'),
-    CLEAN + '\n[consultancy.extra]\n"{t}" = "x"\n',
-    CLEAN + "\n[{t}]\nx = 1\n",
-    CLEAN.replace('slug = "acme"', 'slug = "acme"\n{t} = true'),
-], ids=["comment-line", "trailing-comment", "quoted-key", "table-name", "bare-key"])
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "# deploy key: {t}\n" + CLEAN,
+        CLEAN.replace('name = "Acme"', 'name = "Acme"  # old key {t}'),
+        CLEAN + '\n[consultancy.extra]\n"{t}" = "x"\n',
+        CLEAN + "\n[{t}]\nx = 1\n",
+        CLEAN.replace('slug = "acme"', 'slug = "acme"\n{t} = true'),
+    ],
+    ids=["comment-line", "trailing-comment", "quoted-key", "table-name", "bare-key"],
+)
 def test_a_secret_in_a_comment_key_or_table_name_is_refused_without_echo(tmp_path: Path, where: str) -> None:
     token = _token()
     path = tmp_path / "idspine.toml"
@@ -122,6 +132,7 @@ def test_a_secret_comment_is_never_carried_into_the_bak(clean: Path) -> None:
 
 
 # ------------------------------------------------------------------ things that are not inventories
+
 
 def test_dev_zero_is_refused_at_once() -> None:
     start = time.monotonic()
@@ -175,14 +186,18 @@ def test_a_ten_megabyte_field_is_refused_quickly(tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ wrong types are errors, not coerced
 
-@pytest.mark.parametrize(("old", "new", "field"), [
-    ("admin = false", 'admin = "yes"', "groups[0].admin"),
-    ("admin = false", "admin = 1", "groups[0].admin"),
-    ("schema_version = 1", 'schema_version = "1"', "schema_version"),
-    ("schema_version = 1", "schema_version = 1.0", "schema_version"),
-    ("expires = 2027-02-06", 'expires = "tomorrow"', "credentials[0].expires"),
-    ('name = "Acme"', "name = 42", "clients[0].name"),
-])
+
+@pytest.mark.parametrize(
+    ("old", "new", "field"),
+    [
+        ("admin = false", 'admin = "yes"', "groups[0].admin"),
+        ("admin = false", "admin = 1", "groups[0].admin"),
+        ("schema_version = 1", 'schema_version = "1"', "schema_version"),
+        ("schema_version = 1", "schema_version = 1.0", "schema_version"),
+        ("expires = 2027-02-06", 'expires = "tomorrow"', "credentials[0].expires"),
+        ('name = "Acme"', "name = 42", "clients[0].name"),
+    ],
+)
 def test_wrong_types_are_errors_not_coerced(tmp_path: Path, old: str, new: str, field: str) -> None:
     path = tmp_path / "idspine.toml"
     path.write_text(CLEAN.replace(old, new, 1))
@@ -200,13 +215,26 @@ def test_strict_loading_keeps_dates_and_enums(clean: Path, demo_ws, tmp_path: Pa
 
 # ------------------------------------------------------------------ ReDoS in the naming convention
 
-@pytest.mark.parametrize("pattern", [r"^(a+)+$", r"^([A-Za-z]+-?)*$", r"^(a|aa)*$", r"^([a-z]{1,3})*!$",
-                                     r"^[a-z]*[a-z]*[a-z]*[a-z]*[a-z]*!$", r"^(x)\1$"])
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^(a+)+$",
+        r"^([A-Za-z]+-?)*$",
+        r"^(a|aa)*$",
+        r"^([a-z]{1,3})*!$",
+        r"^[a-z]*[a-z]*[a-z]*[a-z]*[a-z]*!$",
+        r"^(x)\1$",
+    ],
+)
 def test_a_pathological_allowed_pattern_is_refused_in_bounded_time(tmp_path: Path, pattern: str) -> None:
     path = tmp_path / "idspine.toml"
     escaped = pattern.replace("\\", "\\\\")
-    body = CLEAN.replace('slug = "northwind"\n', f'slug = "northwind"\n\n[consultancy.naming]\n'
-                                                  f'allowed_pattern = "{escaped}"\n', 1)
+    body = CLEAN.replace(
+        'slug = "northwind"\n',
+        f'slug = "northwind"\n\n[consultancy.naming]\nallowed_pattern = "{escaped}"\n',
+        1,
+    )
     body = body.replace('name = "Tenant-Acme-Data-Engineer"', 'name = "' + "a" * 60 + '!"')
     path.write_text(body)
     start = time.monotonic()
@@ -230,21 +258,33 @@ def test_group_name_checks_stay_bounded_for_any_accepted_pattern() -> None:
 def test_ordinary_patterns_are_still_accepted() -> None:
     from wizard.model import NamingConvention
 
-    for pattern in (r"^[A-Za-z0-9][A-Za-z0-9._-]*$", r"^(?:Tenant|Org|Admin)-[A-Za-z0-9-]+$",
-                    r"^(?!.*--)[A-Z][a-z]+-[A-Z][A-Za-z-]+$"):
+    for pattern in (
+        r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        r"^(?:Tenant|Org|Admin)-[A-Za-z0-9-]+$",
+        r"^(?!.*--)[A-Z][a-z]+-[A-Z][A-Za-z-]+$",
+    ):
         NamingConvention(allowed_pattern=pattern)
 
 
 # ------------------------------------------------------------------ duplicate keys
 
-@pytest.mark.parametrize(("extra", "subject"), [
-    ('\n[[clients]]\nslug = "acme"\nname = "Acme again"\n', "client:acme"),
-    ('\n[[credentials]]\nid = "acme-airtable-pat"\nservice = "airtable"\nmethod = "oauth-user"\nclient = "acme"\n'
-     'owner = "alex@northwind.example"\nexpires = 2027-02-06\nsecret_ref = "env:ACME_OTHER"\n',
-     "credential:acme-airtable-pat"),
-    ('\n[[groups]]\nname = "Tenant-Acme-Data-Engineer"\nclient = "acme"\nrole = "data-engineer"\n'
-     'owners = ["alex@northwind.example"]\n', "group:Tenant-Acme-Data-Engineer"),
-])
+
+@pytest.mark.parametrize(
+    ("extra", "subject"),
+    [
+        ('\n[[clients]]\nslug = "acme"\nname = "Acme again"\n', "client:acme"),
+        (
+            '\n[[credentials]]\nid = "acme-airtable-pat"\nservice = "airtable"\nmethod = "oauth-user"\nclient = "acme"\n'
+            'owner = "alex@northwind.example"\nexpires = 2027-02-06\nsecret_ref = "env:ACME_OTHER"\n',
+            "credential:acme-airtable-pat",
+        ),
+        (
+            '\n[[groups]]\nname = "Tenant-Acme-Data-Engineer"\nclient = "acme"\nrole = "data-engineer"\n'
+            'owners = ["alex@northwind.example"]\n',
+            "group:Tenant-Acme-Data-Engineer",
+        ),
+    ],
+)
 def test_duplicate_keys_are_findings_with_exit_1(tmp_path: Path, extra: str, subject: str) -> None:
     path = tmp_path / "idspine.toml"
     path.write_text(CLEAN + extra)
@@ -255,6 +295,7 @@ def test_duplicate_keys_are_findings_with_exit_1(tmp_path: Path, extra: str, sub
 
 
 # ------------------------------------------------------------------ saving: symlinks and read-only files
+
 
 def test_saving_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path: Path) -> None:
     real_dir = tmp_path / "repo"
@@ -286,11 +327,17 @@ def test_a_planted_bak_symlink_is_replaced_not_followed(tmp_path: Path) -> None:
     assert victim.read_text() == "precious\n"
 
 
-@pytest.mark.parametrize("make_read_only", [
-    lambda p: p.chmod(0o444),
-    lambda p: p.parent.chmod(0o555),
-], ids=["file-0444", "folder-0555"])
-def test_a_read_only_inventory_is_never_replaced(tmp_path: Path, make_read_only: Callable[[Path], None]) -> None:
+@pytest.mark.parametrize(
+    "make_read_only",
+    [
+        lambda p: p.chmod(0o444),
+        lambda p: p.parent.chmod(0o555),
+    ],
+    ids=["file-0444", "folder-0555"],
+)
+def test_a_read_only_inventory_is_never_replaced(
+    tmp_path: Path, make_read_only: Callable[[Path], None]
+) -> None:
     folder = tmp_path / "inv"
     folder.mkdir()
     path = folder / "idspine.toml"
@@ -312,8 +359,9 @@ def test_a_read_only_inventory_is_never_replaced(tmp_path: Path, make_read_only:
 
 def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), IDSPINE_TODAY=TODAY)
-    return subprocess.run([sys.executable, "-m", "wizard", *argv], env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "wizard", *argv], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_a_read_only_inventory_through_the_cli_is_one_line(tmp_path: Path) -> None:
@@ -358,12 +406,17 @@ def test_the_naming_flow_refuses_a_pathological_pattern_up_front() -> None:
     assert _check_pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$") == []
 
 
-@pytest.mark.parametrize("filler", ["a" * 16_000, "ab-" * 5_000, "://a:" + "b" * 15_000, "a." * 8_000],
-                         ids=["letters", "dashes", "colons", "dots"])
+@pytest.mark.parametrize(
+    "filler",
+    ["a" * 16_000, "ab-" * 5_000, "://a:" + "b" * 15_000, "a." * 8_000],
+    ids=["letters", "dashes", "colons", "dots"],
+)
 def test_a_maximal_hostile_file_is_checked_in_bounded_time(tmp_path: Path, filler: str) -> None:
     # As many maximal fields as the size cap allows, each shaped to be slow for pattern matching.
-    body = CLEAN + "".join(f'\n[[checklist]]\nid = "c{i}"\ntext = "{i} {filler[:inventory.MAX_FIELD_CHARS - 20]}"\n'
-                           for i in range((inventory.MAX_INVENTORY_BYTES - 10_000) // 16_500))
+    body = CLEAN + "".join(
+        f'\n[[checklist]]\nid = "c{i}"\ntext = "{i} {filler[: inventory.MAX_FIELD_CHARS - 20]}"\n'
+        for i in range((inventory.MAX_INVENTORY_BYTES - 10_000) // 16_500)
+    )
     path = tmp_path / "idspine.toml"
     path.write_text(body)
     start = time.monotonic()

@@ -12,8 +12,12 @@ from wizard.catalogue import load_catalogue
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_advise_and_explain_never_print_a_canary(run_cli, canaries, today,  # type: ignore[no-untyped-def]
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_advise_and_explain_never_print_a_canary(
+    run_cli,
+    canaries,
+    today,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     planted = _plant_env(monkeypatch, canaries, today)
     outputs = []
     for sid in load_catalogue().services:
@@ -34,8 +38,11 @@ def test_screenshots_and_snapshots_hold_no_secrets(tmp_path: Path) -> None:
     assert detect_secrets_hits(bundle) == []
 
 
-async def test_app_screens_never_show_environment_canaries(canaries, today,  # type: ignore[no-untyped-def]
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_app_screens_never_show_environment_canaries(
+    canaries,
+    today,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from tests.ui.journeys import ROUTES, demo_app, open_with, settle
 
     planted = _plant_env(monkeypatch, canaries, today)

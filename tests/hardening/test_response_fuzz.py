@@ -19,11 +19,15 @@ from wizard.providers.n8n.client import N8nProvider
 from wizard.providers.supabase import SupabaseProvider
 
 SECRET = "fuzz-secret-" + "Q" * 20
-SETTINGS = HttpSettings(allow_loopback_http=True, sleep=lambda s: None, max_retries=1, max_response_bytes=64 * 1024)
+SETTINGS = HttpSettings(
+    allow_loopback_http=True, sleep=lambda s: None, max_retries=1, max_response_bytes=64 * 1024
+)
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=20,
 )
 bodies = st.one_of(
@@ -32,8 +36,10 @@ bodies = st.one_of(
     json_values.map(lambda v: json.dumps(v).encode()[:-1]),  # truncated
     st.just(b"[" * 5000),  # deeply nested
     st.just(b"x" * (70 * 1024)),  # larger than the cap
-    st.builds(lambda v: json.dumps({"error": {"code": "X", "message": f"echo {SECRET} {v}"}}).encode(),
-              st.text(max_size=10)),
+    st.builds(
+        lambda v: json.dumps({"error": {"code": "X", "message": f"echo {SECRET} {v}"}}).encode(),
+        st.text(max_size=10),
+    ),
 )
 statuses = st.sampled_from([200, 201, 204, 400, 401, 403, 404, 409, 429, 500, 503])
 
@@ -49,9 +55,12 @@ CALLS: list[Callable[[httpx.Client], Any]] = [
     lambda c: GraphClient("http://127.0.0.1:1/v1.0", c, SECRET, SETTINGS).find_group("Org-Data-Engineer"),
     lambda c: GraphClient("http://127.0.0.1:1/v1.0", c, SECRET, SETTINGS).find_application("svc-x"),
     lambda c: N8nProvider("http://127.0.0.1:1", c, SECRET, SETTINGS).credential_schema("airtableTokenApi"),
-    lambda c: N8nProvider("http://127.0.0.1:1", c, SECRET, SETTINGS).create_credential("x", "httpHeaderAuth",
-                                                                                        {"name": "a"}),
-    lambda c: SupabaseProvider(c, SECRET, "http://127.0.0.1:1", SETTINGS).get_auth_config("abcdefghijklmnopqrst"),
+    lambda c: N8nProvider("http://127.0.0.1:1", c, SECRET, SETTINGS).create_credential(
+        "x", "httpHeaderAuth", {"name": "a"}
+    ),
+    lambda c: SupabaseProvider(c, SECRET, "http://127.0.0.1:1", SETTINGS).get_auth_config(
+        "abcdefghijklmnopqrst"
+    ),
 ]
 
 

@@ -124,8 +124,9 @@ def test_not_0600_or_not_a_regular_file_is_refused_without_blocking(home: Path) 
     refused("file:~/.config/idspine/dir", says="not a regular file")
 
 
-def test_secret_dirs_opt_in_but_never_the_root_or_a_hidden_folder(home: Path, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secret_dirs_opt_in_but_never_the_root_or_a_hidden_folder(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vault = private(tmp_path / "mounted-vault" / "k", "from-vault")
     refused(f"file:{vault}", says="own folders")
     monkeypatch.setenv("IDSPINE_SECRET_DIRS", f"/{os.pathsep}{vault.parent}")
@@ -141,8 +142,13 @@ def test_n8n_push_never_reads_an_ssh_key_named_by_the_inventory(home: Path) -> N
     inv = work / "idspine.toml"
     inv.write_text(INVENTORY.format(ref="file:~/.ssh/id_ed25519"))
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, "-m", "wizard", "n8n", "push", "--file", str(inv), "--dry-run",
-                             "--format", "json"], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "wizard", "n8n", "push", "--file", str(inv), "--dry-run", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert "Traceback" not in result.stderr
     assert "OPENSSH" not in result.stdout + result.stderr
     assert result.returncode == 1, result.stdout + result.stderr

@@ -10,8 +10,8 @@ import string
 
 import pytest
 
-from wizard.providers.n8n.credentials import CredentialBuildError, build_data
 from wizard.providers.http import scrub
+from wizard.providers.n8n.credentials import CredentialBuildError, build_data
 from wizard.secrets.guard import REDACTED, find_secret_kind, redact, validate_reference
 
 _rng = random.Random(14)
@@ -54,20 +54,36 @@ CONNECTION_STRINGS = {
     "redis empty user": "redis://" + ":pw@" + "cache.example.com:6379",
     "mongodb+srv": "mongodb+srv://app" + ":s3cret@" + "cluster0.example.net/db",
     "ado.net": "Server=tcp:x.database.windows.net;Database=app;User ID=app;" + "Pass" + "word=Hunter22;",
-    "azure storage": "DefaultEndpointsProtocol=https;AccountName=acme;" + "Account" + "Key=" + pick(ALNUM, 30)
-                     + "==;",
-    "sas url": "https://acme.blob.core.windows.net/c/f.csv?sv=2022-11-02&sr=b&sp=r&" + "si" + "g="
-               + pick(LOWER, 20) + "%2B" + pick(LOWER, 10) + "%3D",
+    "azure storage": "DefaultEndpointsProtocol=https;AccountName=acme;"
+    + "Account"
+    + "Key="
+    + pick(ALNUM, 30)
+    + "==;",
+    "sas url": "https://acme.blob.core.windows.net/c/f.csv?sv=2022-11-02&sr=b&sp=r&"
+    + "si"
+    + "g="
+    + pick(LOWER, 20)
+    + "%2B"
+    + pick(LOWER, 10)
+    + "%3D",
 }
 
 ORDINARY = [
-    "Tenant-Acme-Data-Engineer", "svc-n8n-graph-acme", "11111111-2222-4333-8444-555555555555",
-    "https://n8n.northwind.example/rest/oauth2-credential/callback", "postgres://app@db.example.com:5432/app",
-    "https://acme.blob.core.windows.net/c/f.csv?sv=2022-11-02&sr=b", "env:HF_TOKEN", "env:SHOPIFY_ADMIN_TOKEN",
-    "keyvault://kv-acme-prod/do-token", "repo:northwind/acme-pipeline:ref:refs/heads/main",
-    "Move to the HubSpot private app when the client signs off", "password rotation every 90 days",
+    "Tenant-Acme-Data-Engineer",
+    "svc-n8n-graph-acme",
+    "11111111-2222-4333-8444-555555555555",
+    "https://n8n.northwind.example/rest/oauth2-credential/callback",
+    "postgres://app@db.example.com:5432/app",
+    "https://acme.blob.core.windows.net/c/f.csv?sv=2022-11-02&sr=b",
+    "env:HF_TOKEN",
+    "env:SHOPIFY_ADMIN_TOKEN",
+    "keyvault://kv-acme-prod/do-token",
+    "repo:northwind/acme-pipeline:ref:refs/heads/main",
+    "Move to the HubSpot private app when the client signs off",
+    "password rotation every 90 days",
     "see https://learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens",
-    "pat-na1 tokens live in the client's vault", "signature checked by sig verification",
+    "pat-na1 tokens live in the client's vault",
+    "signature checked by sig verification",
 ]
 
 
@@ -101,10 +117,21 @@ def test_a_vendor_token_given_as_a_reference_is_refused_without_echo(name: str) 
 SECRET = "Zq8" + pick(ALNUM, 37)
 
 
-@pytest.mark.parametrize("echo", [
-    SECRET, SECRET.upper(), SECRET.lower(), SECRET.swapcase(), SECRET[:8], SECRET[:20], SECRET[-12:],
-    SECRET[5:17], f'"{SECRET[:9]}…"', f"key={SECRET[:15]}",
-])
+@pytest.mark.parametrize(
+    "echo",
+    [
+        SECRET,
+        SECRET.upper(),
+        SECRET.lower(),
+        SECRET.swapcase(),
+        SECRET[:8],
+        SECRET[:20],
+        SECRET[-12:],
+        SECRET[5:17],
+        f'"{SECRET[:9]}…"',
+        f"key={SECRET[:15]}",
+    ],
+)
 def test_server_echoes_are_redacted_recased_or_cut(echo: str) -> None:
     message = f"invalid api key {echo} for tenant acme"
     out = redact(message, [SECRET])
@@ -126,10 +153,12 @@ def test_a_short_known_secret_is_redacted_in_any_case() -> None:
 
 # ------------------------------------------------------------------ JSON secrets: keys are never quoted
 
+
 def test_keys_of_a_json_secret_are_never_echoed() -> None:
     planted = VENDOR_TOKENS["hugging face (lowercase body)"]
-    secret = json.dumps({"accessKeyId": "AKID", "secretAccessKey": "x" * 30, planted: "oops",
-                         "my-private-note": 1})
+    secret = json.dumps(
+        {"accessKeyId": "AKID", "secretAccessKey": "x" * 30, planted: "oops", "my-private-note": 1}
+    )
     with pytest.raises(CredentialBuildError) as info:
         build_data("aws", secret)
     assert planted not in str(info.value) and "my-private-note" not in str(info.value)
@@ -137,6 +166,7 @@ def test_keys_of_a_json_secret_are_never_echoed() -> None:
 
 
 # ------------------------------------------------------------------ through the real paths
+
 
 @pytest.mark.parametrize("echo", ["upper", "lower", "cut"])
 def test_a_provider_error_never_quotes_the_api_key_recased_or_cut(echo: str) -> None:
@@ -153,14 +183,17 @@ def test_a_provider_error_never_quotes_the_api_key_recased_or_cut(echo: str) -> 
         return httpx.Response(401, json={"message": f"API key {shown} is not valid"})
 
     settings = HttpSettings(allow_loopback_http=True, sleep=lambda s: None, max_retries=0)
-    provider = N8nProvider("http://127.0.0.1:1", httpx.Client(transport=httpx.MockTransport(reply)), key, settings)
+    provider = N8nProvider(
+        "http://127.0.0.1:1", httpx.Client(transport=httpx.MockTransport(reply)), key, settings
+    )
     with pytest.raises(ProviderError) as info:
         provider.credential_schema("airtableTokenApi")
     assert shown.lower() not in str(info.value).lower() and "is not valid" in str(info.value)
 
 
-@pytest.mark.parametrize("name", ["hugging face (lowercase body)", "digitalocean pat", "hubspot eu1",
-                                  "azure devops legacy pat"])
+@pytest.mark.parametrize(
+    "name", ["hugging face (lowercase body)", "digitalocean pat", "hubspot eu1", "azure devops legacy pat"]
+)
 def test_idspine_check_refuses_a_vendor_token_in_the_inventory_without_echo(tmp_path, name: str) -> None:
     import os
     import subprocess
@@ -169,10 +202,17 @@ def test_idspine_check_refuses_a_vendor_token_in_the_inventory_without_echo(tmp_
 
     token = VENDOR_TOKENS[name]
     path = tmp_path / "idspine.toml"
-    path.write_text(f'schema_version = 1\n\n[consultancy]\nname = "N"\nslug = "n"\n\n[[clients]]\nslug = "acme"\n'
-                    f'name = "Acme"\nnotes = "token {token}"\n')
+    path.write_text(
+        f'schema_version = 1\n\n[consultancy]\nname = "N"\nslug = "n"\n\n[[clients]]\nslug = "acme"\n'
+        f'name = "Acme"\nnotes = "token {token}"\n'
+    )
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    result = subprocess.run([sys.executable, "-m", "wizard", "check", str(path)], env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "wizard", "check", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert token not in result.stderr + result.stdout and "clients[0].notes" in result.stderr

@@ -44,6 +44,7 @@ def n8n_peer() -> Iterator[Any]:
 
 # ------------------------------------------------------------------ a scriptable loopback server
 
+
 @dataclass
 class Seen:
     """One request the loopback server received."""
@@ -69,8 +70,13 @@ class LoopbackServer:
         self.routes[(method, path)] = handler
 
 
-def send(h: BaseHTTPRequestHandler, status: int, body: bytes | str | Any = b"", headers: dict[str, str] | None = None,
-         content_type: str = "application/json") -> None:
+def send(
+    h: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes | str | Any = b"",
+    headers: dict[str, str] | None = None,
+    content_type: str = "application/json",
+) -> None:
     """Write a whole response."""
     if not isinstance(body, (bytes, str)):
         body = json.dumps(body)
@@ -125,6 +131,7 @@ def loopback() -> Iterator[LoopbackServer]:
 
 # ------------------------------------------------------------------ Supabase stand-in
 
+
 def _openapi30_to_jsonschema(node: Any) -> Any:
     """OpenAPI 3.0 `nullable: true` to JSON Schema type lists; $refs point into the contract's components."""
     if isinstance(node, dict):
@@ -163,8 +170,14 @@ def default_auth_config() -> dict[str, Any]:
         elif "enum" in prop:
             out[key] = prop["enum"][0]
         else:
-            out[key] = {"string": "", "boolean": False, "integer": 0, "number": 0, "array": [],
-                        "object": {}}.get(prop.get("type"))
+            out[key] = {
+                "string": "",
+                "boolean": False,
+                "integer": 0,
+                "number": 0,
+                "array": [],
+                "object": {},
+            }.get(prop.get("type"))
     return out
 
 
@@ -191,7 +204,9 @@ def supabase_standin(loopback: LoopbackServer) -> SupabaseStandIn:
     response_validator = jsonschema.Draft202012Validator(contract_schema("AuthConfigResponse"))
     ref_validator = jsonschema.Draft202012Validator(path_param_schema())
     stand = SupabaseStandIn(loopback, token="standin-access-token-value", config=default_auth_config())
-    assert not list(response_validator.iter_errors(stand.config)), "the stand-in's default config breaks the contract"
+    assert not list(response_validator.iter_errors(stand.config)), (
+        "the stand-in's default config breaks the contract"
+    )
 
     def authorised(h: BaseHTTPRequestHandler, seen: Seen) -> bool:
         if seen.headers.get("authorization") != f"Bearer {stand.token}":

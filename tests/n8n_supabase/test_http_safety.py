@@ -21,9 +21,19 @@ def api(url: str, settings: HttpSettings = SETTINGS) -> JsonApi:
     return JsonApi("test", url, build_client(settings), {"X-N8N-API-KEY": KEY}, settings)
 
 
-@pytest.mark.parametrize("url", ["http://n8n.example.com", "http://10.0.0.5:5678", "ftp://n8n.example.com",
-                                 "https://user:pw@n8n.example.com", "https://n8n.example.com/?x=1", "n8n.example.com",
-                                 "https://", "http://127.0.0.1.example.com"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://n8n.example.com",
+        "http://10.0.0.5:5678",
+        "ftp://n8n.example.com",
+        "https://user:pw@n8n.example.com",
+        "https://n8n.example.com/?x=1",
+        "n8n.example.com",
+        "https://",
+        "http://127.0.0.1.example.com",
+    ],
+)
 def test_rejects_unsafe_addresses(url):
     with pytest.raises(ProviderError) as exc:
         check_base_url(url, HttpSettings(allow_loopback_http=True))
@@ -34,7 +44,10 @@ def test_rejects_unsafe_addresses(url):
 def test_loopback_http_only_with_the_setting():
     with pytest.raises(ProviderError):
         check_base_url("http://127.0.0.1:5678")
-    assert check_base_url("http://127.0.0.1:5678/", HttpSettings(allow_loopback_http=True)) == "http://127.0.0.1:5678"
+    assert (
+        check_base_url("http://127.0.0.1:5678/", HttpSettings(allow_loopback_http=True))
+        == "http://127.0.0.1:5678"
+    )
     assert check_base_url("https://n8n.example.com/") == "https://n8n.example.com"
 
 
@@ -85,8 +98,9 @@ def test_huge_body_without_content_length_is_cut(loopback):
     assert "too large" in exc.value.message
 
 
-@pytest.mark.parametrize("body", [[], "a string", 42, None, {"id": 7}, {"id": ""}, {"id": "x" * 5000},
-                                  {"id": "../../etc"}])
+@pytest.mark.parametrize(
+    "body", [[], "a string", 42, None, {"id": 7}, {"id": ""}, {"id": "x" * 5000}, {"id": "../../etc"}]
+)
 def test_wrong_types_from_n8n_create(loopback, body):
     loopback.route("POST", "/api/v1/credentials", lambda h, s: send(h, 200, json.dumps(body)))
     provider = N8nProvider(loopback.url, build_client(SETTINGS), KEY, SETTINGS)
@@ -162,11 +176,20 @@ def test_timeouts_are_set_on_the_client():
 
 
 def test_contract_validator_catches_a_bad_body(standin_routes, supabase_ref):
-    provider = JsonApi("Supabase", standin_routes.server.url, build_client(SETTINGS),
-                       {"Authorization": f"Bearer {standin_routes.token}"}, SETTINGS)
+    provider = JsonApi(
+        "Supabase",
+        standin_routes.server.url,
+        build_client(SETTINGS),
+        {"Authorization": f"Bearer {standin_routes.token}"},
+        SETTINGS,
+    )
     with pytest.raises(ProviderError):
-        provider.call("PATCH", f"/v1/projects/{supabase_ref}/config/auth",
-                      json_body={"external_azure_enabled": "yes"}, idempotent=False)
+        provider.call(
+            "PATCH",
+            f"/v1/projects/{supabase_ref}/config/auth",
+            json_body={"external_azure_enabled": "yes"},
+            idempotent=False,
+        )
     assert standin_routes.violations and "PATCH body" in standin_routes.violations[0]
 
 
@@ -177,11 +200,15 @@ def test_graph_style_nested_errors_are_shown_with_code_and_message() -> None:
     from wizard.providers.http import HttpSettings, JsonApi
 
     def reply(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(400, json={"error": {"code": "Request_BadRequest",
-                                                   "message": "Property 'displayName' is required."}})
+        return httpx.Response(
+            400,
+            json={"error": {"code": "Request_BadRequest", "message": "Property 'displayName' is required."}},
+        )
 
     settings = HttpSettings(allow_loopback_http=True, sleep=lambda s: None)
-    api = JsonApi("Graph", "http://127.0.0.1:1", httpx.Client(transport=httpx.MockTransport(reply)), {}, settings)
+    api = JsonApi(
+        "Graph", "http://127.0.0.1:1", httpx.Client(transport=httpx.MockTransport(reply)), {}, settings
+    )
     try:
         api.call("POST", "/groups", json_body={})
     except ProviderError as exc:

@@ -11,10 +11,10 @@ import pytest
 from wizard.catalogue import load_catalogue
 from wizard.inventory import load, save
 from wizard.model import Consultancy, Credential, Integrations, Method, ServicePrincipal, Workspace
-from wizard.providers.n8n.credentials import CREDENTIAL_TYPES, supported_types
-from wizard.providers.n8n.sso import REST_ROUTES
 from wizard.providers.http import HttpSettings, build_client
 from wizard.providers.n8n.client import N8nProvider, build_context, prepare_data
+from wizard.providers.n8n.credentials import CREDENTIAL_TYPES, supported_types
+from wizard.providers.n8n.sso import REST_ROUTES
 from wizard.secrets.resolver import resolve
 
 pytestmark = [pytest.mark.peer, pytest.mark.slow]
@@ -31,20 +31,38 @@ def secrets_for(c: dict[str, str]) -> dict[str, str]:
     pk = c["private_key"] + "\n-----END PRIVATE KEY-----\n"
     bundles = {
         "aws": {"accessKeyId": c["aws"], "secretAccessKey": c["random_blob"], "region": "eu-west-1"},
-        "googleApi": {"type": "service_account", "client_email": "loader@proj.iam.gserviceaccount.com",
-                      "private_key": pk, "private_key_id": "abc"},
+        "googleApi": {
+            "type": "service_account",
+            "client_email": "loader@proj.iam.gserviceaccount.com",
+            "private_key": pk,
+            "private_key_id": "abc",
+        },
         "azureOpenAiApi": {"apiKey": c["random_blob"], "resourceName": "northwind-oai"},
         "azureStorageOAuth2Api": {"clientSecret": c["entra_secret"], "account": "northwindstore"},
         "azureStorageSharedKeyApi": {"account": "northwindstore", "key": c["random_blob"]},
-        "snowflake": {"account": "nw-eu1", "username": "loader", "password": c["random_blob"], "warehouse": "WH"},
+        "snowflake": {
+            "account": "nw-eu1",
+            "username": "loader",
+            "password": c["random_blob"],
+            "warehouse": "WH",
+        },
         "oktaApi": {"url": "https://northwind.okta.com", "accessToken": c["random_blob"]},
-        "auth0ManagementApi": {"domain": "northwind.eu.auth0.com", "clientId": "auth0client",
-                               "clientSecret": c["random_blob"]},
+        "auth0ManagementApi": {
+            "domain": "northwind.eu.auth0.com",
+            "clientId": "auth0client",
+            "clientSecret": c["random_blob"],
+        },
         "slackApi": {"accessToken": c["slack"], "signatureSecret": c["random_blob"]},
     }
-    plain = {"airtableTokenApi": c["airtable_pat"], "githubApi": c["github_fine"], "openAiApi": c["openai"],
-             "supabaseApi": c["jwt"], "httpBearerAuth": c["github_pat"], "httpHeaderAuth": c["random_blob"],
-             "postgres": f"postgresql://app:{c['random_blob']}@db.northwind.example:5432/app"}
+    plain = {
+        "airtableTokenApi": c["airtable_pat"],
+        "githubApi": c["github_fine"],
+        "openAiApi": c["openai"],
+        "supabaseApi": c["jwt"],
+        "httpBearerAuth": c["github_pat"],
+        "httpHeaderAuth": c["random_blob"],
+        "postgres": f"postgresql://app:{c['random_blob']}@db.northwind.example:5432/app",
+    }
     out = {t: json.dumps(v) for t, v in bundles.items()}
     out.update(plain)
     for t in supported_types():
@@ -57,17 +75,33 @@ def env_name(n8n_type: str) -> str:
 
 
 def workspace(base_url: str) -> Workspace:
-    ws = Workspace(consultancy=Consultancy(
-        name="Northwind Data", slug="northwind", home_tenant="0b0c0d0e-1111-4222-8333-444455556666",
-        integrations=Integrations(n8n_url=base_url, n8n_api_key_ref=f"env:{KEY_ENV}",
-                                  supabase_project_ref="abcdefghijklmnopqrst")))
+    ws = Workspace(
+        consultancy=Consultancy(
+            name="Northwind Data",
+            slug="northwind",
+            home_tenant="0b0c0d0e-1111-4222-8333-444455556666",
+            integrations=Integrations(
+                n8n_url=base_url,
+                n8n_api_key_ref=f"env:{KEY_ENV}",
+                supabase_project_ref="abcdefghijklmnopqrst",
+            ),
+        )
+    )
     ws.service_principals.append(ServicePrincipal(name="svc-n8n-oauth", app_id=APP_ID))
     for t in supported_types():
         oauth = t in CREDENTIAL_TYPES and CREDENTIAL_TYPES[t].secret_field == "clientSecret" and "OAuth2" in t
-        ws.credentials.append(Credential(
-            id=f"nw-{t.lower()}"[:40], service=t, method=Method.OAUTH_USER if oauth else Method.API_KEY,
-            label=f"{t} test", n8n_type=t, secret_ref=f"env:{env_name(t)}",
-            identity="svc-n8n-oauth" if oauth else "", scopes=["openid", "offline_access"] if oauth else []))
+        ws.credentials.append(
+            Credential(
+                id=f"nw-{t.lower()}"[:40],
+                service=t,
+                method=Method.OAUTH_USER if oauth else Method.API_KEY,
+                label=f"{t} test",
+                n8n_type=t,
+                secret_ref=f"env:{env_name(t)}",
+                identity="svc-n8n-oauth" if oauth else "",
+                scopes=["openid", "offline_access"] if oauth else [],
+            )
+        )
     return ws
 
 
@@ -89,19 +123,32 @@ def _provider(peer) -> N8nProvider:
 
 def _n8n_jsonschema(schema: dict) -> dict:
     """n8n's own type names to JSON Schema ones, so jsonschema evaluates n8n's conditional rules as n8n does."""
-    props = {k: {**v, "type": {"notice": "string", "json": ["string", "object", "array"]}.get(v.get("type"), v.get("type"))}
-             for k, v in schema["properties"].items()}
+    props = {
+        k: {
+            **v,
+            "type": {"notice": "string", "json": ["string", "object", "array"]}.get(
+                v.get("type"), v.get("type")
+            ),
+        }
+        for k, v in schema["properties"].items()
+    }
     return {**schema, "properties": props}
 
 
 def _idspine_credentials_in_n8n(peer) -> list[dict]:
-    r = httpx.post(peer.base_url + "/api/v1/audit", headers={"X-N8N-API-KEY": peer.api_key},
-                   json={"additionalOptions": {"categories": ["credentials"]}}, timeout=60)
+    r = httpx.post(
+        peer.base_url + "/api/v1/audit",
+        headers={"X-N8N-API-KEY": peer.api_key},
+        json={"additionalOptions": {"categories": ["credentials"]}},
+        timeout=60,
+    )
     r.raise_for_status()
     body = r.json() or {}
     report = body.get("Credentials Risk Report") or {}
-    unused = next((s for s in report.get("sections", []) if s["title"] == "Credentials not used in any workflow"),
-                  {"location": []})
+    unused = next(
+        (s for s in report.get("sections", []) if s["title"] == "Credentials not used in any workflow"),
+        {"location": []},
+    )
     return [loc for loc in unused["location"] if "[idspine:" in loc["name"]]
 
 
@@ -153,7 +200,10 @@ def test_push_check_rerun_delete(n8n_peer, setup, run_cli, canaries):
     assert all(not c.n8n_id for c in load(path).credentials)
     assert _idspine_credentials_in_n8n(n8n_peer) == []
 
-    texts = [o.out + o.err for o in outputs] + [path.read_text(), n8n_peer.log_path.read_text(errors="replace")]
+    texts = [o.out + o.err for o in outputs] + [
+        path.read_text(),
+        n8n_peer.log_path.read_text(errors="replace"),
+    ]
     for value in [*secrets.values(), *canaries.values(), n8n_peer.api_key]:
         for needle in {value, *(v for v in _json_values(value))}:
             if len(needle) >= 12:
@@ -189,7 +239,9 @@ def test_refused_key_and_wrong_address_write_nothing(n8n_peer, setup, run_cli, m
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    down = run_cli("n8n", "push", "--file", str(path), "--allow-loopback-http", "--url", f"http://127.0.0.1:{port}")
+    down = run_cli(
+        "n8n", "push", "--file", str(path), "--allow-loopback-http", "--url", f"http://127.0.0.1:{port}"
+    )
     assert down.code == 1 and "refused the connection" in down.err
     http = run_cli("n8n", "push", "--file", str(path), "--url", "http://n8n.example.com")
     assert http.code == 2 and "https://" in http.err
@@ -197,7 +249,9 @@ def test_refused_key_and_wrong_address_write_nothing(n8n_peer, setup, run_cli, m
 
 
 def test_sso_routes_exist_on_this_n8n(n8n_peer, run_cli):
-    res = run_cli("n8n", "sso", "--url", n8n_peer.base_url, "--verify", "--allow-loopback-http", "--format", "json")
+    res = run_cli(
+        "n8n", "sso", "--url", n8n_peer.base_url, "--verify", "--allow-loopback-http", "--format", "json"
+    )
     assert res.code == 0, res.err
     status = json.loads(res.out)["route_status"]
     assert set(status) == set(REST_ROUTES.values())
@@ -210,23 +264,45 @@ def test_rotate_repoints_workflows_and_deletes_the_old(n8n_peer, setup, run_cli)
     ws = load(path)
     cred = ws.credential("nw-httpbearerauth")
     provider = _provider(n8n_peer)
-    old = provider.create_credential("bearer [idspine:nw-httpbearerauth]", "httpBearerAuth",
-                                     prepare_data(ws, cred, resolve))
+    old = provider.create_credential(
+        "bearer [idspine:nw-httpbearerauth]", "httpBearerAuth", prepare_data(ws, cred, resolve)
+    )
     cred.n8n_id = old
     save(ws, path)
-    wf = httpx.post(n8n_peer.base_url + "/api/v1/workflows", headers={"X-N8N-API-KEY": n8n_peer.api_key}, json={
-        "name": "Rotation probe", "settings": {}, "connections": {},
-        "nodes": [{"name": "Call", "type": "n8n-nodes-base.httpRequest", "typeVersion": 4.2, "position": [0, 0],
-                   "parameters": {"url": "https://example.com", "authentication": "genericCredentialType",
-                                  "genericAuthType": "httpBearerAuth"},
-                   "credentials": {"httpBearerAuth": {"id": old, "name": "bearer"}}}]}, timeout=30)
+    wf = httpx.post(
+        n8n_peer.base_url + "/api/v1/workflows",
+        headers={"X-N8N-API-KEY": n8n_peer.api_key},
+        json={
+            "name": "Rotation probe",
+            "settings": {},
+            "connections": {},
+            "nodes": [
+                {
+                    "name": "Call",
+                    "type": "n8n-nodes-base.httpRequest",
+                    "typeVersion": 4.2,
+                    "position": [0, 0],
+                    "parameters": {
+                        "url": "https://example.com",
+                        "authentication": "genericCredentialType",
+                        "genericAuthType": "httpBearerAuth",
+                    },
+                    "credentials": {"httpBearerAuth": {"id": old, "name": "bearer"}},
+                }
+            ],
+        },
+        timeout=30,
+    )
     assert wf.status_code == 200, wf.text
     res = run_cli("n8n", "rotate", "nw-httpbearerauth", "--file", str(path), "--allow-loopback-http")
     assert res.code == 0, res.err
     new = load(path).credential("nw-httpbearerauth").n8n_id
     assert new and new != old and "Rotation probe" in res.out
-    got = httpx.get(f"{n8n_peer.base_url}/api/v1/workflows/{wf.json()['id']}",
-                    headers={"X-N8N-API-KEY": n8n_peer.api_key}, timeout=30).json()
+    got = httpx.get(
+        f"{n8n_peer.base_url}/api/v1/workflows/{wf.json()['id']}",
+        headers={"X-N8N-API-KEY": n8n_peer.api_key},
+        timeout=30,
+    ).json()
     assert got["nodes"][0]["credentials"]["httpBearerAuth"]["id"] == new
     assert provider.credential_exists(old) is False
     provider.delete_credential(new)

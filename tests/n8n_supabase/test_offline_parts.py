@@ -7,7 +7,13 @@ import os
 
 import pytest
 
-from wizard.providers.n8n.credentials import BuildContext, CredentialBuildError, build_data, redacted, schema_problems
+from wizard.providers.n8n.credentials import (
+    BuildContext,
+    CredentialBuildError,
+    build_data,
+    redacted,
+    schema_problems,
+)
 from wizard.providers.n8n.sso import SsoAddressError, idp_checklist, sso_values
 from wizard.secrets.resolver import SecretUnavailable, resolve
 
@@ -55,22 +61,34 @@ def test_builders_validate_before_sending(canaries):
     with pytest.raises(CredentialBuildError, match="missing clientId"):
         build_data("microsoftOAuth2Api", canaries["entra_secret"])
     with pytest.raises(CredentialBuildError, match="unknown field") as exc:
-        build_data("aws", json.dumps({"accessKeyId": "A", "secretAccessKey": canaries["random_blob"], "oops": 1}))
+        build_data(
+            "aws", json.dumps({"accessKeyId": "A", "secretAccessKey": canaries["random_blob"], "oops": 1})
+        )
     assert canaries["random_blob"] not in str(exc.value)
     with pytest.raises(CredentialBuildError, match="not supported"):
         build_data("databricksApi", "x")
 
 
 def test_builders_fill_types_from_context(canaries):
-    ctx = BuildContext(client_id="cid", tenant="tid", supabase_url="https://abcdefghijklmnopqrst.supabase.co",
-                       scopes=("openid", "offline_access"))
+    ctx = BuildContext(
+        client_id="cid",
+        tenant="tid",
+        supabase_url="https://abcdefghijklmnopqrst.supabase.co",
+        scopes=("openid", "offline_access"),
+    )
     ms = build_data("microsoftOAuth2Api", canaries["entra_secret"], ctx)
     assert ms["clientId"] == "cid" and ms["scope"] == "openid offline_access"
     assert ms["authUrl"] == "https://login.microsoftonline.com/tid/oauth2/v2.0/authorize"
     assert build_data("supabaseApi", canaries["jwt"], ctx)["host"] == ctx.supabase_url
     pg = build_data("postgres", "postgresql://app:p%40ss@db.example:6543/sales?sslmode=disable")
     assert (pg["host"], pg["port"], pg["user"], pg["password"], pg["database"], pg["ssl"]) == (
-        "db.example", 6543, "app", "p@ss", "sales", "disable")
+        "db.example",
+        6543,
+        "app",
+        "p@ss",
+        "sales",
+        "disable",
+    )
     assert pg["sshTunnel"] is False
     slack = build_data("slackApi", canaries["slack"])
     assert slack == {"accessToken": canaries["slack"], "notice": ""}
@@ -79,8 +97,10 @@ def test_builders_fill_types_from_context(canaries):
 
 
 def test_schema_problems_name_fields_only():
-    schema = {"properties": {"token": {"type": "string"}, "ssl": {"type": "string", "enum": ["allow"]}},
-              "required": ["token"]}
+    schema = {
+        "properties": {"token": {"type": "string"}, "ssl": {"type": "string", "enum": ["allow"]}},
+        "required": ["token"],
+    }
     problems = schema_problems({"tokn": "s3cr3t-value", "ssl": "bogus"}, schema)
     assert any("tokn" in p for p in problems) and any("ssl" in p for p in problems)
     assert any("token: required" in p for p in problems)

@@ -17,7 +17,9 @@ def provider(stand, token: str | None = None) -> SupabaseProvider:
     return SupabaseProvider(build_client(SETTINGS), token or stand.token, stand.server.url, SETTINGS)
 
 
-def test_enable_patches_with_contract_valid_body_then_rerun_sends_nothing(standin_routes, supabase_ref, canaries):
+def test_enable_patches_with_contract_valid_body_then_rerun_sends_nothing(
+    standin_routes, supabase_ref, canaries
+):
     stand = standin_routes
     secret = canaries["entra_secret"]
     result = enable_azure(provider(stand), supabase_ref, CLIENT_ID, secret, TENANT)
@@ -25,9 +27,12 @@ def test_enable_patches_with_contract_valid_body_then_rerun_sends_nothing(standi
     assert stand.violations == []
     assert len(stand.patches) == 1
     body = stand.patches[0]
-    assert body == {"external_azure_enabled": True, "external_azure_client_id": CLIENT_ID,
-                    "external_azure_url": f"https://login.microsoftonline.com/{TENANT}",
-                    "external_azure_secret": secret}
+    assert body == {
+        "external_azure_enabled": True,
+        "external_azure_client_id": CLIENT_ID,
+        "external_azure_url": f"https://login.microsoftonline.com/{TENANT}",
+        "external_azure_secret": secret,
+    }
     assert result.redirect_uri == f"https://{supabase_ref}.supabase.co/auth/v1/callback"
     again = enable_azure(provider(stand), supabase_ref, CLIENT_ID, secret, TENANT)
     assert again.status == "unchanged"
@@ -62,14 +67,31 @@ def test_inputs_checked_before_sending(standin_routes, supabase_ref):
     assert standin_routes.server.seen == []
 
 
-def test_cli_enable_azure_never_prints_the_secret(standin_routes, supabase_ref, canaries, run_cli, monkeypatch,
-                                                   tmp_path):
+def test_cli_enable_azure_never_prints_the_secret(
+    standin_routes, supabase_ref, canaries, run_cli, monkeypatch, tmp_path
+):
     stand = standin_routes
     monkeypatch.setenv("IDSPINE_TEST_SB_TOKEN", stand.token)
     monkeypatch.setenv("IDSPINE_TEST_ENTRA_SECRET", canaries["entra_secret"])
-    args = ["supabase", "enable-azure", "--file", str(tmp_path / "none.toml"), "--project-ref", supabase_ref,
-            "--client-id", CLIENT_ID, "--secret-ref", "env:IDSPINE_TEST_ENTRA_SECRET", "--tenant", TENANT,
-            "--token-ref", "env:IDSPINE_TEST_SB_TOKEN", "--api-url", stand.server.url, "--allow-loopback-http"]
+    args = [
+        "supabase",
+        "enable-azure",
+        "--file",
+        str(tmp_path / "none.toml"),
+        "--project-ref",
+        supabase_ref,
+        "--client-id",
+        CLIENT_ID,
+        "--secret-ref",
+        "env:IDSPINE_TEST_ENTRA_SECRET",
+        "--tenant",
+        TENANT,
+        "--token-ref",
+        "env:IDSPINE_TEST_SB_TOKEN",
+        "--api-url",
+        stand.server.url,
+        "--allow-loopback-http",
+    ]
     first = run_cli(*args)
     assert first.code == 0, first.err
     assert "confirmed by read-back" in first.out

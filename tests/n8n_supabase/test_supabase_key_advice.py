@@ -41,7 +41,9 @@ def texts_about_supabase_keys(ws: Workspace) -> dict[str, str]:
         "catalogue traps": " ".join(supabase.traps),
         "catalogue method": f"{method.label}. {method.why} {method.notes}",
         "n8n wizard": n8n_step.intro,
-        "supabase wizard": " ".join([supabase_step.intro] + [f"{q.prompt}. {q.help}" for q in supabase_step.questions]),
+        "supabase wizard": " ".join(
+            [supabase_step.intro] + [f"{q.prompt}. {q.help}" for q in supabase_step.questions]
+        ),
         "n8n credential hint": credential_type("supabaseApi").hint,
         "explainer supabase-keys": body("supabase-keys"),
         "explainer least-privilege": body("least-privilege"),
@@ -77,8 +79,11 @@ def test_the_remedy_for_workflows_is_the_same_everywhere() -> None:
     after = runner.next({**runner.saved_answers(), "project_ref": "qwertyuiopasdfghjklz", "azure": False})
     checklist = " ".join(i.text for i in after.checklist if i.id.startswith("org:supabase-"))
     assert "Postgres role limited to their tables" in checklist
-    finding = next(f for f in run_audit(ws, DEMO_TODAY)
-                   if f.subject == "credential:acme-supabase-service-role" and f.rule_id == "privileged-in-workflow")
+    finding = next(
+        f
+        for f in run_audit(ws, DEMO_TODAY)
+        if f.subject == "credential:acme-supabase-service-role" and f.rule_id == "privileged-in-workflow"
+    )
     assert "Postgres role" in finding.fix and finding.explainer == "supabase-keys"
     # and the n8n wizard never offers either privileged key to a workflow
     offered = {o.value for o in get_flow("n8n").steps(ws)[0].questions[-1].options}
@@ -110,12 +115,15 @@ def test_key_kind_is_optional_round_trips_and_older_files_still_load() -> None:
     assert all(c.key_kind is None for c in older.credentials)
 
 
-@pytest.mark.parametrize(("fields", "why"), [
-    ({"service": "airtable", "key_kind": "secret", "privileged": True}, "for Supabase project keys"),
-    ({"service": "supabase", "key_kind": "publishable", "privileged": True}, "privileged must be false"),
-    ({"service": "supabase", "key_kind": "service-role", "privileged": False}, "privileged must be true"),
-    ({"service": "supabase", "key_kind": "jwt", "privileged": False}, "key_kind"),
-])
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        ({"service": "airtable", "key_kind": "secret", "privileged": True}, "for Supabase project keys"),
+        ({"service": "supabase", "key_kind": "publishable", "privileged": True}, "privileged must be false"),
+        ({"service": "supabase", "key_kind": "service-role", "privileged": False}, "privileged must be true"),
+        ({"service": "supabase", "key_kind": "jwt", "privileged": False}, "key_kind"),
+    ],
+)
 def test_key_kind_must_fit_the_credential(fields: dict[str, object], why: str) -> None:
     with pytest.raises(ValidationError) as info:
         Credential.model_validate({"id": "x-key", "method": "api-key", **fields})
@@ -124,22 +132,34 @@ def test_key_kind_must_fit_the_credential(fields: dict[str, object], why: str) -
 
 def test_a_legacy_service_role_key_in_a_workflow_gets_the_migration_fix() -> None:
     ws = demo_workspace(DEMO_TODAY)
-    finding = next(f for f in run_audit(ws, DEMO_TODAY)
-                   if f.subject == "credential:acme-supabase-service-role" and f.rule_id == "privileged-in-workflow")
+    finding = next(
+        f
+        for f in run_audit(ws, DEMO_TODAY)
+        if f.subject == "credential:acme-supabase-service-role" and f.rule_id == "privileged-in-workflow"
+    )
     assert "JWT secret" in finding.fix and "sb_secret_" in finding.fix
     role = ws.credential("acme-supabase-service-role")
     assert role is not None
     role.key_kind = SupabaseKey.SECRET  # a current secret key in the same place: still an error, plainer fix
-    finding = next(f for f in run_audit(ws, DEMO_TODAY)
-                   if f.subject == "credential:acme-supabase-service-role" and f.rule_id == "privileged-in-workflow")
+    finding = next(
+        f
+        for f in run_audit(ws, DEMO_TODAY)
+        if f.subject == "credential:acme-supabase-service-role" and f.rule_id == "privileged-in-workflow"
+    )
     assert "JWT secret" not in finding.fix
 
 
-@pytest.mark.parametrize(("answer", "kind"), [(None, SupabaseKey.SECRET), ("service-role", SupabaseKey.SERVICE_ROLE)])
+@pytest.mark.parametrize(
+    ("answer", "kind"), [(None, SupabaseKey.SECRET), ("service-role", SupabaseKey.SERVICE_ROLE)]
+)
 def test_supabase_wizard_records_which_key_the_server_holds(answer: str | None, kind: SupabaseKey) -> None:
     runner = FlowRunner(get_flow("supabase"), demo_workspace(DEMO_TODAY))
-    answers = {**runner.saved_answers(), "project_ref": "qwertyuiopasdfghjklz", "azure": False,
-               "service_role_ref": "keyvault://kv-northwind-ops/supabase-server-key"}
+    answers = {
+        **runner.saved_answers(),
+        "project_ref": "qwertyuiopasdfghjklz",
+        "azure": False,
+        "service_role_ref": "keyvault://kv-northwind-ops/supabase-server-key",
+    }
     if answer:
         answers["server_key_kind"] = answer
     ws = runner.next(answers)

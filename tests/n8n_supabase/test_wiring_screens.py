@@ -11,8 +11,8 @@ from tests.ui.journeys import open_with, settle
 from wizard.demo import DEMO_TODAY
 from wizard.inventory import dumps, load
 from wizard.model import Credential, Integrations, Method, Workspace, new_workspace
-from wizard.ui.app import IdspineApp
 from wizard.settings import Connections
+from wizard.ui.app import IdspineApp
 
 AIRTABLE_TOKEN_NAME = "IDSPINE_TEST_AIRTABLE"
 
@@ -20,17 +20,27 @@ AIRTABLE_TOKEN_NAME = "IDSPINE_TEST_AIRTABLE"
 def n8n_workspace(url: str, key_ref: str = "env:IDSPINE_TEST_N8N_KEY") -> Workspace:
     ws = new_workspace("Fjord Analytics", "fjord")
     ws.consultancy.integrations = Integrations(n8n_url=url, n8n_api_key_ref=key_ref)
-    ws.credentials.append(Credential(id="fjord-airtable", service="airtable", method=Method.PAT,
-                                     label="Airtable orders", secret_ref=f"env:{AIRTABLE_TOKEN_NAME}",
-                                     n8n_type="airtableTokenApi", owner="ola@fjord.example"))
+    ws.credentials.append(
+        Credential(
+            id="fjord-airtable",
+            service="airtable",
+            method=Method.PAT,
+            label="Airtable orders",
+            secret_ref=f"env:{AIRTABLE_TOKEN_NAME}",
+            n8n_type="airtableTokenApi",
+            owner="ola@fjord.example",
+        )
+    )
     return ws
 
 
-async def run_screen(path: Path, environ: dict[str, str], key: str, screen: str, action: str,
-                     **conn: Any) -> str:
+async def run_screen(
+    path: Path, environ: dict[str, str], key: str, screen: str, action: str, **conn: Any
+) -> str:
     """Open a screen, run one action, return the status text."""
-    app = IdspineApp(path, today=DEMO_TODAY,
-                     connections=Connections(allow_loopback_http=True, environ=environ, **conn))
+    app = IdspineApp(
+        path, today=DEMO_TODAY, connections=Connections(allow_loopback_http=True, environ=environ, **conn)
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await open_with(pilot, key, screen)
         await pilot.press(action)
@@ -42,8 +52,11 @@ async def run_screen(path: Path, environ: dict[str, str], key: str, screen: str,
 
 @pytest.mark.peer
 @pytest.mark.slow
-async def test_n8n_screen_pushes_once_records_ids_and_explains_failures(n8n_peer, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                        canaries) -> None:
+async def test_n8n_screen_pushes_once_records_ids_and_explains_failures(
+    n8n_peer,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    canaries,
+) -> None:
     path = tmp_path / "idspine.toml"
     path.write_text(dumps(n8n_workspace(n8n_peer.base_url)))
     env = {"IDSPINE_TEST_N8N_KEY": n8n_peer.api_key, AIRTABLE_TOKEN_NAME: canaries["airtable_pat"]}
@@ -74,14 +87,18 @@ async def test_n8n_screen_pushes_once_records_ids_and_explains_failures(n8n_peer
 def supabase_workspace(ref: str) -> Workspace:
     ws = new_workspace("Fjord Analytics", "fjord")
     ws.consultancy.home_tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47"
-    ws.consultancy.integrations = Integrations(supabase_project_ref=ref,
-                                               supabase_access_token_ref="env:IDSPINE_TEST_SB_TOKEN")
+    ws.consultancy.integrations = Integrations(
+        supabase_project_ref=ref, supabase_access_token_ref="env:IDSPINE_TEST_SB_TOKEN"
+    )
     return ws
 
 
 async def run_supabase(path: Path, environ: dict[str, str], api_url: str) -> str:
-    app = IdspineApp(path, today=DEMO_TODAY, connections=Connections(
-        allow_loopback_http=True, environ=environ, supabase_api_url=api_url))
+    app = IdspineApp(
+        path,
+        today=DEMO_TODAY,
+        connections=Connections(allow_loopback_http=True, environ=environ, supabase_api_url=api_url),
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await open_with(pilot, "u", "SupabaseScreen")
         screen = app.screen
@@ -94,8 +111,12 @@ async def run_supabase(path: Path, environ: dict[str, str], api_url: str) -> str
         return str(screen.query_one("#wiring-status").render())
 
 
-async def test_supabase_screen_enables_azure_once_and_refuses_cleanly(standin_routes, supabase_ref: str,  # type: ignore[no-untyped-def]
-                                                                      tmp_path: Path, canaries) -> None:
+async def test_supabase_screen_enables_azure_once_and_refuses_cleanly(
+    standin_routes,
+    supabase_ref: str,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    canaries,
+) -> None:
     path = tmp_path / "idspine.toml"
     path.write_text(dumps(supabase_workspace(supabase_ref)))
     env = {"IDSPINE_TEST_SB_TOKEN": standin_routes.token, "IDSPINE_TEST_AZ_SECRET": canaries["entra_secret"]}

@@ -20,8 +20,15 @@ import httpx
 
 N8N_VERSION = "1.123.81"
 API_KEY_SCOPES = [
-    "credential:create", "credential:delete", "credential:move", "securityAudit:generate",
-    "workflow:create", "workflow:read", "workflow:list", "workflow:update", "workflow:delete",
+    "credential:create",
+    "credential:delete",
+    "credential:move",
+    "securityAudit:generate",
+    "workflow:create",
+    "workflow:read",
+    "workflow:list",
+    "workflow:update",
+    "workflow:delete",
 ]
 OWNER = {"email": "owner@idspine.test", "firstName": "Test", "lastName": "Owner", "password": "IdspinePeer1x"}
 
@@ -50,7 +57,9 @@ def n8n_binary() -> Path:
     binary = directory / "node_modules" / ".bin" / "n8n"
     marker = directory / ".installed"
     if not binary.exists() or not marker.exists() or marker.read_text().strip() != N8N_VERSION:
-        raise PeerMissing(f"n8n {N8N_VERSION} is not installed in {directory}; run `bash tests/peers/install_n8n.sh`")
+        raise PeerMissing(
+            f"n8n {N8N_VERSION} is not installed in {directory}; run `bash tests/peers/install_n8n.sh`"
+        )
     return binary
 
 
@@ -78,15 +87,28 @@ def running_n8n(start_timeout: float = 180.0) -> Iterator[N8nPeer]:
         log_path = Path(tmp) / "n8n.log"
         env = {
             **os.environ,
-            "N8N_EXPRESSION_ENGINE": "legacy", "N8N_USER_FOLDER": str(folder), "N8N_PORT": str(port),
-            "N8N_LISTEN_ADDRESS": "127.0.0.1", "N8N_HOST": "127.0.0.1", "N8N_DIAGNOSTICS_ENABLED": "false",
-            "N8N_VERSION_NOTIFICATIONS_ENABLED": "false", "N8N_TEMPLATES_ENABLED": "false",
-            "N8N_PERSONALIZATION_ENABLED": "false", "N8N_RUNNERS_ENABLED": "false", "N8N_SECURE_COOKIE": "false",
+            "N8N_EXPRESSION_ENGINE": "legacy",
+            "N8N_USER_FOLDER": str(folder),
+            "N8N_PORT": str(port),
+            "N8N_LISTEN_ADDRESS": "127.0.0.1",
+            "N8N_HOST": "127.0.0.1",
+            "N8N_DIAGNOSTICS_ENABLED": "false",
+            "N8N_VERSION_NOTIFICATIONS_ENABLED": "false",
+            "N8N_TEMPLATES_ENABLED": "false",
+            "N8N_PERSONALIZATION_ENABLED": "false",
+            "N8N_RUNNERS_ENABLED": "false",
+            "N8N_SECURE_COOKIE": "false",
             "N8N_EDITOR_BASE_URL": f"http://127.0.0.1:{port}",
         }
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen([str(binary), "start"], cwd=binary.parent.parent.parent, env=env, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                [str(binary), "start"],
+                cwd=binary.parent.parent.parent,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(proc, base, log_path, start_timeout)
@@ -116,7 +138,9 @@ def _bootstrap(base: str) -> str:
     with httpx.Client(base_url=base, timeout=30) as client:
         r = client.post("/rest/owner/setup", json=OWNER)
         r.raise_for_status()
-        r = client.post("/rest/api-keys", json={"label": "idspine-tests", "expiresAt": None, "scopes": API_KEY_SCOPES})
+        r = client.post(
+            "/rest/api-keys", json={"label": "idspine-tests", "expiresAt": None, "scopes": API_KEY_SCOPES}
+        )
         r.raise_for_status()
         return str(r.json()["data"]["rawApiKey"])
 

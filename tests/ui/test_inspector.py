@@ -64,7 +64,8 @@ async def test_pages_through_matches(tmp_path: Path) -> None:
         await pilot.press("right_square_bracket")
         await settle(pilot)
         assert names(table)[0] == screen.matches[PAGE].subject and "page 2/" in str(
-            screen.query_one("#page-status").render())
+            screen.query_one("#page-status").render()
+        )
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert names(table) == first_page
@@ -105,11 +106,15 @@ async def test_typing_a_filter_at_ten_thousand_rows(tmp_path: Path) -> None:
         while names(screen.query_one(DataTable)) == rows:
             await pilot.pause(0.005)
         keystroke = time.perf_counter() - start
-        print(f"\ninspector 10k (typed): first render {first_render * 1000:.0f} ms, eleven keys to filtered table "
-              f"{typed * 1000:.0f} ms, one more keystroke {keystroke * 1000:.0f} ms (includes the 100 ms debounce), "
-              f"filter passes {calls}")
+        print(
+            f"\ninspector 10k (typed): first render {first_render * 1000:.0f} ms, eleven keys to filtered table "
+            f"{typed * 1000:.0f} ms, one more keystroke {keystroke * 1000:.0f} ms (includes the 100 ms debounce), "
+            f"filter passes {calls}"
+        )
         assert len(screen.matches) > len(rows)
-        assert calls <= 6  # debounced: far fewer passes than the twelve keys (timing varies on a busy machine)
+        assert (
+            calls <= 6
+        )  # debounced: far fewer passes than the twelve keys (timing varies on a busy machine)
         assert keystroke < 2.0  # generous for a shared CI machine; bench/inspector.py tracks the figure
 
 

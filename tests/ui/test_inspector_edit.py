@@ -70,10 +70,17 @@ async def test_edit_with_the_keyboard_checks_as_typed_refuses_secrets_and_saves(
         await settle(pilot)
     ws = load(path)  # written through the app's save (lock and digest check)
     cred = ws.credential(cred_id)
-    assert cred is not None and cred.secret_ref == "env:GLOBEX_WAREHOUSE_KEY" and cred.owner == "alex@northwinddata.com"
+    assert (
+        cred is not None
+        and cred.secret_ref == "env:GLOBEX_WAREHOUSE_KEY"
+        and cred.owner == "alex@northwinddata.com"
+    )
     assert str(cred.expires) == "2027-01-31"
-    assert not [f for f in run_audit(ws, DEMO_TODAY) if f.subject == f"credential:{cred_id}"
-                and f.rule_id in ("no-secret-ref", "no-owner")]
+    assert not [
+        f
+        for f in run_audit(ws, DEMO_TODAY)
+        if f.subject == f"credential:{cred_id}" and f.rule_id in ("no-secret-ref", "no-owner")
+    ]
 
 
 async def test_edit_with_the_mouse_and_cancel_changes_nothing(tmp_path: Path) -> None:
@@ -96,15 +103,25 @@ async def test_edit_with_the_mouse_and_cancel_changes_nothing(tmp_path: Path) ->
     assert path.read_bytes() == before
 
 
-async def test_home_and_check_do_not_call_a_setup_with_nothing_recorded_healthy(tmp_path: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
+async def test_home_and_check_do_not_call_a_setup_with_nothing_recorded_healthy(
+    tmp_path: Path, run_cli
+) -> None:  # type: ignore[no-untyped-def]
     """A fresh plan whose credentials say nothing about where their secrets live (as every setup did before
     the wizard asked) is not healthy: `n8n push` would fail for each of them."""
     from wizard.model import Credential, Method, Status, new_workspace
 
     path = tmp_path / "idspine.toml"
     ws = new_workspace("Fjord Analytics", "fjord-analytics")
-    ws.credentials.append(Credential(id="fjord-analytics-airtable", service="airtable", method=Method.OAUTH_USER,
-                                     owner="ola@fjord.example", n8n_type="airtableOAuth2Api", status=Status.PLANNED))
+    ws.credentials.append(
+        Credential(
+            id="fjord-analytics-airtable",
+            service="airtable",
+            method=Method.OAUTH_USER,
+            owner="ola@fjord.example",
+            n8n_type="airtableOAuth2Api",
+            status=Status.PLANNED,
+        )
+    )
     save(ws, path, expected_digest=None)
     result = run_cli("check", str(path), "--today", str(DEMO_TODAY))
     assert result.code == 1 and "healthy" not in result.out and "secret" in result.out

@@ -79,7 +79,9 @@ async def test_inspector_at_ten_thousand_credentials(tmp_path: Path) -> None:
         app.screen.apply_filter()
         await pilot.pause()
         keystroke = time.perf_counter() - start
-        print(f"inspector at 10k: first render {first_render * 1000:.0f} ms, filter {keystroke * 1000:.0f} ms")
+        print(
+            f"inspector at 10k: first render {first_render * 1000:.0f} ms, filter {keystroke * 1000:.0f} ms"
+        )
         assert 0 < table.row_count <= 200
         assert keystroke < 2.0  # generous: CI machines are shared; bench/ tracks the real figure
 
@@ -97,7 +99,7 @@ async def test_changes_are_saved_to_the_inventory(tmp_path: Path) -> None:
 
 async def test_damaged_file_shows_the_error_screen_and_is_left_alone(tmp_path: Path) -> None:
     path = tmp_path / "idspine.toml"
-    path.write_text('schema_version = 1\n[consultancy\n')
+    path.write_text("schema_version = 1\n[consultancy\n")
     before = path.read_bytes()
     app = IdspineApp(path)
     async with app.run_test() as pilot:
@@ -113,8 +115,15 @@ async def test_command_palette_lists_screens_and_wizards() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Inventory inspector", "Service catalogue", "Explainers", "Wizard: Onboard a client",
-                "Wizard: First-time setup", "Save", "Export checklist"} <= titles
+        assert {
+            "Inventory inspector",
+            "Service catalogue",
+            "Explainers",
+            "Wizard: Onboard a client",
+            "Wizard: First-time setup",
+            "Save",
+            "Export checklist",
+        } <= titles
 
 
 async def test_exports_from_the_app(tmp_path: Path) -> None:
@@ -127,8 +136,12 @@ async def test_exports_from_the_app(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         titles = {c.title: c for c in app.get_system_commands(app.screen)}
-        for title in ("Export Azure CLI script", "Export Terraform", "Off-board Globex Retail",
-                      "Export Terraform for Acme Logistics"):
+        for title in (
+            "Export Azure CLI script",
+            "Export Terraform",
+            "Off-board Globex Retail",
+            "Export Terraform for Acme Logistics",
+        ):
             titles[title].callback()
             await settle(pilot)
     assert (tmp_path / "idspine-azure-cli.sh").stat().st_mode & 0o111

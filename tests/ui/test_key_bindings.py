@@ -85,10 +85,15 @@ async def check_screen(pilot: Pilot, app: App, where: str, problems: list[str]) 
                 continue
             active = screen.active_bindings.get(key)
             if active is None or active.node is field:
-                problems.append(f"{name}: {key} ({binding.description or binding.action}) is taken by the "
-                                f"focused {type(field).__name__} for its own editing")
-            if binding.priority and key in {k.strip() for b in type(field).BINDINGS
-                                            for k in (b.key if isinstance(b, Binding) else b[0]).split(",")}:
+                problems.append(
+                    f"{name}: {key} ({binding.description or binding.action}) is taken by the "
+                    f"focused {type(field).__name__} for its own editing"
+                )
+            if binding.priority and key in {
+                k.strip()
+                for b in type(field).BINDINGS
+                for k in (b.key if isinstance(b, Binding) else b[0]).split(",")
+            }:
                 problems.append(f"{name}: priority {key} shadows the {type(field).__name__}'s own key")
 
 

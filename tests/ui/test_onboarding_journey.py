@@ -51,9 +51,11 @@ async def test_onboard_a_second_client_through_the_app(demo_ws, tmp_path: Path) 
     assert needing and all(c.secret_ref for c in needing)
 
     others = {g.name for g in before.groups} | {s.name for s in before.service_principals}
-    for text in (checklist.render(ws, client=slug, today=DEMO_TODAY),
-                 azure_cli.render(ws, client=slug, today=DEMO_TODAY),
-                 terraform.render(ws, client=slug, today=DEMO_TODAY)):
+    for text in (
+        checklist.render(ws, client=slug, today=DEMO_TODAY),
+        azure_cli.render(ws, client=slug, today=DEMO_TODAY),
+        terraform.render(ws, client=slug, today=DEMO_TODAY),
+    ):
         assert all(name in text for name in new_groups | new_sps)
         assert not [name for name in others if name in text]
 

@@ -17,7 +17,9 @@ def test_safe_content_keeps_our_markup_and_survives_theirs() -> None:
     assert safe_content(BROKEN).plain == BROKEN
 
 
-@pytest.mark.parametrize(("key", "screen"), [("n", "N8nScreen"), ("u", "SupabaseScreen"), ("a", "EntraScreen")])
+@pytest.mark.parametrize(
+    ("key", "screen"), [("n", "N8nScreen"), ("u", "SupabaseScreen"), ("a", "EntraScreen")]
+)
 async def test_wiring_status_shows_a_provider_message_with_brackets(key: str, screen: str) -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -13,7 +13,13 @@ from wizard.demo import DEMO_TODAY, demo_workspace
 from wizard.inventory import dumps
 from wizard.ui.app import IdspineApp
 
-LITERAL = ("[link=https://x]y[/link]", "[/sites/finance]", "[@click=app.quit]q[/]", "[$error]v[/]", "[ b]s[/ b]")
+LITERAL = (
+    "[link=https://x]y[/link]",
+    "[/sites/finance]",
+    "[@click=app.quit]q[/]",
+    "[$error]v[/]",
+    "[ b]s[/ b]",
+)
 
 
 def _screen_text(app: IdspineApp) -> str:
@@ -32,8 +38,16 @@ def planted_app(tmp_path: Path) -> IdspineApp:
     return IdspineApp(path, today=DEMO_TODAY)
 
 
-@pytest.mark.parametrize(("key", "screen"), [("", "HomeScreen"), ("i", "InspectorScreen"), ("n", "N8nScreen"),
-                                             ("u", "SupabaseScreen"), ("a", "EntraScreen")])
+@pytest.mark.parametrize(
+    ("key", "screen"),
+    [
+        ("", "HomeScreen"),
+        ("i", "InspectorScreen"),
+        ("n", "N8nScreen"),
+        ("u", "SupabaseScreen"),
+        ("a", "EntraScreen"),
+    ],
+)
 async def test_screens_show_planted_names_literally(planted_app: IdspineApp, key: str, screen: str) -> None:
     async with planted_app.run_test(size=(160, 50)) as pilot:
         await settle(pilot)

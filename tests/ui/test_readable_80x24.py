@@ -39,9 +39,11 @@ def cuts(widget: Static) -> list[str]:
 
 
 def test_wrap_never_cuts_words_and_keeps_every_character() -> None:
-    text = ("Fix: Issue a new one, update every place that uses it, then revoke the old one. Owner "
-            "alex@northwinddata.onmicrosoft.com; see https://learn.microsoft.com/en-us/entra/identity-platform/"
-            "v2-admin-consent for details")
+    text = (
+        "Fix: Issue a new one, update every place that uses it, then revoke the old one. Owner "
+        "alex@northwinddata.onmicrosoft.com; see https://learn.microsoft.com/en-us/entra/identity-platform/"
+        "v2-admin-consent for details"
+    )
     for width in (20, 28, 33, 47, 72):
         out = wrap(text, width)
         assert all(len(line) <= width for line in out.splitlines()), width
@@ -53,7 +55,9 @@ def test_wrap_never_cuts_words_and_keeps_every_character() -> None:
 
 
 def test_clip_ends_at_a_word_boundary() -> None:
-    text = "an administrator grants consent for svc-n8n-graph-acme: Microsoft Graph/Sites.Selected (Application)"
+    text = (
+        "an administrator grants consent for svc-n8n-graph-acme: Microsoft Graph/Sites.Selected (Application)"
+    )
     short = clip(text, 40)
     assert len(short) <= 40 and short.endswith("…") and text.startswith(short[:-1])
     assert text[len(short) - 1] == " "  # the next character was a space: nothing cut
@@ -73,12 +77,15 @@ async def test_inspector_detail_never_cuts_a_word() -> None:
         assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize(("key", "name", "panels"), [
-    ("", "HomeScreen", ("#consultancy", "#health")),
-    ("n", "N8nScreen", ("#wiring-summary", "#wiring-values")),
-    ("u", "SupabaseScreen", ("#wiring-summary",)),
-    ("a", "EntraScreen", ("#wiring-summary",)),
-])
+@pytest.mark.parametrize(
+    ("key", "name", "panels"),
+    [
+        ("", "HomeScreen", ("#consultancy", "#health")),
+        ("n", "N8nScreen", ("#wiring-summary", "#wiring-values")),
+        ("u", "SupabaseScreen", ("#wiring-summary",)),
+        ("a", "EntraScreen", ("#wiring-summary",)),
+    ],
+)
 async def test_panels_never_cut_a_word(key: str, name: str, panels: tuple[str, ...]) -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -101,8 +108,11 @@ async def test_tables_show_whole_columns(key: str, name: str) -> None:
             await settle(pilot)
         for table in app.screen.query(DataTable):
             needed = sum(c.get_render_width(table) for c in table.ordered_columns)
-            assert needed <= table.scrollable_content_region.width, (table.id, needed,
-                                                                    table.scrollable_content_region.width)
+            assert needed <= table.scrollable_content_region.width, (
+                table.id,
+                needed,
+                table.scrollable_content_region.width,
+            )
 
 
 async def test_n8n_sso_values_can_be_copied_whole() -> None:
@@ -122,7 +132,8 @@ async def test_n8n_long_addresses_break_only_after_a_slash() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.state.workspace.consultancy.integrations.n8n_url = (  # type: ignore[union-attr]
-            "https://automation-workflows.northwind-data-consulting.example.com")
+            "https://automation-workflows.northwind-data-consulting.example.com"
+        )
         await open_with(pilot, "n", "N8nScreen")
         values = app.screen.query_one("#wiring-values", Static)
         assert not cuts(values)
@@ -135,7 +146,9 @@ async def test_entra_consent_link_shown_whole_and_copyable() -> None:
         await open_with(pilot, "a", "EntraScreen")
         screen = app.screen
         table = screen.query_one(DataTable)
-        steps = [s for plan in screen.plans for s in plan.steps]  # the table lists every tenant's steps in order
+        steps = [
+            s for plan in screen.plans for s in plan.steps
+        ]  # the table lists every tenant's steps in order
         consent = next(i for i, s in enumerate(steps) if s.kind == "admin-consent")
         table.move_cursor(row=consent)
         await settle(pilot)
@@ -143,7 +156,9 @@ async def test_entra_consent_link_shown_whole_and_copyable() -> None:
         assert "adminconsent" in plain(detail) and not cuts(detail)
         await pilot.press("y")
         await settle(pilot)
-        assert app.clipboard.startswith("https://login.microsoftonline.com/") and "adminconsent" in app.clipboard
+        assert (
+            app.clipboard.startswith("https://login.microsoftonline.com/") and "adminconsent" in app.clipboard
+        )
         row = table.get_row_at(consent)
         assert str(row[2]).endswith("…") and steps[consent].summary.startswith(str(row[2])[:-1])
 
@@ -188,9 +203,19 @@ async def test_markdown_headings_wrap_in_reader_catalogue_and_pane() -> None:
     assert not problems, "\n".join(problems[:15])
 
 
-@pytest.mark.parametrize(("key", "name"), [("", "HomeScreen"), ("s", "FlowScreen"), ("i", "InspectorScreen"),
-                                           ("c", "CatalogueScreen"), ("e", "ExplainerScreen"), ("n", "N8nScreen"),
-                                           ("u", "SupabaseScreen"), ("a", "EntraScreen")])
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("", "HomeScreen"),
+        ("s", "FlowScreen"),
+        ("i", "InspectorScreen"),
+        ("c", "CatalogueScreen"),
+        ("e", "ExplainerScreen"),
+        ("n", "N8nScreen"),
+        ("u", "SupabaseScreen"),
+        ("a", "EntraScreen"),
+    ],
+)
 async def test_footer_keys_are_shown_whole(key: str, name: str) -> None:
     """Every key the footer shows fits beside the palette hint: none ends in a cut word ('canc', '^s')."""
     from textual.widgets import Footer
@@ -208,5 +233,7 @@ async def test_footer_keys_are_shown_whole(key: str, name: str) -> None:
         keys = [k for k in footer.query(FooterKey) if k.display and k.region.width]
         palette = [k for k in keys if k.key == "ctrl+p"]  # docked at the right edge, over the others
         limit = min([k.region.x for k in palette] + [footer.region.right])
-        hidden = [f"{k.key_display} {k.description}" for k in keys if k not in palette and k.region.right > limit]
+        hidden = [
+            f"{k.key_display} {k.description}" for k in keys if k not in palette and k.region.right > limit
+        ]
         assert not hidden, hidden

@@ -11,7 +11,9 @@ from wizard.ui.commands import explainer_links
 
 
 def test_explainer_links_are_found_in_order_without_repeats() -> None:
-    text = "See [PKCE](explainer:pkce) and [Tokens](explainer:tokens), again [PKCE](explainer:pkce); <https://x>"
+    text = (
+        "See [PKCE](explainer:pkce) and [Tokens](explainer:tokens), again [PKCE](explainer:pkce); <https://x>"
+    )
     assert explainer_links(text) == ["pkce", "tokens"]
 
 

@@ -19,7 +19,9 @@ from wizard.inventory import dumps, load
 from wizard.model import Workspace
 from wizard.ui.app import IdspineApp
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "entra"))  # the Graph stand-ins live beside the entra tests
+sys.path.insert(
+    0, str(Path(__file__).parents[1] / "entra")
+)  # the Graph stand-ins live beside the entra tests
 
 HOME = "northwinddata.onmicrosoft.com"
 INITECH = "initechlabs.onmicrosoft.com"
@@ -42,7 +44,9 @@ async def onboard(app: IdspineApp, pilot, choose: str | None = None) -> str:  # 
         for qid, value in TYPED.get(step, {}).items():
             screen.query_one(f"#q-{qid} Input", Input).value = value
         if step == "automations" and choose:
-            button = next(b for b in screen.query(f"#q-app_placement {RadioButton.__name__}") if b.name == choose)
+            button = next(
+                b for b in screen.query(f"#q-app_placement {RadioButton.__name__}") if b.name == choose
+            )
             button.value = True
         if step == "consent":
             screen.update_preview()
@@ -65,18 +69,24 @@ def review_view(review: str, ws: Workspace) -> dict[tuple[str, str], str]:
         if head:
             where = head.group(1)
             inside = re.search(r"\(([^)]*)\)", where)
-            tenant = inside.group(1) if where.startswith("the client's tenant") and inside else \
-                where.split(", ")[1]
+            tenant = (
+                inside.group(1)
+                if where.startswith("the client's tenant") and inside
+                else where.split(", ")[1]
+            )
             continue
         if not line.startswith("  ") or not tenant:
             tenant = "" if not line.startswith("  ") else tenant
             continue
         item = line.strip()
-        for prefix, kinds in (("group ", ("group",)), ("app registration + service principal ",
-                                                       ("application", "service-principal")),
-                              ("app registration ", ("application",)), ("service principal ", ("service-principal",))):
+        for prefix, kinds in (
+            ("group ", ("group",)),
+            ("app registration + service principal ", ("application", "service-principal")),
+            ("app registration ", ("application",)),
+            ("service principal ", ("service-principal",)),
+        ):
             if item.startswith(prefix):
-                name = item[len(prefix):].split(" ")[0]
+                name = item[len(prefix) :].split(" ")[0]
                 for kind in kinds:
                     out[(kind, name)] = tenant
                 break
@@ -106,8 +116,11 @@ async def entra_view(app: IdspineApp, pilot) -> dict[tuple[str, str], str]:  # t
 
 
 @pytest.mark.parametrize("choose", [None, "multi-tenant"])
-async def test_review_plan_entra_screen_and_exports_agree_on_every_tenant(demo_ws, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                                                          choose: str | None) -> None:
+async def test_review_plan_entra_screen_and_exports_agree_on_every_tenant(
+    demo_ws,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+    choose: str | None,
+) -> None:
     path = tmp_path / "idspine.toml"
     path.write_text(dumps(demo_ws))
     app = IdspineApp(path, today=DEMO_TODAY)

@@ -42,7 +42,9 @@ async def test_supabase_screen_shows_the_project_the_wizard_just_set() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await open_with(pilot, "u", "SupabaseScreen")
         screen = app.screen
-        await run_wizard(pilot, "supabase", {"project_ref": "zyxwvutsrqponmlkjihg", "tenant": "fresh.example"})
+        await run_wizard(
+            pilot, "supabase", {"project_ref": "zyxwvutsrqponmlkjihg", "tenant": "fresh.example"}
+        )
         assert "zyxwvutsrqponmlkjihg" in text(screen, "#wiring-summary")
 
 
@@ -62,5 +64,7 @@ async def test_entra_plan_follows_a_client_onboarded_meanwhile() -> None:
         app.pop_screen()
         await settle(pilot)
         assert screen.query_one(DataTable).row_count > before
-        assert any("Tenant-Acme-Refreshed" in str(screen.plan.step(k.value).subject) for k in
-                   screen.query_one(DataTable).rows)
+        assert any(
+            "Tenant-Acme-Refreshed" in str(screen.plan.step(k.value).subject)
+            for k in screen.query_one(DataTable).rows
+        )

@@ -34,8 +34,10 @@ async def test_each_step_opens_with_its_first_question_visible() -> None:
                 label_row = first.y
                 field_bottom = first.y + min(first.height, 4)  # the label and the top of its widget
                 if not (view.y <= label_row and field_bottom <= view.y + view.height):
-                    problems.append(f"{flow_id} step {index + 1} ({ids[index]}): first question at rows "
-                                    f"{label_row}-{field_bottom}, view {view.y}-{view.y + view.height}")
+                    problems.append(
+                        f"{flow_id} step {index + 1} ({ids[index]}): first question at rows "
+                        f"{label_row}-{field_bottom}, view {view.y}-{view.y + view.height}"
+                    )
             app.pop_screen()
             await settle(pilot)
     assert not problems, "\n".join(problems)

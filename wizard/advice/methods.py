@@ -27,8 +27,12 @@ BASE_RANK: dict[Method, int] = {
 
 # Which callers can present a workload identity without a stored secret.
 HOST_CAN: dict[Host, frozenset[Method]] = {
-    Host.AZURE: frozenset({Method.MANAGED_IDENTITY, Method.FEDERATION}),  # a managed identity's token federates too
-    Host.GITHUB_ACTIONS: frozenset({Method.FEDERATION}),  # token.actions.githubusercontent.com issues OIDC tokens
+    Host.AZURE: frozenset(
+        {Method.MANAGED_IDENTITY, Method.FEDERATION}
+    ),  # a managed identity's token federates too
+    Host.GITHUB_ACTIONS: frozenset(
+        {Method.FEDERATION}
+    ),  # token.actions.githubusercontent.com issues OIDC tokens
     Host.N8N_CLOUD: frozenset(),
     Host.N8N_SELF_HOSTED: frozenset(),
     Host.LAPTOP: frozenset(),
@@ -44,8 +48,11 @@ HOST_CANNOT: dict[Host, str] = {
 }
 
 HOST_WORDS = {
-    Host.N8N_CLOUD: "n8n Cloud", Host.N8N_SELF_HOSTED: "a self-hosted n8n", Host.AZURE: "an Azure resource",
-    Host.GITHUB_ACTIONS: "GitHub Actions", Host.LAPTOP: "your laptop",
+    Host.N8N_CLOUD: "n8n Cloud",
+    Host.N8N_SELF_HOSTED: "a self-hosted n8n",
+    Host.AZURE: "an Azure resource",
+    Host.GITHUB_ACTIONS: "GitHub Actions",
+    Host.LAPTOP: "your laptop",
 }
 N8N_HOSTS = frozenset({Host.N8N_CLOUD, Host.N8N_SELF_HOSTED})
 SECRETLESS = frozenset({Method.FEDERATION, Method.MANAGED_IDENTITY})
@@ -108,7 +115,9 @@ class MethodAdvice:
     score: int
     n8n_generic: str | None = None  # a generic n8n type that works when there is no dedicated one
     notes: list[str] = field(default_factory=list)  # further remarks, shown under the why
-    expiry_days: int | None = None  # lifetime to set when creating it (or, if it cannot expire, a planned end)
+    expiry_days: int | None = (
+        None  # lifetime to set when creating it (or, if it cannot expire, a planned end)
+    )
     person_bound: bool = False
     privileged: bool = False
 
@@ -162,7 +171,9 @@ class Advice:
             fields["n8n_type"] = best.n8n_type
         if best.privileged:
             fields["privileged"] = True
-            if self.service.id == "supabase":  # a new secret key (sb_secret_...): revocable alone, unlike service_role
+            if (
+                self.service.id == "supabase"
+            ):  # a new secret key (sb_secret_...): revocable alone, unlike service_role
                 fields["key_kind"] = "secret"
         if best.method not in SECRETLESS:
             fields["secret_ref"] = "env:" + f"{self.service.id}_{best.method.value}".upper().replace("-", "_")
@@ -171,8 +182,9 @@ class Advice:
         if best.method == self.recommended.method and self.migration:
             fields["planned_migration"] = shorten(self.migration, 300, placeholder="…")
         elif best.method != self.recommended.method:
-            fields["planned_migration"] = shorten(f"Chosen over {self.recommended.label}; plan the move back.", 300,
-                                                  placeholder="…")
+            fields["planned_migration"] = shorten(
+                f"Chosen over {self.recommended.label}; plan the move back.", 300, placeholder="…"
+            )
         return fields
 
 
@@ -204,36 +216,53 @@ def _score(info: MethodInfo, hat: Hat, host: Host, expiry: int | None) -> tuple[
     if hat == Hat.PROTOTYPE and info.method == Method.PAT:
         score = PROTOTYPE_PAT_SCORE
         if info.expiry_choice:
-            notes.append(f"For a prototype this is acceptable with a short expiry ({expiry} days), scoped to what "
-                         "the prototype touches, and a planned move recorded.")
+            notes.append(
+                f"For a prototype this is acceptable with a short expiry ({expiry} days), scoped to what "
+                "the prototype touches, and a planned move recorded."
+            )
         else:
-            notes.append(f"For a prototype this is acceptable, but this token cannot expire by itself: record an "
-                         f"end date {expiry} days out and delete it then.")
+            notes.append(
+                f"For a prototype this is acceptable, but this token cannot expire by itself: record an "
+                f"end date {expiry} days out and delete it then."
+            )
     elif hat == Hat.PROTOTYPE and static:
-        notes.append("Tolerable for a prototype if it is the only way in; "
-                     + (f"let it end within {expiry} days." if info.expiry_choice else
-                        f"it cannot expire by itself, so record an end date {expiry} days out and delete it then."))
+        notes.append(
+            "Tolerable for a prototype if it is the only way in; "
+            + (
+                f"let it end within {expiry} days."
+                if info.expiry_choice
+                else f"it cannot expire by itself, so record an end date {expiry} days out and delete it then."
+            )
+        )
     if host == Host.LAPTOP and info.method == Method.OAUTH_USER:
         score += LAPTOP_OWN_SIGN_IN_BONUS
         notes.append("At a laptop, you signing in as yourself beats keeping an app secret on disk.")
     if hat == Hat.CLIENT_DELIVERY and host != Host.LAPTOP:
         if info.person_bound:
             score += PERSONAL_CREDENTIAL_FOR_CLIENT
-            notes.append("For client work, a credential tied to your personal account is a liability: have the "
-                         "client own it, or use an app identity in their tenant.")
+            notes.append(
+                "For client work, a credential tied to your personal account is a liability: have the "
+                "client own it, or use an app identity in their tenant."
+            )
         elif info.method not in (Method.API_KEY, Method.SERVICE_ACCOUNT_KEY):
-            notes.append("Create it in the client's own tenant or organisation so they can see and revoke it.")
+            notes.append(
+                "Create it in the client's own tenant or organisation so they can see and revoke it."
+            )
         else:
             notes.append("Have the client create the key in their own account and hand you only a reference.")
     if hat == Hat.OWN_PRODUCTION and info.method == Method.PAT:
-        notes.append("In your own production a personal token needs an expiry and a named owner in the inventory.")
+        notes.append(
+            "In your own production a personal token needs an expiry and a named owner in the inventory."
+        )
     if host in N8N_HOSTS:
         if info.n8n_type is None and info.n8n_generic is None:
             score += N8N_NO_TYPE
             notes.append("n8n has no credential type for this, so it means hand-building the token requests.")
         elif info.n8n_type is None:
             score += N8N_GENERIC_TYPE
-            notes.append(f"In n8n, use the generic {info.n8n_generic} credential (no dedicated type does this).")
+            notes.append(
+                f"In n8n, use the generic {info.n8n_generic} credential (no dedicated type does this)."
+            )
     if info.why:
         notes.append(info.why)
     return score, notes
@@ -248,8 +277,14 @@ def _migration(ranked: list[MethodAdvice], service: Service, host: Host) -> str:
     if not better:
         return ""
     # Prefer a target reachable from here, then one many callers can use (not a managed identity), then the rank.
-    target = min(better, key=lambda m: (_allowed(m, host) is not None, m.method == Method.MANAGED_IDENTITY,
-                                        BASE_RANK[m.method]))
+    target = min(
+        better,
+        key=lambda m: (
+            _allowed(m, host) is not None,
+            m.method == Method.MANAGED_IDENTITY,
+            BASE_RANK[m.method],
+        ),
+    )
     reason = _allowed(target, host)
     tail = f" (needs the caller to move: {reason})" if reason else ""
     return f"{best.label} now → {target.label} later{tail}."
@@ -273,17 +308,38 @@ def advise(service_id: str, hat: Hat | str, host: Host | str) -> Advice:
         expiry = _expiry_days(info, hat)
         score, notes = _score(info, hat, host, expiry)
         general = WHY[info.method].format(host=HOST_WORDS[host])
-        ranked.append(MethodAdvice(
-            method=info.method, label=info.label, why=" ".join([general, *notes[:1]]), scopes=list(info.scopes),
-            rotation=info.rotation, where=info.where, revoke=info.revoke, lifetime=info.lifetime,
-            n8n_type=info.n8n_type, n8n_generic=info.n8n_generic,
-            explainer=info.explainer or EXPLAINER[info.method], score=score,
-            notes=notes[1:] + ([info.notes] if info.notes else []), expiry_days=expiry,
-            person_bound=info.person_bound, privileged=info.privileged,
-        ))
+        ranked.append(
+            MethodAdvice(
+                method=info.method,
+                label=info.label,
+                why=" ".join([general, *notes[:1]]),
+                scopes=list(info.scopes),
+                rotation=info.rotation,
+                where=info.where,
+                revoke=info.revoke,
+                lifetime=info.lifetime,
+                n8n_type=info.n8n_type,
+                n8n_generic=info.n8n_generic,
+                explainer=info.explainer or EXPLAINER[info.method],
+                score=score,
+                notes=notes[1:] + ([info.notes] if info.notes else []),
+                expiry_days=expiry,
+                person_bound=info.person_bound,
+                privileged=info.privileged,
+            )
+        )
     if not ranked:
-        raise LookupError(f"{service.name} offers no credential {HOST_WORDS[host]} can use: "
-                          + "; ".join(f"{m}: {r}" for m, r in unavailable))
+        raise LookupError(
+            f"{service.name} offers no credential {HOST_WORDS[host]} can use: "
+            + "; ".join(f"{m}: {r}" for m, r in unavailable)
+        )
     ranked.sort(key=lambda a: (a.score, BASE_RANK[a.method]))
-    return Advice(service=service, hat=hat, host=host, ranked=ranked, unavailable=unavailable,
-                  migration=_migration(ranked, service, host), traps=list(service.traps))
+    return Advice(
+        service=service,
+        hat=hat,
+        host=host,
+        ranked=ranked,
+        unavailable=unavailable,
+        migration=_migration(ranked, service, host),
+        traps=list(service.traps),
+    )

@@ -42,8 +42,13 @@ class Finding:
     def as_dict(self) -> dict[str, str]:
         """Plain form for JSON output."""
         return {
-            "rule": self.rule_id, "severity": self.severity.value, "subject": self.subject,
-            "message": self.message, "fix": self.fix, "explainer": self.explainer, "baseline": self.baseline,
+            "rule": self.rule_id,
+            "severity": self.severity.value,
+            "subject": self.subject,
+            "message": self.message,
+            "fix": self.fix,
+            "explainer": self.explainer,
+            "baseline": self.baseline,
         }
 
 

@@ -37,8 +37,18 @@ class Row:
 
     def cells(self) -> tuple[str, ...]:
         """Cell values in column order."""
-        return (self.health, self.kind, self.name, self.client, self.service, self.method, self.owner,
-                self.expires, self.status, self.tenant)
+        return (
+            self.health,
+            self.kind,
+            self.name,
+            self.client,
+            self.service,
+            self.method,
+            self.owner,
+            self.expires,
+            self.status,
+            self.tenant,
+        )
 
 
 def _short(t: placement.Tenant) -> str:
@@ -50,8 +60,10 @@ def _short(t: placement.Tenant) -> str:
 def _where(*sides: placement.Tenant) -> tuple[str, str]:
     """(cell, words) for an object in one tenant, or registered in the first and living in the second."""
     if len(sides) == 2 and sides[0].key != sides[1].key:
-        return (f"{_short(sides[0])} → {_short(sides[1])}",
-                f"registered in {sides[0].label}; service principal in {sides[1].label}")
+        return (
+            f"{_short(sides[0])} → {_short(sides[1])}",
+            f"registered in {sides[0].label}; service principal in {sides[1].label}",
+        )
     return _short(sides[-1]), sides[-1].label
 
 
@@ -66,23 +78,62 @@ def build_rows(ws: Workspace, today: dt.date | None = None) -> tuple[list[Row], 
     rows: list[Row] = []
     fast = placement.indexed(ws)  # one dict lookup per object, not a scan of the clients per row
 
-    def add(subject: str, kind: str, name: str, client: str, service: str, method: str, owner: str,
-            expires: object, status: str, where: tuple[str, str]) -> None:
+    def add(
+        subject: str,
+        kind: str,
+        name: str,
+        client: str,
+        service: str,
+        method: str,
+        owner: str,
+        expires: object,
+        status: str,
+        where: tuple[str, str],
+    ) -> None:
         h = health(subject)
         exp = str(expires or "")
         hay = " ".join((kind, name, client, service, method, owner, exp, status, h, where[0])).lower()
         rows.append(Row(subject, kind, name, client, service, method, owner, exp, status, h, hay, *where))
 
     for g in ws.groups:
-        add(f"group:{g.name}", "group", g.name, g.client, "", "admin" if g.admin else g.kind.value,
-            ", ".join(g.owners), "", g.status.value, _where(placement.group_tenant(fast, g)))
+        add(
+            f"group:{g.name}",
+            "group",
+            g.name,
+            g.client,
+            "",
+            "admin" if g.admin else g.kind.value,
+            ", ".join(g.owners),
+            "",
+            g.status.value,
+            _where(placement.group_tenant(fast, g)),
+        )
     for sp in ws.service_principals:
-        add(f"service-principal:{sp.name}", "service-principal", sp.name, sp.client, sp.tool,
-            sp.credential_kind.value, sp.owner, sp.secret_expires, sp.status.value,
-            _where(placement.app_registration_tenant(fast, sp), placement.service_principal_tenant(fast, sp)))
+        add(
+            f"service-principal:{sp.name}",
+            "service-principal",
+            sp.name,
+            sp.client,
+            sp.tool,
+            sp.credential_kind.value,
+            sp.owner,
+            sp.secret_expires,
+            sp.status.value,
+            _where(placement.app_registration_tenant(fast, sp), placement.service_principal_tenant(fast, sp)),
+        )
     for c in ws.credentials:
-        add(f"credential:{c.id}", "credential", c.id, c.client, c.service, c.method.value, c.owner, c.expires,
-            c.status.value, _where(placement.credential_tenant(fast, c)))
+        add(
+            f"credential:{c.id}",
+            "credential",
+            c.id,
+            c.client,
+            c.service,
+            c.method.value,
+            c.owner,
+            c.expires,
+            c.status.value,
+            _where(placement.credential_tenant(fast, c)),
+        )
     return rows, findings
 
 

@@ -12,8 +12,10 @@ from wizard.blueprints import data_api_oidc, internal_app_jit, staff_tenant_terr
 from wizard.blueprints.model import Blueprint, BlueprintPlan, Params, merge_plan, plan_blueprint
 from wizard.model import Workspace
 
-BLUEPRINTS: dict[str, Blueprint] = {m.BLUEPRINT.id: m.BLUEPRINT for m in (
-    internal_app_jit, data_api_oidc, three_planes, staff_tenant_terraform)}
+BLUEPRINTS: dict[str, Blueprint] = {
+    m.BLUEPRINT.id: m.BLUEPRINT
+    for m in (internal_app_jit, data_api_oidc, three_planes, staff_tenant_terraform)
+}
 
 
 def plan(ws: Workspace, blueprint_id: str, client: str, params: Params | None = None) -> BlueprintPlan:

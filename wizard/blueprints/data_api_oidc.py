@@ -49,42 +49,78 @@ def _checklist(params: Params) -> list[str]:
 
 def _service_account_apps(params: Params) -> list[AppSpec]:
     """One app registration per service account (client credentials); each is granted the API's roles."""
-    return [AppSpec(name, "data", CredentialKind.SECRET,
-                    f"service account {name}: client credentials; grant it Data.Write or Data.Read on the API")
-            for name in Param("service_accounts", "").items(params.get("service_accounts", ""))]
+    return [
+        AppSpec(
+            name,
+            "data",
+            CredentialKind.SECRET,
+            f"service account {name}: client credentials; grant it Data.Write or Data.Read on the API",
+        )
+        for name in Param("service_accounts", "").items(params.get("service_accounts", ""))
+    ]
 
 
 BLUEPRINT = Blueprint(
     id="data-api-oidc",
     title="Data API trusting OIDC tokens from several issuers",
     summary="A data API validating access tokens from a list of issuer + audience pairs: people sign in with "
-            "the authorization code flow and PKCE, services with client credentials; API keys stay only as a "
-            "dated migration path.",
-    explainers=("pkce", "client-credentials-flow", "tokens", "scopes", "pat-vs-api-key-vs-oauth", "app-roles"),
+    "the authorization code flow and PKCE, services with client credentials; API keys stay only as a "
+    "dated migration path.",
+    explainers=(
+        "pkce",
+        "client-credentials-flow",
+        "tokens",
+        "scopes",
+        "pat-vs-api-key-vs-oauth",
+        "app-roles",
+    ),
     groups=(
         RoleGroup("Data-Reader", "Data.Read", ("data:read",), allowed="both", description="Query data"),
-        RoleGroup("Data-Writer", "Data.Write", ("data:read", "data:write"), allowed="both",
-                  description="Query and load data"),
+        RoleGroup(
+            "Data-Writer",
+            "Data.Write",
+            ("data:read", "data:write"),
+            allowed="both",
+            description="Query and load data",
+        ),
         RoleGroup("Data", "Data.Admin", ("*",), admin=True, description="Administer the data API"),
     ),
     apps=(
-        AppSpec("api", "data", CredentialKind.NONE,
-                "resource server: exposes the app roles; holds no credential of its own",
-                carries_group_roles=True),
-        AppSpec("cli", "data", CredentialKind.NONE,
-                "public client for people: authorization code flow with PKCE, localhost redirect, no secret",
-                redirects=_public_redirects),
+        AppSpec(
+            "api",
+            "data",
+            CredentialKind.NONE,
+            "resource server: exposes the app roles; holds no credential of its own",
+            carries_group_roles=True,
+        ),
+        AppSpec(
+            "cli",
+            "data",
+            CredentialKind.NONE,
+            "public client for people: authorization code flow with PKCE, localhost redirect, no secret",
+            redirects=_public_redirects,
+        ),
     ),
     checklist=_checklist,
     extra_apps=_service_account_apps,
     params=(
-        Param("issuers", "accepted 'https://issuer|audience' pairs, comma-separated",
-              "https://login.microsoftonline.com/{tenant}/v2.0|api://{client}-data", pattern=r"^https://\S+\|\S+$"),
-        Param("service_accounts", "services that call the API with client credentials, comma-separated",
-              "ingest", pattern=r"^[a-z][a-z0-9-]{0,19}$"),
-        Param("callback_port", "localhost port of the command-line client's sign-in callback", "8400",
-              pattern=r"^[0-9]{4,5}$"),
+        Param(
+            "issuers",
+            "accepted 'https://issuer|audience' pairs, comma-separated",
+            "https://login.microsoftonline.com/{tenant}/v2.0|api://{client}-data",
+            pattern=r"^https://\S+\|\S+$",
+        ),
+        Param(
+            "service_accounts",
+            "services that call the API with client credentials, comma-separated",
+            "ingest",
+            pattern=r"^[a-z][a-z0-9-]{0,19}$",
+        ),
+        Param(
+            "callback_port",
+            "localhost port of the command-line client's sign-in callback",
+            "8400",
+            pattern=r"^[0-9]{4,5}$",
+        ),
     ),
 )
-
-

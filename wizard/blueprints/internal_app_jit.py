@@ -20,11 +20,20 @@ def _workflow_groups(params: Params) -> list[RoleGroup]:
     """One team group per named workflow, with scopes limited to that workflow."""
     out = []
     for wf in Param("workflows", "").items(params.get("workflows", "")):
-        out.append(RoleGroup(
-            f"App-{wf}-Team", f"Workflow.{wf}",
-            (f"workflows:{wf}:read", f"workflows:{wf}:execute", f"templates:{wf}:read", f"templates:{wf}:write",
-             "results:read"),
-            description=f"Team for workflow {wf}: may run it and edit its templates, nothing else"))
+        out.append(
+            RoleGroup(
+                f"App-{wf}-Team",
+                f"Workflow.{wf}",
+                (
+                    f"workflows:{wf}:read",
+                    f"workflows:{wf}:execute",
+                    f"templates:{wf}:read",
+                    f"templates:{wf}:write",
+                    "results:read",
+                ),
+                description=f"Team for workflow {wf}: may run it and edit its templates, nothing else",
+            )
+        )
     return out
 
 
@@ -54,25 +63,45 @@ BLUEPRINT = Blueprint(
     id="internal-app-jit",
     title="Internal app: Entra sign-in, JIT users, scope-based permissions",
     summary="Staff sign in with Entra; the app creates their account at first sign-in, maps their app roles "
-            "(assigned through groups) to scopes such as templates:esg2:write, and checks each action with the "
-            "fallback resource:workflow:action → resource:action → *. A break-glass admin holds *.",
+    "(assigned through groups) to scopes such as templates:esg2:write, and checks each action with the "
+    "fallback resource:workflow:action → resource:action → *. A break-glass admin holds *.",
     explainers=("jit-provisioning", "scope-based-authorization", "app-roles", "break-glass", "sso"),
     groups=(
         RoleGroup("App-Viewer", "Viewer", VIEWER, description="Read workflows, results and presentations"),
         RoleGroup("App-Editor", "Editor", EDITOR, description="Run workflows and edit templates"),
         RoleGroup("App", "Admin", ("*",), admin=True, description="Full access to the app (scope *)"),
-        RoleGroup("Break-Glass", "Admin", ("*",), admin=True,
-                  description="Emergency accounts only; membership alerts on use"),
+        RoleGroup(
+            "Break-Glass",
+            "Admin",
+            ("*",),
+            admin=True,
+            description="Emergency accounts only; membership alerts on use",
+        ),
     ),
-    apps=(AppSpec("app", "signin", CredentialKind.SECRET,
-                  "web app: authorization code flow with PKCE; secret in the secret store (a certificate or a "
-                  "managed-identity federated credential is better where the host allows)",
-                  carries_group_roles=True, redirects=_redirects),),
+    apps=(
+        AppSpec(
+            "app",
+            "signin",
+            CredentialKind.SECRET,
+            "web app: authorization code flow with PKCE; secret in the secret store (a certificate or a "
+            "managed-identity federated credential is better where the host allows)",
+            carries_group_roles=True,
+            redirects=_redirects,
+        ),
+    ),
     checklist=_checklist,
     params=(
-        Param("app_url", "the app's https base address", "https://app.{client}.example", pattern=r"^https://\S+$"),
-        Param("workflows", "workflows that get their own team group, comma-separated (e.g. esg2)",
-              pattern=r"^[a-z][a-z0-9]{0,19}$"),
+        Param(
+            "app_url",
+            "the app's https base address",
+            "https://app.{client}.example",
+            pattern=r"^https://\S+$",
+        ),
+        Param(
+            "workflows",
+            "workflows that get their own team group, comma-separated (e.g. esg2)",
+            pattern=r"^[a-z][a-z0-9]{0,19}$",
+        ),
     ),
     extra_groups=_workflow_groups,
 )

@@ -116,7 +116,9 @@ class BlueprintPlan:
 
     def group_scopes(self) -> dict[str, tuple[str, ...]]:
         """Group name -> the scopes its members get (through the group's app role)."""
-        by_role = {sp_role.value: sp_role.groups for sp in self.service_principals for sp_role in sp.app_roles}
+        by_role = {
+            sp_role.value: sp_role.groups for sp in self.service_principals for sp_role in sp.app_roles
+        }
         out: dict[str, tuple[str, ...]] = {}
         for value, scopes in self.role_scopes.items():
             for gname in by_role.get(value, []):
@@ -164,9 +166,12 @@ def plan_blueprint(bp: Blueprint, ws: Workspace, client: str, params: Params | N
         names[rg.role] = group_name(conv, rg.role, client, admin=rg.admin)
         if names[rg.role] not in {g.name for g in plan.groups}:
             desc = rg.description or f"{bp.title}: app role {rg.app_role}"
-            plan.groups.append(Group(name=names[rg.role], client=client, role=rg.role, admin=rg.admin,
-                                     description=desc))
-        plan.role_scopes[rg.app_role] = tuple(dict.fromkeys([*plan.role_scopes.get(rg.app_role, ()), *rg.scopes]))
+            plan.groups.append(
+                Group(name=names[rg.role], client=client, role=rg.role, admin=rg.admin, description=desc)
+            )
+        plan.role_scopes[rg.app_role] = tuple(
+            dict.fromkeys([*plan.role_scopes.get(rg.app_role, ()), *rg.scopes])
+        )
     owner = values.get("owner", "")
     for app in bp.app_specs(values):
         roles: list[AppRole] = []
@@ -176,18 +181,34 @@ def plan_blueprint(bp: Blueprint, ws: Workspace, client: str, params: Params | N
                 scopes = plan.role_scopes.get(value, ())
                 label = f"{value}: " + (", ".join(scopes) if scopes else "role checked by the app")
                 allowed = "both" if any(rg.allowed == "both" for rg in members) else "user"
-                roles.append(AppRole(value=value, display_name=label[:120], allowed=allowed,
-                                     groups=[names[rg.role] for rg in members]))
-        roles += [AppRole(value=r.value, display_name=r.description, allowed=r.allowed) for r in app.extra_roles]
+                roles.append(
+                    AppRole(
+                        value=value,
+                        display_name=label[:120],
+                        allowed=allowed,
+                        groups=[names[rg.role] for rg in members],
+                    )
+                )
+        roles += [
+            AppRole(value=r.value, display_name=r.description, allowed=r.allowed) for r in app.extra_roles
+        ]
         assert all(r.allowed in _MEMBER_TYPES for r in roles)
-        plan.service_principals.append(ServicePrincipal(
-            name=service_principal_name(conv, app.tool, app.purpose, client), client=client, tool=app.tool,
-            purpose=app.purpose, credential_kind=app.kind, app_roles=roles,
-            redirect_uris=app.redirects(values) if app.redirects else [],
-            federated_credentials=app.federation(values) if app.federation else [],
-            owner=owner, notes=f"{bp.id}: {app.summary}",
-            # one system in one tenant: its apps live where its groups live (app roles never cross tenants)
-            tenant=DEFAULT_GROUP_PLACEMENT))
+        plan.service_principals.append(
+            ServicePrincipal(
+                name=service_principal_name(conv, app.tool, app.purpose, client),
+                client=client,
+                tool=app.tool,
+                purpose=app.purpose,
+                credential_kind=app.kind,
+                app_roles=roles,
+                redirect_uris=app.redirects(values) if app.redirects else [],
+                federated_credentials=app.federation(values) if app.federation else [],
+                owner=owner,
+                notes=f"{bp.id}: {app.summary}",
+                # one system in one tenant: its apps live where its groups live (app roles never cross tenants)
+                tenant=DEFAULT_GROUP_PLACEMENT,
+            )
+        )
     for n, text in enumerate(bp.checklist(values), 1):
         plan.checklist.append(ChecklistItem(id=f"{client}:blueprint:{bp.id}:{n}", client=client, text=text))
     return plan
@@ -217,11 +238,15 @@ def merge_plan(ws: Workspace, plan: BlueprintPlan) -> Workspace:
                 extra = [g for g in r.groups if g not in roles[r.value].groups]
                 if extra:
                     idx = merged_roles.index(roles[r.value])
-                    merged_roles[idx] = roles[r.value].model_copy(update={"groups": [*roles[r.value].groups, *extra]})
+                    merged_roles[idx] = roles[r.value].model_copy(
+                        update={"groups": [*roles[r.value].groups, *extra]}
+                    )
         fc_names = {fc.name for fc in old.federated_credentials}
         old.app_roles = merged_roles
-        old.federated_credentials = [*old.federated_credentials,
-                                     *(fc for fc in new.federated_credentials if fc.name not in fc_names)]
+        old.federated_credentials = [
+            *old.federated_credentials,
+            *(fc for fc in new.federated_credentials if fc.name not in fc_names),
+        ]
         old.redirect_uris = list(dict.fromkeys([*old.redirect_uris, *new.redirect_uris]))
     have_items = {i.id for i in out.checklist}
     out.checklist += [i for i in plan.checklist if i.id not in have_items]

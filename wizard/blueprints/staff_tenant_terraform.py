@@ -22,13 +22,23 @@ def github_subjects(params: Params) -> list[FederatedCredential]:
     repo = params["repo"]
     out = []
     for env in Param("environments", "").items(params.get("environments", "")):
-        out.append(FederatedCredential(name=f"env-{_slug(env)}", issuer=GITHUB_ISSUER,
-                                       subject=f"repo:{repo}:environment:{env}",
-                                       description=f"GitHub Actions, environment {env} of {repo}"))
+        out.append(
+            FederatedCredential(
+                name=f"env-{_slug(env)}",
+                issuer=GITHUB_ISSUER,
+                subject=f"repo:{repo}:environment:{env}",
+                description=f"GitHub Actions, environment {env} of {repo}",
+            )
+        )
     for branch in Param("branches", "").items(params.get("branches", "")):
-        out.append(FederatedCredential(name=f"branch-{_slug(branch)}", issuer=GITHUB_ISSUER,
-                                       subject=f"repo:{repo}:ref:refs/heads/{branch}",
-                                       description=f"GitHub Actions, branch {branch} of {repo}"))
+        out.append(
+            FederatedCredential(
+                name=f"branch-{_slug(branch)}",
+                issuer=GITHUB_ISSUER,
+                subject=f"repo:{repo}:ref:refs/heads/{branch}",
+                description=f"GitHub Actions, branch {branch} of {repo}",
+            )
+        )
     seen: set[str] = set()
     for i, fc in enumerate(out):  # two branch names may slug alike ("a.b", "a-b"): keep names unique
         if fc.name in seen:
@@ -65,35 +75,72 @@ BLUEPRINT = Blueprint(
     id="staff-tenant-terraform",
     title="Staff tenant under Terraform with GitHub Actions federation",
     summary="A login app, an API carrying the app roles, and a CI app with federated credentials only; groups "
-            "map to roles; GitHub Actions deploys with one federated credential per environment and branch, "
-            "never a wildcard subject.",
-    explainers=("workload-identity-federation", "app-roles", "naming-policy", "least-privilege",
-                "conditional-access-mfa"),
+    "map to roles; GitHub Actions deploys with one federated credential per environment and branch, "
+    "never a wildcard subject.",
+    explainers=(
+        "workload-identity-federation",
+        "app-roles",
+        "naming-policy",
+        "least-privilege",
+        "conditional-access-mfa",
+    ),
     groups=(
         RoleGroup("Staff-Engineering", "Engineer", ("deploy:staging",), description="Engineers"),
-        RoleGroup("Staff-Operations", "Operator", ("deploy:production", "ops:read"), description="Operations"),
+        RoleGroup(
+            "Staff-Operations", "Operator", ("deploy:production", "ops:read"), description="Operations"
+        ),
         RoleGroup("Staff-Auditors", "Auditor", ("audit:read",), description="Read-only audit access"),
         RoleGroup("Staff-Finance", "Finance", ("billing:read",), description="Billing and costs"),
         RoleGroup("Staff", "Admin", ("*",), admin=True, description="Tenant platform admins"),
     ),
     apps=(
-        AppSpec("staff", "signin", CredentialKind.SECRET, "login app for staff (web, code flow)",
-                redirects=_redirects),
-        AppSpec("staff", "api", CredentialKind.NONE, "resource server carrying the staff app roles",
-                carries_group_roles=True),
-        AppSpec("github", "deploy", CredentialKind.FEDERATED,
-                "CI identity: federated credentials only, one per environment and branch",
-                federation=github_subjects),
+        AppSpec(
+            "staff",
+            "signin",
+            CredentialKind.SECRET,
+            "login app for staff (web, code flow)",
+            redirects=_redirects,
+        ),
+        AppSpec(
+            "staff",
+            "api",
+            CredentialKind.NONE,
+            "resource server carrying the staff app roles",
+            carries_group_roles=True,
+        ),
+        AppSpec(
+            "github",
+            "deploy",
+            CredentialKind.FEDERATED,
+            "CI identity: federated credentials only, one per environment and branch",
+            federation=github_subjects,
+        ),
     ),
     checklist=_checklist,
     params=(
-        Param("repo", "GitHub repository as owner/name", required=True,
-              pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"),
-        Param("environments", "GitHub environments allowed to deploy, comma-separated", "staging,production",
-              pattern=r"^[A-Za-z0-9_.-]{1,60}$"),
-        Param("branches", "branches allowed to deploy, comma-separated", "main",
-              pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$"),
-        Param("app_url", "the staff portal's https base address", "https://manage.{client}.example",
-              pattern=r"^https://\S+$"),
+        Param(
+            "repo",
+            "GitHub repository as owner/name",
+            required=True,
+            pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+        ),
+        Param(
+            "environments",
+            "GitHub environments allowed to deploy, comma-separated",
+            "staging,production",
+            pattern=r"^[A-Za-z0-9_.-]{1,60}$",
+        ),
+        Param(
+            "branches",
+            "branches allowed to deploy, comma-separated",
+            "main",
+            pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",
+        ),
+        Param(
+            "app_url",
+            "the staff portal's https base address",
+            "https://manage.{client}.example",
+            pattern=r"^https://\S+$",
+        ),
     ),
 )

@@ -32,7 +32,8 @@ def _checklist(params: Params) -> list[str]:
         "are one-time, expire within 15 minutes and are bound to the requesting browser",
         f"End-user roles ({', '.join(END_USER_ROLES)}) and their groups live in the platform's own store; they "
         "never receive operator roles",
-        "Every sign-in path produces the same session: " + ", ".join(SESSION_SHAPE)
+        "Every sign-in path produces the same session: "
+        + ", ".join(SESSION_SHAPE)
         + "; authorisation reads the session, never the sign-in method, but may refuse a plane",
         f"Sign-in page at {params['app_url']}: Microsoft sign-in for operators, magic link for end users",
     ]
@@ -42,26 +43,48 @@ BLUEPRINT = Blueprint(
     id="three-planes",
     title="Platform with three identity planes",
     summary="The customer's tenant owns the infrastructure (managed identity, their Terraform), your tenant's "
-            "operators run the platform with PIM-eligible admin rights, end users sign in with magic links; "
-            "all three produce one session shape {plane, tenant, subject, email, roles, groups}.",
+    "operators run the platform with PIM-eligible admin rights, end users sign in with magic links; "
+    "all three produce one session shape {plane, tenant, subject, email, roles, groups}.",
     explainers=("identity-planes", "b2b-and-multi-tenant", "magic-links", "pim", "managed-identity"),
     groups=(
-        RoleGroup("Platform-Operator", "Operator", ("ops:read", "users:approve"),
-                  description="Provider plane: monitor the platform and approve end users"),
-        RoleGroup("Platform", "Manager", ("*",), admin=True,
-                  description="Provider plane: full platform admin (PIM-eligible membership)"),
+        RoleGroup(
+            "Platform-Operator",
+            "Operator",
+            ("ops:read", "users:approve"),
+            description="Provider plane: monitor the platform and approve end users",
+        ),
+        RoleGroup(
+            "Platform",
+            "Manager",
+            ("*",),
+            admin=True,
+            description="Provider plane: full platform admin (PIM-eligible membership)",
+        ),
     ),
     apps=(
-        AppSpec("platform", "signin", CredentialKind.SECRET,
-                "provider-plane sign-in for operators (single tenant); end users use magic links instead",
-                carries_group_roles=True, redirects=_redirects),
-        AppSpec("platform", "workload", CredentialKind.MANAGED_IDENTITY,
-                "customer plane: managed identity created in the customer's subscription by their IT; "
-                "the platform's services run as it"),
+        AppSpec(
+            "platform",
+            "signin",
+            CredentialKind.SECRET,
+            "provider-plane sign-in for operators (single tenant); end users use magic links instead",
+            carries_group_roles=True,
+            redirects=_redirects,
+        ),
+        AppSpec(
+            "platform",
+            "workload",
+            CredentialKind.MANAGED_IDENTITY,
+            "customer plane: managed identity created in the customer's subscription by their IT; "
+            "the platform's services run as it",
+        ),
     ),
     checklist=_checklist,
     params=(
-        Param("app_url", "the platform's https base address", "https://app.{client}.example",
-              pattern=r"^https://\S+$"),
+        Param(
+            "app_url",
+            "the platform's https base address",
+            "https://app.{client}.example",
+            pattern=r"^https://\S+$",
+        ),
     ),
 )

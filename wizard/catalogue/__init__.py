@@ -23,9 +23,18 @@ class Catalogue:
         if len(self.services) != len(services):
             raise CatalogueError("duplicate service id in the catalogue")
         self._haystack = {
-            s.id: " ".join([s.id, s.name, s.category, s.summary, *s.aliases, *(m.label for m in s.methods),
-                            *(m.method.value for m in s.methods),
-                            *(m.n8n_type or m.n8n_generic or "" for m in s.methods)]).lower()
+            s.id: " ".join(
+                [
+                    s.id,
+                    s.name,
+                    s.category,
+                    s.summary,
+                    *s.aliases,
+                    *(m.label for m in s.methods),
+                    *(m.method.value for m in s.methods),
+                    *(m.n8n_type or m.n8n_generic or "" for m in s.methods),
+                ]
+            ).lower()
             for s in services
         }
 
@@ -37,7 +46,9 @@ class Catalogue:
         try:
             return self.services[service_id]
         except KeyError:
-            raise KeyError(f"unknown service {service_id!r}; close: {', '.join(self.close(service_id))}") from None
+            raise KeyError(
+                f"unknown service {service_id!r}; close: {', '.join(self.close(service_id))}"
+            ) from None
 
     def close(self, text: str) -> list[str]:
         """Up to three service ids that look like `text` (spelling first, then words and aliases)."""
@@ -49,8 +60,15 @@ class Catalogue:
                 hits.append(s.id)
         return hits
 
-    def search(self, text: str = "", method: Method | str | None = None, *, sso: bool | None = None,
-               scim: bool | None = None, category: str | None = None) -> list[Service]:
+    def search(
+        self,
+        text: str = "",
+        method: Method | str | None = None,
+        *,
+        sso: bool | None = None,
+        scim: bool | None = None,
+        category: str | None = None,
+    ) -> list[Service]:
         """Services whose text (name, aliases, methods, n8n types) contains every word of `text`.
 
         Optional filters: only services supporting `method`; with (True) or without (False) human SSO or

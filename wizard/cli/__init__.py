@@ -68,11 +68,18 @@ def add_file_option(parser: argparse.ArgumentParser) -> None:
     `main` fills the real defaults in afterwards.
     """
     parser.add_argument(
-        "--file", "-f", default=argparse.SUPPRESS, metavar="PATH",
+        "--file",
+        "-f",
+        default=argparse.SUPPRESS,
+        metavar="PATH",
         help=f"inventory file (default: ./{DEFAULT_FILE})",
     )
-    parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
-                        help="use the built-in demo workspace instead of a file")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use the built-in demo workspace instead of a file",
+    )
     parser.set_defaults(takes_workspace=True)
 
 
@@ -84,10 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a subcommand, opens the wizard.",
     )
     parser.add_argument("--version", action="version", version=f"idspine {__version__}")
-    parser.add_argument("--file", "-f", default=None, metavar="PATH",
-                        help=f"inventory file (default: ./{DEFAULT_FILE}); also accepted after the subcommand")
-    parser.add_argument("--demo", action="store_true", default=None,
-                        help="use the built-in demo workspace instead of a file")
+    parser.add_argument(
+        "--file",
+        "-f",
+        default=None,
+        metavar="PATH",
+        help=f"inventory file (default: ./{DEFAULT_FILE}); also accepted after the subcommand",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", default=None, help="use the built-in demo workspace instead of a file"
+    )
     parser.add_argument("--theme", choices=["dark", "light"], default=None, help="colour theme of the app")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     from wizard.cli import commands
@@ -107,7 +120,9 @@ def _settle_globals(args: argparse.Namespace) -> None:
         if args.theme is not None:
             raise UsageError("--theme only applies to the app (idspine without a subcommand)")
         if given and not getattr(args, "takes_workspace", False):
-            raise UsageError(f"{args.command} does not read an inventory; {' and '.join(given)} would be ignored")
+            raise UsageError(
+                f"{args.command} does not read an inventory; {' and '.join(given)} would be ignored"
+            )
     if args.file is not None and args.demo:
         raise UsageError("give --file or --demo, not both")
     if args.file is not None and not str(args.file).strip():

@@ -53,7 +53,10 @@ def _section(ws: Workspace, client: Client | None, findings: list[Finding], toda
     title = f"{md(client.name)} ({client.slug})" if client else f"{md(ws.consultancy.name)} (internal)"
     out = [f"## {title}", ""]
     if client:
-        out += [f"Tenant model: {client.tenant_model}. Data residency: {md(client.residency or 'not recorded')}.", ""]
+        out += [
+            f"Tenant model: {client.tenant_model}. Data residency: {md(client.residency or 'not recorded')}.",
+            "",
+        ]
         out += [f"{_box(client.status != Status.PLANNED)} {TENANT_STEPS[client.tenant_model.value]}"]
         if client.data_export_consent:
             out += [f"- [ ] Confirm data-export terms with the client: {md(client.data_export_consent)}"]
@@ -61,30 +64,41 @@ def _section(ws: Workspace, client: Client | None, findings: list[Finding], toda
     groups = [g for g in ws.groups if g.client == slug and g.status != Status.RETIRED]
     sps = [sp for sp in ws.service_principals if sp.client == slug and sp.status != Status.RETIRED]
     if groups or sps:
-        out += [f"Each group and app names its tenant: open {ADMIN_CENTER} and switch to that tenant's directory "
-                "(Settings > Directories + subscriptions) before you create or check it.", ""]
+        out += [
+            f"Each group and app names its tenant: open {ADMIN_CENTER} and switch to that tenant's directory "
+            "(Settings > Directories + subscriptions) before you create or check it.",
+            "",
+        ]
     if groups:
         out += ["### Groups", ""]
         for g in groups:
             tag = " (admin, keep apart)" if g.admin else ""
-            out.append(f"{_box(g.status == Status.ACTIVE)} Create security group {code(g.name)}{tag} "
-                       f"{_in(placement.group_tenant(ws, g))}")
+            out.append(
+                f"{_box(g.status == Status.ACTIVE)} Create security group {code(g.name)}{tag} "
+                f"{_in(placement.group_tenant(ws, g))}"
+            )
         out.append("")
     if sps:
         out += ["### Service principals", ""]
         for sp in sps:
             app, there = placement.app_registration_tenant(ws, sp), placement.service_principal_tenant(ws, sp)
-            out.append(f"{_box(sp.status == Status.ACTIVE)} Register {code(sp.name)} ({sp.credential_kind}) {_in(app)}"
-                       + (" as a multi-tenant app" if placement.is_multi_tenant(ws, sp) else ""))
+            out.append(
+                f"{_box(sp.status == Status.ACTIVE)} Register {code(sp.name)} ({sp.credential_kind}) {_in(app)}"
+                + (" as a multi-tenant app" if placement.is_multi_tenant(ws, sp) else "")
+            )
             if there.key != app.key:
-                out.append(f"  - [ ] An administrator of {md(there.label)} consents to it: that creates its service "
-                           "principal there")
+                out.append(
+                    f"  - [ ] An administrator of {md(there.label)} consents to it: that creates its service "
+                    "principal there"
+                )
             for p in sp.permissions:
                 consent = f" — needs admin consent in {md(there.label)}" if p.admin_consent else ""
                 out.append(f"  - [ ] Grant {md(p.resource)} {md(p.name)} ({p.type}){consent}")
             for fc in sp.federated_credentials:
-                out.append(f"  - [ ] Federated credential {code(fc.name)}: issuer {md(fc.issuer)}, "
-                           f"subject {code(fc.subject)}")
+                out.append(
+                    f"  - [ ] Federated credential {code(fc.name)}: issuer {md(fc.issuer)}, "
+                    f"subject {code(fc.subject)}"
+                )
             if sp.credential_kind == CredentialKind.SECRET:
                 expiry = f", expires {sp.secret_expires}" if sp.secret_expires else ""
                 where = sp.secret_ref or "a secret store (not recorded yet)"
@@ -118,7 +132,10 @@ def _section(ws: Workspace, client: Client | None, findings: list[Finding], toda
     mine = [f for f in findings if f.subject in subjects and f.severity != Severity.INFO]
     if mine:
         out += ["### To fix", ""]
-        out += [f"- [ ] **{f.severity}** {md(f.message)} Fix: {md(f.fix)} (explainer: {f.explainer})" for f in mine]
+        out += [
+            f"- [ ] **{f.severity}** {md(f.message)} Fix: {md(f.fix)} (explainer: {f.explainer})"
+            for f in mine
+        ]
         out.append("")
     return out
 
@@ -128,14 +145,21 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
     today = today or dt.date.today()
     findings = run_audit(ws, today)
     c = ws.consultancy
-    lines = [f"# idspine checklist — {md(c.name)}", "",
-             f"Generated {today}. Identity provider: {c.idp or 'not chosen yet'}. "
-             "This list holds references to secrets, never the secrets themselves.", ""]
+    lines = [
+        f"# idspine checklist — {md(c.name)}",
+        "",
+        f"Generated {today}. Identity provider: {c.idp or 'not chosen yet'}. "
+        "This list holds references to secrets, never the secrets themselves.",
+        "",
+    ]
     if client is None:
         if c.break_glass_accounts:
             lines += ["## Emergency access", ""]
-            lines += [f"- [ ] Break-glass account {code(a)} excluded from MFA policies, credentials sealed offline, "
-                      "sign-ins alerted" for a in c.break_glass_accounts] + [""]
+            lines += [
+                f"- [ ] Break-glass account {code(a)} excluded from MFA policies, credentials sealed offline, "
+                "sign-ins alerted"
+                for a in c.break_glass_accounts
+            ] + [""]
         lines += _section(ws, None, findings, today)
         for cl in ws.clients:
             if cl.status != Status.RETIRED:

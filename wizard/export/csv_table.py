@@ -13,8 +13,24 @@ from wizard.audit import SEVERITY_ORDER, by_subject, run_audit
 from wizard.model import Workspace
 from wizard.safe_text import terminal_text
 
-COLUMNS = ["kind", "name", "label", "client", "service", "method", "identity", "owner", "created", "expires",
-           "secret_ref", "used_by", "status", "health", "tenant", "registered_in"]
+COLUMNS = [
+    "kind",
+    "name",
+    "label",
+    "client",
+    "service",
+    "method",
+    "identity",
+    "owner",
+    "created",
+    "expires",
+    "secret_ref",
+    "used_by",
+    "status",
+    "health",
+    "tenant",
+    "registered_in",
+]
 # tenant: the id or domain of the tenant the object lives in (a service principal: where its tokens are issued;
 # empty when that tenant's id is not recorded). registered_in: a service principal's app registration, which
 # differs for a multi-tenant app (registered at home, consented in the client's tenant).
@@ -43,15 +59,48 @@ def rows(ws: Workspace, client: str | None = None, today: dt.date | None = None)
     out: list[list[object]] = []
     for sp in ws.service_principals:
         if client is None or sp.client == client:
-            out.append(["service-principal", sp.name, sp.purpose, sp.client, sp.tool, sp.credential_kind, "", sp.owner,
-                        sp.secret_created, sp.secret_expires, sp.secret_ref, "", sp.status,
-                        worst(f"service-principal:{sp.name}"), placement.service_principal_tenant(fast, sp).tenant,
-                        placement.app_registration_tenant(fast, sp).tenant])
+            out.append(
+                [
+                    "service-principal",
+                    sp.name,
+                    sp.purpose,
+                    sp.client,
+                    sp.tool,
+                    sp.credential_kind,
+                    "",
+                    sp.owner,
+                    sp.secret_created,
+                    sp.secret_expires,
+                    sp.secret_ref,
+                    "",
+                    sp.status,
+                    worst(f"service-principal:{sp.name}"),
+                    placement.service_principal_tenant(fast, sp).tenant,
+                    placement.app_registration_tenant(fast, sp).tenant,
+                ]
+            )
     for c in ws.credentials:
         if client is None or c.client == client:
-            out.append(["credential", c.id, c.label, c.client, c.service, c.method, c.identity, c.owner, c.created,
-                        c.expires, c.secret_ref, "; ".join(c.used_by), c.status, worst(f"credential:{c.id}"),
-                        placement.credential_tenant(fast, c).tenant, ""])
+            out.append(
+                [
+                    "credential",
+                    c.id,
+                    c.label,
+                    c.client,
+                    c.service,
+                    c.method,
+                    c.identity,
+                    c.owner,
+                    c.created,
+                    c.expires,
+                    c.secret_ref,
+                    "; ".join(c.used_by),
+                    c.status,
+                    worst(f"credential:{c.id}"),
+                    placement.credential_tenant(fast, c).tenant,
+                    "",
+                ]
+            )
     return [[_cell(v) for v in r] for r in out]
 
 

@@ -44,8 +44,11 @@ def hstr(value: str) -> str:
     """An HCL string literal with quotes, backslashes, control characters and template markers escaped."""
     value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     value = value.replace("\t", "\\t")
-    value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]",
-                   lambda m: f"\\u{ord(m.group()):04x}", value)  # C0, C1 and bidi controls (Trojan Source)
+    value = re.sub(
+        r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]",
+        lambda m: f"\\u{ord(m.group()):04x}",
+        value,
+    )  # C0, C1 and bidi controls (Trojan Source)
     return '"' + value.replace("${", "$${").replace("%{", "%%{") + '"'
 
 
@@ -85,39 +88,82 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
     sps = [sp for sp in sps if sp.credential_kind != CredentialKind.MANAGED_IDENTITY]
     names = Names()
     tenants = placement.tenants(ws, groups, sps)
-    out = [comment(f"# idspine export: Terraform for {ws.consultancy.name}"
-                   + (f" (client {client})" if client else "") + f". Generated {today}."),
-           "# Keep the state private: it holds object ids and the values of application passwords.",
-           "terraform {", "  required_providers {",
-           '    azuread = { source = "hashicorp/azuread", version = "~> 3.0" }', "  }", "}", ""]
+    out = [
+        comment(
+            f"# idspine export: Terraform for {ws.consultancy.name}"
+            + (f" (client {client})" if client else "")
+            + f". Generated {today}."
+        ),
+        "# Keep the state private: it holds object ids and the values of application passwords.",
+        "terraform {",
+        "  required_providers {",
+        '    azuread = { source = "hashicorp/azuread", version = "~> 3.0" }',
+        "  }",
+        "}",
+        "",
+    ]
     for t in tenants:
         alias = _alias(t)
         if re.match(GUID_RE, t.tenant):
             tenant_id = hstr(t.tenant)
         else:
-            out += [f'variable "tenant_id_{alias}" {{', "  type        = string",
-                    "  description = " + hstr(f"tenant id (GUID) of {t.label}"), "}", ""]
+            out += [
+                f'variable "tenant_id_{alias}" {{',
+                "  type        = string",
+                "  description = " + hstr(f"tenant id (GUID) of {t.label}"),
+                "}",
+                "",
+            ]
             tenant_id = f"var.tenant_id_{alias}"
-        out += [comment(f"# {t.label}"), 'provider "azuread" {', f'  alias     = "{alias}"',
-                f"  tenant_id = {tenant_id}", "}", "",
-                f'data "azuread_client_config" "{alias}" {{', f"  provider = azuread.{alias}", "}", ""]
-    graph_in = {_alias(placement.app_registration_tenant(ws, sp)) for sp in sps
-                if any(p.resource.lower() == "microsoft graph" for p in sp.permissions)}
+        out += [
+            comment(f"# {t.label}"),
+            'provider "azuread" {',
+            f'  alias     = "{alias}"',
+            f"  tenant_id = {tenant_id}",
+            "}",
+            "",
+            f'data "azuread_client_config" "{alias}" {{',
+            f"  provider = azuread.{alias}",
+            "}",
+            "",
+        ]
+    graph_in = {
+        _alias(placement.app_registration_tenant(ws, sp))
+        for sp in sps
+        if any(p.resource.lower() == "microsoft graph" for p in sp.permissions)
+    }
     for alias in sorted(graph_in):
-        out += [f'data "azuread_service_principal" "msgraph_{alias}" {{', f"  provider  = azuread.{alias}",
-                f'  client_id = "{GRAPH_APP_ID}"', "}", ""]
+        out += [
+            f'data "azuread_service_principal" "msgraph_{alias}" {{',
+            f"  provider  = azuread.{alias}",
+            f'  client_id = "{GRAPH_APP_ID}"',
+            "}",
+            "",
+        ]
     home = placement.HOME_KEY
-    at_home = {o for g in groups if g.kind != GroupKind.M365 and placement.group_tenant(ws, g).key == home
-               for o in g.owners}
+    at_home = {
+        o
+        for g in groups
+        if g.kind != GroupKind.M365 and placement.group_tenant(ws, g).key == home
+        for o in g.owners
+    }
     at_home |= {sp.owner for sp in sps if sp.owner and placement.app_registration_tenant(ws, sp).key == home}
     user_ref = {}
     for upn in sorted(at_home):
         user_ref[upn] = f"data.azuread_user.{names('user', upn)}.object_id"
-        out += [f'data "azuread_user" "{names("user", upn)}" {{', "  provider            = azuread.home",
-                f"  user_principal_name = {hstr(upn)}", "}", ""]
+        out += [
+            f'data "azuread_user" "{names("user", upn)}" {{',
+            "  provider            = azuread.home",
+            f"  user_principal_name = {hstr(upn)}",
+            "}",
+            "",
+        ]
 
     def owners(alias: str, extra: list[str]) -> str:
-        refs = [f"data.azuread_client_config.{alias}.object_id", *(user_ref[o] for o in extra if o in user_ref)]
+        refs = [
+            f"data.azuread_client_config.{alias}.object_id",
+            *(user_ref[o] for o in extra if o in user_ref),
+        ]
         return "[" + ", ".join(dict.fromkeys(refs)) + "]"
 
     def guests(alias: str, extra: list[str]) -> list[str]:
@@ -128,20 +174,32 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
     group_ref: dict[str, tuple[str, str]] = {}
     for g in groups:
         if g.kind == GroupKind.M365:
-            out.append(comment(f"# {g.name}: a Microsoft 365 group (create in the admin center; not managed here)"))
+            out.append(
+                comment(f"# {g.name}: a Microsoft 365 group (create in the admin center; not managed here)")
+            )
             continue
         alias = _alias(placement.group_tenant(ws, g))
         gid = names("azuread_group", g.name)
         group_ref[g.name] = (f"azuread_group.{gid}.object_id", alias)
-        out += [f'resource "azuread_group" "{gid}" {{', f"  provider         = azuread.{alias}",
-                f"  display_name     = {hstr(g.name)}", "  security_enabled = true", "  mail_enabled     = false"]
+        out += [
+            f'resource "azuread_group" "{gid}" {{',
+            f"  provider         = azuread.{alias}",
+            f"  display_name     = {hstr(g.name)}",
+            "  security_enabled = true",
+            "  mail_enabled     = false",
+        ]
         if g.description:
             out.append(f"  description      = {hstr(g.description)}")
         out.append(f"  owners           = {owners(alias, g.owners)}")
         out += guests(alias, g.owners)
         if g.membership_rule:
-            out += ['  types            = ["DynamicMembership"]', "  dynamic_membership {", "    enabled = true",
-                    f"    rule    = {hstr(g.membership_rule)}", "  }"]
+            out += [
+                '  types            = ["DynamicMembership"]',
+                "  dynamic_membership {",
+                "    enabled = true",
+                f"    rule    = {hstr(g.membership_rule)}",
+                "  }",
+            ]
         out += ["}", ""]
     for sp in sps:
         app = names("azuread_application", sp.name)
@@ -149,24 +207,36 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
         there = placement.service_principal_tenant(ws, sp)
         sp_alias = _alias(there)
         sp_owners = [sp.owner] if sp.owner else []
-        out += [f'resource "azuread_application" "{app}" {{', f"  provider         = azuread.{at}",
-                f"  display_name     = {hstr(sp.name)}",
-                f'  sign_in_audience = "{placement.sign_in_audience(ws, sp)}"',
-                f"  owners           = {owners(at, sp_owners)}", *guests(at, sp_owners)]
+        out += [
+            f'resource "azuread_application" "{app}" {{',
+            f"  provider         = azuread.{at}",
+            f"  display_name     = {hstr(sp.name)}",
+            f'  sign_in_audience = "{placement.sign_in_audience(ws, sp)}"',
+            f"  owners           = {owners(at, sp_owners)}",
+            *guests(at, sp_owners),
+        ]
         for r in sp.app_roles:
-            out += ["  app_role {", f"    allowed_member_types = {hlist(MEMBER_TYPES[r.allowed])}",
-                    f"    description          = {hstr(r.display_name)}",
-                    f"    display_name         = {hstr(r.display_name)}", "    enabled              = true",
-                    f'    id                   = "{role_id(sp.name, r.value)}"',
-                    f"    value                = {hstr(r.value)}", "  }"]
+            out += [
+                "  app_role {",
+                f"    allowed_member_types = {hlist(MEMBER_TYPES[r.allowed])}",
+                f"    description          = {hstr(r.display_name)}",
+                f"    display_name         = {hstr(r.display_name)}",
+                "    enabled              = true",
+                f'    id                   = "{role_id(sp.name, r.value)}"',
+                f"    value                = {hstr(r.value)}",
+                "  }",
+            ]
         graph = [p for p in sp.permissions if p.resource.lower() == "microsoft graph"]
         if graph:
             out += ["  required_resource_access {", f'    resource_app_id = "{GRAPH_APP_ID}"']
             for p in graph:
                 lookup = "app_role_ids" if p.type == "application" else "oauth2_permission_scope_ids"
-                out += ["    resource_access {",
-                        f"      id   = data.azuread_service_principal.msgraph_{at}.{lookup}[{hstr(p.name)}]",
-                        f'      type = "{"Role" if p.type == "application" else "Scope"}"', "    }"]
+                out += [
+                    "    resource_access {",
+                    f"      id   = data.azuread_service_principal.msgraph_{at}.{lookup}[{hstr(p.name)}]",
+                    f'      type = "{"Role" if p.type == "application" else "Scope"}"',
+                    "    }",
+                ]
             out.append("  }")
         web, public = split_redirects(sp.redirect_uris)
         if web:
@@ -176,32 +246,55 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
         out += ["}", ""]
         if placement.is_multi_tenant(ws, sp):
             out.append(comment(f"# {sp.name}: multi-tenant; its service principal lives in {there.label}"))
-        out += [f'resource "azuread_service_principal" "{app}" {{', f"  provider  = azuread.{sp_alias}",
-                f"  client_id = azuread_application.{app}.client_id",
-                f"  owners    = {owners(sp_alias, sp_owners)}"]
+        out += [
+            f'resource "azuread_service_principal" "{app}" {{',
+            f"  provider  = azuread.{sp_alias}",
+            f"  client_id = azuread_application.{app}.client_id",
+            f"  owners    = {owners(sp_alias, sp_owners)}",
+        ]
         if any(r.groups for r in sp.app_roles):
             out.append("  app_role_assignment_required = true")
         out += ["}", ""]
         if any(p.admin_consent for p in sp.permissions):
-            out += [comment(f"# {sp.name}: an administrator of {there.label} grants admin consent: "
-                            f"https://login.microsoftonline.com/{there.tenant or '<tenant>'}/adminconsent"
-                            "?client_id=<its client_id>"), ""]
+            out += [
+                comment(
+                    f"# {sp.name}: an administrator of {there.label} grants admin consent: "
+                    f"https://login.microsoftonline.com/{there.tenant or '<tenant>'}/adminconsent"
+                    "?client_id=<its client_id>"
+                ),
+                "",
+            ]
         for fc in sp.federated_credentials:
-            out += [f'resource "azuread_application_federated_identity_credential" '
-                    f'"{names("fic", f"{app}_{fc.name}")}" {{', f"  provider       = azuread.{at}",
-                    f"  application_id = azuread_application.{app}.id",
-                    f"  display_name   = {hstr(fc.name)}", f"  description    = {hstr(fc.description)}",
-                    f"  audiences      = {hlist(fc.audiences)}", f"  issuer         = {hstr(fc.issuer)}",
-                    f"  subject        = {hstr(fc.subject)}", "}", ""]
+            out += [
+                f'resource "azuread_application_federated_identity_credential" '
+                f'"{names("fic", f"{app}_{fc.name}")}" {{',
+                f"  provider       = azuread.{at}",
+                f"  application_id = azuread_application.{app}.id",
+                f"  display_name   = {hstr(fc.name)}",
+                f"  description    = {hstr(fc.description)}",
+                f"  audiences      = {hlist(fc.audiences)}",
+                f"  issuer         = {hstr(fc.issuer)}",
+                f"  subject        = {hstr(fc.subject)}",
+                "}",
+                "",
+            ]
         if sp.credential_kind == CredentialKind.SECRET and sp.secret_ref:
-            out += [comment(f"# {sp.name}: its client secret exists already ({sp.secret_ref}); not managed here"), ""]
+            out += [
+                comment(f"# {sp.name}: its client secret exists already ({sp.secret_ref}); not managed here"),
+                "",
+            ]
         elif sp.credential_kind == CredentialKind.SECRET:
             end = secret_end(sp, today).isoformat()
-            out += [f'resource "azuread_application_password" "{app}" {{', f"  provider       = azuread.{at}",
-                    f"  application_id = azuread_application.{app}.id", '  display_name   = "idspine"',
-                    f'  end_date       = "{end}T00:00:00Z"',
-                    "  # Sensitive: hand the value to Key Vault (azurerm_key_vault_secret), never to an output.",
-                    "}", ""]
+            out += [
+                f'resource "azuread_application_password" "{app}" {{',
+                f"  provider       = azuread.{at}",
+                f"  application_id = azuread_application.{app}.id",
+                '  display_name   = "idspine"',
+                f'  end_date       = "{end}T00:00:00Z"',
+                "  # Sensitive: hand the value to Key Vault (azurerm_key_vault_secret), never to an output.",
+                "}",
+                "",
+            ]
         for r in sp.app_roles:
             for gname in r.groups:
                 if gname not in group_ref:
@@ -211,9 +304,14 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
                 if problem:
                     out.append(comment(f"# not assigned: {problem}"))
                     continue
-                out += [f'resource "azuread_app_role_assignment" '
-                        f'"{names("assign", f"{app}_{r.value}_{gname}")}" {{', f"  provider            = azuread.{sp_alias}",
-                        f'  app_role_id         = "{role_id(sp.name, r.value)}"',
-                        f"  principal_object_id = {group_ref[gname][0]}",
-                        f"  resource_object_id  = azuread_service_principal.{app}.object_id", "}", ""]
+                out += [
+                    f'resource "azuread_app_role_assignment" '
+                    f'"{names("assign", f"{app}_{r.value}_{gname}")}" {{',
+                    f"  provider            = azuread.{sp_alias}",
+                    f'  app_role_id         = "{role_id(sp.name, r.value)}"',
+                    f"  principal_object_id = {group_ref[gname][0]}",
+                    f"  resource_object_id  = azuread_service_principal.{app}.object_id",
+                    "}",
+                    "",
+                ]
     return "\n".join(out).rstrip() + "\n"

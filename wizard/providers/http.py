@@ -69,7 +69,9 @@ def check_base_url(url: str, settings: HttpSettings | None = None, service: str 
     if parts.username is not None or parts.password is not None:
         raise ProviderError(f"the {service} address must not contain a user name or password", "invalid-url")
     if not host:
-        raise ProviderError(f"the {service} address needs a host, e.g. https://n8n.example.com", "invalid-url")
+        raise ProviderError(
+            f"the {service} address needs a host, e.g. https://n8n.example.com", "invalid-url"
+        )
     if parts.query or parts.fragment:
         raise ProviderError(f"the {service} address must not have a query or fragment", "invalid-url")
     if parts.scheme == "https":
@@ -77,13 +79,19 @@ def check_base_url(url: str, settings: HttpSettings | None = None, service: str 
     if parts.scheme == "http" and host in LOOPBACK_HOSTS:
         if settings.allow_loopback_http:
             return text.rstrip("/")
-        raise ProviderError(f"the {service} address uses plain http; use https (loopback http is only for "
-                            "tests)", "invalid-url")
-    raise ProviderError(f"the {service} address must start with https:// (got scheme "
-                        f"{parts.scheme or 'none'!r})", "invalid-url")
+        raise ProviderError(
+            f"the {service} address uses plain http; use https (loopback http is only for tests)",
+            "invalid-url",
+        )
+    raise ProviderError(
+        f"the {service} address must start with https:// (got scheme {parts.scheme or 'none'!r})",
+        "invalid-url",
+    )
 
 
-def build_client(settings: HttpSettings | None = None, transport: httpx.BaseTransport | None = None) -> httpx.Client:
+def build_client(
+    settings: HttpSettings | None = None, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
     """An httpx client with timeouts on every request and redirects switched off (JsonApi decides)."""
     settings = settings or HttpSettings()
     verify: Any = True
@@ -93,8 +101,9 @@ def build_client(settings: HttpSettings | None = None, transport: httpx.BaseTran
         try:
             verify = ssl.create_default_context(cafile=settings.ca_bundle)
         except (OSError, ssl.SSLError):
-            raise ProviderError(f"the CA bundle {settings.ca_bundle} cannot be read as PEM certificates",
-                                "invalid-url") from None
+            raise ProviderError(
+                f"the CA bundle {settings.ca_bundle} cannot be read as PEM certificates", "invalid-url"
+            ) from None
     return httpx.Client(
         timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
         follow_redirects=False,
@@ -152,8 +161,14 @@ class ApiResponse:
 class JsonApi:
     """Calls one JSON API at one base address with fixed auth headers, under HttpSettings."""
 
-    def __init__(self, service: str, base_url: str, client: httpx.Client, auth_headers: dict[str, str],
-                 settings: HttpSettings | None = None):
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        client: httpx.Client,
+        auth_headers: dict[str, str],
+        settings: HttpSettings | None = None,
+    ):
         self.settings = settings or HttpSettings()
         self.service = service
         self.base_url = check_base_url(base_url, self.settings, service)
@@ -171,8 +186,17 @@ class JsonApi:
         return values + [v.split(" ", 1)[1] for v in values if " " in v]
 
     # ------------------------------------------------------------------ calls
-    def call(self, method: str, path: str, *, json_body: Any = None, ok: Iterable[int] = (200,),
-             idempotent: bool | None = None, secrets: Iterable[str] = (), parse: bool = True) -> ApiResponse:
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        ok: Iterable[int] = (200,),
+        idempotent: bool | None = None,
+        secrets: Iterable[str] = (),
+        parse: bool = True,
+    ) -> ApiResponse:
         """Send one request; return the parsed answer when its status is in *ok*, else ProviderError.
 
         *secrets*: further values (e.g. a secret in the body) to scrub from anything quoted back.
@@ -199,8 +223,13 @@ class JsonApi:
             asked = self._retry_after(headers) if status in (429, 503) else None
             retryable = status == 429 or (status >= 500 and retry_5xx)
             if asked is not None and asked > self.settings.max_retry_after:
-                raise self._throttled(status, asked, what, f"the server asks to wait {int(asked)} s, longer "
-                                      f"than idspine waits in one call ({int(self.settings.max_retry_after)} s)")
+                raise self._throttled(
+                    status,
+                    asked,
+                    what,
+                    f"the server asks to wait {int(asked)} s, longer "
+                    f"than idspine waits in one call ({int(self.settings.max_retry_after)} s)",
+                )
             if retryable and attempt <= self.settings.max_retries:
                 self.settings.sleep(asked if asked is not None else self._backoff(attempt))
                 continue
@@ -211,8 +240,9 @@ class JsonApi:
             raise self._status_error(status, body, what, known)
 
     # ------------------------------------------------------------------ internals
-    def _send_following_same_host(self, method: str, url: str, json_body: Any,
-                                  what: str) -> tuple[int, httpx.Headers, bytes]:
+    def _send_following_same_host(
+        self, method: str, url: str, json_body: Any, what: str
+    ) -> tuple[int, httpx.Headers, bytes]:
         for _ in range(self.settings.max_redirects + 1):
             status, headers, body = self._send_once(method, url, json_body)
             if status not in REDIRECT_STATUSES:
@@ -221,16 +251,25 @@ class JsonApi:
             if not location:
                 raise ProviderError(f"{what}: HTTP {status} redirect without a Location", "redirect", status)
             target = urlsplit(urljoin(url, location))
-            same = (target.scheme, target.hostname, target.port) == (self._base.scheme, self._base.hostname,
-                                                                      self._base.port)
+            same = (target.scheme, target.hostname, target.port) == (
+                self._base.scheme,
+                self._base.hostname,
+                self._base.port,
+            )
             if not same:
                 raise ProviderError(
                     f"{what}: the server redirected to another address ({target.scheme}://{target.hostname}); "
                     "idspine does not follow redirects away from the configured host, so credentials are "
-                    "never sent elsewhere. Check the address.", "redirect", status)
+                    "never sent elsewhere. Check the address.",
+                    "redirect",
+                    status,
+                )
             if status in (301, 302, 303) and method not in ("GET", "HEAD"):
-                raise ProviderError(f"{what}: the server answered HTTP {status} (moved); use the final address",
-                                    "redirect", status)
+                raise ProviderError(
+                    f"{what}: the server answered HTTP {status} (moved); use the final address",
+                    "redirect",
+                    status,
+                )
             url = target.geturl()
         raise ProviderError(f"{what}: too many redirects", "redirect")
 
@@ -245,15 +284,18 @@ class JsonApi:
             response = self.client.send(request, stream=True, follow_redirects=False)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             if _is_certificate_failure(exc):  # retrying cannot help: fail at once
-                raise ProviderError(f"{self.service}: the TLS certificate of {self._base.hostname} could not be "
-                                    "verified (untrusted or wrong host); set IDSPINE_CA_BUNDLE for a private CA",
-                                    "tls") from None
+                raise ProviderError(
+                    f"{self.service}: the TLS certificate of {self._base.hostname} could not be "
+                    "verified (untrusted or wrong host); set IDSPINE_CA_BUNDLE for a private CA",
+                    "tls",
+                ) from None
             raise _Retryable(_network_reason(exc, self._base.hostname or "?"), unsent=True) from None
         except httpx.TimeoutException:
             raise _Retryable(f"no answer from {self._base.hostname} in time", unsent=False) from None
         except httpx.HTTPError as exc:
-            raise _Retryable(f"network error talking to {self._base.hostname} ({type(exc).__name__})",
-                             unsent=False) from None
+            raise _Retryable(
+                f"network error talking to {self._base.hostname} ({type(exc).__name__})", unsent=False
+            ) from None
         try:
             return response.status_code, response.headers, self._read_capped(response)
         finally:
@@ -263,20 +305,27 @@ class JsonApi:
         cap = self.settings.max_response_bytes
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > cap:
-            raise ProviderError(f"{self.service}: the answer is too large ({int(declared)} bytes; limit {cap})",
-                                "bad-response", response.status_code)
+            raise ProviderError(
+                f"{self.service}: the answer is too large ({int(declared)} bytes; limit {cap})",
+                "bad-response",
+                response.status_code,
+            )
         chunks: list[bytes] = []
         size = 0
         try:
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > cap:
-                    raise ProviderError(f"{self.service}: the answer is too large (over {cap} bytes)",
-                                        "bad-response", response.status_code)
+                    raise ProviderError(
+                        f"{self.service}: the answer is too large (over {cap} bytes)",
+                        "bad-response",
+                        response.status_code,
+                    )
                 chunks.append(chunk)
         except httpx.HTTPError as exc:
-            raise _Retryable(f"the answer from {self._base.hostname} was cut short ({type(exc).__name__})",
-                             unsent=False) from None
+            raise _Retryable(
+                f"the answer from {self._base.hostname} was cut short ({type(exc).__name__})", unsent=False
+            ) from None
         return b"".join(chunks)
 
     def _parse(self, body: bytes, what: str, status: int) -> Any:
@@ -285,15 +334,18 @@ class JsonApi:
         try:
             return json.loads(body.decode("utf-8"))
         except UnicodeDecodeError:
-            raise ProviderError(f"{what}: the answer is not UTF-8 text (HTTP {status})", "bad-response",
-                                status) from None
+            raise ProviderError(
+                f"{what}: the answer is not UTF-8 text (HTTP {status})", "bad-response", status
+            ) from None
         except json.JSONDecodeError as exc:
             reason = "cut short" if exc.pos >= len(body.rstrip()) - 1 else "not valid JSON"
-            raise ProviderError(f"{what}: the answer is {reason} (HTTP {status}, {len(body)} bytes)",
-                                "bad-response", status) from None
+            raise ProviderError(
+                f"{what}: the answer is {reason} (HTTP {status}, {len(body)} bytes)", "bad-response", status
+            ) from None
         except RecursionError:
-            raise ProviderError(f"{what}: the answer is nested too deeply to read", "bad-response",
-                                status) from None
+            raise ProviderError(
+                f"{what}: the answer is nested too deeply to read", "bad-response", status
+            ) from None
 
     def _status_error(self, status: int, body: bytes, what: str, secrets: list[str]) -> ProviderError:
         detail = ""
@@ -387,16 +439,24 @@ def expect_str(data: dict[str, Any], key: str, what: str, max_len: int = 512) ->
     """The non-empty string field *key* of *data*, else ProviderError (the value is never quoted)."""
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise ProviderError(f"{what}: field {key!r} missing or not a string (got {_type_name(value)})",
-                            "bad-response")
+        raise ProviderError(
+            f"{what}: field {key!r} missing or not a string (got {_type_name(value)})", "bad-response"
+        )
     if len(value) > max_len:
-        raise ProviderError(f"{what}: field {key!r} is implausibly long ({len(value)} characters)",
-                            "bad-response")
+        raise ProviderError(
+            f"{what}: field {key!r} is implausibly long ({len(value)} characters)", "bad-response"
+        )
     return value
 
 
 def _type_name(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)

@@ -17,10 +17,11 @@ import httpx
 
 from wizard.providers import ProviderError
 from wizard.providers.http import HttpSettings, JsonApi, expect_dict
+from wizard.settings import GUID, SUPABASE_API_URL
 
-DEFAULT_API_URL = "https://api.supabase.com"
+DEFAULT_API_URL = SUPABASE_API_URL
 PROJECT_REF_RE = re.compile(r"^[a-z0-9]{20}$")
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_GUID = GUID  # the one pattern, wizard.settings
 _TENANT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$")
 
 
@@ -32,8 +33,10 @@ def redirect_uri(project_ref: str) -> str:
 def tenant_url(tenant: str) -> str:
     """The value for external_azure_url: the tenant's login address (no /v2.0; Supabase appends paths)."""
     if not _TENANT.match(tenant or "") or tenant in ("common", "organizations", "consumers"):
-        raise ProviderError("the tenant must be your tenant id (GUID) or verified domain, not common/organizations",
-                            "invalid-request")
+        raise ProviderError(
+            "the tenant must be your tenant id (GUID) or verified domain, not common/organizations",
+            "invalid-request",
+        )
     return f"https://login.microsoftonline.com/{tenant}"
 
 
@@ -46,25 +49,36 @@ def tenant_warning(tenant: str) -> str:
     """Advice when the tenant is given as a domain: Entra's issuer always carries the tenant GUID."""
     if _GUID.match(tenant or ""):
         return ""
-    return ("the tenant is a domain name; Entra issues tokens with the tenant id (GUID) in the issuer, so "
-            "Supabase's issuer check will fail. Use the tenant id.")
+    return (
+        "the tenant is a domain name; Entra issues tokens with the tenant id (GUID) in the issuer, so "
+        "Supabase's issuer check will fail. Use the tenant id."
+    )
 
 
 def check_ref(project_ref: str) -> str:
     if not PROJECT_REF_RE.match(project_ref or ""):
-        raise ProviderError("a Supabase project ref is 20 lower-case letters and digits (from "
-                            "https://<ref>.supabase.co)", "invalid-request")
+        raise ProviderError(
+            "a Supabase project ref is 20 lower-case letters and digits (from https://<ref>.supabase.co)",
+            "invalid-request",
+        )
     return project_ref
 
 
 class SupabaseProvider:
     """The Management API for the projects one access token can reach."""
 
-    def __init__(self, client: httpx.Client, access_token: str, base_url: str = DEFAULT_API_URL,
-                 settings: HttpSettings | None = None):
+    def __init__(
+        self,
+        client: httpx.Client,
+        access_token: str,
+        base_url: str = DEFAULT_API_URL,
+        settings: HttpSettings | None = None,
+    ):
         if not access_token:
             raise ProviderError("no Supabase access token", "refused")
-        self._api = JsonApi("Supabase", base_url, client, {"Authorization": f"Bearer {access_token}"}, settings)
+        self._api = JsonApi(
+            "Supabase", base_url, client, {"Authorization": f"Bearer {access_token}"}, settings
+        )
         self.base_url = self._api.base_url
 
     def __repr__(self) -> str:
@@ -75,10 +89,17 @@ class SupabaseProvider:
         res = self._api.call("GET", f"/v1/projects/{check_ref(project_ref)}/config/auth")
         return expect_dict(res.data, "Supabase auth config")
 
-    def update_auth_config(self, project_ref: str, changes: dict[str, Any], secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+    def update_auth_config(
+        self, project_ref: str, changes: dict[str, Any], secrets: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         """PATCH the Auth configuration; the same body twice has the same effect, so it may be retried."""
-        res = self._api.call("PATCH", f"/v1/projects/{check_ref(project_ref)}/config/auth", json_body=changes,
-                             idempotent=True, secrets=secrets)
+        res = self._api.call(
+            "PATCH",
+            f"/v1/projects/{check_ref(project_ref)}/config/auth",
+            json_body=changes,
+            idempotent=True,
+            secrets=secrets,
+        )
         return expect_dict(res.data, "Supabase auth config update")
 
 
@@ -95,8 +116,14 @@ class AzureResult:
     changed_fields: list[str]
 
 
-def enable_azure(provider: SupabaseProvider, project_ref: str, client_id: str, secret: str | None, tenant: str,
-                 replace_secret: bool = False) -> AzureResult:
+def enable_azure(
+    provider: SupabaseProvider,
+    project_ref: str,
+    client_id: str,
+    secret: str | None,
+    tenant: str,
+    replace_secret: bool = False,
+) -> AzureResult:
     """Turn on Supabase Auth's Azure provider, then read the configuration back to confirm.
 
     The PATCH is skipped when enabled/client id/tenant address already match and replace_secret is
@@ -105,10 +132,14 @@ def enable_azure(provider: SupabaseProvider, project_ref: str, client_id: str, s
     """
     url = tenant_url(tenant)
     if not _GUID.match(client_id or ""):
-        raise ProviderError("the client id must be the Entra app's Application (client) ID, a GUID",
-                            "invalid-request")
-    wanted: dict[str, Any] = {"external_azure_enabled": True, "external_azure_client_id": client_id,
-                              "external_azure_url": url}
+        raise ProviderError(
+            "the client id must be the Entra app's Application (client) ID, a GUID", "invalid-request"
+        )
+    wanted: dict[str, Any] = {
+        "external_azure_enabled": True,
+        "external_azure_client_id": client_id,
+        "external_azure_url": url,
+    }
     current = provider.get_auth_config(project_ref)
     differing = [k for k in AZURE_FIELDS if current.get(k) != wanted[k]]
     if not differing and not replace_secret:
@@ -119,7 +150,8 @@ def enable_azure(provider: SupabaseProvider, project_ref: str, client_id: str, s
     after = provider.get_auth_config(project_ref)
     mismatched = [k for k in AZURE_FIELDS if after.get(k) != wanted[k]]
     if mismatched:
-        raise ProviderError("Supabase did not keep the change: read-back differs in " + ", ".join(mismatched),
-                            "bad-response")
+        raise ProviderError(
+            "Supabase did not keep the change: read-back differs in " + ", ".join(mismatched), "bad-response"
+        )
     changed = differing + (["external_azure_secret"] if secret else [])
     return AzureResult("updated", redirect_uri(project_ref), url, changed)

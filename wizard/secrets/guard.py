@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from wizard.settings import GUID
+
 # Shapes of well-known credentials (_SHAPES below: kind shown to the user, pattern, literal needles).
 # Vendor formats (checked against the vendors' own pages where they publish them):
 #   Hugging Face user access tokens start with hf_ (https://huggingface.co/docs/hub/security-tokens);
@@ -24,27 +26,40 @@ from collections.abc import Iterable
 _SHAPES: list[tuple[str, str, tuple[str, ...]]] = [
     # (kind shown to the user, pattern, literal needles: the pattern can only match when one is present)
     ("a private key block", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----", ("PRIVATE KEY",)),
-    ("a GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    (
+        "a GitHub token",
+        r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}",
+        ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+    ),
     ("a GitHub fine-grained PAT", r"\bgithub_pat_[A-Za-z0-9_]{20,}", ("github_pat_",)),
     ("an Airtable personal access token", r"\bpat[A-Za-z0-9]{14}\.[a-f0-9]{20,}", ("pat",)),
     ("an Airtable API key", r"\bkey[A-Za-z0-9]{14}\b", ("key",)),
     ("a Supabase access token", r"\bsbp_[a-f0-9]{20,}", ("sbp_",)),
     ("a Supabase secret key", r"\bsb_secret_[A-Za-z0-9_-]{16,}", ("sb_secret_",)),
     ("a Slack token", r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}", ("xox", "xapp-")),
-    ("a Slack webhook address", r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}",
-     ("hooks.slack.com",)),
+    (
+        "a Slack webhook address",
+        r"hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{20,}",
+        ("hooks.slack.com",),
+    ),
     ("an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", ("AKIA", "ASIA")),
     ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}", ("AIza",)),
     ("an OpenAI key", r"\bsk-(?:proj-|svcacct-|admin-|ant-)?[A-Za-z0-9_-]{20,}", ("sk-",)),
-    ("a Stripe-style secret key", r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{20,}",
-     ("sk_", "rk_", "whsec_")),
+    (
+        "a Stripe-style secret key",
+        r"\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|\bwhsec_[A-Za-z0-9]{20,}",
+        ("sk_", "rk_", "whsec_"),
+    ),
     ("a GitLab token", r"\bgl(?:pat|dt|rt|cbt|ptt|oas|ft|imt|agent|soat)-[A-Za-z0-9_.-]{20,}", ("gl",)),
     ("a Databricks token", r"\bdapi[a-f0-9]{32}", ("dapi",)),
     ("a Hugging Face token", r"\bhf_[A-Za-z0-9]{30,}", ("hf_",)),
     ("a Shopify token", r"\bshp(?:at|ca|pa|ss|ua)_[a-fA-F0-9]{32}", ("shp",)),
     ("a DigitalOcean token", r"\bdo[opr]_v1_[a-f0-9]{64}", ("_v1_",)),
-    ("a HubSpot private app token",
-     r"\bpat-[a-z]{2,3}\d-(?i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", ("pat-",)),
+    (
+        "a HubSpot private app token",
+        r"\bpat-[a-z]{2,3}\d-(?i:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
+        ("pat-",),
+    ),
     ("an Azure DevOps PAT", r"(?<![A-Za-z0-9])[a-z2-7]{52}(?![A-Za-z0-9])", ()),
     ("an Azure DevOps PAT", r"(?<![A-Za-z0-9])[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4}(?![A-Za-z0-9])", ("AZDO",)),
     ("an Azure SAS signature", r"(?:^|[?&;\s])(?i:sig)=[A-Za-z0-9%+/]{16,}", ("sig=",)),
@@ -58,20 +73,24 @@ _SHAPES: list[tuple[str, str, tuple[str, ...]]] = [
     ("a password in a connection string", r"://[^/\s:@]*:[^@\s/]+@", ("://",)),
     # Password=...; in ADO.NET / ODBC strings, AccountKey=/SharedAccessKey= in Azure connection strings,
     # password= in a query string.
-    ("a password in a connection string",
-     r"(?:^|[;?&\s\"'])(?i:password|passwd|pwd|accountkey|sharedaccesskey)\s*=\s*(?!env:)[^;&\s\"']{3,}",
-     ("password", "passwd", "pwd", "accountkey", "sharedaccesskey")),
+    (
+        "a password in a connection string",
+        r"(?:^|[;?&\s\"'])(?i:password|passwd|pwd|accountkey|sharedaccesskey)\s*=\s*(?!env:)[^;&\s\"']{3,}",
+        ("password", "passwd", "pwd", "accountkey", "sharedaccesskey"),
+    ),
 ]
 _KNOWN_SHAPES: list[tuple[str, re.Pattern[str]]] = [(kind, re.compile(rx)) for kind, rx, _ in _SHAPES]
 
 _TOKEN_SPLIT = re.compile(r"[\s\"'`,;()<>\[\]{}|]+")
 _ENTROPY_CANDIDATE = re.compile(r"^[A-Za-z0-9+/=_\-.~]{24,}$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = GUID  # the one pattern, wizard.settings
 
 REFERENCE_SCHEMES = ("env:", "keyvault://", "1password://", "op://", "file:")
 _REF_PATTERNS = {
     "env:": re.compile(r"^env:[A-Za-z_][A-Za-z0-9_]{0,127}$"),
-    "keyvault://": re.compile(r"^keyvault://[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]/[0-9a-zA-Z-]{1,127}(/[0-9a-f]{32})?$"),
+    "keyvault://": re.compile(
+        r"^keyvault://[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]/[0-9a-zA-Z-]{1,127}(/[0-9a-f]{32})?$"
+    ),
     "1password://": re.compile(r"^1password://[^/\s]+/[^/\s]+(/[^/\s]+)?$"),
     "op://": re.compile(r"^op://[^/\s]+/[^/\s]+(/[^/\s]+){1,2}$"),
     # spaces allowed inside (macOS keeps configuration under "~/Library/Application Support"); no control characters

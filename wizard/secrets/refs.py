@@ -33,10 +33,22 @@ from wizard.secrets.guard import validate_reference
 
 StoreKey = tuple[str, ...]
 
-NEEDS_SECRET = frozenset({Method.PAT, Method.API_KEY, Method.SERVICE_ACCOUNT_KEY, Method.OAUTH_USER,
-                          Method.OAUTH_CLIENT_CREDENTIALS})
-METHOD_SUFFIX = {Method.PAT: "pat", Method.API_KEY: "api-key", Method.SERVICE_ACCOUNT_KEY: "sa-key",
-                 Method.OAUTH_USER: "oauth-client", Method.OAUTH_CLIENT_CREDENTIALS: "client-secret"}
+NEEDS_SECRET = frozenset(
+    {
+        Method.PAT,
+        Method.API_KEY,
+        Method.SERVICE_ACCOUNT_KEY,
+        Method.OAUTH_USER,
+        Method.OAUTH_CLIENT_CREDENTIALS,
+    }
+)
+METHOD_SUFFIX = {
+    Method.PAT: "pat",
+    Method.API_KEY: "api-key",
+    Method.SERVICE_ACCOUNT_KEY: "sa-key",
+    Method.OAUTH_USER: "oauth-client",
+    Method.OAUTH_CLIENT_CREDENTIALS: "client-secret",
+}
 SECRET_KINDS = (CredentialKind.SECRET, CredentialKind.CERTIFICATE)
 
 
@@ -64,7 +76,12 @@ def store_key(ref: str) -> StoreKey:
         return ("keyvault", vault.lower(), keyvault_name(name))
     if ref.startswith("1password://"):
         parts = ref.removeprefix("1password://").split("/")
-        return ("1password", parts[0].casefold(), parts[1].casefold(), parts[2].casefold() if len(parts) > 2 else "")
+        return (
+            "1password",
+            parts[0].casefold(),
+            parts[1].casefold(),
+            parts[2].casefold() if len(parts) > 2 else "",
+        )
     parts = ref.removeprefix("op://").split("/")  # op://vault/item/[section/]field
     return ("1password", parts[0].casefold(), parts[1].casefold(), parts[-1].casefold())
 
@@ -87,7 +104,10 @@ def sink_keys(sp_name: str) -> set[StoreKey]:
     """The names a new client secret for this service principal gets in the env-file and Key Vault sinks."""
     from wizard.secrets.sinks import env_key, vault_secret_name
 
-    return {("sink-env", env_name(env_key(sp_name))), ("sink-keyvault", keyvault_name(vault_secret_name(sp_name)))}
+    return {
+        ("sink-env", env_name(env_key(sp_name))),
+        ("sink-keyvault", keyvault_name(vault_secret_name(sp_name))),
+    }
 
 
 def needs_secret(ws: Workspace, cred_id: str) -> bool:
@@ -142,7 +162,7 @@ def collisions(ws: Workspace) -> list[Collision]:
     found: list[Collision] = []
     for key, owners in _owners(ws).items():
         for i, (subject_a, ref_a, sp_a) in enumerate(owners):
-            for subject_b, ref_b, sp_b in owners[i + 1:]:
+            for subject_b, ref_b, sp_b in owners[i + 1 :]:
                 if subject_a == subject_b or (ref_a and ref_a == ref_b) or (sp_a and sp_a == sp_b):
                     continue
                 found.append(Collision(subject_a, subject_b, _where(key)))
@@ -157,7 +177,9 @@ def _where(key: StoreKey) -> str:
     return describe(key)
 
 
-def taken_keys(ws: Workspace, except_subjects: frozenset[str] | set[str] = frozenset()) -> dict[StoreKey, str]:
+def taken_keys(
+    ws: Workspace, except_subjects: frozenset[str] | set[str] = frozenset()
+) -> dict[StoreKey, str]:
     """Store key -> a subject holding it, for every recorded reference except these subjects'."""
     out: dict[StoreKey, str] = {}
     for key, owners in _owners(ws).items():

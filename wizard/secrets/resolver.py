@@ -119,11 +119,14 @@ def _from_file(ref: str) -> str:
         raise SecretUnavailable(
             f"{ref}: idspine reads file: secrets only from its own folders (~/.config/idspine, the inventory's "
             "folder, or one listed in IDSPINE_SECRET_DIRS), never from hidden folders such as ~/.ssh; "
-            "move the secret there (chmod 600) or store it elsewhere and use env:NAME")
+            "move the secret there (chmod 600) or store it elsewhere and use env:NAME"
+        )
     try:
         # O_NOFOLLOW on the real path: a link swapped in after the check is refused, not followed;
         # O_NONBLOCK: a FIFO never blocks; every property is checked on the opened descriptor.
-        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(
+            real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
     except FileNotFoundError:
         raise SecretUnavailable(f"{ref}: no such file") from None
     except OSError as exc:

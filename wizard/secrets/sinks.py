@@ -75,11 +75,15 @@ class EnvFileSink:
         try:
             validate_reference(ref)  # before the value is written anywhere
         except SecretValueError:
-            raise SecretSinkError(f"the path {_one_line(str(self.path))} looks like a secret to idspine's guard; "
-                                  "choose another folder for the env file (--env-file)") from None
+            raise SecretSinkError(
+                f"the path {_one_line(str(self.path))} looks like a secret to idspine's guard; "
+                "choose another folder for the env file (--env-file)"
+            ) from None
         except ValueError:
-            raise SecretSinkError(f"{_one_line(str(self.path))} cannot be named in a file: reference (control "
-                                  "characters or leading/trailing spaces in the path)") from None
+            raise SecretSinkError(
+                f"{_one_line(str(self.path))} cannot be named in a file: reference (control "
+                "characters or leading/trailing spaces in the path)"
+            ) from None
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         from wizard.inventory import file_lock
 
@@ -89,8 +93,10 @@ class EnvFileSink:
             if self.path.exists():
                 mode = self.path.stat().st_mode & 0o777
                 if mode & 0o077:
-                    raise SecretSinkError(f"{self.path} is readable by others (mode {mode:04o}); "
-                                          f"run `chmod 600 {self.path}` first")
+                    raise SecretSinkError(
+                        f"{self.path} is readable by others (mode {mode:04o}); "
+                        f"run `chmod 600 {self.path}` first"
+                    )
                 lines = self.path.read_text(encoding="utf-8").splitlines()
             lines = [ln for ln in lines if ln.removeprefix("export ").split("=", 1)[0].strip() != key]
             note = f"# {_one_line(name)}" + (f" (expires {expires.date().isoformat()})" if expires else "")
@@ -130,11 +136,19 @@ def _one_line(text: str) -> str:
 class KeyVaultSink:
     """Azure Key Vault secrets over REST, at an injected vault address and httpx client."""
 
-    def __init__(self, vault_url: str, client: httpx.Client, token: str, vault_name: str | None = None,
-                 settings: HttpSettings | None = None):
+    def __init__(
+        self,
+        vault_url: str,
+        client: httpx.Client,
+        token: str,
+        vault_name: str | None = None,
+        settings: HttpSettings | None = None,
+    ):
         from wizard.providers.http import JsonApi
 
-        self._api = JsonApi("Azure Key Vault", vault_url, client, {"Authorization": f"Bearer {token}"}, settings)
+        self._api = JsonApi(
+            "Azure Key Vault", vault_url, client, {"Authorization": f"Bearer {token}"}, settings
+        )
         host = (self._api.base_url.split("://", 1)[-1]).split("/", 1)[0].split(":", 1)[0]
         self.vault_name = vault_name or host.split(".", 1)[0]
 
@@ -151,8 +165,14 @@ class KeyVaultSink:
         if expires is not None:
             body["attributes"] = {"enabled": True, "exp": int(expires.timestamp())}
         try:
-            self._api.call("PUT", f"/secrets/{secret_name}?api-version={KEYVAULT_API_VERSION}", json_body=body,
-                           ok=(200, 201), idempotent=True, secrets=[value])
+            self._api.call(
+                "PUT",
+                f"/secrets/{secret_name}?api-version={KEYVAULT_API_VERSION}",
+                json_body=body,
+                ok=(200, 201),
+                idempotent=True,
+                secrets=[value],
+            )
         except ProviderError as exc:
             raise SecretSinkError(f"Key Vault did not store {secret_name}: {exc.message}") from None
         ref = f"keyvault://{self.vault_name}/{secret_name}"

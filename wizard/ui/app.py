@@ -12,10 +12,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import LoadingIndicator
 
-from wizard.ui.commands import ExplainerSearch
-from wizard.settings import Connections
-from wizard.ui.markup import esc, plain
 from wizard.session import WorkspaceState, load_state
+from wizard.settings import Connections
+from wizard.ui.commands import ExplainerSearch
+from wizard.ui.markup import esc, plain
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
 
@@ -31,12 +31,13 @@ def quote_line(path: Path, line: int | None, around: int = 1) -> str:
     except OSError:
         return ""
     start, end = max(1, line - around), min(len(lines), line + around)
-    shown = lines[start - 1:end]
+    shown = lines[start - 1 : end]
     if any(find_secret_kind(text) for text in shown):  # never put a pasted secret on the screen
         return ""
     width = len(str(end))
-    return "\n".join(f"{'>' if n == line else ' '} {n:>{width}} │ {text[:200]}"
-                     for n, text in enumerate(shown, start))
+    return "\n".join(
+        f"{'>' if n == line else ' '} {n:>{width}} │ {text[:200]}" for n, text in enumerate(shown, start)
+    )
 
 
 class LoadingScreen(Screen[None]):
@@ -64,8 +65,14 @@ class IdspineApp(App[None]):
         Binding("f10", "toggle_theme", "Theme", show=False),
     ]
 
-    def __init__(self, path: Path | str = "idspine.toml", demo: bool = False, today: dt.date | None = None,
-                 theme: str | None = None, connections: Connections | None = None):
+    def __init__(
+        self,
+        path: Path | str = "idspine.toml",
+        demo: bool = False,
+        today: dt.date | None = None,
+        theme: str | None = None,
+        connections: Connections | None = None,
+    ):
         super().__init__()
         self.connections = connections or Connections()
         self.path = Path(path)
@@ -89,14 +96,22 @@ class IdspineApp(App[None]):
         except InventoryError as exc:
             backup = exc.path.with_name(exc.path.name + ".bak")
             restore = f" (or restore {backup}, the copy kept by the last save)" if backup.exists() else ""
-            self.call_from_thread(self.show_error, "The inventory cannot be opened", str(exc),
-                                  f"Nothing was changed. Fix the file at the line shown{restore}, then start "
-                                  "idspine again. `idspine check` reports the same from the command line.",
-                                  quote_line(exc.path, exc.line))
+            self.call_from_thread(
+                self.show_error,
+                "The inventory cannot be opened",
+                str(exc),
+                f"Nothing was changed. Fix the file at the line shown{restore}, then start "
+                "idspine again. `idspine check` reports the same from the command line.",
+                quote_line(exc.path, exc.line),
+            )
             return
         except OSError as exc:
-            self.call_from_thread(self.show_error, "The inventory cannot be read", f"{self.path}: {exc.strerror}",
-                                  "Check the path and its permissions.")
+            self.call_from_thread(
+                self.show_error,
+                "The inventory cannot be read",
+                f"{self.path}: {exc.strerror}",
+                "Check the path and its permissions.",
+            )
             return
         self.call_from_thread(self._loaded, state)
 
@@ -173,23 +188,38 @@ class IdspineApp(App[None]):
             yield SystemCommand(title, help_text, lambda n=name: self.open_screen(n))
         for flow_id in FLOW_MODULES:
             flow = get_flow(flow_id)
-            yield SystemCommand(f"Wizard: {flow.title}", flow.summary,
-                                lambda f=flow_id: self.open_screen("wizard", flow_id=f))
+            yield SystemCommand(
+                f"Wizard: {flow.title}", flow.summary, lambda f=flow_id: self.open_screen("wizard", flow_id=f)
+            )
         yield SystemCommand("Save", "Write the inventory file now", self.action_save)
         yield SystemCommand("Toggle dark / light", "Switch the colour theme", self.action_toggle_theme)
-        yield SystemCommand("Export checklist", "Write the Markdown checklist next to the inventory",
-                            self.export_checklist)
-        yield SystemCommand("Export Azure CLI script", "Idempotent az script for the groups, apps and identities",
-                            lambda: self.export_file("az"))
-        yield SystemCommand("Export Terraform", "azuread resources for the groups, apps and identities",
-                            lambda: self.export_file("terraform"))
-        yield SystemCommand("Export CSV", "One row per credential, for Airtable or Excel",
-                            lambda: self.export_file("csv"))
+        yield SystemCommand(
+            "Export checklist", "Write the Markdown checklist next to the inventory", self.export_checklist
+        )
+        yield SystemCommand(
+            "Export Azure CLI script",
+            "Idempotent az script for the groups, apps and identities",
+            lambda: self.export_file("az"),
+        )
+        yield SystemCommand(
+            "Export Terraform",
+            "azuread resources for the groups, apps and identities",
+            lambda: self.export_file("terraform"),
+        )
+        yield SystemCommand(
+            "Export CSV", "One row per credential, for Airtable or Excel", lambda: self.export_file("csv")
+        )
         for cl in self.state.workspace.clients:
-            yield SystemCommand(f"Off-board {cl.name}", f"Ordered revocation checklist for {cl.slug}",
-                                lambda slug=cl.slug: self.export_file("offboarding", slug))
-            yield SystemCommand(f"Export Terraform for {cl.name}", f"azuread resources for {cl.slug} only",
-                                lambda slug=cl.slug: self.export_file("terraform", slug))
+            yield SystemCommand(
+                f"Off-board {cl.name}",
+                f"Ordered revocation checklist for {cl.slug}",
+                lambda slug=cl.slug: self.export_file("offboarding", slug),
+            )
+            yield SystemCommand(
+                f"Export Terraform for {cl.name}",
+                f"azuread resources for {cl.slug} only",
+                lambda slug=cl.slug: self.export_file("terraform", slug),
+            )
 
     def export_checklist(self) -> None:
         """Write the checklist to a file next to the inventory (or the working folder for the demo)."""
@@ -205,8 +235,13 @@ class IdspineApp(App[None]):
 
         assert self.state is not None
         ws, today = self.state.workspace, self.state.today
-        suffix = {"checklist": "checklist.md", "az": "azure-cli.sh", "terraform": "azuread.tf", "csv": "inventory.csv",
-                  "offboarding": "offboarding.md"}[fmt]
+        suffix = {
+            "checklist": "checklist.md",
+            "az": "azure-cli.sh",
+            "terraform": "azuread.tf",
+            "csv": "inventory.csv",
+            "offboarding": "offboarding.md",
+        }[fmt]
         name = f"idspine-{client}-{suffix}" if client else f"idspine-{suffix}"
         folder = self.state.path.parent if self.state.path else Path.cwd()
         target = folder / name
@@ -223,7 +258,11 @@ class IdspineApp(App[None]):
                 text = module.render(ws, client=client, **kwargs)
             write_text_atomic(target, text, mode=0o755 if fmt == "az" else 0o644)
         except (OSError, KeyError, ValueError) as exc:
-            self.call_from_thread(self.notify, esc(f"{target}: {getattr(exc, 'strerror', None) or exc}"),
-                                  title="Export failed", severity="error")
+            self.call_from_thread(
+                self.notify,
+                esc(f"{target}: {getattr(exc, 'strerror', None) or exc}"),
+                title="Export failed",
+                severity="error",
+            )
             return
         self.call_from_thread(self.notify, esc(f"Wrote {target}"), title="Exported")

@@ -18,18 +18,23 @@ class ExplainerSearch(Provider):
 
         app = self.app
         for result in explainer_library.search(query)[:12]:
-            yield Hit(result.score, f"Explain: {result.explainer.title}",
-                      partial(app.open_screen, "explainers", topic=result.explainer.id),  # type: ignore[attr-defined]
-                      help=result.explainer.summary)
+            yield Hit(
+                result.score,
+                f"Explain: {result.explainer.title}",
+                partial(app.open_screen, "explainers", topic=result.explainer.id),  # type: ignore[attr-defined]
+                help=result.explainer.summary,
+            )
 
     async def discover(self) -> Hits:
         from wizard import explainer_library
 
         app = self.app
         for exp in explainer_library.all_explainers()[:8]:
-            yield DiscoveryHit(f"Explain: {exp.title}",
-                               partial(app.open_screen, "explainers", topic=exp.id),  # type: ignore[attr-defined]
-                               help=exp.summary)
+            yield DiscoveryHit(
+                f"Explain: {exp.title}",
+                partial(app.open_screen, "explainers", topic=exp.id),  # type: ignore[attr-defined]
+                help=exp.summary,
+            )
 
 
 _EXPLAINER_LINK = re.compile(r"\]\(explainer:([a-z0-9-]+)\)")

@@ -42,7 +42,9 @@ def wrap(text: str, width: int) -> str:
                         word = word[cut:]
                 current = word
                 continue
-            while len(word) > room - len(current) - len(sep):  # too long for any line: break after punctuation
+            while len(word) > room - len(current) - len(
+                sep
+            ):  # too long for any line: break after punctuation
                 cut = _last_break(word, room - len(current) - len(sep))
                 if not cut and current:  # nothing fits beside what is there: start a fresh line
                     out.append(indent + current)
@@ -62,8 +64,10 @@ def lead(prefix_markup: str, prefix: str, text: str, width: int) -> str:
 
     wrapped = wrap(f"{prefix}{text}", width)
     if wrapped.startswith(prefix) or not prefix:
-        return prefix_markup + escape(wrapped[len(prefix):])
-    return prefix_markup.rstrip() + escape(wrapped[len(prefix.rstrip()):])  # the text starts on the next line
+        return prefix_markup + escape(wrapped[len(prefix) :])
+    return prefix_markup.rstrip() + escape(
+        wrapped[len(prefix.rstrip()) :]
+    )  # the text starts on the next line
 
 
 def clip(text: str, width: int) -> str:

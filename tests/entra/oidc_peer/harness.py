@@ -35,18 +35,30 @@ def write_self_signed(directory: Path) -> tuple[Path, Path]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-            .not_valid_after(now + dt.timedelta(days=2))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost"),
-                                                        x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     key_path.chmod(0o600)
     return cert_path, key_path
 
@@ -83,8 +95,14 @@ def start(workdir: Path, client_id: str, client_secret: str, timeout: float = 30
     cert, key = write_self_signed(workdir)
     port = free_port()
     log_path = workdir / "oidc-provider.log"
-    env = {**os.environ, "OIDC_PORT": str(port), "OIDC_CERT": str(cert), "OIDC_KEY": str(key),
-           "OIDC_CLIENT_ID": client_id, "OIDC_SECRET": client_secret}
+    env = {
+        **os.environ,
+        "OIDC_PORT": str(port),
+        "OIDC_CERT": str(cert),
+        "OIDC_KEY": str(key),
+        "OIDC_CLIENT_ID": client_id,
+        "OIDC_SECRET": client_secret,
+    }
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([node, str(script)], cwd=pdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     issuer = f"https://localhost:{port}/acme"
@@ -97,8 +115,14 @@ def start(workdir: Path, client_id: str, client_secret: str, timeout: float = 30
             raise RuntimeError(f"oidc-provider exited early:\n{log_path.read_text()[-2000:]}")
         try:
             if session.get(f"{issuer}/.well-known/openid-configuration", timeout=2).status_code == 200:
-                return OidcPeer(issuer=issuer, ca_bundle=str(cert), client_id=client_id,
-                                client_secret=client_secret, process=proc, log_path=log_path)
+                return OidcPeer(
+                    issuer=issuer,
+                    ca_bundle=str(cert),
+                    client_id=client_id,
+                    client_secret=client_secret,
+                    process=proc,
+                    log_path=log_path,
+                )
         except requests.RequestException:
             pass
         time.sleep(0.2)

@@ -12,21 +12,32 @@ if TYPE_CHECKING:  # the catalogue and advisor load when the command runs, not a
 
 HATS = ["prototype", "own-production", "client-delivery"]
 HOSTS = ["n8n-cloud", "n8n-self-hosted", "azure", "github-actions", "laptop"]
-METHODS = ["oauth-user", "oauth-client-credentials", "pat", "api-key", "service-account-key", "federation",
-           "managed-identity"]
+METHODS = [
+    "oauth-user",
+    "oauth-client-credentials",
+    "pat",
+    "api-key",
+    "service-account-key",
+    "federation",
+    "managed-identity",
+]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `advise` command."""
     p = subparsers.add_parser(
-        "advise", help="rank the credential methods for a service (OAuth, PAT, key, federation)",
+        "advise",
+        help="rank the credential methods for a service (OAuth, PAT, key, federation)",
         description="Rank how to authenticate to SERVICE for your hat and the caller's host, with why, scopes, "
-        "rotation, where to create and revoke it, the n8n credential type and what to record.")
+        "rotation, where to create and revoke it, the n8n credential type and what to record.",
+    )
     p.add_argument("service", nargs="?", help="service id, e.g. airtable (see --list)")
     p.add_argument("--list", action="store_true", help="list the services in the catalogue")
     p.add_argument("--method", choices=METHODS, help="with --list: only services that support this method")
     p.add_argument("--hat", default="own-production", choices=HATS, help="the role you play for this work")
-    p.add_argument("--host", default="n8n-self-hosted", choices=HOSTS, help="where the calling automation runs")
+    p.add_argument(
+        "--host", default="n8n-self-hosted", choices=HOSTS, help="where the calling automation runs"
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=run)
 
@@ -59,19 +70,36 @@ def run(args: argparse.Namespace) -> int:
 def _list(catalogue: Catalogue, method: str | None, fmt: str) -> int:
     services = sorted(catalogue.search(method=method), key=lambda s: s.id)
     if fmt == "json":
-        print(json.dumps([{"id": s.id, "name": s.name, "category": s.category,
-                           "methods": [m.value for m in s.supported], "sso": s.sso_protocols,
-                           "scim": s.scim_supported} for s in services], indent=2))
+        print(
+            json.dumps(
+                [
+                    {
+                        "id": s.id,
+                        "name": s.name,
+                        "category": s.category,
+                        "methods": [m.value for m in s.supported],
+                        "sso": s.sso_protocols,
+                        "scim": s.scim_supported,
+                    }
+                    for s in services
+                ],
+                indent=2,
+            )
+        )
         return 0
     from rich.table import Table
 
     from wizard.cli.output import cell, console
 
-    table = Table(title="Service catalogue" + (f" (supporting {method})" if method else ""), title_justify="left")
+    table = Table(
+        title="Service catalogue" + (f" (supporting {method})" if method else ""), title_justify="left"
+    )
     for column in ("id", "service", "category", "credential methods"):
         table.add_column(column, overflow="fold")
     for s in services:
-        table.add_row(cell(s.id), cell(s.name), cell(s.category), cell(", ".join(m.value for m in s.supported)))
+        table.add_row(
+            cell(s.id), cell(s.name), cell(s.category), cell(", ".join(m.value for m in s.supported))
+        )
     console().print(table)
     return 0
 
@@ -79,15 +107,34 @@ def _list(catalogue: Catalogue, method: str | None, fmt: str) -> int:
 def as_json(advice: Advice) -> dict[str, object]:
     """The advice as plain JSON-able data (dates as ISO strings)."""
     return {
-        "service": advice.service.id, "hat": advice.hat.value, "host": advice.host.value,
+        "service": advice.service.id,
+        "hat": advice.hat.value,
+        "host": advice.host.value,
         "recommended": advice.recommended.method.value,
-        "ranked": [{"method": a.method.value, "label": a.label, "why": a.why, "notes": a.notes, "scopes": a.scopes,
-                    "lifetime": a.lifetime, "expiry_days": a.expiry_days, "rotation": a.rotation, "where": a.where,
-                    "revoke": a.revoke, "n8n_type": a.n8n_type, "n8n_generic": a.n8n_generic,
-                    "explainer": a.explainer, "person_bound": a.person_bound, "privileged": a.privileged}
-                   for a in advice.ranked],
+        "ranked": [
+            {
+                "method": a.method.value,
+                "label": a.label,
+                "why": a.why,
+                "notes": a.notes,
+                "scopes": a.scopes,
+                "lifetime": a.lifetime,
+                "expiry_days": a.expiry_days,
+                "rotation": a.rotation,
+                "where": a.where,
+                "revoke": a.revoke,
+                "n8n_type": a.n8n_type,
+                "n8n_generic": a.n8n_generic,
+                "explainer": a.explainer,
+                "person_bound": a.person_bound,
+                "privileged": a.privileged,
+            }
+            for a in advice.ranked
+        ],
         "unavailable": [{"method": m.value, "reason": r} for m, r in advice.unavailable],
-        "migration": advice.migration, "traps": advice.traps, "record": advice.record(),
+        "migration": advice.migration,
+        "traps": advice.traps,
+        "record": advice.record(),
         "sources": advice.service.all_sources,
     }
 
@@ -117,8 +164,15 @@ def _print_text(advice: Advice) -> None:
             lines.append(f"[bold]n8n credential type:[/] {escape(a.n8n_generic)} (generic)")
         lines.append(f"[dim]idspine explain {a.explainer}[/]")
         title = f"[bold green]Recommended[/] {escape(a.label)}" if i == 1 else f"{i}. {escape(a.label)}"
-        console.print(Panel("\n".join(lines), title=title, subtitle=escape(a.method.value), title_align="left",
-                            border_style="green" if i == 1 else "dim"))
+        console.print(
+            Panel(
+                "\n".join(lines),
+                title=title,
+                subtitle=escape(a.method.value),
+                title_align="left",
+                border_style="green" if i == 1 else "dim",
+            )
+        )
     for m, reason in advice.unavailable:
         console.print(f"[dim]Not from here: {m.value} ({escape(reason)})[/]")
     if advice.migration:

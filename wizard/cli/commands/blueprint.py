@@ -13,11 +13,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("blueprint", help="identity blueprints: list, show, apply to a client")
     p.add_argument("action", choices=["list", "show", "apply"])
     p.add_argument("id", nargs="?", help="blueprint id (see list)")
-    p.add_argument("--client", metavar="SLUG", help="the client to apply it to (with show: preview the names)")
+    p.add_argument(
+        "--client", metavar="SLUG", help="the client to apply it to (with show: preview the names)"
+    )
     p.add_argument("--repo", metavar="ORG/REPO", help="GitHub repository for federated credentials")
     p.add_argument("--owner", metavar="EMAIL", help="owner recorded on the new app registrations")
-    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
-                   help="a blueprint parameter (see show); repeat for several")
+    p.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a blueprint parameter (see show); repeat for several",
+    )
     add_file_option(p)
     p.set_defaults(func=run)
 
@@ -49,8 +57,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     unknown = set(params) - {p.name for p in BLUEPRINTS[args.id].params} - {"owner"}
     if unknown:
-        print(f"idspine: {args.id} has no parameter {sorted(unknown)[0]!r} (see `idspine blueprint show "
-              f"{args.id}`)", file=sys.stderr)
+        print(
+            f"idspine: {args.id} has no parameter {sorted(unknown)[0]!r} (see `idspine blueprint show "
+            f"{args.id}`)",
+            file=sys.stderr,
+        )
         return 2
     if args.action == "show":
         return _show(args, params)
@@ -82,11 +93,15 @@ def _show(args: argparse.Namespace, params: dict[str, str]) -> int:
         print(f"parameter {p.name}: {p.help} ({need})")
     if preview is None:
         for g in bp.groups:
-            print(f"group role {g.role}{' (admin)' if g.admin else ''} → app role {g.app_role}: "
-                  f"{', '.join(g.scopes) or '-'}")
+            print(
+                f"group role {g.role}{' (admin)' if g.admin else ''} → app role {g.app_role}: "
+                f"{', '.join(g.scopes) or '-'}"
+            )
         for a in bp.apps:
             print(f"app {a.tool}/{a.purpose} ({a.kind}): {a.summary}")
-        print(f"\nexplainers: {', '.join(bp.explainers)}\n(add --client SLUG --demo or --file to see the names)")
+        print(
+            f"\nexplainers: {', '.join(bp.explainers)}\n(add --client SLUG --demo or --file to see the names)"
+        )
         return 0
     scopes = preview.group_scopes()
     print()
@@ -117,7 +132,10 @@ def _apply(args: argparse.Namespace, params: dict[str, str]) -> int:
     from wizard.inventory import InventoryError, load_with_digest, save
 
     if args.demo:
-        print("idspine: the demo workspace is never written; use `idspine demo --write PATH` first", file=sys.stderr)
+        print(
+            "idspine: the demo workspace is never written; use `idspine demo --write PATH` first",
+            file=sys.stderr,
+        )
         return 2
     try:
         loaded = load_with_digest(args.file)
@@ -132,13 +150,18 @@ def _apply(args: argparse.Namespace, params: dict[str, str]) -> int:
         print(f"idspine: {exc}", file=sys.stderr)
         return 2
     before = loaded.workspace
-    added = (len(ws.groups) - len(before.groups), len(ws.service_principals) - len(before.service_principals),
-             len(ws.checklist) - len(before.checklist))
+    added = (
+        len(ws.groups) - len(before.groups),
+        len(ws.service_principals) - len(before.service_principals),
+        len(ws.checklist) - len(before.checklist),
+    )
     try:
         save(ws, args.file, expected_digest=loaded.digest)
     except InventoryError as exc:
         print(f"idspine: {exc}", file=sys.stderr)
         return 2
-    print(f"{bp.id} applied to {args.client}: {added[0]} group(s), {added[1]} app registration(s), "
-          f"{added[2]} checklist item(s) added")
+    print(
+        f"{bp.id} applied to {args.client}: {added[0]} group(s), {added[1]} app registration(s), "
+        f"{added[2]} checklist item(s) added"
+    )
     return 0

@@ -14,11 +14,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("path", nargs="?", metavar="FILE", help="inventory file (same as --file)")
     add_file_option(p)
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--fail-on", choices=["error", "warning", "info"], default="warning",
-                   help="lowest severity that makes the check fail with exit 1 (default: warning)")
+    p.add_argument(
+        "--fail-on",
+        choices=["error", "warning", "info"],
+        default="warning",
+        help="lowest severity that makes the check fail with exit 1 (default: warning)",
+    )
     p.add_argument("--client", metavar="SLUG", help="only findings about this client")
-    p.add_argument("--limit", type=non_negative, default=60, metavar="N",
-                   help="text output: show at most N findings in the table (0: all, one per line)")
+    p.add_argument(
+        "--limit",
+        type=non_negative,
+        default=60,
+        metavar="N",
+        help="text output: show at most N findings in the table (0: all, one per line)",
+    )
     p.add_argument("--today", metavar="YYYY-MM-DD", type=iso_date, help="audit as of this date")
     p.set_defaults(func=run)
 
@@ -40,16 +49,25 @@ def run(args: argparse.Namespace) -> int:
         return report_unavailable(exc)
     findings = run_audit(ws, today_from(args))
     if args.client:
-        mine = ({f"credential:{c.id}" for c in ws.credentials if c.client == args.client}
-                | {f"service-principal:{s.name}" for s in ws.service_principals if s.client == args.client}
-                | {f"group:{g.name}" for g in ws.groups if g.client == args.client})
+        mine = (
+            {f"credential:{c.id}" for c in ws.credentials if c.client == args.client}
+            | {f"service-principal:{s.name}" for s in ws.service_principals if s.client == args.client}
+            | {f"group:{g.name}" for g in ws.groups if g.client == args.client}
+        )
         findings = [f for f in findings if f.subject in mine]
     totals = counts(findings)
     fail_on = list(Severity)[: list(Severity).index(Severity(args.fail_on)) + 1]
     failing = sum(totals[s] for s in fail_on)
     if args.format == "json":
-        print(json.dumps({"counts": {k.value: v for k, v in totals.items()},
-                          "findings": [f.as_dict() for f in findings]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "counts": {k.value: v for k, v in totals.items()},
+                    "findings": [f.as_dict() for f in findings],
+                },
+                indent=2,
+            )
+        )
     else:
         _print_text(findings, totals, args.limit)
     return 1 if failing else 0
@@ -70,18 +88,36 @@ def _print_text(findings, totals, limit: int) -> None:  # type: ignore[no-untype
     style = {"error": "bold red", "warning": "yellow", "info": "cyan"}
     if limit == 0:  # every finding, one line each: fast at any size
         for f in findings:
-            out.print(Text.assemble(cell(f"{f.severity.value:7}", style[f.severity.value]), " ", cell(f.subject),
-                                    "  ", cell(f.message), "  ", cell(f"fix: {f.fix}", "dim")), soft_wrap=True)
+            out.print(
+                Text.assemble(
+                    cell(f"{f.severity.value:7}", style[f.severity.value]),
+                    " ",
+                    cell(f.subject),
+                    "  ",
+                    cell(f.message),
+                    "  ",
+                    cell(f"fix: {f.fix}", "dim"),
+                ),
+                soft_wrap=True,
+            )
     else:
         table = Table(show_lines=False, expand=True)
         for col in ("severity", "subject", "finding", "fix"):
             table.add_column(col, overflow="fold")
         for f in findings[:limit]:
-            table.add_row(cell(f.severity.value, style[f.severity.value]), cell(f.subject), cell(f.message),
-                          Text.assemble(cell(f.fix), " ", cell(f"(idspine explain {f.explainer})", "dim")))
+            table.add_row(
+                cell(f.severity.value, style[f.severity.value]),
+                cell(f.subject),
+                cell(f.message),
+                Text.assemble(cell(f.fix), " ", cell(f"(idspine explain {f.explainer})", "dim")),
+            )
         out.print(table)
         if len(findings) > limit:
             by_rule = Counter((f.severity.value, f.rule_id) for f in findings)
-            out.print(cell(f"… and {len(findings) - limit} more (--limit 0 lists all; --format json for scripts). "
-                           "By rule: " + ", ".join(f"{r} {n}" for (_, r), n in sorted(by_rule.items()))))
+            out.print(
+                cell(
+                    f"… and {len(findings) - limit} more (--limit 0 lists all; --format json for scripts). "
+                    "By rule: " + ", ".join(f"{r} {n}" for (_, r), n in sorted(by_rule.items()))
+                )
+            )
     out.print(cell(", ".join(f"{n} {s.value}" for s, n in totals.items())))

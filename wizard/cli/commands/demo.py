@@ -11,8 +11,12 @@ from wizard.cli import iso_date
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `demo` command."""
     p = subparsers.add_parser("demo", help="print the demo inventory, or write it to a file")
-    p.add_argument("--write", metavar="PATH", help="write the demo inventory to PATH (never over an existing file)")
-    p.add_argument("--today", metavar="YYYY-MM-DD", type=iso_date, help="date the demo's expiry dates are relative to")
+    p.add_argument(
+        "--write", metavar="PATH", help="write the demo inventory to PATH (never over an existing file)"
+    )
+    p.add_argument(
+        "--today", metavar="YYYY-MM-DD", type=iso_date, help="date the demo's expiry dates are relative to"
+    )
     p.set_defaults(func=run)
 
 

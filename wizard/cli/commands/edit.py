@@ -14,12 +14,17 @@ _SAFE_ID = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `edit` command."""
-    p = subparsers.add_parser("edit", help="record where a credential's secret lives, its owner, expiry or notes")
+    p = subparsers.add_parser(
+        "edit", help="record where a credential's secret lives, its owner, expiry or notes"
+    )
     p.add_argument("cred_id", metavar="CRED_ID", help="the credential's id in the inventory")
     add_file_option(p)
-    p.add_argument("--secret-ref", metavar="REF",
-                   help="where the secret lives: env:NAME, keyvault://vault/name, 1password://vault/item, file:PATH "
-                        "('' clears it); never the secret itself")
+    p.add_argument(
+        "--secret-ref",
+        metavar="REF",
+        help="where the secret lives: env:NAME, keyvault://vault/name, 1password://vault/item, file:PATH "
+        "('' clears it); never the secret itself",
+    )
     p.add_argument("--expires", metavar="YYYY-MM-DD", help="the credential's end date ('' clears it)")
     p.add_argument("--owner", metavar="EMAIL", help="who rotates it and answers for it")
     p.add_argument("--notes", metavar="TEXT", help="one line of notes")
@@ -35,8 +40,11 @@ def run(args: argparse.Namespace) -> int:
     """Check the values, then save with the inventory's lock and digest check; one line either way."""
     from wizard.credential_edit import EditProblems, edit_credential
 
-    changes = {f: getattr(args, f) for f in ("secret_ref", "expires", "owner", "notes")
-               if getattr(args, f) is not None}
+    changes = {
+        f: getattr(args, f)
+        for f in ("secret_ref", "expires", "owner", "notes")
+        if getattr(args, f) is not None
+    }
     if not changes:
         return _fail("nothing to change: give --secret-ref, --expires, --owner or --notes")
     if args.demo:

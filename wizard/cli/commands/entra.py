@@ -35,22 +35,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     apply = subparsers.add_parser("apply", help="create or adopt the planned groups, apps and credentials")
     _plan_options(apply)
     apply.add_argument("--yes", "-y", action="store_true", help="do not ask before changing anything")
-    apply.add_argument("--graph-url", default=None, help="Graph address (default: $IDSPINE_GRAPH_URL or "
-                       "https://graph.microsoft.com/v1.0)")
-    apply.add_argument("--token-env", metavar="[TENANT=]VAR", action="append", default=[],
-                       help="read a Graph access token from this environment variable instead of the signed-in "
-                       "account; TENANT=VAR for one tenant (home, a client slug, or the tenant id/domain), "
-                       "repeatable; a bare VAR only when one tenant is involved")
-    apply.add_argument("--env-file", metavar="PATH", help="env file (0600) for new client secrets when the "
-                       "secret store is env-file (default: the user config dir's secrets.env)")
-    apply.add_argument("--keyvault-url", metavar="URL", help="Key Vault address when the secret store is "
-                       "keyvault (default: https://VAULT.vault.azure.net from the inventory)")
-    apply.add_argument("--keyvault-token-env", metavar="VAR", help="Key Vault access token from this variable")
+    apply.add_argument(
+        "--graph-url",
+        default=None,
+        help="Graph address (default: $IDSPINE_GRAPH_URL or https://graph.microsoft.com/v1.0)",
+    )
+    apply.add_argument(
+        "--token-env",
+        metavar="[TENANT=]VAR",
+        action="append",
+        default=[],
+        help="read a Graph access token from this environment variable instead of the signed-in "
+        "account; TENANT=VAR for one tenant (home, a client slug, or the tenant id/domain), "
+        "repeatable; a bare VAR only when one tenant is involved",
+    )
+    apply.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help="env file (0600) for new client secrets when the "
+        "secret store is env-file (default: the user config dir's secrets.env)",
+    )
+    apply.add_argument(
+        "--keyvault-url",
+        metavar="URL",
+        help="Key Vault address when the secret store is "
+        "keyvault (default: https://VAULT.vault.azure.net from the inventory)",
+    )
+    apply.add_argument(
+        "--keyvault-token-env", metavar="VAR", help="Key Vault access token from this variable"
+    )
     _signin_options(apply)
     apply.add_argument("--allow-loopback-http", action="store_true", help=argparse.SUPPRESS)
     apply.set_defaults(func=run_apply)
 
-    verify = subparsers.add_parser("verify", help="prove a service principal's secret works (client credentials)")
+    verify = subparsers.add_parser(
+        "verify", help="prove a service principal's secret works (client credentials)"
+    )
     verify.add_argument("name", metavar="NAME", help="service principal name in the inventory")
     add_file_option(verify)
     verify.add_argument("--tenant", help="tenant id or domain (default: where its service principal lives)")
@@ -63,7 +83,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     signin = subparsers.add_parser("signin", help="sign in (device code by default) and cache the token")
     _signin_options(signin)
-    signin.add_argument("--browser", action="store_true", help="use the system browser instead of a device code")
+    signin.add_argument(
+        "--browser", action="store_true", help="use the system browser instead of a device code"
+    )
     signin.add_argument("--scope", action="append", help="scopes (default: what apply needs)")
     signin.set_defaults(func=run_signin)
 
@@ -74,11 +96,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _plan_options(p: argparse.ArgumentParser) -> None:
     add_file_option(p)
-    p.add_argument("--tenant", help="only the objects of this tenant: home, a client slug, or its id/domain "
-                   "(default: every tenant, one section each)")
+    p.add_argument(
+        "--tenant",
+        help="only the objects of this tenant: home, a client slug, or its id/domain "
+        "(default: every tenant, one section each)",
+    )
     p.add_argument("--client", metavar="SLUG", help="only this client's groups and service principals")
-    p.add_argument("--rotate", action="append", default=[], metavar="NAME",
-                   help="replace this service principal's client secret (repeatable)")
+    p.add_argument(
+        "--rotate",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="replace this service principal's client secret (repeatable)",
+    )
 
 
 def _signin_options(p: argparse.ArgumentParser) -> None:
@@ -140,13 +170,20 @@ def run_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def _signin_config(args: argparse.Namespace, client_id: str | None = None,  # type: ignore[no-untyped-def]
-                   tenant: str | None = None):
+def _signin_config(
+    args: argparse.Namespace,
+    client_id: str | None = None,  # type: ignore[no-untyped-def]
+    tenant: str | None = None,
+):
     from wizard.providers.entra.signin import signin_config_from
 
-    return signin_config_from(client_id or getattr(args, "client_id", None), tenant or getattr(args, "tenant", None),
-                              oidc_authority=getattr(args, "oidc_authority", None),
-                              ca_bundle=getattr(args, "ca_bundle", None), cache=getattr(args, "cache", None))
+    return signin_config_from(
+        client_id or getattr(args, "client_id", None),
+        tenant or getattr(args, "tenant", None),
+        oidc_authority=getattr(args, "oidc_authority", None),
+        ca_bundle=getattr(args, "ca_bundle", None),
+        cache=getattr(args, "cache", None),
+    )
 
 
 def _token_vars(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
@@ -176,8 +213,11 @@ def _graph_token(args: argparse.Namespace, plan, signing: list) -> str:  # type:
     var = next((v for k, v in named.items() if k in names), None)
     if var is None and bare is not None:
         if len(signing) > 1:
-            raise ValueError(f"--token-env {bare} names one token, but {len(signing)} tenants are involved ("
-                             + ", ".join(p.title for p in signing) + "): give TENANT=VAR for each, or use --tenant")
+            raise ValueError(
+                f"--token-env {bare} names one token, but {len(signing)} tenants are involved ("
+                + ", ".join(p.title for p in signing)
+                + "): give TENANT=VAR for each, or use --tenant"
+            )
         var = bare
     if var is not None:
         token = os.environ.get(var, "").strip()
@@ -186,12 +226,18 @@ def _graph_token(args: argparse.Namespace, plan, signing: list) -> str:  # type:
         return token
     if named:
         raise ValueError(f"no --token-env for {plan.title}: add {plan.key.removeprefix('client:')}=VAR")
-    if len(signing) > 1 and (getattr(args, "oidc_authority", None) or os.environ.get("IDSPINE_OIDC_AUTHORITY")):
-        raise ValueError("an OIDC authority is one issuer; with several tenants apply one at a time (--tenant)")
+    if len(signing) > 1 and (
+        getattr(args, "oidc_authority", None) or os.environ.get("IDSPINE_OIDC_AUTHORITY")
+    ):
+        raise ValueError(
+            "an OIDC authority is one issuer; with several tenants apply one at a time (--tenant)"
+        )
     result = silent_token(_signin_config(args, tenant=plan.tenant), GRAPH_ADMIN_SCOPES)
     if result is None or not result.ok:
-        raise ValueError(f"not signed in to {plan.title} (or the sign-in expired): run "
-                         f"`idspine signin --tenant {plan.tenant}` first")
+        raise ValueError(
+            f"not signed in to {plan.title} (or the sign-in expired): run "
+            f"`idspine signin --tenant {plan.tenant}` first"
+        )
     return result.access_token
 
 
@@ -200,15 +246,21 @@ def _secret_sink(args: argparse.Namespace, ws, settings):  # type: ignore[no-unt
 
     integ = ws.consultancy.integrations
     if integ.secret_store == "keyvault":
-        url = args.keyvault_url or (f"https://{integ.keyvault_name}.vault.azure.net" if integ.keyvault_name else "")
+        url = args.keyvault_url or (
+            f"https://{integ.keyvault_name}.vault.azure.net" if integ.keyvault_name else ""
+        )
         if not url:
-            raise ValueError("the secret store is keyvault but no vault is named (integrations.keyvault_name)")
+            raise ValueError(
+                "the secret store is keyvault but no vault is named (integrations.keyvault_name)"
+            )
         token = os.environ.get(args.keyvault_token_env or "", "").strip() if args.keyvault_token_env else ""
         if not token:
             raise ValueError("Key Vault needs an access token: pass --keyvault-token-env VAR")
         from wizard.providers.http import build_client
 
-        return KeyVaultSink(url, build_client(settings), token, vault_name=integ.keyvault_name, settings=settings)
+        return KeyVaultSink(
+            url, build_client(settings), token, vault_name=integ.keyvault_name, settings=settings
+        )
     if args.env_file:
         return EnvFileSink(args.env_file)
     from platformdirs import user_config_dir
@@ -223,16 +275,18 @@ def run_apply(args: argparse.Namespace) -> int:
 
     from wizard.cli.output import ask
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
-    from wizard.providers.entra.apply import apply_plan
-    from wizard.providers.entra.plan import pin_placement, render_plans
     from wizard.providers import ProviderError
+    from wizard.providers.entra.apply import apply_plan
     from wizard.providers.entra.client import GRAPH_BASE, GraphClient
-    from wizard.providers.http import HttpSettings, build_client
+    from wizard.providers.entra.plan import pin_placement, render_plans
     from wizard.providers.entra.signin import SigninError
     from wizard.providers.entra.tenant_tokens import TenantTokens
+    from wizard.providers.http import HttpSettings, build_client
 
     if args.demo:
-        return _fail("apply changes a real tenant and records ids in a file; use --file, not --demo", EXIT_USAGE)
+        return _fail(
+            "apply changes a real tenant and records ids in a file; use --file, not --demo", EXIT_USAGE
+        )
     try:
         ws, digest = _open_with_digest(args)
         plans = _build_plans(args, ws)
@@ -249,17 +303,19 @@ def run_apply(args: argparse.Namespace) -> int:
     if missing:
         return _fail(f"{'; '.join(missing)}: record the tenant id or domain before apply", EXIT_USAGE)
     signing = [p for p in todo if p.automatic]
-    settings = HttpSettings(allow_loopback_http=bool(args.allow_loopback_http),
-                            ca_bundle=args.ca_bundle or os.environ.get("IDSPINE_CA_BUNDLE") or None)
+    settings = HttpSettings(
+        allow_loopback_http=bool(args.allow_loopback_http),
+        ca_bundle=args.ca_bundle or os.environ.get("IDSPINE_CA_BUNDLE") or None,
+    )
     tokens = TenantTokens()
     try:  # every tenant's token first, so a missing sign-in stops before anything changes
         for plan in signing:
             tokens.put(plan.key, plan.tenant, _graph_token(args, plan, signing), plan.title)
     except (ValueError, SigninError, ProviderError) as exc:
         return _fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
-    from wizard.providers.entra.apply import RetryPolicy
     from wizard.inventory import InventoryError
     from wizard.inventory_writer import InventoryWriter
+    from wizard.providers.entra.apply import RetryPolicy
 
     base = args.graph_url or os.environ.get("IDSPINE_GRAPH_URL") or GRAPH_BASE
     writer = InventoryWriter(Path(args.file), digest)  # one writer: its digest follows each tenant's saves
@@ -287,13 +343,21 @@ def run_apply(args: argparse.Namespace) -> int:
         print(f"-- {_one_line(plan.title)}")
         try:
             writer.change(ws, partial(pin_placement, plan=plan))  # replayed if another writer saved meanwhile
-            report = apply_plan(ws, plan, graph, writer=writer, sink=sink, progress=progress, retry=retry,
-                                verify_secret=_rotation_verifier(args, ws))
+            report = apply_plan(
+                ws,
+                plan,
+                graph,
+                writer=writer,
+                sink=sink,
+                progress=progress,
+                retry=retry,
+                verify_secret=_rotation_verifier(args, ws),
+            )
         except InventoryError as exc:
             return _fail(f"stopped: the inventory could not be saved ({exc})")
         print("\n".join(_one_line(line) for line in report.render_text().splitlines()))  # server text inside
         if not report.ok:
-            later = [p.title for p in todo[todo.index(plan) + 1:]]
+            later = [p.title for p in todo[todo.index(plan) + 1 :]]
             if later:
                 print(_one_line("Not started: " + "; ".join(later) + "."))
             return EXIT_FAILED
@@ -316,8 +380,11 @@ def _open_with_digest(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _announce_wait(key: str, seconds: float, why: str) -> None:
-    print(f"  waiting {_mmss(seconds)} before retrying {_one_line(key)}: {_one_line(why)}", file=sys.stderr,
-          flush=True)
+    print(
+        f"  waiting {_mmss(seconds)} before retrying {_one_line(key)}: {_one_line(why)}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _mmss(seconds: float) -> str:
@@ -343,9 +410,9 @@ def _rotation_verifier(args: argparse.Namespace, ws):  # type: ignore[no-untyped
     """For --rotate: prove a new secret gets a token (same authority and CA as verify) before the old goes."""
     if not args.rotate:
         return None
-    from wizard.providers.entra.verify import verify_service_principal
     from wizard.placement import service_principal_tenant
     from wizard.providers.entra.signin import GRAPH_DEFAULT_SCOPE
+    from wizard.providers.entra.verify import verify_service_principal
 
     def check(sp, secret: str) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
         try:  # apply's --tenant is a filter, not an authority: the tenant where the principal lives
@@ -364,18 +431,26 @@ def _verify_config(args: argparse.Namespace, ws, sp, client_id: str, tenant: str
     from wizard.providers.entra.signin import signin_config_from
 
     # tokens for an app come from the tenant its service principal lives in (wizard.placement)
-    tenant = tenant or getattr(args, "tenant", None) or service_principal_tenant(ws, sp).tenant \
+    tenant = (
+        tenant
+        or getattr(args, "tenant", None)
+        or service_principal_tenant(ws, sp).tenant
         or ws.consultancy.home_tenant
-    return signin_config_from(client_id, tenant, oidc_authority=getattr(args, "oidc_authority", None),
-                              ca_bundle=getattr(args, "ca_bundle", None))
+    )
+    return signin_config_from(
+        client_id,
+        tenant,
+        oidc_authority=getattr(args, "oidc_authority", None),
+        ca_bundle=getattr(args, "ca_bundle", None),
+    )
 
 
 def run_verify(args: argparse.Namespace) -> int:
     """Acquire a token with the service principal's own secret; print and record the result."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
+    from wizard.providers.entra.signin import GRAPH_DEFAULT_SCOPE, SigninError
     from wizard.providers.entra.verify import record_verification, verify_service_principal
     from wizard.secrets.resolver import SecretUnavailable, resolve
-    from wizard.providers.entra.signin import GRAPH_DEFAULT_SCOPE, SigninError
 
     try:
         ws = _open(args)
@@ -384,12 +459,16 @@ def run_verify(args: argparse.Namespace) -> int:
     sp = ws.service_principal(args.name)
     if sp is None:
         known = ", ".join(s.name for s in ws.service_principals) or "none"
-        return _fail(f"no service principal named {_one_line(args.name)!r} (known: {_one_line(known)})", EXIT_USAGE)
+        return _fail(
+            f"no service principal named {_one_line(args.name)!r} (known: {_one_line(known)})", EXIT_USAGE
+        )
     client_id = args.client_id or sp.app_id
     if not client_id:
         return _fail(f"{sp.name} has no app id yet: run `idspine apply` first", EXIT_USAGE)
     if not sp.secret_ref:
-        return _fail(f"{sp.name} has no secret reference; verify works for client-secret identities", EXIT_USAGE)
+        return _fail(
+            f"{sp.name} has no secret reference; verify works for client-secret identities", EXIT_USAGE
+        )
     try:
         config = _verify_config(args, ws, sp, client_id)
     except (ValueError, SigninError) as exc:
@@ -415,7 +494,12 @@ def run_verify(args: argparse.Namespace) -> int:
 
 def run_signin(args: argparse.Namespace) -> int:
     """Device code sign-in (or the browser with --browser); the token is cached privately."""
-    from wizard.providers.entra.signin import GRAPH_ADMIN_SCOPES, DeviceSignin, SigninError, interactive_signin
+    from wizard.providers.entra.signin import (
+        GRAPH_ADMIN_SCOPES,
+        DeviceSignin,
+        SigninError,
+        interactive_signin,
+    )
 
     try:
         config = _signin_config(args)
@@ -428,8 +512,11 @@ def run_signin(args: argparse.Namespace) -> int:
         else:
             device = DeviceSignin(config, scopes)
             code = device.start()
-            print(f"Open {code.verification_uri} and enter the code {code.user_code} "
-                  f"(valid {code.seconds_left() // 60} min). Waiting...", flush=True)
+            print(
+                f"Open {code.verification_uri} and enter the code {code.user_code} "
+                f"(valid {code.seconds_left() // 60} min). Waiting...",
+                flush=True,
+            )
             result = device.finish(code)
     except SigninError as exc:  # the IdP failed (5xx, error page, TLS): one line, not a usage error
         return _fail(str(exc))

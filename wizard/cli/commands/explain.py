@@ -19,7 +19,8 @@ EXIT_UNKNOWN_TOPIC = 2
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `explain` command."""
     p = subparsers.add_parser(
-        "explain", help="explain a concept (OAuth, PKCE, service principals, ...)",
+        "explain",
+        help="explain a concept (OAuth, PKCE, service principals, ...)",
         description="Print one explainer. 'In your setup' is filled from --demo, from --file, or from "
         f"./{DEFAULT_FILE} when it exists; otherwise it reads generically.",
     )
@@ -38,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
     if args.search is not None:
         results = lib.search(args.search)
         if not results:
-            print(f"idspine: no explainer mentions {args.search!r}; see `idspine explain --list`", file=sys.stderr)
+            print(
+                f"idspine: no explainer mentions {args.search!r}; see `idspine explain --list`",
+                file=sys.stderr,
+            )
             return 1
         _print_rows(r.explainer for r in results)
         return 0

@@ -33,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
     )
     from wizard.export import exporter
 
-    target = output_path(args.output, args.file) if args.output is not None else None  # with --demo: ./idspine.toml
+    target = (
+        output_path(args.output, args.file) if args.output is not None else None
+    )  # with --demo: ./idspine.toml
     try:
         ws = open_workspace(args)
     except WorkspaceUnavailable as exc:

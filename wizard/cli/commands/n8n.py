@@ -17,10 +17,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("n8n", help="push credentials to n8n, show its SSO values, delete or rotate")
     sub = p.add_subparsers(dest="n8n_command", metavar="ACTION", required=True)
 
-    push = sub.add_parser("push", help="create the inventory's n8n credentials in n8n (created/adopted/failed)")
+    push = sub.add_parser(
+        "push", help="create the inventory's n8n credentials in n8n (created/adopted/failed)"
+    )
     _connection_options(push)
     push.add_argument("--client", metavar="SLUG", help="only this client's credentials")
-    push.add_argument("--dry-run", action="store_true", help="resolve secrets and build the data, send nothing")
+    push.add_argument(
+        "--dry-run", action="store_true", help="resolve secrets and build the data, send nothing"
+    )
     push.add_argument("--format", choices=["text", "json"], default="text")
     push.set_defaults(func=run_push)
 
@@ -38,8 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     delete.add_argument("cred_id", metavar="CRED_ID")
     delete.set_defaults(func=run_delete)
 
-    rotate = sub.add_parser("rotate", help="recreate a credential from its current secret, repoint workflows, "
-                            "delete the old one")
+    rotate = sub.add_parser(
+        "rotate", help="recreate a credential from its current secret, repoint workflows, delete the old one"
+    )
     _connection_options(rotate)
     rotate.add_argument("cred_id", metavar="CRED_ID", help="inventory credential id")
     rotate.set_defaults(func=run_rotate)
@@ -52,12 +57,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _connection_options(p: argparse.ArgumentParser) -> None:
     add_file_option(p)
     p.add_argument("--url", help="n8n address (default: the workspace's integrations.n8n_url)")
-    p.add_argument("--api-key-ref", metavar="REF", help="where the API key is (env:NAME, file:PATH); default: "
-                   "the workspace's integrations.n8n_api_key_ref")
+    p.add_argument(
+        "--api-key-ref",
+        metavar="REF",
+        help="where the API key is (env:NAME, file:PATH); default: "
+        "the workspace's integrations.n8n_api_key_ref",
+    )
     p.add_argument("--allow-loopback-http", action="store_true", help=argparse.SUPPRESS)
 
 
 # ---------------------------------------------------------------------------- plumbing
+
 
 class _Stop(Exception):
     def __init__(self, message: str, code: int = EXIT_UNUSABLE):
@@ -133,8 +143,8 @@ def _provider(args: argparse.Namespace, ws: Any) -> Any:
 def _guarded(func: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
         from wizard.inventory import InventoryError
-        from wizard.providers.n8n.credentials import CredentialBuildError
         from wizard.providers import ProviderError
+        from wizard.providers.n8n.credentials import CredentialBuildError
         from wizard.secrets.resolver import SecretUnavailable
 
         try:
@@ -156,7 +166,7 @@ def _guarded(func: Any) -> Any:
 def _advice(kind: str) -> str:
     return {
         "refused": " — n8n refused the API key: create a key under Settings > n8n API with the credential "
-                   "scopes and point the reference at it",
+        "scopes and point the reference at it",
         "network": " — check the address and that n8n is running and reachable",
         "invalid-url": "",
         "redirect": "",
@@ -164,6 +174,7 @@ def _advice(kind: str) -> str:
 
 
 # ---------------------------------------------------------------------------- actions
+
 
 @_guarded
 def run_push(args: argparse.Namespace) -> int:
@@ -175,19 +186,35 @@ def run_push(args: argparse.Namespace) -> int:
     if args.client and ws.client(args.client) is None:
         raise _Stop(f"no client {args.client!r} in the inventory")
     provider = None if args.dry_run else _provider(args, ws)
-    report = push_credentials(ws, provider, resolve, client=args.client, dry_run=args.dry_run,
-                              on_change=None if args.dry_run else saver)
+    report = push_credentials(
+        ws,
+        provider,
+        resolve,
+        client=args.client,
+        dry_run=args.dry_run,
+        on_change=None if args.dry_run else saver,
+    )
     if args.format == "json":
-        print(json.dumps({"outcomes": [o.__dict__ for o in report.outcomes], "aborted": report.aborted,
-                          "counts": {r: report.count(r) for r in ("created", "adopted", "planned", "failed")}},
-                         indent=2))
+        print(
+            json.dumps(
+                {
+                    "outcomes": [o.__dict__ for o in report.outcomes],
+                    "aborted": report.aborted,
+                    "counts": {r: report.count(r) for r in ("created", "adopted", "planned", "failed")},
+                },
+                indent=2,
+            )
+        )
     else:
         if not report.outcomes:
             print("no credentials with an n8n type" + (f" for client {args.client}" if args.client else ""))
         for o in report.outcomes:
             print(f"{o.result:<8} {o.credential:<32} {o.n8n_type:<24} {o.n8n_id or '-':<18} {o.detail}")
-        print(f"created {report.count('created')}, adopted {report.count('adopted')}, "
-              f"failed {report.count('failed')}" + (f", planned {report.count('planned')}" if args.dry_run else ""))
+        print(
+            f"created {report.count('created')}, adopted {report.count('adopted')}, "
+            f"failed {report.count('failed')}"
+            + (f", planned {report.count('planned')}" if args.dry_run else "")
+        )
         if report.aborted:
             _err("stopped: " + report.aborted + _advice(report.aborted_kind))
     return 0 if report.ok else EXIT_FAILED
@@ -196,7 +223,13 @@ def run_push(args: argparse.Namespace) -> int:
 @_guarded
 def run_sso(args: argparse.Namespace) -> int:
     """Print the SSO values and both checklists; --verify probes the routes on the live n8n."""
-    from wizard.providers.n8n.sso import REST_ROUTES, SsoAddressError, idp_checklist, n8n_checklist, sso_values
+    from wizard.providers.n8n.sso import (
+        REST_ROUTES,
+        SsoAddressError,
+        idp_checklist,
+        n8n_checklist,
+        sso_values,
+    )
 
     url = args.url
     if not url:
@@ -218,9 +251,17 @@ def run_sso(args: argparse.Namespace) -> int:
         probe = N8nProvider(values.base_url, build_client(settings), "route-probe", settings)
         verified = {path: probe.route_status(path) for path in REST_ROUTES.values()}
     if args.format == "json":
-        print(json.dumps({"values": dict(values.rows()), "idp_checklist": idp_checklist(values, args.protocol),
-                          "n8n_checklist": n8n_checklist(values, args.protocol),
-                          "route_status": verified}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "values": dict(values.rows()),
+                    "idp_checklist": idp_checklist(values, args.protocol),
+                    "n8n_checklist": n8n_checklist(values, args.protocol),
+                    "route_status": verified,
+                },
+                indent=2,
+            )
+        )
     else:
         for label, value in values.rows():
             print(f"{label}: {value}")
@@ -268,8 +309,10 @@ def run_rotate(args: argparse.Namespace) -> int:
     if ws.credential(args.cred_id) is None:
         raise _Stop(f"no credential {args.cred_id!r} in the inventory")
     result = rotate_credential(ws, args.cred_id, _provider(args, ws), resolve, on_change=saver)
-    print(f"new n8n id {result.new_id}; repointed {len(result.workflows)} workflow(s)"
-          + (f": {', '.join(result.workflows)}" if result.workflows else ""))
+    print(
+        f"new n8n id {result.new_id}; repointed {len(result.workflows)} workflow(s)"
+        + (f": {', '.join(result.workflows)}" if result.workflows else "")
+    )
     if result.old_id:
         print(f"old credential {result.old_id} " + ("deleted" if result.old_deleted else "was already gone"))
     return 0

@@ -10,13 +10,19 @@ from wizard.cli import add_file_option
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `offboard` command."""
-    p = subparsers.add_parser("offboard", help="revocation checklist for a client who leaves (or a contractor)")
+    p = subparsers.add_parser(
+        "offboard", help="revocation checklist for a client who leaves (or a contractor)"
+    )
     p.add_argument("client", nargs="?", help="client slug")
-    p.add_argument("--client", dest="client_option", metavar="SLUG", help="the same, spelled as plan and export take it")
+    p.add_argument(
+        "--client", dest="client_option", metavar="SLUG", help="the same, spelled as plan and export take it"
+    )
     p.add_argument("--owner", metavar="EMAIL", help="off-board a person instead: everything they own")
     add_file_option(p)
     p.add_argument("--format", choices=["md", "json"], default="md")
-    p.add_argument("--mark-retired", action="store_true", help="mark every listed entry retired in the inventory")
+    p.add_argument(
+        "--mark-retired", action="store_true", help="mark every listed entry retired in the inventory"
+    )
     p.add_argument("--yes", action="store_true", help="do not ask before marking entries retired")
     p.set_defaults(func=run)
 

@@ -19,13 +19,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_file_option(enable)
     enable.add_argument("--project-ref", metavar="REF", help="project ref (default: the workspace's)")
     enable.add_argument("--client-id", required=True, help="the Entra app's Application (client) ID")
-    enable.add_argument("--secret-ref", required=True, metavar="REF",
-                        help="where the Entra app's client secret is (env:NAME, file:PATH)")
+    enable.add_argument(
+        "--secret-ref",
+        required=True,
+        metavar="REF",
+        help="where the Entra app's client secret is (env:NAME, file:PATH)",
+    )
     enable.add_argument("--tenant", help="Entra tenant id (default: the workspace's home tenant)")
-    enable.add_argument("--token-ref", metavar="REF",
-                        help="where the Management API access token is (default: the workspace's)")
-    enable.add_argument("--replace-secret", action="store_true",
-                        help="send the client secret even when everything else already matches")
+    enable.add_argument(
+        "--token-ref",
+        metavar="REF",
+        help="where the Management API access token is (default: the workspace's)",
+    )
+    enable.add_argument(
+        "--replace-secret",
+        action="store_true",
+        help="send the client secret even when everything else already matches",
+    )
     enable.add_argument("--api-url", default=None, help=argparse.SUPPRESS)
     enable.add_argument("--allow-loopback-http", action="store_true", help=argparse.SUPPRESS)
     enable.set_defaults(func=run_enable_azure)
@@ -86,8 +96,11 @@ def run_enable_azure(args: argparse.Namespace) -> int:
     ref = args.project_ref or (integrations.supabase_project_ref if integrations else None)
     token_ref = args.token_ref or (integrations.supabase_access_token_ref if integrations else None)
     tenant = args.tenant or (ws.consultancy.home_tenant if ws else "")
-    missing = [name for name, value in (("--project-ref", ref), ("--token-ref", token_ref), ("--tenant", tenant))
-               if not value]
+    missing = [
+        name
+        for name, value in (("--project-ref", ref), ("--token-ref", token_ref), ("--tenant", tenant))
+        if not value
+    ]
     if missing:
         _err("missing " + ", ".join(missing) + " (not given and not in the workspace)")
         return EXIT_UNUSABLE
@@ -100,16 +113,24 @@ def run_enable_azure(args: argparse.Namespace) -> int:
     settings = HttpSettings(allow_loopback_http=args.allow_loopback_http)
     try:
         provider = SupabaseProvider(build_client(settings), token, args.api_url or DEFAULT_API_URL, settings)
-        result = enable_azure(provider, ref, args.client_id, secret, tenant, replace_secret=args.replace_secret)
+        result = enable_azure(
+            provider, ref, args.client_id, secret, tenant, replace_secret=args.replace_secret
+        )
     except ProviderError as exc:
-        advice = {"refused": " — the access token was refused: create one under Account > Access Tokens",
-                  "network": " — check the network and the API address"}.get(exc.kind, "")
+        advice = {
+            "refused": " — the access token was refused: create one under Account > Access Tokens",
+            "network": " — check the network and the API address",
+        }.get(exc.kind, "")
         _err(exc.message + advice)
         return EXIT_FAILED
     if result.status == "unchanged":
         print("Azure provider already enabled with this client id and tenant; nothing sent")
     else:
-        print("Azure provider enabled and confirmed by read-back (changed: " + ", ".join(result.changed_fields) + ")")
+        print(
+            "Azure provider enabled and confirmed by read-back (changed: "
+            + ", ".join(result.changed_fields)
+            + ")"
+        )
     print(f"Tenant URL: {result.tenant_url}")
     print(f"Register this Web redirect URI on the Entra app: {result.redirect_uri}")
     warning = tenant_warning(tenant)

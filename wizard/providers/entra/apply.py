@@ -35,11 +35,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wizard.providers.entra.plan import DEFAULT_SECRET_DAYS, Plan, PlanStep, consent_url
 from wizard.inventory_writer import InventoryWriter
 from wizard.model import ChecklistItem, Group, GroupKind, Method, ServicePrincipal, Status, Workspace
 from wizard.providers import ProviderError
-from wizard.providers.entra.client import ApplicationSpec, GraphClient, GroupSpec, app_role_id, is_replication_lag
+from wizard.providers.entra.client import (
+    ApplicationSpec,
+    GraphClient,
+    GroupSpec,
+    app_role_id,
+    is_replication_lag,
+)
+from wizard.providers.entra.plan import DEFAULT_SECRET_DAYS, Plan, PlanStep, consent_url
 from wizard.providers.http import Throttled, format_resume_time
 from wizard.secrets.sinks import SecretSink, SecretSinkError
 
@@ -132,9 +138,11 @@ class ApplyReport:
                 lines.append(f"Resume after {self.resume_after}.")
             lines.append("Everything before it is recorded in the inventory; run apply again to continue.")
         else:
-            lines.append(f"Done: {self.count('created')} created, {self.count('adopted')} adopted, "
-                         f"{self.count('exists') + self.count('updated')} already there, "
-                         f"{self.count('manual')} manual step(s).")
+            lines.append(
+                f"Done: {self.count('created')} created, {self.count('adopted')} adopted, "
+                f"{self.count('exists') + self.count('updated')} already there, "
+                f"{self.count('manual')} manual step(s)."
+            )
         return "\n".join(lines) + "\n"
 
 
@@ -156,9 +164,18 @@ def _sp_of(ws: Workspace, name: str) -> ServicePrincipal:
 
 
 class _Applier:
-    def __init__(self, ws: Workspace, plan: Plan, graph: GraphClient, sink: SecretSink | None,
-                 writer: InventoryWriter, today: dt.date, secret_days: int, retry: RetryPolicy,
-                 verify_secret: SecretVerifier | None):
+    def __init__(
+        self,
+        ws: Workspace,
+        plan: Plan,
+        graph: GraphClient,
+        sink: SecretSink | None,
+        writer: InventoryWriter,
+        today: dt.date,
+        secret_days: int,
+        retry: RetryPolicy,
+        verify_secret: SecretVerifier | None,
+    ):
         self.ws = ws
         self.plan = plan
         self.graph = graph
@@ -180,9 +197,11 @@ class _Applier:
     # ---------------------------------------------------------------- recording
     def record(self, change: Callable[[Workspace], None]) -> None:
         """Change the workspace in a way that can be replayed onto a copy another writer saved meanwhile."""
+
         def safe(ws: Workspace) -> None:
             with contextlib.suppress(LookupError):  # removed by another writer meanwhile
                 change(ws)
+
         self.writer.change(self.ws, safe)
 
     def save(self) -> None:
@@ -193,6 +212,7 @@ class _Applier:
             sp = _sp_of(ws, name)
             for key, value in values.items():
                 setattr(sp, key, value)
+
         self.record(change)
 
     # ---------------------------------------------------------------- one step
@@ -214,8 +234,13 @@ class _Applier:
 
     def _group(self, step: PlanStep) -> StepOutcome:
         group = self._find_group(step.subject)
-        spec = GroupSpec(name=group.name, description=group.description, owners=list(group.owners),
-                         membership_rule=group.membership_rule, m365=group.kind == GroupKind.M365)
+        spec = GroupSpec(
+            name=group.name,
+            description=group.description,
+            owners=list(group.owners),
+            membership_rule=group.membership_rule,
+            m365=group.kind == GroupKind.M365,
+        )
         got = self.graph.ensure_group(spec, known_id=group.object_id)
         status = self._action(step.key, got.action)  # before owners: their call may fail and retry the step
         name = group.name
@@ -227,17 +252,23 @@ class _Applier:
             g.object_id = got.id
             if g.status != Status.RETIRED:  # retired meanwhile by another writer: keep that
                 g.status = Status.ACTIVE
+
         self.record(change)
         added = self.graph.ensure_group_owners(got.id, spec.owners) if spec.owners else []
-        return StepOutcome(step.key, status, f"id {got.id}" + (f", owners added: {len(added)}" if added else ""))
+        return StepOutcome(
+            step.key, status, f"id {got.id}" + (f", owners added: {len(added)}" if added else "")
+        )
 
     def _application(self, step: PlanStep) -> StepOutcome:
         sp = self._sp(step)
-        spec = ApplicationSpec(name=sp.name, description=sp.purpose, redirect_uris=list(sp.redirect_uris),
-                               app_roles=[_role_body(sp.name, r.value, r.display_name, r.allowed)
-                                          for r in sp.app_roles],
-                               required_resource_access=self._resource_access(sp),
-                               sign_in_audience=step.detail or "AzureADMyOrg")  # entra_plan puts it in detail
+        spec = ApplicationSpec(
+            name=sp.name,
+            description=sp.purpose,
+            redirect_uris=list(sp.redirect_uris),
+            app_roles=[_role_body(sp.name, r.value, r.display_name, r.allowed) for r in sp.app_roles],
+            required_resource_access=self._resource_access(sp),
+            sign_in_audience=step.detail or "AzureADMyOrg",
+        )  # entra_plan puts it in detail
         got = self.graph.ensure_application(spec, known_id=sp.application_object_id)
         self._update_sp(sp.name, application_object_id=got.id, app_id=got.extra["app_id"])
         return StepOutcome(step.key, self._action(step.key, got.action), f"appId {got.extra['app_id']}")
@@ -251,8 +282,9 @@ class _Applier:
             kind = "Role" if perm.type == "application" else "Scope"
             perm_id = ids.get((perm.name, kind))
             if perm_id is None:
-                raise ProviderError(f"{perm.resource} has no {perm.type} permission named {perm.name}",
-                                    "invalid-request")
+                raise ProviderError(
+                    f"{perm.resource} has no {perm.type} permission named {perm.name}", "invalid-request"
+                )
             entry = {"id": perm_id, "type": kind}
             if entry not in by_resource.setdefault(app_id, []):
                 by_resource[app_id].append(entry)
@@ -270,6 +302,7 @@ class _Applier:
             s.object_id = got.id
             if s.status != Status.RETIRED:
                 s.status = Status.ACTIVE
+
         self.record(change)
         return StepOutcome(step.key, self._action(step.key, got.action), f"id {got.id}")
 
@@ -278,8 +311,9 @@ class _Applier:
         role_value, group_name = step.detail.split("\n", 1)
         group = self._find_group(group_name)
         if not (sp.object_id and sp.application_object_id and group.object_id):
-            raise ProviderError(f"{step.key}: the group or the service principal does not exist yet",
-                                "invalid-request")
+            raise ProviderError(
+                f"{step.key}: the group or the service principal does not exist yet", "invalid-request"
+            )
         app = self.graph.get_application(sp.application_object_id)
         if app is None:  # recorded a moment ago, so not yet visible here: replication, not absence
             raise ProviderError(f"{sp.name}'s app registration is not visible yet", "replication")
@@ -293,9 +327,12 @@ class _Applier:
         sp = self._sp(step)
         fic = next((f for f in sp.federated_credentials if f.name == step.detail), None)
         if fic is None or not sp.application_object_id:
-            raise ProviderError(f"{step.key}: nothing to create (credential or app missing)", "invalid-request")
-        got = self.graph.ensure_federated_credential(sp.application_object_id, fic.name, fic.issuer, fic.subject,
-                                                     list(fic.audiences), fic.description)
+            raise ProviderError(
+                f"{step.key}: nothing to create (credential or app missing)", "invalid-request"
+            )
+        got = self.graph.ensure_federated_credential(
+            sp.application_object_id, fic.name, fic.issuer, fic.subject, list(fic.audiences), fic.description
+        )
         return StepOutcome(step.key, got.action)
 
     # ---------------------------------------------------------------- client secrets
@@ -316,14 +353,18 @@ class _Applier:
         try:
             secret = self.graph.add_password(app_oid, display, end)
         except ProviderError as exc:
-            if exc.status is not None and exc.status < 500:  # answered and refused (429, 4xx): nothing was made
+            if (
+                exc.status is not None and exc.status < 500
+            ):  # answered and refused (429, 4xx): nothing was made
                 self._set_pending(name, [n for n in self._pending_names(name) if n != display])
             raise
         try:
             ref = self.sink.store(name, secret.value, secret.end)
             verified = self._prove(sp, secret.value) if rotating and self.verify_secret else None
         except SecretSinkError as exc:
-            raise ProviderError(f"the new secret for {name} could not be stored: {exc}", "secret-store") from None
+            raise ProviderError(
+                f"the new secret for {name} could not be stored: {exc}", "secret-store"
+            ) from None
         finally:
             secret.value = ""
         expires = secret.end.date()
@@ -335,6 +376,7 @@ class _Applier:
                 if cred.identity == name and cred.method == Method.OAUTH_CLIENT_CREDENTIALS:
                     cred.secret_ref = ref
                     cred.expires = expires
+
         self.record(change)
         self._set_pending(name, [n for n in self._pending_names(name) if n != display])
         self.save()
@@ -346,7 +388,9 @@ class _Applier:
             details.append(f"removed {removed} unrecorded secret(s)")
         left = self._pending_names(name)
         if left:
-            details.append(f"{len(left)} possible unrecorded secret(s) not visible yet; the next apply removes them")
+            details.append(
+                f"{len(left)} possible unrecorded secret(s) not visible yet; the next apply removes them"
+            )
         return StepOutcome(step.key, "created", ", ".join(details))
 
     def _prove(self, sp: ServicePrincipal, value: str) -> tuple[bool, str]:
@@ -357,15 +401,24 @@ class _Applier:
             ok, detail = self.verify_secret(sp, value)
             if ok or attempt == self.retry.secret_proof_attempts:
                 break
-            self.retry.pause(f"client-secret:{sp.name}", self.retry.replication_wait(attempt),
-                             "the new secret does not get a token yet (replication)")
+            self.retry.pause(
+                f"client-secret:{sp.name}",
+                self.retry.replication_wait(attempt),
+                "the new secret does not get a token yet (replication)",
+            )
         return ok, detail
 
-    def _retire_previous(self, name: str, app_oid: str, before: list[dict], new_key: str,
-                         verified: tuple[bool, str] | None) -> str:
+    def _retire_previous(
+        self, name: str, app_oid: str, before: list[dict], new_key: str, verified: tuple[bool, str] | None
+    ) -> str:
         """Phase two of a rotation: remove the previous idspine secrets once the new one is proven."""
-        previous = [c for c in before if c.get("keyId") and c.get("keyId") != new_key
-                    and str(c.get("displayName") or "").startswith(_SECRET_NAME_PREFIX)]
+        previous = [
+            c
+            for c in before
+            if c.get("keyId")
+            and c.get("keyId") != new_key
+            and str(c.get("displayName") or "").startswith(_SECRET_NAME_PREFIX)
+        ]
         others = [c for c in before if c.get("keyId") and c not in previous and c.get("keyId") != new_key]
         item_id = _OLD_SECRET_PREFIX + _checklist_slug(name)
         if verified is not None and verified[0]:
@@ -379,11 +432,16 @@ class _Applier:
             done = f"new secret {why}; the previous secret(s) stay valid"
         if still:
             ends = sorted(str(c.get("endDateTime") or "?")[:10] for c in still)
-            hints = ", ".join(f"hint {str(c.get('hint') or '?')[:3]}… until {str(c.get('endDateTime') or '?')[:10]}"
-                              for c in still)
-            self._set_checklist(item_id, f"Previous client secret(s) of {name} still valid ({hints}). Remove them "
-                                f"once everything uses the new one; the last stays valid until {ends[-1]}.",
-                                client=self._client_of(name))
+            hints = ", ".join(
+                f"hint {str(c.get('hint') or '?')[:3]}… until {str(c.get('endDateTime') or '?')[:10]}"
+                for c in still
+            )
+            self._set_checklist(
+                item_id,
+                f"Previous client secret(s) of {name} still valid ({hints}). Remove them "
+                f"once everything uses the new one; the last stays valid until {ends[-1]}.",
+                client=self._client_of(name),
+            )
         else:
             self._drop_checklist(item_id)
         self.save()
@@ -403,9 +461,12 @@ class _Applier:
             self._drop_checklist(item_id)
             return
         quoted = ", ".join(f"'{n}'" for n in names)
-        self._set_checklist(item_id, f"Client secret(s) named {quoted} were being created for {name} and are "
-                            "not recorded. Rerun apply: it removes them from the app registration.",
-                            client=self._client_of(name))
+        self._set_checklist(
+            item_id,
+            f"Client secret(s) named {quoted} were being created for {name} and are "
+            "not recorded. Rerun apply: it removes them from the app registration.",
+            client=self._client_of(name),
+        )
 
     def _sweep_orphans(self, name: str, app_oid: str) -> tuple[int, list[str]]:
         """Remove the pending secrets a read shows; keep those a read cannot rule out yet. (removed, kept)"""
@@ -461,8 +522,11 @@ class _Applier:
         sp = self._sp(step)
         url = consent_url(self.plan.tenant, sp.app_id)
         perms = ", ".join(f"{p.resource}/{p.name}" for p in sp.permissions if p.admin_consent)
-        self._set_checklist(f"admin-consent:{_checklist_slug(sp.name)}",
-                            f"Grant admin consent for {sp.name} ({perms}): {url}", client=sp.client)
+        self._set_checklist(
+            f"admin-consent:{_checklist_slug(sp.name)}",
+            f"Grant admin consent for {sp.name} ({perms}): {url}",
+            client=sp.client,
+        )
         return StepOutcome(step.key, "manual", url)
 
     def _set_checklist(self, item_id: str, text: str, client: str = "") -> None:
@@ -472,11 +536,13 @@ class _Applier:
                     item.text = text
                     return
             ws.checklist.append(ChecklistItem(id=item_id, text=text, client=client))
+
         self.record(change)
 
     def _drop_checklist(self, item_id: str) -> None:
         def change(ws: Workspace) -> None:
             ws.checklist = [c for c in ws.checklist if c.id != item_id]
+
         self.record(change)
 
 
@@ -493,15 +559,30 @@ def _checklist_slug(name: str) -> str:
 
 def _role_body(app_name: str, value: str, display: str, allowed: str) -> dict:
     members = {"user": ["User"], "application": ["Application"], "both": ["User", "Application"]}[allowed]
-    return {"id": app_role_id(app_name, value), "value": value, "displayName": display,
-            "description": display, "allowedMemberTypes": members, "isEnabled": True}
+    return {
+        "id": app_role_id(app_name, value),
+        "value": value,
+        "displayName": display,
+        "description": display,
+        "allowedMemberTypes": members,
+        "isEnabled": True,
+    }
 
 
-def apply_plan(ws: Workspace, plan: Plan, graph: GraphClient, *, path: Path | str | None = None,
-               sink: SecretSink | None = None, retry: RetryPolicy | None = None,
-               progress: Progress | None = None, today: dt.date | None = None,
-               secret_days: int = DEFAULT_SECRET_DAYS, writer: InventoryWriter | None = None,
-               verify_secret: SecretVerifier | None = None) -> ApplyReport:
+def apply_plan(
+    ws: Workspace,
+    plan: Plan,
+    graph: GraphClient,
+    *,
+    path: Path | str | None = None,
+    sink: SecretSink | None = None,
+    retry: RetryPolicy | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    secret_days: int = DEFAULT_SECRET_DAYS,
+    writer: InventoryWriter | None = None,
+    verify_secret: SecretVerifier | None = None,
+) -> ApplyReport:
     """Run every step of *plan* in order against *graph*, saving *ws* after each success.
 
     Saving: through *writer* when given (its digest is the file's as loaded), else to *path* with the digest
@@ -509,7 +590,9 @@ def apply_plan(ws: Workspace, plan: Plan, graph: GraphClient, *, path: Path | st
     """
     retry = retry or RetryPolicy()
     writer = writer or InventoryWriter.for_workspace(path, ws)
-    applier = _Applier(ws, plan, graph, sink, writer, today or dt.date.today(), secret_days, retry, verify_secret)
+    applier = _Applier(
+        ws, plan, graph, sink, writer, today or dt.date.today(), secret_days, retry, verify_secret
+    )
     report = ApplyReport()
     total = len(plan.steps)
     for index, step in enumerate(plan.steps, 1):
@@ -557,8 +640,13 @@ def _save_quietly(applier: _Applier) -> None:
         log.warning("the inventory could not be saved after a failed step: %s", exc)
 
 
-def _run_step(applier: _Applier, step: PlanStep, retry: RetryPolicy, report: ApplyReport,
-              run: Callable[[PlanStep], StepOutcome] | None = None) -> StepOutcome | None:
+def _run_step(
+    applier: _Applier,
+    step: PlanStep,
+    retry: RetryPolicy,
+    report: ApplyReport,
+    run: Callable[[PlanStep], StepOutcome] | None = None,
+) -> StepOutcome | None:
     """One step with its retries; None (and the report filled in) when it failed for good."""
     attempt = lag = 0
     tries = 0
@@ -577,7 +665,9 @@ def _run_step(applier: _Applier, step: PlanStep, retry: RetryPolicy, report: App
         except ProviderError as exc:
             if is_replication_lag(exc) and lag < retry.replication_attempts - 1:
                 lag += 1
-                retry.pause(step.key, retry.replication_wait(lag), "Entra has not replicated a new object yet")
+                retry.pause(
+                    step.key, retry.replication_wait(lag), "Entra has not replicated a new object yet"
+                )
                 continue
             attempt += 1
             if retryable(exc) and attempt < retry.attempts:
@@ -586,8 +676,9 @@ def _run_step(applier: _Applier, step: PlanStep, retry: RetryPolicy, report: App
             return _failed(report, step, exc.message, tries)
 
 
-def _failed(report: ApplyReport, step: PlanStep, message: str, tries: int,
-            retry_at: float | None = None) -> StepOutcome | None:
+def _failed(
+    report: ApplyReport, step: PlanStep, message: str, tries: int, retry_at: float | None = None
+) -> StepOutcome | None:
     """Record a step that failed for good; returns None (the value _run_step hands back for a stop)."""
     report.outcomes.append(StepOutcome(step.key, "failed", message, tries))
     report.stopped_at = step.key

@@ -35,17 +35,21 @@ import httpx
 
 from wizard.providers import ProviderError
 from wizard.providers.http import HttpSettings, JsonApi, expect_dict, expect_str
+from wizard.settings import GRAPH_URL, GUID
 
-GRAPH_BASE = "https://graph.microsoft.com/v1.0"
+GRAPH_BASE = GRAPH_URL
 MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 WELL_KNOWN_RESOURCES = {"microsoft graph": MICROSOFT_GRAPH_APP_ID}
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_GUID = GUID  # the one pattern, wizard.settings
 # A fixed namespace so an app role gets the same id on every run (Graph needs the id in the body).
 _ROLE_NAMESPACE = uuid.UUID("6f1d9a52-4a57-4c2e-9a0e-6f0c2f3c1d7b")
 
 
-_LAG_MARKERS = ("does not exist or one of its queried reference-property objects are not present",
-                "does not reference a valid application object", "nobackingapplicationobject")
+_LAG_MARKERS = (
+    "does not exist or one of its queried reference-property objects are not present",
+    "does not reference a valid application object",
+    "nobackingapplicationobject",
+)
 _EXISTS_MARKERS = ("already exist", "multipleobjectswithsamekeyvalue", "objectconflict")
 
 
@@ -135,8 +139,9 @@ class GraphClient:
         auth = {"Authorization": f"Bearer {token}"}
         self._api = JsonApi("Microsoft Graph", base_url, client, auth, settings)
         # JsonApi sends fixed headers per instance; upserts need `Prefer: create-if-missing` as well.
-        self._upsert = JsonApi("Microsoft Graph", base_url, client, {**auth, "Prefer": "create-if-missing"},
-                               settings)
+        self._upsert = JsonApi(
+            "Microsoft Graph", base_url, client, {**auth, "Prefer": "create-if-missing"}, settings
+        )
         self.base_url = self._api.base_url
 
     def __repr__(self) -> str:
@@ -163,9 +168,12 @@ class GraphClient:
 
     def _single(self, items: list[dict[str, Any]], what: str) -> dict[str, Any] | None:
         if len(items) > 1:
-            raise ProviderError(f"{what}: {len(items)} objects share this name; idspine will not guess which "
-                                "one to adopt. Rename or remove the extra ones, or record the right object "
-                                "id in the inventory", "conflict")
+            raise ProviderError(
+                f"{what}: {len(items)} objects share this name; idspine will not guess which "
+                "one to adopt. Rename or remove the extra ones, or record the right object "
+                "id in the inventory",
+                "conflict",
+            )
         return items[0] if items else None
 
     # ------------------------------------------------------------------ groups
@@ -223,13 +231,17 @@ class GraphClient:
 
     # ------------------------------------------------------------------ applications
     def find_application(self, name: str) -> dict[str, Any] | None:
-        items = self._list(f"/applications?$filter=displayName%20eq%20{odata_literal(name)}"
-                           "&$select=id,appId,displayName,appRoles,requiredResourceAccess,web")
+        items = self._list(
+            f"/applications?$filter=displayName%20eq%20{odata_literal(name)}"
+            "&$select=id,appId,displayName,appRoles,requiredResourceAccess,web"
+        )
         return self._single(items, f"application {name!r}")
 
     def get_application(self, object_id: str) -> dict[str, Any] | None:
-        return self._get_or_none(f"/applications/{quote(object_id)}"
-                                 "?$select=id,appId,displayName,appRoles,requiredResourceAccess,web")
+        return self._get_or_none(
+            f"/applications/{quote(object_id)}"
+            "?$select=id,appId,displayName,appRoles,requiredResourceAccess,web"
+        )
 
     def ensure_application(self, spec: ApplicationSpec, known_id: str | None = None) -> Ensured:
         """Adopt (and top up roles, permissions, redirect addresses) or create an app registration."""
@@ -238,22 +250,33 @@ class GraphClient:
         if current is None:
             current = self.find_application(spec.name)
         if current is None:
-            body: dict[str, Any] = {"displayName": spec.name, "signInAudience": spec.sign_in_audience,
-                                    "appRoles": spec.app_roles,
-                                    "requiredResourceAccess": spec.required_resource_access}
+            body: dict[str, Any] = {
+                "displayName": spec.name,
+                "signInAudience": spec.sign_in_audience,
+                "appRoles": spec.app_roles,
+                "requiredResourceAccess": spec.required_resource_access,
+            }
             if spec.description:
                 body["description"] = spec.description
             if spec.redirect_uris:
                 body["web"] = {"redirectUris": spec.redirect_uris}
             path = f"/applications(uniqueName={odata_literal(spec.name)})"
             answer = self._upsert.call("PATCH", path, json_body=body, ok=(200, 201, 204), idempotent=True)
-            data = answer.data if answer.status == 201 and isinstance(answer.data, dict) else \
-                expect_dict(self._get(f"{path}?$select=id,appId"), f"GET application {spec.name!r}")
+            data = (
+                answer.data
+                if answer.status == 201 and isinstance(answer.data, dict)
+                else expect_dict(self._get(f"{path}?$select=id,appId"), f"GET application {spec.name!r}")
+            )
             return self._app_ensured(data, "created" if answer.status == 201 else "updated")
         patch = _missing_app_parts(current, spec)
         if patch:
-            self._api.call("PATCH", f"/applications/{quote(current['id'])}", json_body=patch, ok=(204, 200),
-                           idempotent=True)
+            self._api.call(
+                "PATCH",
+                f"/applications/{quote(current['id'])}",
+                json_body=patch,
+                ok=(204, 200),
+                idempotent=True,
+            )
             action = "updated"
         return self._app_ensured(current, action)
 
@@ -271,7 +294,9 @@ class GraphClient:
             flt = f"appId%20eq%20{odata_literal(resource.strip())}"
         else:
             flt = f"displayName%20eq%20{odata_literal(resource.strip())}"
-        items = self._list(f"/servicePrincipals?$filter={flt}&$select=id,appId,appRoles,oauth2PermissionScopes")
+        items = self._list(
+            f"/servicePrincipals?$filter={flt}&$select=id,appId,appRoles,oauth2PermissionScopes"
+        )
         sp = self._single(items, f"API {resource!r}")
         if sp is None:
             raise ProviderError(f"the API {resource!r} has no service principal in this tenant", "not-found")
@@ -288,7 +313,9 @@ class GraphClient:
     def ensure_service_principal(self, app_id: str, known_id: str | None = None) -> Ensured:
         if known_id and self._get_or_none(f"/servicePrincipals/{quote(known_id)}?$select=id,appId"):
             return Ensured(known_id, "exists")
-        items = self._list(f"/servicePrincipals?$filter=appId%20eq%20{odata_literal(app_id)}&$select=id,appId")
+        items = self._list(
+            f"/servicePrincipals?$filter=appId%20eq%20{odata_literal(app_id)}&$select=id,appId"
+        )
         found = self._single(items, f"service principal for {app_id}")
         if found:
             return Ensured(_guid(found.get("id", ""), "service principal"), "adopted")
@@ -297,7 +324,9 @@ class GraphClient:
         except ProviderError as exc:
             if not is_already_exists(exc):
                 raise
-            items = self._list(f"/servicePrincipals?$filter=appId%20eq%20{odata_literal(app_id)}&$select=id,appId")
+            items = self._list(
+                f"/servicePrincipals?$filter=appId%20eq%20{odata_literal(app_id)}&$select=id,appId"
+            )
             found = self._single(items, f"service principal for {app_id}")
             if found is None:
                 raise not_replicated_yet(f"the service principal for {app_id}") from None
@@ -307,18 +336,22 @@ class GraphClient:
 
     def ensure_app_role_assignment(self, sp_id: str, group_id: str, role_id: str) -> Ensured:
         """Assign a group to an app role of the service principal (once)."""
+
         def existing() -> dict[str, Any] | None:
             current = self._list(f"/servicePrincipals/{quote(sp_id)}/appRoleAssignedTo")
-            return next((a for a in current if a.get("principalId") == group_id and a.get("appRoleId") == role_id),
-                        None)
+            return next(
+                (a for a in current if a.get("principalId") == group_id and a.get("appRoleId") == role_id),
+                None,
+            )
 
         found = existing()
         if found is not None:
             return Ensured(str(found.get("id", "")), "exists")
         body = {"principalId": group_id, "resourceId": sp_id, "appRoleId": role_id}
         try:
-            answer = self._api.call("POST", f"/servicePrincipals/{quote(sp_id)}/appRoleAssignedTo", json_body=body,
-                                    ok=(201,))
+            answer = self._api.call(
+                "POST", f"/servicePrincipals/{quote(sp_id)}/appRoleAssignedTo", json_body=body, ok=(201,)
+            )
         except ProviderError as exc:
             if not is_already_exists(exc):
                 raise
@@ -331,16 +364,23 @@ class GraphClient:
 
     # ------------------------------------------------------------------ credentials
     def password_credentials(self, app_object_id: str) -> list[dict[str, Any]]:
-        data = expect_dict(self._get(f"/applications/{quote(app_object_id)}?$select=id,passwordCredentials"),
-                           "GET application passwords")
+        data = expect_dict(
+            self._get(f"/applications/{quote(app_object_id)}?$select=id,passwordCredentials"),
+            "GET application passwords",
+        )
         return [p for p in data.get("passwordCredentials") or [] if isinstance(p, dict)]
 
     def add_password(self, app_object_id: str, display_name: str, end: dt.datetime) -> NewSecret:
         """Create a client secret; its value is returned once and never again by Graph."""
-        body = {"passwordCredential": {"displayName": display_name,
-                                       "endDateTime": end.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}}
-        answer = self._api.call("POST", f"/applications/{quote(app_object_id)}/addPassword", json_body=body,
-                                ok=(200, 201))
+        body = {
+            "passwordCredential": {
+                "displayName": display_name,
+                "endDateTime": end.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            }
+        }
+        answer = self._api.call(
+            "POST", f"/applications/{quote(app_object_id)}/addPassword", json_body=body, ok=(200, 201)
+        )
         data = expect_dict(answer.data, "addPassword")
         value = expect_str(data, "secretText", "addPassword")
         key_id = _guid(data.get("keyId", ""), "addPassword keyId")
@@ -352,20 +392,34 @@ class GraphClient:
         return NewSecret(key_id=key_id, end=end_at, hint=str(data.get("hint") or ""), value=value)
 
     def remove_password(self, app_object_id: str, key_id: str) -> None:
-        self._api.call("POST", f"/applications/{quote(app_object_id)}/removePassword", json_body={"keyId": key_id},
-                       ok=(204, 200), idempotent=True)
+        self._api.call(
+            "POST",
+            f"/applications/{quote(app_object_id)}/removePassword",
+            json_body={"keyId": key_id},
+            ok=(204, 200),
+            idempotent=True,
+        )
 
-    def ensure_federated_credential(self, app_object_id: str, name: str, issuer: str, subject: str,
-                                    audiences: list[str], description: str = "") -> Ensured:
+    def ensure_federated_credential(
+        self,
+        app_object_id: str,
+        name: str,
+        issuer: str,
+        subject: str,
+        audiences: list[str],
+        description: str = "",
+    ) -> Ensured:
         path = f"/applications/{quote(app_object_id)}/federatedIdentityCredentials"
 
         def existing(action: str) -> Ensured | None:
             for fic in self._list(path):
                 if fic.get("name") == name:
                     if (fic.get("issuer"), fic.get("subject")) != (issuer, subject):
-                        raise ProviderError(f"federated credential {name!r} exists with a different issuer or "
-                                            "subject; idspine does not overwrite it. Check it in the portal",
-                                            "conflict")
+                        raise ProviderError(
+                            f"federated credential {name!r} exists with a different issuer or "
+                            "subject; idspine does not overwrite it. Check it in the portal",
+                            "conflict",
+                        )
                     return Ensured(str(fic.get("id", "")), action)
             return None
 

@@ -13,12 +13,21 @@ from dataclasses import dataclass, field
 
 from wizard import placement
 from wizard.model import CredentialKind, Group, GroupKind, ServicePrincipal, Status, Workspace
+from wizard.settings import ENTRA_LOGIN_URL
 
-ENTRA_LOGIN = "https://login.microsoftonline.com"
+ENTRA_LOGIN = ENTRA_LOGIN_URL
 DEFAULT_SECRET_DAYS = 180
 
-KIND_ORDER = ("group", "application", "service-principal", "role-assignment", "federated-credential",
-              "client-secret", "admin-consent", "manual-fix")
+KIND_ORDER = (
+    "group",
+    "application",
+    "service-principal",
+    "role-assignment",
+    "federated-credential",
+    "client-secret",
+    "admin-consent",
+    "manual-fix",
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,9 @@ def selected(ws: Workspace, client: str | None = None) -> tuple[list[Group], lis
     return groups, sps
 
 
-def build_plans(ws: Workspace, client: str | None = None, rotate: frozenset[str] = frozenset(),
-                tenant: str | None = None) -> list[Plan]:
+def build_plans(
+    ws: Workspace, client: str | None = None, rotate: frozenset[str] = frozenset(), tenant: str | None = None
+) -> list[Plan]:
     """One plan per tenant the objects live in (home first), every group and service principal not retired
     (optionally one client's only, or only the tenant named by id, domain, 'home' or a client slug).
 
@@ -87,8 +97,9 @@ def build_plans(ws: Workspace, client: str | None = None, rotate: frozenset[str]
     groups, sps = selected(ws, client)
     plans: dict[str, Plan] = {}
     for t in placement.tenants(ws, groups, sps):
-        plans[t.key] = Plan(tenant=t.tenant, secret_store=ws.consultancy.integrations.secret_store, key=t.key,
-                            label=t.label)
+        plans[t.key] = Plan(
+            tenant=t.tenant, secret_store=ws.consultancy.integrations.secret_store, key=t.key, label=t.label
+        )
     for g in groups:
         plans[placement.group_tenant(ws, g).key].steps.append(_group_step(g))
     for sp in sps:
@@ -97,13 +108,18 @@ def build_plans(ws: Workspace, client: str | None = None, rotate: frozenset[str]
     out = []
     for plan in plans.values():
         plan.steps.sort(key=lambda s: KIND_ORDER.index(s.kind))  # stable: keeps workspace order within a kind
-        if tenant is None or tenant.lower() in (plan.key, plan.key.removeprefix("client:"), plan.tenant.lower()):
+        if tenant is None or tenant.lower() in (
+            plan.key,
+            plan.key.removeprefix("client:"),
+            plan.tenant.lower(),
+        ):
             out.append(plan)
     return out
 
 
-def build_plan(ws: Workspace, tenant: str | None = None, client: str | None = None,
-               rotate: frozenset[str] = frozenset()) -> Plan:
+def build_plan(
+    ws: Workspace, tenant: str | None = None, client: str | None = None, rotate: frozenset[str] = frozenset()
+) -> Plan:
     """The plan for one tenant: *tenant* names it (id, domain, 'home' or a client slug); without it, the only
     tenant involved. ValueError when that is ambiguous or names no tenant of these objects."""
     plans = build_plans(ws, client=client, rotate=rotate, tenant=tenant)
@@ -111,27 +127,38 @@ def build_plan(ws: Workspace, tenant: str | None = None, client: str | None = No
         return plans[0]
     if not plans and tenant is None:
         home = placement.home_tenant(ws)
-        return Plan(tenant=home.tenant, secret_store=ws.consultancy.integrations.secret_store, key=home.key,
-                    label=home.label)
+        return Plan(
+            tenant=home.tenant,
+            secret_store=ws.consultancy.integrations.secret_store,
+            key=home.key,
+            label=home.label,
+        )
     if not plans:
         raise ValueError(f"no planned object lives in tenant {tenant!r}")
-    raise ValueError("these objects live in several tenants (" + ", ".join(p.title for p in plans) +
-                     "): use build_plans, or name one tenant")
+    raise ValueError(
+        "these objects live in several tenants ("
+        + ", ".join(p.title for p in plans)
+        + "): use build_plans, or name one tenant"
+    )
 
 
 def _group_step(g: Group) -> PlanStep:
     kind = "Microsoft 365 group" if g.kind == GroupKind.M365 else "security group"
     dynamic = " with dynamic membership" if g.membership_rule else ""
-    calls = [f"GET /groups?$filter=displayName eq '{g.name}'",
-             f"PATCH /groups(uniqueName='{g.name}')  Prefer: create-if-missing"]
+    calls = [
+        f"GET /groups?$filter=displayName eq '{g.name}'",
+        f"PATCH /groups(uniqueName='{g.name}')  Prefer: create-if-missing",
+    ]
     if g.owners:
         calls.append(f"POST /groups/{{id}}/owners/$ref  ({', '.join(g.owners)})")
-    return PlanStep(f"group:{g.name}", "group", g.name, f"{kind}{dynamic} {g.name}", tuple(calls),
-                    recorded_id=g.object_id)
+    return PlanStep(
+        f"group:{g.name}", "group", g.name, f"{kind}{dynamic} {g.name}", tuple(calls), recorded_id=g.object_id
+    )
 
 
-def _service_principal_steps(ws: Workspace, sp: ServicePrincipal,
-                             rotate: frozenset[str]) -> dict[str, list[PlanStep]]:
+def _service_principal_steps(
+    ws: Workspace, sp: ServicePrincipal, rotate: frozenset[str]
+) -> dict[str, list[PlanStep]]:
     """Steps by tenant key: the app registration and its credentials where the app lives, the service
     principal, its role assignments and admin consent where the service principal lives."""
     name = sp.name
@@ -149,56 +176,117 @@ def _service_principal_steps(ws: Workspace, sp: ServicePrincipal,
         parts.append("permissions " + ", ".join(f"{p.resource}/{p.name}" for p in sp.permissions))
     if sp.redirect_uris:
         parts.append(f"{len(sp.redirect_uris)} redirect address(es)")
-    app_steps.append(PlanStep(f"application:{name}", "application", name,
-                              f"app registration {name}" + (f" ({'; '.join(parts)})" if parts else ""),
-                              (f"GET /applications?$filter=displayName eq '{name}'",
-                               f"PATCH /applications(uniqueName='{name}')  Prefer: create-if-missing"),
-                              recorded_id=sp.application_object_id,
-                              detail=placement.sign_in_audience(ws, sp)))
-    sp_steps.append(PlanStep(f"service-principal:{name}", "service-principal", name,
-                             f"service principal for {name}" + (" (of the app registered at home)" if multi else ""),
-                             ("GET /servicePrincipals?$filter=appId eq '{appId}'", "POST /servicePrincipals"),
-                             recorded_id=sp.object_id))
+    app_steps.append(
+        PlanStep(
+            f"application:{name}",
+            "application",
+            name,
+            f"app registration {name}" + (f" ({'; '.join(parts)})" if parts else ""),
+            (
+                f"GET /applications?$filter=displayName eq '{name}'",
+                f"PATCH /applications(uniqueName='{name}')  Prefer: create-if-missing",
+            ),
+            recorded_id=sp.application_object_id,
+            detail=placement.sign_in_audience(ws, sp),
+        )
+    )
+    sp_steps.append(
+        PlanStep(
+            f"service-principal:{name}",
+            "service-principal",
+            name,
+            f"service principal for {name}" + (" (of the app registered at home)" if multi else ""),
+            ("GET /servicePrincipals?$filter=appId eq '{appId}'", "POST /servicePrincipals"),
+            recorded_id=sp.object_id,
+        )
+    )
     for role in sp.app_roles:
         for group in role.groups:
             key = f"role-assignment:{name}/{role.value}/{group}"
             problem = placement.role_assignment_problem(ws, sp, group)
             if problem:
-                sp_steps.append(PlanStep(key, "manual-fix", name, f"assign role {role.value} of {name} by hand: "
-                                         + problem, manual=True, detail=f"{role.value}\n{group}"))
+                sp_steps.append(
+                    PlanStep(
+                        key,
+                        "manual-fix",
+                        name,
+                        f"assign role {role.value} of {name} by hand: " + problem,
+                        manual=True,
+                        detail=f"{role.value}\n{group}",
+                    )
+                )
                 continue
-            sp_steps.append(PlanStep(key, "role-assignment", name, f"assign group {group} to role {role.value} of {name}",
-                                     ("GET /servicePrincipals/{id}/appRoleAssignedTo",
-                                      "POST /servicePrincipals/{id}/appRoleAssignedTo"),
-                                     detail=f"{role.value}\n{group}"))
+            sp_steps.append(
+                PlanStep(
+                    key,
+                    "role-assignment",
+                    name,
+                    f"assign group {group} to role {role.value} of {name}",
+                    (
+                        "GET /servicePrincipals/{id}/appRoleAssignedTo",
+                        "POST /servicePrincipals/{id}/appRoleAssignedTo",
+                    ),
+                    detail=f"{role.value}\n{group}",
+                )
+            )
     if sp.credential_kind == CredentialKind.FEDERATED or sp.federated_credentials:
         for fic in sp.federated_credentials:
             if "*" in fic.subject or not fic.subject:
-                app_steps.append(PlanStep(f"federated-credential:{name}/{fic.name}", "manual-fix", name,
-                                          f"fix federated credential {fic.name} of {name} by hand: Entra matches the "
-                                          f"subject exactly, so {fic.subject or 'an empty subject'!r} never matches; "
-                                          "name one branch or environment (e.g. repo:ORG/REPO:environment:prod)",
-                                          manual=True, detail=fic.name))
+                app_steps.append(
+                    PlanStep(
+                        f"federated-credential:{name}/{fic.name}",
+                        "manual-fix",
+                        name,
+                        f"fix federated credential {fic.name} of {name} by hand: Entra matches the "
+                        f"subject exactly, so {fic.subject or 'an empty subject'!r} never matches; "
+                        "name one branch or environment (e.g. repo:ORG/REPO:environment:prod)",
+                        manual=True,
+                        detail=fic.name,
+                    )
+                )
                 continue
-            app_steps.append(PlanStep(f"federated-credential:{name}/{fic.name}", "federated-credential", name,
-                                      f"federated credential {fic.name} ({fic.issuer} -> {fic.subject})",
-                                      ("GET /applications/{id}/federatedIdentityCredentials",
-                                       "POST /applications/{id}/federatedIdentityCredentials"), detail=fic.name))
+            app_steps.append(
+                PlanStep(
+                    f"federated-credential:{name}/{fic.name}",
+                    "federated-credential",
+                    name,
+                    f"federated credential {fic.name} ({fic.issuer} -> {fic.subject})",
+                    (
+                        "GET /applications/{id}/federatedIdentityCredentials",
+                        "POST /applications/{id}/federatedIdentityCredentials",
+                    ),
+                    detail=fic.name,
+                )
+            )
     needs_secret = sp.credential_kind == CredentialKind.SECRET and (
-        sp.secret_expires is None or sp.secret_ref is None or name in rotate)
+        sp.secret_expires is None or sp.secret_ref is None or name in rotate
+    )
     if needs_secret:
-        why = "replace the client secret" if sp.secret_expires and name in rotate else "create a client secret"
-        app_steps.append(PlanStep(f"client-secret:{name}", "client-secret", name,
-                                  f"{why} for {name} ({DEFAULT_SECRET_DAYS} days) and hand it to the secret store",
-                                  ("GET /applications/{id}?$select=passwordCredentials",
-                                   "POST /applications/{id}/addPassword")))
+        why = (
+            "replace the client secret" if sp.secret_expires and name in rotate else "create a client secret"
+        )
+        app_steps.append(
+            PlanStep(
+                f"client-secret:{name}",
+                "client-secret",
+                name,
+                f"{why} for {name} ({DEFAULT_SECRET_DAYS} days) and hand it to the secret store",
+                ("GET /applications/{id}?$select=passwordCredentials", "POST /applications/{id}/addPassword"),
+            )
+        )
     consent = [p for p in sp.permissions if p.admin_consent]
     if consent:
         perms = ", ".join(f"{p.resource}/{p.name} ({p.type})" for p in consent)
-        sp_steps.append(PlanStep(f"admin-consent:{name}", "admin-consent", name,
-                                 f"an administrator of {there.label} grants consent for {name}: {perms}. Open "
-                                 f"{consent_url(there.tenant, sp.app_id)}",
-                                 manual=True))
+        sp_steps.append(
+            PlanStep(
+                f"admin-consent:{name}",
+                "admin-consent",
+                name,
+                f"an administrator of {there.label} grants consent for {name}: {perms}. Open "
+                f"{consent_url(there.tenant, sp.app_id)}",
+                manual=True,
+            )
+        )
     if home.key == there.key:
         return {home.key: app_steps + sp_steps}
     return {home.key: app_steps, there.key: sp_steps}
@@ -206,11 +294,16 @@ def _service_principal_steps(ws: Workspace, sp: ServicePrincipal,
 
 def render_text(plan: Plan) -> str:
     """The dry run of one tenant: every step, its calls, and the manual steps, as plain text."""
-    lines = [f"Plan for {plan.title}: {len(plan.automatic)} step(s), "
-             f"{len(plan.manual)} manual step(s). Nothing has been changed.", ""]
+    lines = [
+        f"Plan for {plan.title}: {len(plan.automatic)} step(s), "
+        f"{len(plan.manual)} manual step(s). Nothing has been changed.",
+        "",
+    ]
     if not plan.tenant:
-        lines += ["This tenant's id or domain is not recorded: record it (onboard the client again) before apply.",
-                  ""]
+        lines += [
+            "This tenant's id or domain is not recorded: record it (onboard the client again) before apply.",
+            "",
+        ]
     for i, step in enumerate(plan.automatic, 1):
         state = f"  [recorded id {step.recorded_id}: check it still exists]" if step.recorded_id else ""
         lines.append(f"{i:>3}. {step.summary}{state}")
@@ -229,8 +322,15 @@ def render_plans(plans: list[Plan]) -> str:
     """The dry run of every tenant: one section each (apply signs in to each tenant separately)."""
     if not plans:
         return "Nothing to plan: no group or service principal is waiting. Nothing has been changed.\n"
-    head = (f"{len(plans)} tenant(s): " + "; ".join(p.title for p in plans) +
-            ". Apply signs in to each one separately.\n\n") if len(plans) > 1 else ""
+    head = (
+        (
+            f"{len(plans)} tenant(s): "
+            + "; ".join(p.title for p in plans)
+            + ". Apply signs in to each one separately.\n\n"
+        )
+        if len(plans) > 1
+        else ""
+    )
     return head + "\n".join("== " + render_text(p) for p in plans)
 
 
@@ -238,5 +338,8 @@ def pin_placement(ws: Workspace, plan: Plan) -> None:
     """Record, on each object *plan* creates, the placement it is being created with (apply calls this first),
     so a later change of the client's defaults never moves an object that already exists."""
     names = {s.subject for s in plan.steps}
-    placement.pin(ws, [g for g in ws.groups if g.name in names],
-                  [sp for sp in ws.service_principals if sp.name in names])
+    placement.pin(
+        ws,
+        [g for g in ws.groups if g.name in names],
+        [sp for sp in ws.service_principals if sp.name in names],
+    )

@@ -21,17 +21,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.settings import ENTRA_LOGIN_URL, GUID
+
 if TYPE_CHECKING:  # msal and requests are only needed once a sign-in starts
     import msal
     import requests
 
-ENTRA_LOGIN = "https://login.microsoftonline.com"
+ENTRA_LOGIN = ENTRA_LOGIN_URL
 GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default"
 # Delegated scopes the consultant's own sign-in asks for to carry out a plan.
-GRAPH_ADMIN_SCOPES = ("https://graph.microsoft.com/Group.ReadWrite.All",
-                      "https://graph.microsoft.com/Application.ReadWrite.All")
+GRAPH_ADMIN_SCOPES = (
+    "https://graph.microsoft.com/Group.ReadWrite.All",
+    "https://graph.microsoft.com/Application.ReadWrite.All",
+)
 CACHE_FILE_NAME = "msal_token_cache.json"
-_GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_GUID_RE = GUID  # the one pattern, wizard.settings
 
 
 class SigninError(Exception):
@@ -81,9 +85,15 @@ class SigninConfig:
         return self.cache_path or default_cache_path()
 
 
-def signin_config_from(client_id: str | None, tenant: str | None = None, *, oidc_authority: str | None = None,
-                       ca_bundle: str | None = None, cache: str | Path | None = None,
-                       environ: dict[str, str] | None = None) -> SigninConfig:
+def signin_config_from(
+    client_id: str | None,
+    tenant: str | None = None,
+    *,
+    oidc_authority: str | None = None,
+    ca_bundle: str | None = None,
+    cache: str | Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> SigninConfig:
     """The one way sign-in, apply and verify decide where to sign in: options first, then IDSPINE_* variables.
 
     IDSPINE_OIDC_AUTHORITY (any OpenID issuer) wins over an Entra tenant, so a secret is only ever sent to
@@ -93,8 +103,10 @@ def signin_config_from(client_id: str | None, tenant: str | None = None, *, oidc
     env = os.environ if environ is None else environ
     cid = client_id or env.get("IDSPINE_CLIENT_ID")
     if not cid:
-        raise ValueError("no client id: register a public client app for idspine and pass --client-id or set "
-                         "IDSPINE_CLIENT_ID")
+        raise ValueError(
+            "no client id: register a public client app for idspine and pass --client-id or set "
+            "IDSPINE_CLIENT_ID"
+        )
     oidc = oidc_authority or env.get("IDSPINE_OIDC_AUTHORITY")
     ca = ca_bundle or env.get("IDSPINE_CA_BUNDLE") or None
     cache_value = cache or env.get("IDSPINE_TOKEN_CACHE")
@@ -135,10 +147,17 @@ class TokenResult:
         if "access_token" in answer:
             claims = answer.get("id_token_claims") or {}
             account = str(claims.get("preferred_username") or claims.get("sub") or "")
-            return cls(True, expires_in=_int_or_none(answer.get("expires_in")), account=account,
-                       access_token=str(answer["access_token"]))
-        return cls(False, scrub(str(answer.get("error") or "unknown_error"), secrets),
-                   scrub(str(answer.get("error_description") or ""), secrets))
+            return cls(
+                True,
+                expires_in=_int_or_none(answer.get("expires_in")),
+                account=account,
+                access_token=str(answer["access_token"]),
+            )
+        return cls(
+            False,
+            scrub(str(answer.get("error") or "unknown_error"), secrets),
+            scrub(str(answer.get("error_description") or ""), secrets),
+        )
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -250,8 +269,10 @@ def _msal_call(what: str, make: Callable[[], Any], session: Any = None) -> Any:
     try:
         return make()
     except requests.exceptions.SSLError:
-        raise SigninError(f"{what}: the identity provider's TLS certificate could not be verified (set "
-                          "IDSPINE_CA_BUNDLE for a private CA)") from None
+        raise SigninError(
+            f"{what}: the identity provider's TLS certificate could not be verified (set "
+            "IDSPINE_CA_BUNDLE for a private CA)"
+        ) from None
     except requests.exceptions.ConnectionError:
         raise SigninError(f"{what}: could not connect to the identity provider") from None
     except requests.exceptions.Timeout:
@@ -259,15 +280,21 @@ def _msal_call(what: str, make: Callable[[], Any], session: Any = None) -> Any:
     except (msal.exceptions.MsalError, requests.exceptions.HTTPError, RuntimeError) as exc:
         code = status() or _status_in(str(exc))
         if code and code >= 500:
-            raise SigninError(f"{what}: the identity provider failed with HTTP {code} (a problem on its side); "
-                              "try again later") from None
-        raise SigninError(f"{what}: the identity provider refused the request"
-                          + (f" (HTTP {code})" if code else "")) from None
+            raise SigninError(
+                f"{what}: the identity provider failed with HTTP {code} (a problem on its side); "
+                "try again later"
+            ) from None
+        raise SigninError(
+            f"{what}: the identity provider refused the request" + (f" (HTTP {code})" if code else "")
+        ) from None
     except json.JSONDecodeError:
         code = status()
-        raise SigninError(f"{what}: the identity provider answered"
-                          + (f" HTTP {code}" if code else "") + " with a page that is not JSON"
-                          + ("; try again later" if code and code >= 500 else "")) from None
+        raise SigninError(
+            f"{what}: the identity provider answered"
+            + (f" HTTP {code}" if code else "")
+            + " with a page that is not JSON"
+            + ("; try again later" if code and code >= 500 else "")
+        ) from None
     except ValueError as exc:  # msal raises ValueError for an authority it cannot discover
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         from wizard.providers.http import scrub
@@ -280,7 +307,6 @@ def _session_of(app: Any) -> Any:
 
 
 def _status_in(text: str) -> int | None:
-    import re
 
     match = re.search(r"\b([45]\d\d)\b", text)
     return int(match.group(1)) if match else None
@@ -291,20 +317,29 @@ def public_app(config: SigninConfig, cache: TokenCacheFile | None = None) -> msa
     import msal
 
     kwargs = _app_kwargs(config, cache)
-    app = _msal_call("sign-in setup", lambda: msal.PublicClientApplication(config.client_id, **kwargs),
-                     kwargs["http_client"])
+    app = _msal_call(
+        "sign-in setup",
+        lambda: msal.PublicClientApplication(config.client_id, **kwargs),
+        kwargs["http_client"],
+    )
     app._idspine_session = kwargs["http_client"]  # so failures can name the last HTTP status
     return app
 
 
-def confidential_app(config: SigninConfig, client_secret: str,
-                     cache: TokenCacheFile | None = None) -> msal.ConfidentialClientApplication:
+def confidential_app(
+    config: SigninConfig, client_secret: str, cache: TokenCacheFile | None = None
+) -> msal.ConfidentialClientApplication:
     """An msal confidential client holding a service principal's secret (kept only in memory)."""
     import msal
 
     kwargs = _app_kwargs(config, cache)
-    app = _msal_call("sign-in setup", lambda: msal.ConfidentialClientApplication(
-        config.client_id, client_credential=client_secret, **kwargs), kwargs["http_client"])
+    app = _msal_call(
+        "sign-in setup",
+        lambda: msal.ConfidentialClientApplication(
+            config.client_id, client_credential=client_secret, **kwargs
+        ),
+        kwargs["http_client"],
+    )
     app._idspine_session = kwargs["http_client"]
     return app
 
@@ -315,8 +350,9 @@ def client_credentials(config: SigninConfig, client_secret: str, scopes: Sequenc
     No cache file is used: each call proves the secret works right now.
     """
     app = confidential_app(config, client_secret)
-    answer = _msal_call("client credentials", lambda: app.acquire_token_for_client(scopes=list(scopes)),
-                        _session_of(app))
+    answer = _msal_call(
+        "client credentials", lambda: app.acquire_token_for_client(scopes=list(scopes)), _session_of(app)
+    )
     return TokenResult.from_msal(answer, secrets=[client_secret])
 
 
@@ -351,21 +387,26 @@ class DeviceSignin:
         self.app = public_app(config, self.cache)
 
     def start(self) -> DeviceCode:
-        flow = _msal_call("device code", lambda: self.app.initiate_device_flow(scopes=self.scopes),
-                          _session_of(self.app))
+        flow = _msal_call(
+            "device code", lambda: self.app.initiate_device_flow(scopes=self.scopes), _session_of(self.app)
+        )
         if "user_code" not in flow:
             result = TokenResult.from_msal(flow)
             raise SigninError(f"device code sign-in could not start: {result.detail}")
         uri = flow.get("verification_uri") or flow.get("verification_url") or ""
-        return DeviceCode(user_code=str(flow["user_code"]), verification_uri=str(uri),
-                          expires_at=float(flow.get("expires_at") or time.time() + 900),
-                          message=str(flow.get("message") or f"Open {uri} and enter {flow['user_code']}"),
-                          flow=flow)
+        return DeviceCode(
+            user_code=str(flow["user_code"]),
+            verification_uri=str(uri),
+            expires_at=float(flow.get("expires_at") or time.time() + 900),
+            message=str(flow.get("message") or f"Open {uri} and enter {flow['user_code']}"),
+            flow=flow,
+        )
 
     def finish(self, code: DeviceCode) -> TokenResult:
         """Poll until the user completes (or the code expires or is cancelled); persist the cache."""
-        answer = _msal_call("device code", lambda: self.app.acquire_token_by_device_flow(code.flow),
-                            _session_of(self.app))
+        answer = _msal_call(
+            "device code", lambda: self.app.acquire_token_by_device_flow(code.flow), _session_of(self.app)
+        )
         result = TokenResult.from_msal(answer)
         self.cache.save()
         return result
@@ -383,8 +424,11 @@ def _tenant_accounts(app: Any, cache: TokenCacheFile) -> list[dict[str, Any]]:
 
     realm = str(getattr(app.authority, "tenant", "") or "").lower()
     instance = str(getattr(app.authority, "instance", "") or "").lower()
-    records = [a for a in cache.cache.search(msal.TokenCache.CredentialType.ACCOUNT)
-               if str(a.get("realm") or "").lower() == realm and realm]
+    records = [
+        a
+        for a in cache.cache.search(msal.TokenCache.CredentialType.ACCOUNT)
+        if str(a.get("realm") or "").lower() == realm and realm
+    ]
     same_host = [a for a in records if str(a.get("environment") or "").lower() == instance]
     chosen = same_host or records
     return sorted(chosen, key=lambda a: not str(a.get("home_account_id") or "").lower().endswith("." + realm))
@@ -418,8 +462,11 @@ def silent_token(config: SigninConfig, scopes: Sequence[str]) -> TokenResult | N
     realm = str(app.authority.tenant or "")
     answer: dict[str, Any] | None = None
     for account in accounts:
-        answer = _msal_call("silent sign-in", functools.partial(app.acquire_token_silent, list(scopes),
-                                                                account=account), _session_of(app))
+        answer = _msal_call(
+            "silent sign-in",
+            functools.partial(app.acquire_token_silent, list(scopes), account=account),
+            _session_of(app),
+        )
         if answer:
             break
     cache.save()
@@ -427,8 +474,12 @@ def silent_token(config: SigninConfig, scopes: Sequence[str]) -> TokenResult | N
         return None
     issuer = _wrong_tenant(answer, realm) if "access_token" in answer else None
     if issuer:
-        return TokenResult(False, "wrong_tenant", f"the cached token was issued by tenant {issuer}, not {realm}: "
-                                                  f"sign in to {realm} (idspine signin --tenant {realm})")
+        return TokenResult(
+            False,
+            "wrong_tenant",
+            f"the cached token was issued by tenant {issuer}, not {realm}: "
+            f"sign in to {realm} (idspine signin --tenant {realm})",
+        )
     result = TokenResult.from_msal(answer)
     if result.ok and not result.account:
         result.account = str(accounts[0].get("username") or "")
@@ -439,8 +490,12 @@ def browser_available() -> bool:
     """True when a graphical browser can be opened (interactive sign-in makes sense)."""
     import webbrowser
 
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.name == "nt"
-            or os.uname().sysname == "Darwin"):
+    if not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.name == "nt"
+        or os.uname().sysname == "Darwin"
+    ):
         return False
     try:
         webbrowser.get()
@@ -455,7 +510,10 @@ def interactive_signin(config: SigninConfig, scopes: Sequence[str], timeout: int
         raise SigninError("no browser is available here; use the device code sign-in instead")
     cache = TokenCacheFile(config.cache_file)
     app = public_app(config, cache)
-    answer = _msal_call("interactive sign-in", lambda: app.acquire_token_interactive(
-        list(scopes), timeout=timeout, prompt="select_account"), _session_of(app))
+    answer = _msal_call(
+        "interactive sign-in",
+        lambda: app.acquire_token_interactive(list(scopes), timeout=timeout, prompt="select_account"),
+        _session_of(app),
+    )
     cache.save()
     return TokenResult.from_msal(answer)

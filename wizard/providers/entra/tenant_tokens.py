@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+from wizard.settings import GUID
+
+_GUID = GUID  # the one pattern, wizard.settings
 
 
 class TokenMismatch(ValueError):
@@ -47,16 +48,22 @@ class TenantTokens:
         label = label or tenant or key
         for other, value in self._tokens.items():
             if other != key and value == token:
-                raise TokenMismatch(f"the token offered for {label} is the one used for {self._labels[other]}: "
-                                    "each tenant needs a token of its own (sign in to each tenant)")
+                raise TokenMismatch(
+                    f"the token offered for {label} is the one used for {self._labels[other]}: "
+                    "each tenant needs a token of its own (sign in to each tenant)"
+                )
         tid = issuing_tenant(token)
         if tid is not None:
             if _GUID.match(tenant or "") and tid != tenant.lower():
-                raise TokenMismatch(f"the token offered for {label} was issued by tenant {tid}: sign in to {label}")
+                raise TokenMismatch(
+                    f"the token offered for {label} was issued by tenant {tid}: sign in to {label}"
+                )
             for other, issuer in self._issuers.items():
                 if other != key and issuer == tid:
-                    raise TokenMismatch(f"the token offered for {label} was issued by the same tenant as the one "
-                                        f"for {self._labels[other]} ({tid}): sign in to {label} itself")
+                    raise TokenMismatch(
+                        f"the token offered for {label} was issued by the same tenant as the one "
+                        f"for {self._labels[other]} ({tid}): sign in to {label} itself"
+                    )
             self._issuers[key] = tid
         self._tokens[key] = token
         self._labels[key] = label

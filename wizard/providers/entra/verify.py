@@ -22,15 +22,20 @@ if TYPE_CHECKING:
 _WITHHELD = "the identity provider's answer was withheld (it looked like it held a secret)"
 
 
-def verify_service_principal(sp: ServicePrincipal, config_for: object, secret: str, scopes: Sequence[str],
-                             now: dt.datetime | None = None) -> Verification:
+def verify_service_principal(
+    sp: ServicePrincipal,
+    config_for: object,
+    secret: str,
+    scopes: Sequence[str],
+    now: dt.datetime | None = None,
+) -> Verification:
     """Client credentials as *sp* with *secret* at the IdP of *config_for* (a SigninConfig); never raises.
 
     Every failure, from a refused secret to the IdP's 5xx page or an untrusted certificate, becomes a failed
     Verification with one line saying why.
     """
-    from wizard.secrets.guard import find_secret_kind
     from wizard.providers.entra.signin import SigninError, client_credentials
+    from wizard.secrets.guard import find_secret_kind
 
     try:
         result = client_credentials(config_for, secret, list(scopes))  # type: ignore[arg-type]

@@ -17,18 +17,29 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from wizard.model import Credential, Status, Workspace
-from wizard.providers.n8n.credentials import BuildContext, CredentialBuildError, build_data, schema_problems
 from wizard.providers import ProviderError
 from wizard.providers.http import HttpSettings, JsonApi, expect_dict, expect_str
+from wizard.providers.n8n.credentials import BuildContext, CredentialBuildError, build_data, schema_problems
 from wizard.secrets.resolver import SecretUnavailable
 
 _PROBE_PROJECT = "idspine-existence-probe-no-such-project"
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-_WORKFLOW_SETTINGS = frozenset({
-    "saveExecutionProgress", "saveManualExecutions", "saveDataErrorExecution", "saveDataSuccessExecution",
-    "executionTimeout", "errorWorkflow", "timezone", "executionOrder", "callerPolicy", "callerIds",
-    "timeSavedPerExecution", "availableInMCP",
-})
+_WORKFLOW_SETTINGS = frozenset(
+    {
+        "saveExecutionProgress",
+        "saveManualExecutions",
+        "saveDataErrorExecution",
+        "saveDataSuccessExecution",
+        "executionTimeout",
+        "errorWorkflow",
+        "timezone",
+        "executionOrder",
+        "callerPolicy",
+        "callerIds",
+        "timeSavedPerExecution",
+        "availableInMCP",
+    }
+)
 
 
 def _check_id(cred_id: str) -> str:
@@ -40,7 +51,9 @@ def _check_id(cred_id: str) -> str:
 class N8nProvider:
     """One n8n instance's public API (base address like https://n8n.example.com)."""
 
-    def __init__(self, base_url: str, client: httpx.Client, api_key: str, settings: HttpSettings | None = None):
+    def __init__(
+        self, base_url: str, client: httpx.Client, api_key: str, settings: HttpSettings | None = None
+    ):
         if not api_key:
             raise ProviderError("no n8n API key", "refused")
         self._api = JsonApi("n8n", base_url, client, {"X-N8N-API-KEY": api_key}, settings)
@@ -66,8 +79,12 @@ class N8nProvider:
     def create_credential(self, name: str, n8n_type: str, data: dict[str, Any]) -> str:
         """Create a credential; returns the id n8n gave it. The data's values are never quoted back."""
         secrets = [v for v in data.values() if isinstance(v, str) and len(v) >= 4]
-        res = self._api.call("POST", "/api/v1/credentials", json_body={"name": name, "type": n8n_type, "data": data},
-                             secrets=secrets)
+        res = self._api.call(
+            "POST",
+            "/api/v1/credentials",
+            json_body={"name": name, "type": n8n_type, "data": data},
+            secrets=secrets,
+        )
         body = expect_dict(res.data, "n8n create credential")
         cred_id = expect_str(body, "id", "n8n create credential", max_len=64)
         return _check_id(cred_id)
@@ -85,8 +102,12 @@ class N8nProvider:
     def credential_exists(self, cred_id: str) -> bool | None:
         """True/False when n8n tells, None when the answer is ambiguous (e.g. the key lacks credential:move)."""
         try:
-            self._api.call("PUT", f"/api/v1/credentials/{_check_id(cred_id)}/transfer",
-                           json_body={"destinationProjectId": _PROBE_PROJECT}, ok=(200, 204))
+            self._api.call(
+                "PUT",
+                f"/api/v1/credentials/{_check_id(cred_id)}/transfer",
+                json_body={"destinationProjectId": _PROBE_PROJECT},
+                ok=(200, 204),
+            )
         except ProviderError as exc:
             text = exc.message.lower()
             if exc.status in (400, 404) and "could not find the credential" in text:
@@ -102,8 +123,12 @@ class N8nProvider:
 
     def audit(self, categories: tuple[str, ...] = ("credentials",)) -> dict[str, Any]:
         """n8n's security audit (POST /api/v1/audit); needs the securityAudit:generate scope."""
-        res = self._api.call("POST", "/api/v1/audit", json_body={"additionalOptions": {"categories": list(categories)}},
-                             idempotent=True)
+        res = self._api.call(
+            "POST",
+            "/api/v1/audit",
+            json_body={"additionalOptions": {"categories": list(categories)}},
+            idempotent=True,
+        )
         if res.data is None or res.data == []:
             return {}
         return expect_dict(res.data, "n8n audit")
@@ -136,13 +161,21 @@ class N8nProvider:
             creds = node.get("credentials")
             if isinstance(creds, dict):
                 node["credentials"] = {
-                    t: ({"id": new_id, "name": new_name} if isinstance(ref, dict) and ref.get("id") == old_id else ref)
+                    t: (
+                        {"id": new_id, "name": new_name}
+                        if isinstance(ref, dict) and ref.get("id") == old_id
+                        else ref
+                    )
                     for t, ref in creds.items()
                 }
             nodes.append(node)
         settings = {k: v for k, v in (workflow.get("settings") or {}).items() if k in _WORKFLOW_SETTINGS}
-        body = {"name": workflow.get("name", ""), "nodes": nodes, "connections": workflow.get("connections") or {},
-                "settings": settings}
+        body = {
+            "name": workflow.get("name", ""),
+            "nodes": nodes,
+            "connections": workflow.get("connections") or {},
+            "settings": settings,
+        }
         self._api.call("PUT", f"/api/v1/workflows/{wf_id}", json_body=body)
 
     # ---------------------------------------------------------------- routes (SSO verification)
@@ -154,10 +187,13 @@ class N8nProvider:
 
 def _node_uses(node: Any, cred_id: str) -> bool:
     creds = node.get("credentials") if isinstance(node, dict) else None
-    return isinstance(creds, dict) and any(isinstance(r, dict) and r.get("id") == cred_id for r in creds.values())
+    return isinstance(creds, dict) and any(
+        isinstance(r, dict) and r.get("id") == cred_id for r in creds.values()
+    )
 
 
 # ==================================================================== pushing the inventory
+
 
 @dataclass
 class PushOutcome:
@@ -191,8 +227,11 @@ Resolver = Callable[[str], str]
 
 def credentials_for_n8n(ws: Workspace, client: str | None = None) -> list[Credential]:
     """Inventory credentials that live in n8n (have an n8n type, are not retired), optionally one client's."""
-    return [c for c in ws.credentials
-            if c.n8n_type and c.status != Status.RETIRED and (client is None or c.client == client)]
+    return [
+        c
+        for c in ws.credentials
+        if c.n8n_type and c.status != Status.RETIRED and (client is None or c.client == client)
+    ]
 
 
 def build_context(ws: Workspace, cred: Credential) -> BuildContext:
@@ -201,8 +240,11 @@ def build_context(ws: Workspace, cred: Credential) -> BuildContext:
     client = ws.client(cred.client) if cred.client else None
     from wizard.placement import service_principal_tenant  # its tokens come from where its principal lives
 
-    tenant = (service_principal_tenant(ws, sp).tenant if sp else "") or \
-        (client.tenant if client and client.tenant else "") or ws.consultancy.home_tenant
+    tenant = (
+        (service_principal_tenant(ws, sp).tenant if sp else "")
+        or (client.tenant if client and client.tenant else "")
+        or ws.consultancy.home_tenant
+    )
     ref = ws.consultancy.integrations.supabase_project_ref
     return BuildContext(
         client_id=(sp.app_id or "") if sp else "",
@@ -230,8 +272,9 @@ def prepare_data(ws: Workspace, cred: Credential, resolve: Resolver) -> dict[str
     """Resolve the secret now and build the n8n data (CredentialBuildError / SecretUnavailable)."""
     ref = secret_ref_of(ws, cred)
     if not ref:
-        raise CredentialBuildError("no secret reference recorded (set secret_ref on the credential or its "
-                                   "service principal)")
+        raise CredentialBuildError(
+            "no secret reference recorded (set secret_ref on the credential or its service principal)"
+        )
     return build_data(cred.n8n_type, resolve(ref), build_context(ws, cred))
 
 
@@ -244,8 +287,14 @@ def _record(cred: Credential, n8n_id: str, host: str) -> None:
 _FATAL_KINDS = frozenset({"refused", "network", "invalid-url", "redirect"})
 
 
-def push_credentials(ws: Workspace, provider: N8nProvider | None, resolve: Resolver, client: str | None = None,
-                     dry_run: bool = False, on_change: Callable[[Workspace], None] | None = None) -> PushReport:
+def push_credentials(
+    ws: Workspace,
+    provider: N8nProvider | None,
+    resolve: Resolver,
+    client: str | None = None,
+    dry_run: bool = False,
+    on_change: Callable[[Workspace], None] | None = None,
+) -> PushReport:
     """Create each of the workspace's n8n credentials that n8n does not hold yet; adopt those it does.
 
     Ids are written into the workspace as they are created and *on_change* is called after each, so a
@@ -262,15 +311,20 @@ def push_credentials(ws: Workspace, provider: N8nProvider | None, resolve: Resol
                 exists = provider.credential_exists(cred.n8n_id)
                 if exists is not False:
                     outcome.result, outcome.n8n_id = "adopted", cred.n8n_id
-                    outcome.detail = "already in n8n" if exists else "recorded id kept (n8n could not confirm it)"
+                    outcome.detail = (
+                        "already in n8n" if exists else "recorded id kept (n8n could not confirm it)"
+                    )
                     continue
                 outcome.detail = f"recorded id {cred.n8n_id} no longer exists in n8n; created again. "
             data = prepare_data(ws, cred, resolve)
             if dry_run or provider is None:
                 outcome.result = "planned" if not cred.n8n_id else "adopted"
                 outcome.n8n_id = cred.n8n_id
-                outcome.detail = "would create with fields " + ", ".join(sorted(data)) if not cred.n8n_id else \
-                    "has a recorded id (checked on a real run)"
+                outcome.detail = (
+                    "would create with fields " + ", ".join(sorted(data))
+                    if not cred.n8n_id
+                    else "has a recorded id (checked on a real run)"
+                )
                 continue
             problems = schema_problems(data, provider.credential_schema(cred.n8n_type))
             if problems:
@@ -301,8 +355,13 @@ class RotateResult:
     old_deleted: bool
 
 
-def rotate_credential(ws: Workspace, cred_id: str, provider: N8nProvider, resolve: Resolver,
-                      on_change: Callable[[Workspace], None] | None = None) -> RotateResult:
+def rotate_credential(
+    ws: Workspace,
+    cred_id: str,
+    provider: N8nProvider,
+    resolve: Resolver,
+    on_change: Callable[[Workspace], None] | None = None,
+) -> RotateResult:
     """Create the credential anew from its current secret, repoint workflows, then delete the old one.
 
     The new id is recorded before anything is deleted; if repointing fails the old credential is kept.

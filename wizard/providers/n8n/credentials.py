@@ -55,9 +55,15 @@ class CredentialType:
     hint: str = ""  # how to store the secret
 
 
-def _oauth2(name: str, *, scope: bool = False, extra: dict[str, Any] | None = None,
-            extra_fields: tuple[str, ...] = (), extra_required: tuple[str, ...] = (),
-            derive: Deriver | None = None) -> CredentialType:
+def _oauth2(
+    name: str,
+    *,
+    scope: bool = False,
+    extra: dict[str, Any] | None = None,
+    extra_fields: tuple[str, ...] = (),
+    extra_required: tuple[str, ...] = (),
+    derive: Deriver | None = None,
+) -> CredentialType:
     base = {"serverUrl": "", "sendAdditionalBodyProperties": False, "additionalBodyProperties": "{}"}
     base.update(extra or {})
 
@@ -73,10 +79,15 @@ def _oauth2(name: str, *, scope: bool = False, extra: dict[str, Any] | None = No
 
     fields = {"clientId", "clientSecret", *base, *extra_fields, *(("scope",) if scope else ())}
     return CredentialType(
-        name, "clientSecret", frozenset(fields), ("clientId", "clientSecret", *extra_required),
-        frozenset({"clientSecret"}), base, _derive,
+        name,
+        "clientSecret",
+        frozenset(fields),
+        ("clientId", "clientSecret", *extra_required),
+        frozenset({"clientSecret"}),
+        base,
+        _derive,
         hint="the OAuth client secret (the client id comes from the service principal, or put both in a "
-             'JSON object {"clientId": ..., "clientSecret": ...})',
+        'JSON object {"clientId": ..., "clientSecret": ...})',
     )
 
 
@@ -92,7 +103,9 @@ def _google_service_account(secret: str) -> dict[str, Any]:
     try:
         data = json.loads(secret)
     except ValueError:
-        raise CredentialBuildError("googleApi: the secret must be the service account's JSON key file") from None
+        raise CredentialBuildError(
+            "googleApi: the secret must be the service account's JSON key file"
+        ) from None
     if not isinstance(data, dict):
         raise CredentialBuildError("googleApi: the secret must be a JSON object")
     if data.get("type") == "service_account" or "client_email" in data:
@@ -134,19 +147,36 @@ def _json_object(secret: str, type_name: str) -> dict[str, Any]:
     try:
         data = json.loads(secret)
     except ValueError:
-        raise CredentialBuildError(f"{type_name}: the secret starts like JSON but is not valid JSON") from None
+        raise CredentialBuildError(
+            f"{type_name}: the secret starts like JSON but is not valid JSON"
+        ) from None
     if not isinstance(data, dict):
         raise CredentialBuildError(f"{type_name}: the secret JSON must be an object of field names")
     return data
 
 
-def _simple(name: str, secret_field: str, *, optional: tuple[str, ...] = (), required: tuple[str, ...] = (),
-            fixed: dict[str, Any] | None = None, more_secrets: tuple[str, ...] = (),
-            derive: Deriver | None = None, parser: SecretParser | None = None, hint: str = "") -> CredentialType:
+def _simple(
+    name: str,
+    secret_field: str,
+    *,
+    optional: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
+    fixed: dict[str, Any] | None = None,
+    more_secrets: tuple[str, ...] = (),
+    derive: Deriver | None = None,
+    parser: SecretParser | None = None,
+    hint: str = "",
+) -> CredentialType:
     fixed = fixed or {}
     return CredentialType(
-        name, secret_field, frozenset({secret_field, *optional, *required, *fixed}),
-        (secret_field, *required), frozenset({secret_field, *more_secrets}), fixed, derive, parser,
+        name,
+        secret_field,
+        frozenset({secret_field, *optional, *required, *fixed}),
+        (secret_field, *required),
+        frozenset({secret_field, *more_secrets}),
+        fixed,
+        derive,
+        parser,
         hint or f"the bare {secret_field}",
     )
 
@@ -154,51 +184,119 @@ def _simple(name: str, secret_field: str, *, optional: tuple[str, ...] = (), req
 _TYPES: list[CredentialType] = [
     _simple("airtableTokenApi", "accessToken", hint="the Airtable personal access token"),
     _oauth2("airtableOAuth2Api"),
-    _simple("githubApi", "accessToken", optional=("user",), fixed={"server": "https://api.github.com"},
-            hint="the GitHub token (fine-grained PAT or app token)"),
+    _simple(
+        "githubApi",
+        "accessToken",
+        optional=("user",),
+        fixed={"server": "https://api.github.com"},
+        hint="the GitHub token (fine-grained PAT or app token)",
+    ),
     _oauth2("githubOAuth2Api", extra={"server": "https://api.github.com"}),
-    _simple("httpHeaderAuth", "value", optional=("name",), fixed={"name": "Authorization"},
-            hint='the header value, or {"name": "X-Api-Key", "value": ...}'),
+    _simple(
+        "httpHeaderAuth",
+        "value",
+        optional=("name",),
+        fixed={"name": "Authorization"},
+        hint='the header value, or {"name": "X-Api-Key", "value": ...}',
+    ),
     _simple("httpBearerAuth", "token", hint="the bearer token"),
-    _simple("supabaseApi", "serviceRole", required=("host",),
-            derive=lambda c: {"host": c.supabase_url} if c.supabase_url else {},
-            hint="the secret (sb_secret_...) or legacy service_role key, which bypasses Row Level Security; the host "
-                 "comes from the workspace's Supabase project"),
-    _simple("openAiApi", "apiKey", optional=("organizationId", "url"), fixed={"header": False},
-            hint="the OpenAI API key"),
-    _simple("azureOpenAiApi", "apiKey", required=("resourceName",), optional=("apiVersion", "endpoint"),
-            fixed={"apiVersion": "2025-03-01-preview"},
-            hint='{"apiKey": ..., "resourceName": ...} (apiVersion optional)'),
-    _simple("slackApi", "accessToken", optional=("signatureSecret", "notice"), more_secrets=("signatureSecret",),
-            hint="the Slack bot token (xoxb-...), or JSON with accessToken and signatureSecret"),
-    _simple("aws", "secretAccessKey", required=("accessKeyId",), optional=("region", "sessionToken"),
-            fixed={"region": "us-east-1", "temporaryCredentials": False, "customEndpoints": False},
-            more_secrets=("sessionToken",),
-            hint='{"accessKeyId": ..., "secretAccessKey": ..., "region": ...}'),
-    _simple("googleApi", "privateKey", required=("email",), optional=("region", "delegatedEmail"),
-            fixed={"inpersonate": False, "httpNode": False}, parser=_google_service_account,
-            hint="the service account's JSON key file"),
-    _simple("googlePalmApi", "apiKey", fixed={"host": "https://generativelanguage.googleapis.com"},
-            hint="the Gemini (Google AI) API key"),
+    _simple(
+        "supabaseApi",
+        "serviceRole",
+        required=("host",),
+        derive=lambda c: {"host": c.supabase_url} if c.supabase_url else {},
+        hint="the secret (sb_secret_...) or legacy service_role key, which bypasses Row Level Security; the host "
+        "comes from the workspace's Supabase project",
+    ),
+    _simple(
+        "openAiApi",
+        "apiKey",
+        optional=("organizationId", "url"),
+        fixed={"header": False},
+        hint="the OpenAI API key",
+    ),
+    _simple(
+        "azureOpenAiApi",
+        "apiKey",
+        required=("resourceName",),
+        optional=("apiVersion", "endpoint"),
+        fixed={"apiVersion": "2025-03-01-preview"},
+        hint='{"apiKey": ..., "resourceName": ...} (apiVersion optional)',
+    ),
+    _simple(
+        "slackApi",
+        "accessToken",
+        optional=("signatureSecret", "notice"),
+        more_secrets=("signatureSecret",),
+        hint="the Slack bot token (xoxb-...), or JSON with accessToken and signatureSecret",
+    ),
+    _simple(
+        "aws",
+        "secretAccessKey",
+        required=("accessKeyId",),
+        optional=("region", "sessionToken"),
+        fixed={"region": "us-east-1", "temporaryCredentials": False, "customEndpoints": False},
+        more_secrets=("sessionToken",),
+        hint='{"accessKeyId": ..., "secretAccessKey": ..., "region": ...}',
+    ),
+    _simple(
+        "googleApi",
+        "privateKey",
+        required=("email",),
+        optional=("region", "delegatedEmail"),
+        fixed={"inpersonate": False, "httpNode": False},
+        parser=_google_service_account,
+        hint="the service account's JSON key file",
+    ),
+    _simple(
+        "googlePalmApi",
+        "apiKey",
+        fixed={"host": "https://generativelanguage.googleapis.com"},
+        hint="the Gemini (Google AI) API key",
+    ),
     _oauth2("googleOAuth2Api", scope=True),
     _oauth2("googleBigQueryOAuth2Api"),
-    _oauth2("microsoftOAuth2Api", scope=True, extra_fields=("authUrl", "accessTokenUrl"), derive=_microsoft_urls),
+    _oauth2(
+        "microsoftOAuth2Api", scope=True, extra_fields=("authUrl", "accessTokenUrl"), derive=_microsoft_urls
+    ),
     _oauth2("quickBooksOAuth2Api", extra={"environment": "production"}),
-    _oauth2("azureStorageOAuth2Api", extra_fields=("account", "authUrl", "accessTokenUrl"),
-            extra_required=("account",), derive=_microsoft_urls),
-    _simple("azureStorageSharedKeyApi", "key", required=("account",),
-            hint='{"account": ..., "key": ...}'),
-    _simple("snowflake", "password", required=("account", "username"),
-            optional=("database", "warehouse", "schema", "role"),
-            fixed={"authentication": "password", "privateKey": "", "clientSessionKeepAlive": False},
-            hint='{"account": ..., "username": ..., "password": ..., "warehouse": ..., "database": ...}'),
-    _simple("oktaApi", "accessToken", required=("url",), hint='{"url": "https://org.okta.com", "accessToken": ...}'),
-    _simple("auth0ManagementApi", "clientSecret", required=("domain", "clientId"),
-            derive=lambda c: {"clientId": c.client_id} if c.client_id else {},
-            hint='{"domain": ..., "clientId": ..., "clientSecret": ...}'),
-    _simple("postgres", "password", required=("host", "database", "user"), optional=("port", "ssl"),
-            fixed={"port": 5432, "ssl": "require", "allowUnauthorizedCerts": False, "sshTunnel": False},
-            parser=_postgres_dsn, hint="a postgresql://user:password@host:5432/database connection string"),
+    _oauth2(
+        "azureStorageOAuth2Api",
+        extra_fields=("account", "authUrl", "accessTokenUrl"),
+        extra_required=("account",),
+        derive=_microsoft_urls,
+    ),
+    _simple("azureStorageSharedKeyApi", "key", required=("account",), hint='{"account": ..., "key": ...}'),
+    _simple(
+        "snowflake",
+        "password",
+        required=("account", "username"),
+        optional=("database", "warehouse", "schema", "role"),
+        fixed={"authentication": "password", "privateKey": "", "clientSessionKeepAlive": False},
+        hint='{"account": ..., "username": ..., "password": ..., "warehouse": ..., "database": ...}',
+    ),
+    _simple(
+        "oktaApi",
+        "accessToken",
+        required=("url",),
+        hint='{"url": "https://org.okta.com", "accessToken": ...}',
+    ),
+    _simple(
+        "auth0ManagementApi",
+        "clientSecret",
+        required=("domain", "clientId"),
+        derive=lambda c: {"clientId": c.client_id} if c.client_id else {},
+        hint='{"domain": ..., "clientId": ..., "clientSecret": ...}',
+    ),
+    _simple(
+        "postgres",
+        "password",
+        required=("host", "database", "user"),
+        optional=("port", "ssl"),
+        fixed={"port": 5432, "ssl": "require", "allowUnauthorizedCerts": False, "sshTunnel": False},
+        parser=_postgres_dsn,
+        hint="a postgresql://user:password@host:5432/database connection string",
+    ),
 ]
 
 CREDENTIAL_TYPES: dict[str, CredentialType] = {t.name: t for t in _TYPES}
@@ -216,7 +314,8 @@ def credential_type(n8n_type: str) -> CredentialType:
     except KeyError:
         raise CredentialBuildError(
             f"n8n credential type {n8n_type!r} is not supported by idspine yet (supported: "
-            f"{', '.join(supported_types())})") from None
+            f"{', '.join(supported_types())})"
+        ) from None
 
 
 def build_data(n8n_type: str, secret: str, context: BuildContext | None = None) -> dict[str, Any]:
@@ -237,8 +336,10 @@ def build_data(n8n_type: str, secret: str, context: BuildContext | None = None) 
     unknown = set(supplied) - spec.fields
     if unknown:
         # The keys come from the secret itself (a pasted value may sit in a key): count them, never quote them.
-        raise CredentialBuildError(f"{n8n_type}: the secret's JSON has {len(unknown)} unknown field(s) (their names are not "
-                                   f"shown); allowed: {', '.join(sorted(spec.fields))}")
+        raise CredentialBuildError(
+            f"{n8n_type}: the secret's JSON has {len(unknown)} unknown field(s) (their names are not "
+            f"shown); allowed: {', '.join(sorted(spec.fields))}"
+        )
     for key, value in supplied.items():
         if not isinstance(value, (str, bool, int, float)) or isinstance(value, float) and value != value:
             raise CredentialBuildError(f"{n8n_type}: field {key} must be text, a number or true/false")
@@ -272,8 +373,10 @@ def _adjust(n8n_type: str, data: dict[str, Any]) -> None:
 def redacted(n8n_type: str, data: dict[str, Any]) -> dict[str, Any]:
     """*data* safe to display: secret fields replaced by a marker."""
     spec = credential_type(n8n_type)
-    return {k: ("<secret>" if k in spec.secret_fields or k in ("privateKey", "password") and v else v)
-            for k, v in sorted(data.items())}
+    return {
+        k: ("<secret>" if k in spec.secret_fields or k in ("privateKey", "password") and v else v)
+        for k, v in sorted(data.items())
+    }
 
 
 _N8N_TYPES = {"string": str, "boolean": bool, "number": (int, float), "json": (str, dict, list)}
@@ -295,7 +398,9 @@ def schema_problems(data: dict[str, Any], schema: dict[str, Any]) -> list[str]:
             problems.append(f"{key}: not a field of this type")
             continue
         expected = _N8N_TYPES.get(str(prop.get("type")))
-        if expected and (not isinstance(value, expected) or isinstance(value, bool) and prop.get("type") == "number"):
+        if expected and (
+            not isinstance(value, expected) or isinstance(value, bool) and prop.get("type") == "number"
+        ):
             problems.append(f"{key}: should be {prop.get('type')}")
         enum = prop.get("enum")
         if isinstance(enum, list) and value not in enum:

@@ -68,7 +68,10 @@ class N8nSsoValues:
             ("Sign on URL", self.sign_on_url),
             ("SAML sign-in start (n8n's SSO button)", self.saml_login_start_url),
             ("OIDC redirect URI", self.oidc_redirect_url),
-            ("OAuth2 credential callback (on each OAuth app n8n credentials use)", self.oauth2_credential_callback),
+            (
+                "OAuth2 credential callback (on each OAuth app n8n credentials use)",
+                self.oauth2_credential_callback,
+            ),
             ("Group claim to send", self.group_claim),
             ("Role claim (only if n8n role provisioning is on)", self.instance_role_claim),
         ]

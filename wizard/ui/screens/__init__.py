@@ -17,10 +17,13 @@ SCREENS: dict[str, tuple[str, str]] = {
     "entra": ("Entra: sign in, plan, apply, verify", "Carry out the plan in your tenant and prove it works"),
 }
 _CLASSES = {
-    "home": ("home", "HomeScreen"), "inspector": ("inspector", "InspectorScreen"),
-    "catalogue": ("catalogue_browser", "CatalogueScreen"), "explainers": ("explainer_reader", "ExplainerScreen"),
+    "home": ("home", "HomeScreen"),
+    "inspector": ("inspector", "InspectorScreen"),
+    "catalogue": ("catalogue_browser", "CatalogueScreen"),
+    "explainers": ("explainer_reader", "ExplainerScreen"),
     "wizard": ("flow_wizard", "FlowScreen"),
-    "n8n": ("n8n_wiring", "N8nScreen"), "supabase": ("supabase_wiring", "SupabaseScreen"),
+    "n8n": ("n8n_wiring", "N8nScreen"),
+    "supabase": ("supabase_wiring", "SupabaseScreen"),
     "entra": ("entra_wiring", "EntraScreen"),
 }
 

@@ -23,7 +23,9 @@ def advice_markdown(service_id: str, hat: Hat, host: Host) -> str:
         return f"## Advice: {hat.value} from {host.value}\n\n{exc.args[0] if exc.args else exc}\n"
     lines = [f"## Advice: {hat.value} from {host.value}", ""]
     for rank, m in enumerate(advice.ranked[:3], 1):
-        lines += [f"{rank}. **{m.label}** (`{m.method.value}`) — {m.why} [{m.explainer}](explainer:{m.explainer})"]
+        lines += [
+            f"{rank}. **{m.label}** (`{m.method.value}`) — {m.why} [{m.explainer}](explainer:{m.explainer})"
+        ]
     if advice.unavailable:
         lines += ["", "Ruled out here: " + "; ".join(f"`{m.value}` ({why})" for m, why in advice.unavailable)]
     if advice.migration:
@@ -41,9 +43,15 @@ def service_markdown(s: Service, advice: str = "") -> str:
     if s.scim:
         lines += [f"**Provisioning:** {s.scim}", ""]
     for m in s.methods:
-        lines += [f"## {m.label}", f"`{m.method.value}`" + (f" · n8n type `{m.n8n_type}`" if m.n8n_type else ""), "",
-                  f"- **Lifetime:** {m.lifetime}", f"- **Rotation:** {m.rotation}", f"- **Create:** {m.where}",
-                  f"- **Revoke:** {m.revoke}"]
+        lines += [
+            f"## {m.label}",
+            f"`{m.method.value}`" + (f" · n8n type `{m.n8n_type}`" if m.n8n_type else ""),
+            "",
+            f"- **Lifetime:** {m.lifetime}",
+            f"- **Rotation:** {m.rotation}",
+            f"- **Create:** {m.where}",
+            f"- **Revoke:** {m.revoke}",
+        ]
         if m.scopes:
             lines.append(f"- **Narrow scopes:** {', '.join(m.scopes)}")
         if m.hosts:
@@ -64,10 +72,15 @@ class CatalogueScreen(Screen[None]):
     CSS_PATH = "catalogue_browser.tcss"
     AUTO_FOCUS = "#services"  # not the search box, so l works at once; / goes to search
     HELP_TITLE = "Service catalogue"
-    HELP_TEXT = ("Search by name or category (/ then type, enter to go to the results), filter by credential "
-                 "method, and read how to create and revoke each. l lists the service's explainers.")
-    BINDINGS = [Binding("slash", "focus_search", "Search"), Binding("l", "links", "Explainers"),
-                Binding("escape", "leave", "Back")]
+    HELP_TEXT = (
+        "Search by name or category (/ then type, enter to go to the results), filter by credential "
+        "method, and read how to create and revoke each. l lists the service's explainers."
+    )
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("l", "links", "Explainers"),
+        Binding("escape", "leave", "Back"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,10 +91,18 @@ class CatalogueScreen(Screen[None]):
                 yield OptionList(id="services")
             with Vertical(id="catalogue-main"):
                 with Horizontal(id="advice-for"):
-                    yield Select([(h.value, h.value) for h in Hat], value=self._default_hat().value,
-                                 allow_blank=False, id="hat")
-                    yield Select([(h.value, h.value) for h in Host], value=Host.N8N_CLOUD.value,
-                                 allow_blank=False, id="host")
+                    yield Select(
+                        [(h.value, h.value) for h in Hat],
+                        value=self._default_hat().value,
+                        allow_blank=False,
+                        id="hat",
+                    )
+                    yield Select(
+                        [(h.value, h.value) for h in Host],
+                        value=Host.N8N_CLOUD.value,
+                        allow_blank=False,
+                        id="host",
+                    )
                 with VerticalScroll(id="catalogue-detail"):
                     yield Markdown(id="service")
         yield Footer()

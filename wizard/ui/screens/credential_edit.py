@@ -14,7 +14,10 @@ from wizard.model import Workspace
 from wizard.ui.markup import esc as escape
 
 LABELS = {
-    "secret_ref": ("Where the secret lives", "env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH"),
+    "secret_ref": (
+        "Where the secret lives",
+        "env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH",
+    ),
     "owner": ("Owner (e-mail)", "who rotates it and answers for it"),
     "expires": ("Expires (YYYY-MM-DD)", "the end date the service shows; empty when none"),
     "notes": ("Notes", "one line"),
@@ -36,13 +39,19 @@ class CredentialEditScreen(ModalScreen[Workspace | None]):
         self.cred_id = cred_id
         cred = ws.credential(cred_id)
         assert cred is not None
-        self.initial = {"secret_ref": cred.secret_ref or "", "owner": cred.owner,
-                        "expires": cred.expires.isoformat() if cred.expires else "", "notes": cred.notes}
+        self.initial = {
+            "secret_ref": cred.secret_ref or "",
+            "owner": cred.owner,
+            "expires": cred.expires.isoformat() if cred.expires else "",
+            "notes": cred.notes,
+        }
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-box"):
-            yield Static(f"[b]Edit {escape(self.cred_id)}[/b]  [dim]a reference, never the secret itself[/dim]",
-                         id="edit-title")
+            yield Static(
+                f"[b]Edit {escape(self.cred_id)}[/b]  [dim]a reference, never the secret itself[/dim]",
+                id="edit-title",
+            )
             for field in FIELDS:
                 label, hint = LABELS[field]
                 yield Label(label, classes="edit-label")

@@ -25,8 +25,15 @@ from wizard.ui.fit import clip, lead
 from wizard.ui.markup import cell, esc, plain, safe_content
 from wizard.ui.markup import esc as escape
 
-STATUS_STYLE = {"created": "green", "adopted": "cyan", "exists": "cyan", "updated": "green", "manual": "yellow",
-                "failed": "red", "running": "blue"}
+STATUS_STYLE = {
+    "created": "green",
+    "adopted": "cyan",
+    "exists": "cyan",
+    "updated": "green",
+    "manual": "yellow",
+    "failed": "red",
+    "running": "blue",
+}
 
 
 def _link(text: str) -> str:
@@ -53,11 +60,13 @@ class EntraScreen(Screen[None]):
 
     CSS_PATH = "wiring.tcss"
     HELP_TITLE = "Entra"
-    HELP_TEXT = ("The plan has one section per tenant (your home tenant, and each client tenant that holds apps). "
-                 "Select a row and press s to sign in to its tenant with a device code (enter the code on any "
-                 "device); apply needs a sign-in for every tenant with automatic steps and uses each tenant's token "
-                 "only for that tenant. Each step is recorded in the inventory as it succeeds, and a rerun continues "
-                 "where a failure stopped; then verify that a service principal's secret really gets a token.")
+    HELP_TEXT = (
+        "The plan has one section per tenant (your home tenant, and each client tenant that holds apps). "
+        "Select a row and press s to sign in to its tenant with a device code (enter the code on any "
+        "device); apply needs a sign-in for every tenant with automatic steps and uses each tenant's token "
+        "only for that tenant. Each step is recorded in the inventory as it succeeds, and a rerun continues "
+        "where a failure stopped; then verify that a service principal's secret really gets a token."
+    )
     BINDINGS = [
         Binding("s", "signin", "Sign in"),
         Binding("b", "browser_signin", "Browser sign-in", show=False),
@@ -66,7 +75,9 @@ class EntraScreen(Screen[None]):
         Binding("v", "verify", "Verify"),
         Binding("c", "copy_code", "Copy code", show=False),
         Binding("y", "copy_link", "Copy link", show=False),  # the highlighted step's address (consent links)
-        Binding("f3", "explain", "Explainer", show=False),  # named in the summary panel; the footer must fit 80
+        Binding(
+            "f3", "explain", "Explainer", show=False
+        ),  # named in the summary panel; the footer must fit 80
         Binding("escape", "leave", "Back"),  # also cancels a waiting sign-in (see the help text)
     ]
 
@@ -150,13 +161,19 @@ class EntraScreen(Screen[None]):
             who = self.accounts.get(plan.key, "")
             state = f"signed in{f' as {who}' if who else ''}" if token else "not signed in"
             mark = "▶ " if self.plan is not None and plan.key == self.plan.key else "  "
-            lines.append(f"{mark}{esc(plan.title)}: {len(plan.automatic)} automatic, {len(plan.manual)} manual "
-                         f"— {esc(state)}")
+            lines.append(
+                f"{mark}{esc(plan.title)}: {len(plan.automatic)} automatic, {len(plan.manual)} manual "
+                f"— {esc(state)}"
+            )
         title = esc(self.plan.title) if self.plan is not None else "your home tenant"
-        self.query_one("#wiring-summary", Static).update(safe_content(
-            "\n".join(lines or ["Nothing to plan."]) + f"\n[b]s[/b] signs in to {title} (authority {esc(where)})\n"
-            "[dim]s sign in to the selected row's tenant (device code) · b browser sign-in · p plan · a apply "
-            "every tenant · v verify the selected identity · f3 what is a service principal?[/dim]"))
+        self.query_one("#wiring-summary", Static).update(
+            safe_content(
+                "\n".join(lines or ["Nothing to plan."])
+                + f"\n[b]s[/b] signs in to {title} (authority {esc(where)})\n"
+                "[dim]s sign in to the selected row's tenant (device code) · b browser sign-in · p plan · a apply "
+                "every tenant · v verify the selected identity · f3 what is a service principal?[/dim]"
+            )
+        )
 
     # ------------------------------------------------------------------ sign-in (device code)
 
@@ -176,7 +193,9 @@ class EntraScreen(Screen[None]):
             config = conn.signin_config(self.tenant)
             cached = silent_token(config, conn.scopes_for_admin())
             if cached is not None and cached.ok:
-                app.call_from_thread(self._signed_in, cached.access_token, cached.account, "from the token cache")
+                app.call_from_thread(
+                    self._signed_in, cached.access_token, cached.account, "from the token cache"
+                )
                 return
             signin = DeviceSignin(config, conn.scopes_for_admin())
             code = signin.start()
@@ -233,7 +252,8 @@ class EntraScreen(Screen[None]):
         left = code.seconds_left(time.time())
         self.query_one("#device", Static).update(
             f"Open [b]{esc(code.verification_uri)}[/b] on any device and enter\n\n    [b reverse] {esc(code.user_code)} [/]\n\n"
-            f"Expires in {left // 60}:{left % 60:02d} · c copies the code · escape cancels")
+            f"Expires in {left // 60}:{left % 60:02d} · c copies the code · escape cancels"
+        )
 
     def _hide_code(self) -> None:
         self.device = None
@@ -254,8 +274,11 @@ class EntraScreen(Screen[None]):
         self.accounts[key] = account
         self.show_summary()
         missing = [p.title for p in self.plans if p.automatic and not self.tokens.get(p.key)]
-        nxt = f" Still to sign in: {'; '.join(missing)} (select its rows, press s)." if missing else \
-            " Press a to apply the plan."
+        nxt = (
+            f" Still to sign in: {'; '.join(missing)} (select its rows, press s)."
+            if missing
+            else " Press a to apply the plan."
+        )
         self._status(f"Signed in to {title}{f' ({how})' if how else ''}.{nxt}")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -276,8 +299,13 @@ class EntraScreen(Screen[None]):
         table = self.query_one(DataTable)
         steps = sum(len(p.steps) for p in self.plans) or 1
         tenant = max((len(self._short(p)) for p in self.plans), default=6)
-        return max(20, (table.scrollable_content_region.width or self.app.size.width - 10) - len(str(steps))
-                   - tenant - 17)
+        return max(
+            20,
+            (table.scrollable_content_region.width or self.app.size.width - 10)
+            - len(str(steps))
+            - tenant
+            - 17,
+        )
 
     def _fit_summaries(self) -> None:
         table = self.query_one(DataTable)
@@ -304,8 +332,10 @@ class EntraScreen(Screen[None]):
             box.update("")
             return
         link = " · y copies the link" if _link(step.summary) else ""
-        box.update(lead(f"[b]{escape(step.key)}[/]: ", f"{step.key}: ", step.summary, box.size.width or 70)
-                   + f"[dim]{link}[/]")
+        box.update(
+            lead(f"[b]{escape(step.key)}[/]: ", f"{step.key}: ", step.summary, box.size.width or 70)
+            + f"[dim]{link}[/]"
+        )
 
     def action_copy_link(self) -> None:
         """Copy the address in the highlighted step (an admin consent link, for example)."""
@@ -342,14 +372,20 @@ class EntraScreen(Screen[None]):
         for plan in self.plans:
             for step in plan.steps:
                 i += 1
-                table.add_row(str(i), cell(self._short(plan)), cell(clip(step.summary, room)),
-                              "[yellow]manual[/]" if step.manual else "planned", key=step.key)
+                table.add_row(
+                    str(i),
+                    cell(self._short(plan)),
+                    cell(clip(step.summary, room)),
+                    "[yellow]manual[/]" if step.manual else "planned",
+                    key=step.key,
+                )
         first = next((p.steps[0] for p in self.plans if p.steps), None)
         self._show_step(self._highlighted() or first)
         auto = sum(len(p.automatic) for p in self.plans)
         manual = sum(len(p.manual) for p in self.plans)
-        self.query_one("#wiring-table-box").border_title = (f"Plan: {len(self.plans)} tenant(s), {auto} automatic, "
-                                                             f"{manual} manual")
+        self.query_one("#wiring-table-box").border_title = (
+            f"Plan: {len(self.plans)} tenant(s), {auto} automatic, {manual} manual"
+        )
 
     @staticmethod
     def _short(plan: Any) -> str:
@@ -369,7 +405,9 @@ class EntraScreen(Screen[None]):
             return
         missing = [p.title for p in todo if p.automatic and not self.tokens.get(p.key)]
         if missing:
-            self._status(f"Sign in first to: {'; '.join(missing)} (select a row of that tenant, press s).", True)
+            self._status(
+                f"Sign in first to: {'; '.join(missing)} (select a row of that tenant, press s).", True
+            )
             return
         bar = self.query_one("#apply-progress", ProgressBar)
         bar.display = True
@@ -382,11 +420,11 @@ class EntraScreen(Screen[None]):
         """Run the plan; the inventory is saved after every step, so a failure can simply be re-run."""
         from functools import partial
 
-        from wizard.providers.entra.apply import RetryPolicy, apply_plan
-        from wizard.providers.entra.plan import pin_placement
         from wizard.inventory import InventoryError
         from wizard.inventory_writer import InventoryWriter
+        from wizard.providers.entra.apply import RetryPolicy, apply_plan
         from wizard.providers.entra.client import GraphClient
+        from wizard.providers.entra.plan import pin_placement
         from wizard.providers.http import build_client
         from wizard.secrets.sinks import EnvFileSink
 
@@ -404,7 +442,9 @@ class EntraScreen(Screen[None]):
         done = 0
         report = None
         for plan in [p for p in self.plans if p.steps]:  # home first; each tenant with its own token only
-            graph = GraphClient(conn.graph_url, build_client(settings), self.tokens.get(plan.key) or "", settings)
+            graph = GraphClient(
+                conn.graph_url, build_client(settings), self.tokens.get(plan.key) or "", settings
+            )
 
             def progress(index: int, total: int, step: Any, status: str, offset: int = done) -> None:
                 if status != "running":
@@ -417,8 +457,15 @@ class EntraScreen(Screen[None]):
 
             try:
                 writer.change(ws, partial(pin_placement, plan=plan))  # replayed if merged
-                report = apply_plan(ws, plan, graph, sink=sink, progress=progress, writer=writer,
-                                    retry=RetryPolicy(on_wait=waiting))
+                report = apply_plan(
+                    ws,
+                    plan,
+                    graph,
+                    sink=sink,
+                    progress=progress,
+                    writer=writer,
+                    retry=RetryPolicy(on_wait=waiting),
+                )
             except InventoryError as exc:
                 app.call_from_thread(self._status, f"Stopped: the inventory could not be saved ({exc})", True)
                 return
@@ -464,7 +511,9 @@ class EntraScreen(Screen[None]):
         self._planned = self.app.state.workspace  # type: ignore[attr-defined]  # our own result: keep statuses
         summary = report.render_text().strip().splitlines()[-1]
         if report.stopped_at:
-            summary = f"Stopped at {report.stopped_at}: {report.error}\nRun apply again to continue from there."
+            summary = (
+                f"Stopped at {report.stopped_at}: {report.error}\nRun apply again to continue from there."
+            )
         self._status(summary, not report.ok)
         for name, value, ref in reversed(new_secrets):
             self.app.push_screen(SecretRevealScreen(name, value, ref))
@@ -494,11 +543,11 @@ class EntraScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entra-verify")
     def verify(self, name: str) -> None:
         """Client credentials with the identity's own secret; the IdP's answer is recorded in the inventory."""
-        from wizard.providers.entra.verify import record_verification, verify_service_principal
         from wizard.inventory import InventoryError
         from wizard.model import Verification
-        from wizard.secrets.resolver import SecretUnavailable
         from wizard.providers.entra.signin import SigninError
+        from wizard.providers.entra.verify import record_verification, verify_service_principal
+        from wizard.secrets.resolver import SecretUnavailable
 
         app = self.app
         state, conn = app.state, app.connections  # type: ignore[attr-defined]
@@ -507,18 +556,27 @@ class EntraScreen(Screen[None]):
         from wizard.placement import service_principal_tenant
 
         # tokens for an app come from the tenant its service principal lives in (wizard.placement)
-        tenant = service_principal_tenant(state.workspace, sp).tenant or state.workspace.consultancy.home_tenant
+        tenant = (
+            service_principal_tenant(state.workspace, sp).tenant or state.workspace.consultancy.home_tenant
+        )
         try:
             config = conn.signin_config(tenant, client_id=sp.app_id)
-            result = verify_service_principal(sp, config, conn.resolve(sp.secret_ref), conn.scopes_for_verify())
+            result = verify_service_principal(
+                sp, config, conn.resolve(sp.secret_ref), conn.scopes_for_verify()
+            )
         except (SigninError, SecretUnavailable) as exc:
-            result = Verification(at=dt.datetime.now(dt.UTC).replace(microsecond=0), ok=False,
-                                  detail=" ".join(str(exc).split())[:300])
+            result = Verification(
+                at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+                ok=False,
+                detail=" ".join(str(exc).split())[:300],
+            )
         try:
             with state._lock:
                 if state.path is not None:  # saved into the file as it is now: nothing else is reverted
                     updated = record_verification(state.path, name, result)
-                    if updated.before == state.digest:  # nobody else wrote meanwhile: our copy is still current
+                    if (
+                        updated.before == state.digest
+                    ):  # nobody else wrote meanwhile: our copy is still current
                         state.digest = updated.digest
                 current = state.workspace.service_principal(name)
                 if current is not None:
@@ -526,8 +584,9 @@ class EntraScreen(Screen[None]):
         except InventoryError as exc:
             app.call_from_thread(self._status, f"Verified, but the result was not saved: {exc}", True)
             return
-        app.call_from_thread(self._status, f"{name}: {'works' if result.ok else 'FAILED'} — {result.detail}",
-                             not result.ok)
+        app.call_from_thread(
+            self._status, f"{name}: {'works' if result.ok else 'FAILED'} — {result.detail}", not result.ok
+        )
 
     # ------------------------------------------------------------------ misc
 

@@ -18,8 +18,10 @@ class ExplainerScreen(Screen[None]):
     CSS_PATH = "explainer_reader.tcss"
     AUTO_FOCUS = "#topics"  # not the search box, so [ ] l work at once; / goes to search
     HELP_TITLE = "Explainers"
-    HELP_TEXT = ("Pick a concept on the left or search; links in the text open other explainers (click them, "
-                 "or press l to pick one from a list). [ and ] go back and forward through what you read.")
+    HELP_TEXT = (
+        "Pick a concept on the left or search; links in the text open other explainers (click them, "
+        "or press l to pick one from a list). [ and ] go back and forward through what you read."
+    )
     BINDINGS = [
         Binding("left_square_bracket", "history(-1)", "Back"),
         Binding("right_square_bracket", "history(1)", "Forward"),
@@ -47,8 +49,9 @@ class ExplainerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.fill_topics("")
-        first = self.topic or (explainer_library.all_explainers()[0].id if explainer_library.all_explainers()
-                               else None)
+        first = self.topic or (
+            explainer_library.all_explainers()[0].id if explainer_library.all_explainers() else None
+        )
         if first:
             self.open(first)
 
@@ -56,7 +59,9 @@ class ExplainerScreen(Screen[None]):
         """List explainers matching the search."""
         topics = self.query_one("#topics", OptionList)
         topics.clear_options()
-        topics.add_options([Option(r.explainer.title, id=r.explainer.id) for r in explainer_library.search(query)])
+        topics.add_options(
+            [Option(r.explainer.title, id=r.explainer.id) for r in explainer_library.search(query)]
+        )
         if topics.option_count:
             topics.highlighted = 0  # enter opens the best match
 

@@ -21,8 +21,10 @@ class FlowScreen(Screen[None]):
 
     CSS_PATH = "flow_wizard.tcss"
     HELP_TITLE = "Wizard"
-    HELP_TEXT = ("Answer the questions of each step; the pane on the right explains the focused question in "
-                 "plain words, using your own names. Nothing leaves your machine until you apply a plan.")
+    HELP_TEXT = (
+        "Answer the questions of each step; the pane on the right explains the focused question in "
+        "plain words, using your own names. Nothing leaves your machine until you apply a plan."
+    )
     BINDINGS = [
         Binding("ctrl+n", "next", "Next"),
         Binding("ctrl+b", "back", "Back"),
@@ -64,7 +66,8 @@ class FlowScreen(Screen[None]):
         step = runner.step
         flow = runner.flow
         self.query_one("#step-title", Static).update(
-            f"[b]{escape(flow.title)}[/b] — {runner.label}: {escape(step.title)}")
+            f"[b]{escape(flow.title)}[/b] — {runner.label}: {escape(step.title)}"
+        )
         bar = self.query_one("#step-progress", ProgressBar)
         bar.display = runner.total > 1  # "Step 1 of 1" says it all
         bar.update(progress=runner.index + (1 if runner.completed else 0))
@@ -161,8 +164,10 @@ class FlowScreen(Screen[None]):
         self._say_what_was_replaced()
         self.app.save_workspace()  # type: ignore[attr-defined]
         if runner.completed:
-            self.notify(f"{runner.flow.title}: done. The plan is saved; the checklist lists what stays manual.",
-                        title="Finished")
+            self.notify(
+                f"{runner.flow.title}: done. The plan is saved; the checklist lists what stays manual.",
+                title="Finished",
+            )
             self.dismiss()
             return
         await self.render_step()
@@ -176,11 +181,14 @@ class FlowScreen(Screen[None]):
         parts = []
         if planned:
             names = ", ".join(s.split(":", 1)[1] for s in planned[:3]) + (" …" if len(planned) > 3 else "")
-            parts.append(f"removed {len(planned)} planned entr{'y' if len(planned) == 1 else 'ies'} "
-                         f"({escape(names)})")
+            parts.append(
+                f"removed {len(planned)} planned entr{'y' if len(planned) == 1 else 'ies'} ({escape(names)})"
+            )
         if runner.to_retire:
-            parts.append(f"{len(runner.to_retire)} already applied for real stay until you retire them "
-                         "(see the checklist)")
+            parts.append(
+                f"{len(runner.to_retire)} already applied for real stay until you retire them "
+                "(see the checklist)"
+            )
         self.notify("Your changed answer " + "; ".join(parts) + ".", title="Plan updated", timeout=8)
 
     async def action_back(self) -> None:

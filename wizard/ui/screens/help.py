@@ -8,8 +8,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
-SECRETS_NOTE = ("idspine never stores a secret: wherever it asks where a secret lives, answer with a reference "
-                "such as env:NAME, keyvault://vault/name or 1password://vault/item.")
+SECRETS_NOTE = (
+    "idspine never stores a secret: wherever it asks where a secret lives, answer with a reference "
+    "such as env:NAME, keyvault://vault/name or 1password://vault/item."
+)
 
 # Keys worth knowing that are not bindings of ours (Textual's own widgets handle them).
 WIDGET_KEYS = (
@@ -47,8 +49,11 @@ def key_table(under: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
         elif binding.show:  # a focused widget's cursor keys are listed once under "Fields"
             focused_keys.append(row)
     title = getattr(under, "HELP_TITLE", type(under).__name__)
-    groups = [(title, screen_keys), ("The focused field", focused_keys),
-              ("Everywhere", app_keys + [("ctrl+p", "command palette: screens, wizards, exports, explainers")])]
+    groups = [
+        (title, screen_keys),
+        ("The focused field", focused_keys),
+        ("Everywhere", app_keys + [("ctrl+p", "command palette: screens, wizards, exports, explainers")]),
+    ]
     return [(name, rows) for name, rows in groups if rows]
 
 
@@ -87,8 +92,9 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(text, classes="help-row", markup=False)
                 yield Static("Fields", classes="help-group")
                 width = max(len(k) for k, _ in WIDGET_KEYS) + 2
-                yield Static("\n".join(f"{k:<{width}}{d}" for k, d in WIDGET_KEYS), classes="help-row",
-                             markup=False)
+                yield Static(
+                    "\n".join(f"{k:<{width}}{d}" for k, d in WIDGET_KEYS), classes="help-row", markup=False
+                )
                 yield Static(SECRETS_NOTE, id="help-secrets", markup=False)
         yield Footer()
 

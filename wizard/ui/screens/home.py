@@ -27,9 +27,16 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
         steps.append(("wizard:first-setup", f"Resume first-time setup at step {setup.step + 1}"))
     for progress in ws.progress:  # any other flow left halfway
         if progress.flow != "first-setup" and not progress.completed and progress.step > 0:
-            steps.append((f"resume:{progress.flow}", f"Resume {_flow_title(progress.flow)} at step {progress.step + 1}"))
+            steps.append(
+                (
+                    f"resume:{progress.flow}",
+                    f"Resume {_flow_title(progress.flow)} at step {progress.step + 1}",
+                )
+            )
     if findings_by_severity[Severity.ERROR]:
-        steps.append(("inspector:error", f"Fix {findings_by_severity[Severity.ERROR]} error(s) in the inventory"))
+        steps.append(
+            ("inspector:error", f"Fix {findings_by_severity[Severity.ERROR]} error(s) in the inventory")
+        )
     if findings_by_severity[Severity.WARNING]:
         steps.append(("inspector:warning", f"Review {findings_by_severity[Severity.WARNING]} warning(s)"))
     if any(g.object_id is None for g in ws.groups) or any(s.app_id is None for s in ws.service_principals):
@@ -136,7 +143,8 @@ class HomeScreen(Screen[None]):
             f"[b]{escape(c.name)}[/b]  ({c.slug})\nIdentity provider: {idp}\n"
             f"Home tenant: {escape(c.home_tenant or '—')}\n"
             f"Hats: {hats}\nInventory: {len(ws.groups)} groups, {len(ws.service_principals)} service principals, "
-            f"{len(ws.credentials)} credentials")
+            f"{len(ws.credentials)} credentials"
+        )
 
     def _show_health(self, ws: Workspace, findings: list) -> None:  # type: ignore[type-arg]
         totals = counts(findings)
@@ -149,12 +157,15 @@ class HomeScreen(Screen[None]):
             if slug and worst.get(slug) != "error":
                 worst[slug] = f.severity.value if f.severity != Severity.INFO else worst.get(slug, "ok")
         self._show_clients(ws, worst)
-        top = "\n".join(f"{badge(self.app, f.severity.value, '●')} {escape(f.message)}" for f in findings[:TOP_FINDINGS])
+        top = "\n".join(
+            f"{badge(self.app, f.severity.value, '●')} {escape(f.message)}" for f in findings[:TOP_FINDINGS]
+        )
         if len(findings) > TOP_FINDINGS:
             top += f"\n[dim]… and {len(findings) - TOP_FINDINGS} more: press i to inspect them all[/dim]"
         self.query_one("#health", Static).update(
             f"{badge(self.app, 'error', '●')} {totals[Severity.ERROR]} errors   {badge(self.app, 'warning', '●')} {totals[Severity.WARNING]} "
-            f"warnings   {badge(self.app, 'info', '●')} {totals[Severity.INFO]} suggestions\n\n{top}")
+            f"warnings   {badge(self.app, 'info', '●')} {totals[Severity.INFO]} suggestions\n\n{top}"
+        )
         options = self.query_one("#next", OptionList)
         options.clear_options()
         options.add_options([Option(label, id=action) for action, label in next_steps(ws, totals)])
@@ -166,9 +177,18 @@ class HomeScreen(Screen[None]):
         for cl in ws.clients:
             n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
             health = worst.get(cl.slug, "ok")
-            rows.append((cl.slug, {"": (badge(self.app, health), WORDS.get(health, health)), "client": cell(cl.name),
-                                   "creds": str(n), "residency": cell(cl.residency or "—"),
-                                   "tenant model": cl.tenant_model.value}))
+            rows.append(
+                (
+                    cl.slug,
+                    {
+                        "": (badge(self.app, health), WORDS.get(health, health)),
+                        "client": cell(cl.name),
+                        "creds": str(n),
+                        "residency": cell(cl.residency or "—"),
+                        "tenant model": cl.tenant_model.value,
+                    },
+                )
+            )
         room = table.scrollable_content_region.width or 1000
         chosen: list[str] = []
         used = 0

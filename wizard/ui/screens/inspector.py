@@ -32,11 +32,13 @@ class InspectorScreen(Screen[None]):
 
     CSS_PATH = "inspector.tcss"
     HELP_TITLE = "Inventory inspector"
-    HELP_TEXT = ("Type to filter: words match anywhere; client:acme, method:pat, health:error, "
-                 "service:airtable, owner:alex, kind:group, tenant:home match one column. Enter in the filter moves to the "
-                 "table; the pane shows the highlighted row's findings and fixes; enter on a row opens the "
-                 "explainer of its worst finding. Click a column header (or press s) to sort; r reverses. "
-                 "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes.")
+    HELP_TEXT = (
+        "Type to filter: words match anywhere; client:acme, method:pat, health:error, "
+        "service:airtable, owner:alex, kind:group, tenant:home match one column. Enter in the filter moves to the "
+        "table; the pane shows the highlighted row's findings and fixes; enter on a row opens the "
+        "explainer of its worst finding. Click a column header (or press s) to sort; r reverses. "
+        "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes."
+    )
     BINDINGS = [
         # priority, so / jumps to the filter even from inside it; the filter refuses / (no name, slug, e-mail or
         # date it searches holds one), so nothing is lost
@@ -62,8 +64,12 @@ class InspectorScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(value=self.initial_query, placeholder="filter: words, client:acme, method:pat, health:error",
-                    id="filter", restrict=r"[^/]*")
+        yield Input(
+            value=self.initial_query,
+            placeholder="filter: words, client:acme, method:pat, health:error",
+            id="filter",
+            restrict=r"[^/]*",
+        )
         with Horizontal(id="inspector-body"):
             with Vertical(id="table-column"):
                 yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
@@ -113,17 +119,22 @@ class InspectorScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         start = self.page * PAGE
-        chunk = self.matches[start:start + PAGE]
+        chunk = self.matches[start : start + PAGE]
         for r in chunk:
-            table.add_row(badge(self.app, r.health), KIND_LABEL.get(r.kind, r.kind), *map(cell, r.cells()[2:]),
-                          key=r.subject)
+            table.add_row(
+                badge(self.app, r.health),
+                KIND_LABEL.get(r.kind, r.kind),
+                *map(cell, r.cells()[2:]),
+                key=r.subject,
+            )
         total = len(self.matches)
         pages = max(1, -(-total // PAGE))
         shown = f"{start + 1}–{start + len(chunk)}" if chunk else "0"
         arrow = "↑" if self.sort_reverse else "↓"
         self.query_one("#page-status", Static).update(
             f"{shown} of {total:,}{'' if total == len(self.rows) else f' matching ({len(self.rows):,} in all)'} "
-            f"· page {self.page + 1}/{pages} · {self.sort_column} {arrow}")
+            f"· page {self.page + 1}/{pages} · {self.sort_column} {arrow}"
+        )
         if chunk:
             self.show_detail(chunk[0])
         else:
@@ -142,9 +153,15 @@ class InspectorScreen(Screen[None]):
         """
         self._detail_row = row
         width = self.query_one("#detail", Static).size.width  # pre-wrapped: long e-mails break after . or @
-        facts = [("client", row.client or "internal"), ("status", row.status), ("service", row.service),
-                 ("method", row.method), ("owner", row.owner or "—"), ("expires", row.expires or "—"),
-                 ("tenant", row.tenant_label)]
+        facts = [
+            ("client", row.client or "internal"),
+            ("status", row.status),
+            ("service", row.service),
+            ("method", row.method),
+            ("owner", row.owner or "—"),
+            ("expires", row.expires or "—"),
+            ("tenant", row.tenant_label),
+        ]
         lines = [lead("[b $text-accent]", "", row.name, width) + "[/]", f"[dim]{escape(row.kind)}[/]"]
         if row.subject.startswith("credential:"):
             lines.append("[@click=screen.edit()][u]Edit[/u][/] [dim](e)[/]")
@@ -155,11 +172,18 @@ class InspectorScreen(Screen[None]):
         if not found:
             lines.append("[$text-success]No findings.[/]")
         for f in found:
-            link = wrap(f"Learn more: {f.explainer}", width)[len("Learn more:"):].lstrip(" ")  # breaks after -
+            link = wrap(f"Learn more: {f.explainer}", width)[len("Learn more:") :].lstrip(
+                " "
+            )  # breaks after -
             explain = f"[@click=screen.explain({f.explainer!r})][u]{escape(link)}[/u][/]"
             word = WORDS.get(f.severity.value, f.severity.value)
-            lines += [lead(f"{badge(self.app, f.severity.value)} ", f"{word} ", f.message, width), "",
-                      lead("[b]Fix:[/] ", "Fix: ", f.fix, width), f"[b]Learn more:[/]{'' if link.startswith(chr(10)) else ' '}{explain}", ""]
+            lines += [
+                lead(f"{badge(self.app, f.severity.value)} ", f"{word} ", f.message, width),
+                "",
+                lead("[b]Fix:[/] ", "Fix: ", f.fix, width),
+                f"[b]Learn more:[/]{'' if link.startswith(chr(10)) else ' '}{explain}",
+                "",
+            ]
         self.query_one("#detail", Static).update("\n".join(lines))
 
     def on_resize(self) -> None:

@@ -17,7 +17,7 @@ from wizard.ui.markup import cell, plain, safe_content
 RESULT_STYLE = {"created": "green", "adopted": "cyan", "planned": "blue", "failed": "red", "skipped": "dim"}
 ADVICE = {
     "refused": "n8n refused the API key. Create one under Settings > n8n API with the credential scopes and "
-               "point the reference at it.",
+    "point the reference at it.",
     "network": "n8n could not be reached. Check the address and that n8n is running.",
     "invalid-url": "The n8n address is not usable. It must be https:// (loopback http only in tests).",
     "redirect": "n8n redirected to another host; idspine does not send the API key there.",
@@ -29,14 +29,18 @@ class N8nScreen(Screen[None]):
 
     CSS_PATH = "wiring.tcss"
     HELP_TITLE = "n8n"
-    HELP_TEXT = ("The top panel lists what to enter in your IdP for SSO into the n8n editor. The table lists the "
-                 "inventory's credentials that live in n8n; push creates the missing ones through n8n's public "
-                 "API and records their ids. The API key is read from its reference at that moment only.")
+    HELP_TEXT = (
+        "The top panel lists what to enter in your IdP for SSO into the n8n editor. The table lists the "
+        "inventory's credentials that live in n8n; push creates the missing ones through n8n's public "
+        "API and records their ids. The API key is read from its reference at that moment only."
+    )
     BINDINGS = [
         Binding("p", "push(False)", "Push"),
         Binding("d", "push(True)", "Dry run"),
         Binding("c", "copy_values", "Copy SSO values"),  # addresses too long for the screen stay usable
-        Binding("f3", "explain", "Explainer", show=False),  # named in the summary panel; the footer must fit 80
+        Binding(
+            "f3", "explain", "Explainer", show=False
+        ),  # named in the summary panel; the footer must fit 80
         Binding("escape", "leave", "Back"),
     ]
 
@@ -79,17 +83,22 @@ class N8nScreen(Screen[None]):
 
     def show(self, outcomes: dict[str, Any] | None = None) -> None:
         """Render the workspace's n8n facts (and the last push's outcomes)."""
-        from wizard.providers.n8n.sso import SsoAddressError, sso_values
         from wizard.providers.n8n.client import credentials_for_n8n
+        from wizard.providers.n8n.sso import SsoAddressError, sso_values
 
         ws = self.app.state.workspace  # type: ignore[attr-defined]
         self._shown, self._outcomes = ws, outcomes or {}
         integrations = ws.consultancy.integrations
         url, ref = integrations.n8n_url or "", integrations.n8n_api_key_ref or ""
-        self.query_one("#wiring-summary", Static).update(safe_content(
-            f"Address: {'$url' if url else '[b]not set[/b] (run the n8n wizard)'}\nAPI key: "
-            f"{'$ref' if ref else '[b]no reference[/b]'}  (a reference; the key itself is read only when pushing)\n"
-            "[dim]f3: n8n credentials vs n8n SSO[/dim]", url=url, ref=ref))
+        self.query_one("#wiring-summary", Static).update(
+            safe_content(
+                f"Address: {'$url' if url else '[b]not set[/b] (run the n8n wizard)'}\nAPI key: "
+                f"{'$ref' if ref else '[b]no reference[/b]'}  (a reference; the key itself is read only when pushing)\n"
+                "[dim]f3: n8n credentials vs n8n SSO[/dim]",
+                url=url,
+                ref=ref,
+            )
+        )
         box = self.query_one("#wiring-values", Static)
         try:
             allow = self.app.connections.allow_loopback_http  # type: ignore[attr-defined]
@@ -107,8 +116,13 @@ class N8nScreen(Screen[None]):
         for cred in credentials_for_n8n(ws):
             o = outcomes.get(cred.id)
             result = f"[{RESULT_STYLE.get(o.result, 'white')}]{o.result}[/]" if o else ""
-            table.add_row(cell(cred.id), cell(cred.n8n_type), result, cell((o.n8n_id if o else "") or cred.n8n_id or "—"),
-                          key=cred.id)
+            table.add_row(
+                cell(cred.id),
+                cell(cred.n8n_type),
+                result,
+                cell((o.n8n_id if o else "") or cred.n8n_id or "—"),
+                key=cred.id,
+            )
 
     def action_push(self, dry_run: bool) -> None:
         """Push (or dry-run) the credentials in a worker."""
@@ -142,7 +156,9 @@ class N8nScreen(Screen[None]):
                 state.workspace = changed
                 state.save()
 
-            report = push_credentials(ws, provider, conn.resolve, dry_run=dry_run, on_change=None if dry_run else saved)
+            report = push_credentials(
+                ws, provider, conn.resolve, dry_run=dry_run, on_change=None if dry_run else saved
+            )
         except _Problem as exc:
             app.call_from_thread(self._status, str(exc), error=True)
             return
@@ -156,16 +172,21 @@ class N8nScreen(Screen[None]):
             app.call_from_thread(self._status, f"Not saved: {exc}", error=True)
             return
         outcomes = {o.credential: o for o in report.outcomes}
-        summary = (f"created {report.count('created')}, adopted {report.count('adopted')}, "
-                   f"failed {report.count('failed')}" + (f", planned {report.count('planned')}" if dry_run else ""))
+        summary = (
+            f"created {report.count('created')}, adopted {report.count('adopted')}, "
+            f"failed {report.count('failed')}" + (f", planned {report.count('planned')}" if dry_run else "")
+        )
         if report.aborted:
             summary += f"\nStopped: {report.aborted}\n{ADVICE.get(report.aborted_kind, '')}"
         app.call_from_thread(self._finished, outcomes, summary, not report.ok)
 
     def _finished(self, outcomes: dict[str, Any], summary: str, error: bool) -> None:
         self.show(outcomes)
-        details = [f"{o.credential}: {o.result}, {o.detail}" for o in outcomes.values()
-                   if o.detail and o.result in ("failed", "skipped")]
+        details = [
+            f"{o.credential}: {o.result}, {o.detail}"
+            for o in outcomes.values()
+            if o.detail and o.result in ("failed", "skipped")
+        ]
         summary = "\n".join([summary, *details])
         self._status(summary, error=error)
 

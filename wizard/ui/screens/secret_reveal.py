@@ -33,9 +33,11 @@ class SecretRevealScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]New client secret for {esc(self.secret_name)}[/b]\nStored in {esc(self.reference)}; the "
-                         "inventory keeps only that reference and the expiry. This is the only time idspine "
-                         "shows the value.")
+            yield Static(
+                f"[b]New client secret for {esc(self.secret_name)}[/b]\nStored in {esc(self.reference)}; the "
+                "inventory keeps only that reference and the expiry. This is the only time idspine "
+                "shows the value."
+            )
             yield Static(self._masked(), id="secret-value", markup=False)
             yield Static("[dim]r reveal · c copy · enter done[/dim]")
         yield Footer()

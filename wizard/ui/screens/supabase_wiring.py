@@ -14,7 +14,7 @@ from wizard.ui.markup import esc, plain
 
 ADVICE = {
     "refused": "Supabase refused the access token: create a personal access token (Account > Access Tokens) and "
-               "point the reference at it.",
+    "point the reference at it.",
     "network": "Supabase's Management API could not be reached.",
     "invalid-url": "The Management API address is not usable.",
     "invalid-request": "",
@@ -35,8 +35,10 @@ class SupabaseScreen(Screen[None]):
 
     CSS_PATH = "wiring.tcss"
     HELP_TITLE = "Supabase"
-    HELP_TEXT = ("Fill in the Entra app (client id and where its secret lives) and press ctrl+r. idspine reads the "
-                 "project's Auth settings, changes them only if needed, and reads them back to confirm.")
+    HELP_TEXT = (
+        "Fill in the Entra app (client id and where its secret lives) and press ctrl+r. idspine reads the "
+        "project's Auth settings, changes them only if needed, and reads them back to confirm."
+    )
     BINDINGS = [
         # not ctrl+e: that is end-of-line in the Inputs this screen is made of, so it would never arrive here
         Binding("ctrl+r", "enable", "Enable Azure sign-in"),
@@ -71,9 +73,15 @@ class SupabaseScreen(Screen[None]):
         if self._shown is None or self._shown is ws:
             return
         old_app, new_app = _guess_app(self._shown), _guess_app(ws)  # type: ignore[arg-type]
-        for selector, old, new in (("#client-id", old_app[0], new_app[0]), ("#secret-ref", old_app[1], new_app[1]),
-                                   ("#tenant", self._shown.consultancy.home_tenant,  # type: ignore[attr-defined]
-                                    ws.consultancy.home_tenant)):
+        for selector, old, new in (
+            ("#client-id", old_app[0], new_app[0]),
+            ("#secret-ref", old_app[1], new_app[1]),
+            (
+                "#tenant",
+                self._shown.consultancy.home_tenant,  # type: ignore[attr-defined]
+                ws.consultancy.home_tenant,
+            ),
+        ):
             field = self.query_one(selector, Input)
             if field.value == old:  # not edited here: follow the workspace
                 field.value = new
@@ -86,19 +94,25 @@ class SupabaseScreen(Screen[None]):
         self._shown = self.app.state.workspace  # type: ignore[attr-defined]
         i = self._shown.consultancy.integrations  # type: ignore[attr-defined]
         ref = i.supabase_project_ref
-        lines = [f"Project: {esc(ref) if ref else '[b]not set[/b] (run the Supabase wizard)'}",
-                 f"Management API token: {esc(i.supabase_access_token_ref or '') or '[b]no reference[/b]'}"]
+        lines = [
+            f"Project: {esc(ref) if ref else '[b]not set[/b] (run the Supabase wizard)'}",
+            f"Management API token: {esc(i.supabase_access_token_ref or '') or '[b]no reference[/b]'}",
+        ]
         if ref:
             lines.append(f"Redirect URI to add on the Entra app: {esc(redirect_uri(ref))}")
-        lines.append("[dim]Secret and service_role keys bypass Row Level Security and stay out of workflows: "
-                     "f3 explains why.[/dim]")
+        lines.append(
+            "[dim]Secret and service_role keys bypass Row Level Security and stay out of workflows: "
+            "f3 explains why.[/dim]"
+        )
         self.query_one("#wiring-summary", Static).update("\n".join(lines))
 
     def action_enable(self) -> None:
         self._status("reading the project's Auth settings…", busy=True)
-        self.enable(self.query_one("#client-id", Input).value.strip(),
-                    self.query_one("#secret-ref", Input).value.strip(),
-                    self.query_one("#tenant", Input).value.strip())
+        self.enable(
+            self.query_one("#client-id", Input).value.strip(),
+            self.query_one("#secret-ref", Input).value.strip(),
+            self.query_one("#tenant", Input).value.strip(),
+        )
 
     @work(thread=True, exclusive=True, group="supabase")
     def enable(self, client_id: str, secret_ref: str, tenant: str) -> None:
@@ -114,7 +128,9 @@ class SupabaseScreen(Screen[None]):
         i = state.workspace.consultancy.integrations
         try:
             if not i.supabase_project_ref or not i.supabase_access_token_ref:
-                raise SecretUnavailable("set the project ref and the token reference first (the Supabase wizard)")
+                raise SecretUnavailable(
+                    "set the project ref and the token reference first (the Supabase wizard)"
+                )
             token = conn.resolve(i.supabase_access_token_ref)
             secret = conn.resolve(secret_ref) if secret_ref else None
             settings = conn.http_settings()
@@ -132,19 +148,33 @@ class SupabaseScreen(Screen[None]):
         if existing:
             existing.done = True
         else:
-            ws.checklist.append(ChecklistItem(id=item_id, done=True, text="Supabase Auth: Azure provider enabled "
-                                              f"(tenant {result.tenant_url})"))
+            ws.checklist.append(
+                ChecklistItem(
+                    id=item_id,
+                    done=True,
+                    text=f"Supabase Auth: Azure provider enabled (tenant {result.tenant_url})",
+                )
+            )
         try:
             state.workspace = ws
             state.save()
         except InventoryError as exc:
-            app.call_from_thread(self._status, f"Enabled in Supabase, but the inventory was not saved: {exc}", True)
+            app.call_from_thread(
+                self._status, f"Enabled in Supabase, but the inventory was not saved: {exc}", True
+            )
             return
-        text = ("Already enabled with these settings; nothing sent." if result.status == "unchanged" else
-                f"Enabled and confirmed by read-back ({', '.join(result.changed_fields)}).")
+        text = (
+            "Already enabled with these settings; nothing sent."
+            if result.status == "unchanged"
+            else f"Enabled and confirmed by read-back ({', '.join(result.changed_fields)})."
+        )
         warning = tenant_warning(tenant)
-        app.call_from_thread(self._status, f"{text}\nRedirect URI for the Entra app: {result.redirect_uri}"
-                             + (f"\n{warning}" if warning else ""), False)
+        app.call_from_thread(
+            self._status,
+            f"{text}\nRedirect URI for the Entra app: {result.redirect_uri}"
+            + (f"\n{warning}" if warning else ""),
+            False,
+        )
 
     def _status(self, text: str, error: bool = False, busy: bool = False) -> None:
         """Show `text` (often a provider's message) as plain text, dimmed while busy."""

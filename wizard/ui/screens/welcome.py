@@ -10,8 +10,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-STEPS = ("who you are and your tools", "which identity provider, and why", "naming rules", "groups",
-         "service principals", "a credential method per service", "a review of the plan")
+STEPS = (
+    "who you are and your tools",
+    "which identity provider, and why",
+    "naming rules",
+    "groups",
+    "service principals",
+    "a credential method per service",
+    "a review of the plan",
+)
 
 
 class WelcomeScreen(ModalScreen[None]):
@@ -43,7 +50,10 @@ class WelcomeScreen(ModalScreen[None]):
             yield Static(
                 f"There is no inventory at {where} yet; idspine creates it when you first save. "
                 f"First-time setup takes about 15 minutes: {steps}. Each question comes with a plain-words "
-                "explanation beside it, and no secret is ever written down.", id="welcome-text", markup=False)
+                "explanation beside it, and no secret is ever written down.",
+                id="welcome-text",
+                markup=False,
+            )
             with Horizontal(id="welcome-buttons"):
                 yield Button("Look around first", id="later")
                 yield Button("Start first-time setup", id="start", variant="primary")

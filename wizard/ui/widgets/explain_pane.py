@@ -33,7 +33,9 @@ class ExplainPane(VerticalScroll):
 
         self.explainer_id = explainer_id
         try:
-            today = getattr(getattr(self.app, "state", None), "today", None)  # the workspace's date, not the clock's
+            today = getattr(
+                getattr(self.app, "state", None), "today", None
+            )  # the workspace's date, not the clock's
             text = explainer_library.pane_text(explainer_library.get(explainer_id), self.ws, today=today)
         except KeyError:
             text = f"*No explainer called `{explainer_id}` yet.*"

@@ -87,8 +87,12 @@ class QuestionField(Vertical):
         elif q.kind == Kind.LIST:
             found = self.initial if isinstance(self.initial, list) else normalise(q, self.initial)
             items = found if isinstance(found, list) else []
-            yield TextArea("\n".join(map(str, items)), soft_wrap=True, tab_behavior="focus",
-                           placeholder=(q.placeholder or "one per line").replace(", ", "\n"))
+            yield TextArea(
+                "\n".join(map(str, items)),
+                soft_wrap=True,
+                tab_behavior="focus",
+                placeholder=(q.placeholder or "one per line").replace(", ", "\n"),
+            )
         else:
             text = ", ".join(self.initial) if isinstance(self.initial, list) else str(self.initial or "")
             yield Input(value=text, placeholder=q.placeholder)
