@@ -19,12 +19,12 @@ SCREENS: dict[str, tuple[str, str]] = {
 _CLASSES = {
     "home": ("home", "HomeScreen"),
     "inspector": ("inspector", "InspectorScreen"),
-    "catalogue": ("catalogue_browser", "CatalogueScreen"),
-    "explainers": ("explainer_reader", "ExplainerScreen"),
-    "wizard": ("flow_wizard", "FlowScreen"),
-    "n8n": ("n8n_wiring", "N8nScreen"),
-    "supabase": ("supabase_wiring", "SupabaseScreen"),
-    "entra": ("entra_wiring", "EntraScreen"),
+    "catalogue": ("catalogue", "CatalogueScreen"),
+    "explainers": ("explainers", "ExplainerScreen"),
+    "wizard": ("wizard", "FlowScreen"),
+    "n8n": ("n8n", "N8nScreen"),
+    "supabase": ("supabase", "SupabaseScreen"),
+    "entra": ("entra", "EntraScreen"),
 }
 
 

@@ -19,7 +19,7 @@ from wizard.ui.widgets.question_field import QuestionField
 class FlowScreen(Screen[None]):
     """One guided flow, step by step."""
 
-    CSS_PATH = "flow_wizard.tcss"
+    CSS_PATH = "wizard.tcss"
     HELP_TITLE = "Wizard"
     HELP_TEXT = (
         "Answer the questions of each step; the pane on the right explains the focused question in "

@@ -15,7 +15,7 @@ from wizard import explainer_library
 class ExplainerScreen(Screen[None]):
     """Read explainers; follow links; search."""
 
-    CSS_PATH = "explainer_reader.tcss"
+    CSS_PATH = "explainers.tcss"
     AUTO_FOCUS = "#topics"  # not the search box, so [ ] l work at once; / goes to search
     HELP_TITLE = "Explainers"
     HELP_TEXT = (

@@ -69,7 +69,7 @@ def service_markdown(s: Service, advice: str = "") -> str:
 class CatalogueScreen(Screen[None]):
     """Browse what each service supports."""
 
-    CSS_PATH = "catalogue_browser.tcss"
+    CSS_PATH = "catalogue.tcss"
     AUTO_FOCUS = "#services"  # not the search box, so l works at once; / goes to search
     HELP_TITLE = "Service catalogue"
     HELP_TEXT = (
