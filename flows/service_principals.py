@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from flows.options import check_automations, check_email, check_repo, parse_automations, text, text_list
+from wizard.keyless import credential_kind_for
 from wizard.model import CredentialKind, FederatedCredential, ServicePrincipal, Status, Workspace
 from wizard.naming import service_principal_name
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
-# Tools whose runs can present their own identity token instead of holding a secret.
-FEDERATED_TOOLS = {"github", "github-actions"}
-MANAGED_TOOLS = {"azure", "azure-functions", "container-apps"}
 KIND_OPTIONS = (
     Option(
         "auto",
@@ -20,17 +18,6 @@ KIND_OPTIONS = (
     Option(CredentialKind.SECRET.value, "Client secret", "simple; rotate at least twice a year"),
     Option(CredentialKind.CERTIFICATE.value, "Certificate", "the private key never leaves the caller"),
 )
-
-
-def credential_kind_for(tool: str, kind: str) -> CredentialKind:
-    """The credential an automation's identity uses: the tool's keyless option under 'auto'."""
-    if kind != "auto":
-        return CredentialKind(kind)
-    if tool in FEDERATED_TOOLS:
-        return CredentialKind.FEDERATED
-    if tool in MANAGED_TOOLS:
-        return CredentialKind.MANAGED_IDENTITY
-    return CredentialKind.SECRET
 
 
 def plan_service_principals(

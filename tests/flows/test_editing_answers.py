@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flows import get_flow
 from wizard.demo import DEMO_TODAY
 from wizard.export import exporter
+from wizard.flow_runner import FlowRunner
 from wizard.model import AppRole, Status, new_workspace
 from wizard.offboarding import plan_offboarding, render_markdown
 from wizard.providers.entra.plan import build_plan, render_text
-from wizard.steps import FlowRunner, get_flow
 
 SETUP = {
     "about": {

@@ -7,14 +7,14 @@ import sys
 
 import pytest
 
+from flows import FLOWS, get_flow
+from wizard.flow_runner import FlowRunner
 from wizard.inventory import dumps, parse
 from wizard.model import Group, Workspace, new_workspace
 from wizard.steps import (
-    FLOWS,
     Answers,
     Flow,
     FlowProtocol,
-    FlowRunner,
     Kind,
     Option,
     Question,
@@ -22,7 +22,6 @@ from wizard.steps import (
     StepDef,
     StepProblems,
     check_answers,
-    get_flow,
 )
 
 
@@ -135,13 +134,13 @@ def test_a_secret_in_any_text_answer_is_refused_and_never_echoed(
 
 def test_next_back_progress_and_completion() -> None:
     runner = FlowRunner(PETS, new_workspace("X", "x"))
-    assert (runner.label, runner.progress, runner.step_id) == ("Step 1 of 3", "Step 1 of 3", "pets")
+    assert (runner.label, runner.step_id) == ("Step 1 of 3", "pets")
     assert runner.preview(GOOD) == "2 pet(s)"  # previews see normalised answers
-    runner.next(GOOD)
-    assert runner.current.id == "middle" and runner.label == "Step 2 of 3"
+    runner.submit(GOOD)
+    assert runner.step.id == "middle" and runner.label == "Step 2 of 3"
     runner.back()
     assert runner.step_id == "pets"
-    assert runner.answers()["names"] == ["Tom", "Felix"]  # prefilled from progress
+    assert runner.saved_answers()["names"] == ["Tom", "Felix"]  # prefilled from progress
     runner.submit(runner.saved_answers())
     runner.submit({})
     with pytest.raises(StepProblems) as info:
@@ -206,16 +205,19 @@ def test_registry_knows_every_flow_and_imports_them_lazily() -> None:
     with pytest.raises(KeyError):
         get_flow("nope")
     code = (
-        "import sys, wizard.steps; bad = [m for m in sys.modules if m.startswith('flows') or "
+        "import sys, wizard.steps, wizard.flow_runner; bad = [m for m in sys.modules if m.startswith('flows') or "
         "m.startswith('textual') or m.startswith('httpx')]; print(bad)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=".")
     assert out.stdout.strip() == "[]"
+    code = "import sys, flows; print([m for m in sys.modules if m.startswith('flows.')])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=".")
+    assert out.stdout.strip() == "[]"  # the registry imports a flow only when asked for it
 
 
 def test_flows_never_import_textual_or_httpx() -> None:
     code = (
-        "import sys\nfrom wizard.steps import FLOWS, get_flow\nfor f in FLOWS: get_flow(f)\n"
+        "import sys\nfrom flows import FLOWS, get_flow\nfor f in FLOWS: get_flow(f)\n"
         "print([m for m in sys.modules if m.split('.')[0] in ('textual', 'httpx')])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=".")

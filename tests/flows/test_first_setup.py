@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from flows import FLOWS, get_flow
 from tests.explainers.conftest import REQUIRED_IDS
 from wizard.audit import run_audit
+from wizard.flow_runner import FlowRunner
 from wizard.inventory import dumps, load, parse, save
 from wizard.model import CredentialKind, Hat, IdP, Method, Status, new_workspace
 from wizard.naming import check_group_name
-from wizard.steps import FLOWS, FlowRunner, Kind, StepProblems, get_flow
+from wizard.steps import Kind, StepProblems
 
 EXPLAINER_DIR = Path(__file__).resolve().parents[2] / "explainers"
 EXPLAINER_IDS = REQUIRED_IDS  # the concepts issues 5 and 19 ask for, listed once
@@ -54,7 +56,7 @@ def fresh() -> FlowRunner:
 
 def answer(runner: FlowRunner) -> None:
     """Submit the current step with its prefilled answers overlaid by the script's."""
-    runner.next({**runner.saved_answers(), **ANSWERS[runner.step.id]})
+    runner.submit({**runner.saved_answers(), **ANSWERS[runner.step.id]})
 
 
 def run_to_end(runner: FlowRunner) -> None:
@@ -155,7 +157,7 @@ def test_the_methods_step_follows_the_host_chosen_in_this_flow() -> None:
     runner = fresh()
     while runner.step.id != "host":
         answer(runner)
-    runner.next({**runner.saved_answers(), "host": "github-actions", "hat": "own-production"})
+    runner.submit({**runner.saved_answers(), "host": "github-actions", "hat": "own-production"})
     questions = {q.id: q for q in runner.step.questions}
     assert "method.microsoft-graph" in questions
     assert questions["method.microsoft-graph"].default == Method.FEDERATION.value  # GitHub can federate
@@ -193,10 +195,10 @@ def test_invalid_answers_are_reported_per_question_and_change_nothing() -> None:
     runner = fresh()
     ws_before = runner.ws
     with pytest.raises(StepProblems) as info:
-        runner.next({"name": "1234", "hats": ["astronaut"], "tools": ["airtable"]})
+        runner.submit({"name": "1234", "hats": ["astronaut"], "tools": ["airtable"]})
     assert set(info.value.problems) == {"name", "hats"}
     with pytest.raises(StepProblems) as info:
-        runner.next({**ANSWERS["about"], "hats": []})
+        runner.submit({**ANSWERS["about"], "hats": []})
     assert set(info.value.problems) == {"hats"}
     assert runner.ws is ws_before and runner.index == 0
 
@@ -205,7 +207,7 @@ def test_a_secret_typed_into_a_text_answer_is_refused_without_echo(canaries: dic
     runner = fresh()
     for value in canaries.values():
         with pytest.raises(StepProblems) as info:
-            runner.next({**ANSWERS["about"], "home_tenant": value})
+            runner.submit({**ANSWERS["about"], "home_tenant": value})
         assert "secret" in info.value.problems["home_tenant"]
         assert value not in str(info.value)
     for _ in range(5):
@@ -213,7 +215,7 @@ def test_a_secret_typed_into_a_text_answer_is_refused_without_echo(canaries: dic
     assert runner.step.id == "automations"
     for value in canaries.values():
         with pytest.raises(StepProblems) as info:
-            runner.next({**ANSWERS["automations"], "owner": value})
+            runner.submit({**ANSWERS["automations"], "owner": value})
         assert value not in str(info.value)
     assert value not in dumps(runner.ws)
 
@@ -229,7 +231,7 @@ def test_naming_step_previews_and_rejects_what_the_idp_refuses() -> None:
     spaced = {**answers, "group_template": "Tenant {Client} {Role}"}
     assert "✗ Tenant Acme Data-Engineer" in (runner.preview(spaced) or "")
     with pytest.raises(StepProblems) as info:
-        runner.next(spaced)
+        runner.submit(spaced)
     assert "space" in info.value.problems["group_template"]
     cases = {
         "group_template": ("Tenant-{Role}", "{Client}"),
@@ -240,12 +242,12 @@ def test_naming_step_previews_and_rejects_what_the_idp_refuses() -> None:
     }
     for qid, (value, word) in cases.items():
         with pytest.raises(StepProblems) as info:
-            runner.next({**answers, qid: value})
+            runner.submit({**answers, qid: value})
         assert any(word in m for m in info.value.problems.values()), (qid, info.value.problems)
     with pytest.raises(StepProblems) as info:
-        runner.next({**answers, "blocked_words": ["engineer"]})
+        runner.submit({**answers, "blocked_words": ["engineer"]})
     assert "blocked word" in info.value.problems["group_template"]
-    runner.next(
+    runner.submit(
         {
             **answers,
             "prefix": "fj-",
@@ -255,7 +257,7 @@ def test_naming_step_previews_and_rejects_what_the_idp_refuses() -> None:
         }
     )
     assert runner.ws.consultancy.naming.prefix == "fj-"
-    runner.next(ANSWERS["roles"])
+    runner.submit(ANSWERS["roles"])
     assert all(g.name.startswith("fj-") for g in runner.ws.groups)
 
 

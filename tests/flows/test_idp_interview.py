@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from flows import get_flow
 from wizard.advice.idp import IDP_NAMES, QUESTIONS, recommend
+from wizard.flow_runner import FlowRunner
 from wizard.model import IdP, new_workspace
-from wizard.steps import FlowRunner, get_flow
 
 NEUTRAL = {qid: next(iter(opts)) for qid, (_, opts) in QUESTIONS.items()}
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from flows import get_flow
 from wizard import placement
+from wizard.flow_runner import FlowRunner
 from wizard.model import Placement, TenantModel, Workspace
 from wizard.providers.entra.plan import build_plans
-from wizard.steps import FlowRunner, get_flow
 
 CLIENT = {
     "name": "Initech Labs",
@@ -41,7 +42,7 @@ def run(
             defaults["preview"] = runner.preview({**answers, "app_placement": placement_answer or q.default})
             if placement_answer:
                 answers["app_placement"] = placement_answer
-        runner.next(answers)
+        runner.submit(answers)
     return runner.ws, defaults
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from flows import get_flow
 from wizard.audit import run_audit
+from wizard.flow_runner import FlowRunner
 from wizard.model import Workspace
 from wizard.secrets.refs import needs_secret
-from wizard.steps import FlowRunner, Kind, StepProblems, get_flow
+from wizard.steps import Kind, StepProblems
 from wizard.ui.widgets.question_field import live_problem
 
 CLIENT = {
@@ -31,7 +33,7 @@ def _walk(ws: Workspace, changes: dict[str, dict[str, object]] | None = None) ->
     runner = FlowRunner(get_flow("client-onboarding"), ws, restart=True)
     while not runner.completed:
         sid = runner.step.id
-        runner.next({**runner.saved_answers(), **SCRIPT.get(sid, {}), **(changes or {}).get(sid, {})})
+        runner.submit({**runner.saved_answers(), **SCRIPT.get(sid, {}), **(changes or {}).get(sid, {})})
     return runner
 
 
@@ -57,15 +59,17 @@ def test_accepting_the_suggestions_leaves_no_client_credential_without_a_referen
 def test_the_secrets_step_refuses_a_value_and_a_clash(demo_ws: Workspace) -> None:
     runner = FlowRunner(get_flow("client-onboarding"), demo_ws, restart=True)
     while not runner.completed and runner.step.id != "secrets":
-        runner.next({**runner.saved_answers(), **SCRIPT.get(runner.step.id, {})})
+        runner.submit({**runner.saved_answers(), **SCRIPT.get(runner.step.id, {})})
     assert not runner.completed
     refs = [q.id for q in runner.step.questions]
     assert len(refs) >= 2
     with pytest.raises(StepProblems) as info:
-        runner.next({**runner.saved_answers(), refs[0]: "env:INITECH_SHARED", refs[1]: "env:initech_shared"})
+        runner.submit(
+            {**runner.saved_answers(), refs[0]: "env:INITECH_SHARED", refs[1]: "env:initech_shared"}
+        )
     assert set(info.value.problems) & set(refs)
     with pytest.raises(StepProblems):
-        runner.next({**runner.saved_answers(), refs[0]: "just-a-name"})
+        runner.submit({**runner.saved_answers(), refs[0]: "just-a-name"})
 
 
 def test_every_free_text_onboarding_question_has_a_validator(demo_ws: Workspace) -> None:
@@ -113,10 +117,10 @@ def test_onboarding_free_text_shows_its_problem_as_typed(
 def test_a_bad_tenant_or_owner_is_refused_on_next(demo_ws: Workspace) -> None:
     runner = FlowRunner(get_flow("client-onboarding"), demo_ws, restart=True)
     with pytest.raises(StepProblems) as info:
-        runner.next({**runner.saved_answers(), **CLIENT, "tenant": "not a tenant"})
+        runner.submit({**runner.saved_answers(), **CLIENT, "tenant": "not a tenant"})
     assert set(info.value.problems) == {"tenant"}
     while not runner.completed and runner.step.id != "services":
-        runner.next({**runner.saved_answers(), **SCRIPT.get(runner.step.id, {})})
+        runner.submit({**runner.saved_answers(), **SCRIPT.get(runner.step.id, {})})
     with pytest.raises(StepProblems) as info:
-        runner.next({**runner.saved_answers(), **SCRIPT["services"], "owner": "alex"})
+        runner.submit({**runner.saved_answers(), **SCRIPT["services"], "owner": "alex"})
     assert set(info.value.problems) == {"owner"}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from flows import get_flow
+from wizard.flow_runner import FlowRunner
 from wizard.inventory import dumps, parse
 from wizard.model import CredentialKind, Status, TenantModel, Workspace, new_workspace
 from wizard.naming import check_group_name
 from wizard.secrets.refs import needs_secret
-from wizard.steps import FlowRunner, StepProblems, get_flow
+from wizard.steps import StepProblems
 
 ONBOARD = {
     "client": {
@@ -36,7 +38,7 @@ def onboard(ws: Workspace, **changes: dict[str, object]) -> Workspace:
     runner = FlowRunner(get_flow("client-onboarding"), ws, restart=True)
     while not runner.completed:
         sid = runner.step.id
-        runner.next({**runner.saved_answers(), **ONBOARD[sid], **changes.get(sid, {})})
+        runner.submit({**runner.saved_answers(), **ONBOARD[sid], **changes.get(sid, {})})
     return runner.ws
 
 
@@ -120,19 +122,19 @@ def test_onboarding_rejects_bad_input_without_echoing_secrets(
 ) -> None:
     runner = FlowRunner(get_flow("client-onboarding"), demo_ws, restart=True)
     with pytest.raises(StepProblems) as info:
-        runner.next({**ONBOARD["client"], "slug": "9 Bad Slug"})
+        runner.submit({**ONBOARD["client"], "slug": "9 Bad Slug"})
     assert "slug" in info.value.problems
     with pytest.raises(StepProblems) as info:
-        runner.next({**ONBOARD["client"], "name": "", "tenant_model": "franchise"})
+        runner.submit({**ONBOARD["client"], "name": "", "tenant_model": "franchise"})
     assert set(info.value.problems) == {"name", "tenant_model"}
     for value in canaries.values():
         with pytest.raises(StepProblems) as info:
-            runner.next({**ONBOARD["client"], "tenant": value})
+            runner.submit({**ONBOARD["client"], "tenant": value})
         assert value not in str(info.value)
-    runner.next(ONBOARD["client"])
-    runner.next(ONBOARD["roles"])
+    runner.submit(ONBOARD["client"])
+    runner.submit(ONBOARD["roles"])
     with pytest.raises(StepProblems) as info:
-        runner.next({**ONBOARD["automations"], "automations": ["just-a-tool"], "repo": "not a repo"})
+        runner.submit({**ONBOARD["automations"], "automations": ["just-a-tool"], "repo": "not a repo"})
     assert set(info.value.problems) == {"automations", "repo"}
 
 
@@ -142,7 +144,7 @@ def test_an_offboarded_client_is_not_silently_revived(demo_ws: Workspace) -> Non
     acme.status = Status.RETIRED
     runner = FlowRunner(get_flow("client-onboarding"), demo_ws, restart=True)
     with pytest.raises(StepProblems) as info:
-        runner.next({**ONBOARD["client"], "slug": "acme"})
+        runner.submit({**ONBOARD["client"], "slug": "acme"})
     assert "off-boarded" in info.value.problems["slug"]
 
 
@@ -152,8 +154,8 @@ def test_groups_flow_uses_role_templates_with_admins_apart() -> None:
     preview = runner.preview({**runner.saved_answers(), "template": "team"}) or ""
     assert "Org-Contractor" in preview and "Admin-Identity (admin)" in preview
     with pytest.raises(StepProblems):
-        runner.next({"template": "custom", "roles": [], "admin_roles": [], "kind": "security"})
-    ws = runner.next({"template": "team", "roles": ["Analyst", "Finance"], "kind": "m365"})
+        runner.submit({"template": "custom", "roles": [], "admin_roles": [], "kind": "security"})
+    ws = runner.submit({"template": "team", "roles": ["Analyst", "Finance"], "kind": "m365"})
     names = [g.name for g in ws.groups]
     assert names == [
         "Org-Data-Engineer",
@@ -166,12 +168,12 @@ def test_groups_flow_uses_role_templates_with_admins_apart() -> None:
     ]
     assert all(g.kind.value == ("security" if g.admin else "m365") for g in ws.groups)
     with pytest.raises(StepProblems) as info:
-        FlowRunner(get_flow("groups"), ws, restart=True).next({"template": "solo", "roles": ["R&D (EU)"]})
+        FlowRunner(get_flow("groups"), ws, restart=True).submit({"template": "solo", "roles": ["R&D (EU)"]})
     assert "Org-R&D-(EU)" in info.value.problems["roles"]
 
 
 def test_service_principals_are_updated_in_place_when_rerun() -> None:
-    ws = FlowRunner(get_flow("service-principals"), new_workspace("Fjord", "fjord")).next(
+    ws = FlowRunner(get_flow("service-principals"), new_workspace("Fjord", "fjord")).submit(
         {"automations": ["n8n:graph", "azure:ingest"], "kind": "auto", "repo": "", "owner": ""}
     )
     kinds = {sp.name: sp.credential_kind for sp in ws.service_principals}
@@ -179,7 +181,7 @@ def test_service_principals_are_updated_in_place_when_rerun() -> None:
         "svc-n8n-graph-internal": CredentialKind.SECRET,
         "svc-azure-ingest-internal": CredentialKind.MANAGED_IDENTITY,
     }
-    ws = FlowRunner(get_flow("service-principals"), ws, restart=True).next(
+    ws = FlowRunner(get_flow("service-principals"), ws, restart=True).submit(
         {"automations": ["n8n:graph"], "kind": "certificate", "owner": "ola@fjord.example"}
     )
     sp = ws.service_principal("svc-n8n-graph-internal")
@@ -189,17 +191,17 @@ def test_service_principals_are_updated_in_place_when_rerun() -> None:
 
 def test_credentials_flow_records_the_advisors_pick_per_tool(demo_ws: Workspace) -> None:
     runner = FlowRunner(get_flow("credentials"), demo_ws)
-    runner.next({"host": "azure", "hat": "own-production", "owner": "ops@northwind.example"})
+    runner.submit({"host": "azure", "hat": "own-production", "owner": "ops@northwind.example"})
     step = runner.step
     assert step.questions and all(q.default == q.options[0].value for q in step.questions)
     before = len(runner.ws.credentials)
-    ws = runner.next(runner.saved_answers())
+    ws = runner.submit(runner.saved_answers())
     added = ws.credentials[before:]
     assert added and all(c.status == Status.PLANNED and c.owner == "ops@northwind.example" for c in added)
     assert all(c.client == "" for c in added)
     again = FlowRunner(get_flow("credentials"), ws, restart=True)
-    again.next({"host": "azure", "hat": "own-production"})
-    assert len(again.next(again.saved_answers()).credentials) == len(ws.credentials)
+    again.submit({"host": "azure", "hat": "own-production"})
+    assert len(again.submit(again.saved_answers()).credentials) == len(ws.credentials)
 
 
 def test_n8n_flow_records_address_sso_checklist_and_usage(demo_ws: Workspace) -> None:
@@ -213,10 +215,10 @@ def test_n8n_flow_records_address_sso_checklist_and_usage(demo_ws: Workspace) ->
     assert "https://n8n.fjord.example/rest/oauth2-credential/callback" in preview
     for bad in ("http://n8n.fjord.example", "https://user:pw@n8n.fjord.example", "n8n.fjord.example"):
         with pytest.raises(StepProblems) as info:
-            runner.next({**answers, "url": bad})
+            runner.submit({**answers, "url": bad})
         assert "url" in info.value.problems
     keep = sorted(offered)[:1]
-    ws = runner.next({**answers, "url": "https://n8n.fjord.example/", "sso": "oidc", "credentials": keep})
+    ws = runner.submit({**answers, "url": "https://n8n.fjord.example/", "sso": "oidc", "credentials": keep})
     assert ws.consultancy.integrations.n8n_url == "https://n8n.fjord.example"
     ids = {i.id for i in ws.checklist}
     assert {"org:n8n-sso-idp", "org:n8n-sso-n8n", "org:n8n-oauth-callback"} <= ids
@@ -227,7 +229,7 @@ def test_n8n_flow_records_address_sso_checklist_and_usage(demo_ws: Workspace) ->
 
 def test_n8n_flow_without_sso_asks_for_mfa(demo_ws: Workspace) -> None:
     runner = FlowRunner(get_flow("n8n"), demo_ws)
-    ws = runner.next({**runner.saved_answers(), "url": "https://n8n.example.org", "sso": "none"})
+    ws = runner.submit({**runner.saved_answers(), "url": "https://n8n.example.org", "sso": "none"})
     assert "org:n8n-mfa" in {i.id for i in ws.checklist} and "org:n8n-sso-idp" not in {
         i.id for i in ws.checklist
     }
@@ -245,14 +247,14 @@ def test_supabase_flow_records_azure_provider_steps_and_privileged_key(demo_ws: 
     assert "https://qwertyuiopasdfghjklz.supabase.co/auth/v1/callback" in preview
     assert "https://login.microsoftonline.com/northwind.example" in preview
     with pytest.raises(StepProblems) as info:
-        runner.next({**answers, "project_ref": "short", "tenant": ""})
+        runner.submit({**answers, "project_ref": "short", "tenant": ""})
     assert set(info.value.problems) == {"project_ref", "tenant"}
-    ws = runner.next(answers)
+    ws = runner.submit(answers)
     key = ws.credential("northwind-supabase-service-role")
     assert key and key.privileged and key.secret_ref.startswith("keyvault://")
     assert not any(u.startswith("n8n:") for u in key.used_by)
     assert "org:supabase-azure-redirect:qwertyuiopasdfghjklz" in {i.id for i in ws.checklist}
-    rerun = FlowRunner(get_flow("supabase"), ws, restart=True).next(answers)
+    rerun = FlowRunner(get_flow("supabase"), ws, restart=True).submit(answers)
     assert counts(rerun) == counts(ws)
 
 
@@ -261,7 +263,7 @@ def test_supabase_flow_flags_a_service_role_key_found_in_n8n(demo_ws: Workspace)
     assert role is not None and role.privileged
     role.used_by = [*role.used_by, "n8n:Nightly sync"]
     runner = FlowRunner(get_flow("supabase"), demo_ws)
-    ws = runner.next({**runner.saved_answers(), "project_ref": "qwertyuiopasdfghjklz", "azure": False})
+    ws = runner.submit({**runner.saved_answers(), "project_ref": "qwertyuiopasdfghjklz", "azure": False})
     item = next(i for i in ws.checklist if i.id.startswith("org:supabase-role-out-of-n8n"))
     assert "acme-supabase-service-role" in item.text
 
@@ -281,5 +283,5 @@ def test_reference_questions_refuse_secret_values(demo_ws: Workspace, canaries: 
         }
         for value in canaries.values():
             with pytest.raises(StepProblems) as info:
-                runner.next({**base, qid: value})
+                runner.submit({**base, qid: value})
             assert qid in info.value.problems and value not in str(info.value)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from flows import get_flow
 from wizard.demo import DEMO_TODAY, demo_workspace
-from wizard.steps import Kind, Question, get_flow
+from wizard.steps import Kind, Question
 from wizard.ui.widgets.question_field import live_problem
 
 MY_FLOWS = ("first-setup", "naming", "groups", "service-principals", "credentials", "n8n", "supabase")

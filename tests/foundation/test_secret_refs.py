@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from flows import get_flow
 from wizard.audit import Severity, run_audit
 from wizard.demo import DEMO_TODAY
+from wizard.flow_runner import FlowRunner
 from wizard.model import Credential, CredentialKind, Method, ServicePrincipal, Status, new_workspace
 from wizard.secrets.refs import collisions, store_key, suggest_reference
-from wizard.steps import FlowRunner, StepProblems, get_flow
+from wizard.steps import StepProblems
 
 
 @pytest.mark.parametrize(

@@ -15,14 +15,15 @@ import re
 import pytest
 from pydantic import ValidationError
 
+from flows import get_flow
 from wizard import explainer_library
 from wizard.advice.methods import advise
 from wizard.audit import run_audit
 from wizard.catalogue import load_catalogue
 from wizard.demo import DEMO_TODAY, demo_workspace
+from wizard.flow_runner import FlowRunner
 from wizard.inventory import dumps, parse
 from wizard.model import Credential, Hat, Host, Method, SupabaseKey, Workspace
-from wizard.steps import FlowRunner, get_flow
 
 
 def body(explainer_id: str) -> str:
@@ -76,7 +77,7 @@ def test_the_remedy_for_workflows_is_the_same_everywhere() -> None:
         assert "Postgres role" in texts[where], where
         assert "workflow" in texts[where], where
     runner = FlowRunner(get_flow("supabase"), ws)
-    after = runner.next({**runner.saved_answers(), "project_ref": "qwertyuiopasdfghjklz", "azure": False})
+    after = runner.submit({**runner.saved_answers(), "project_ref": "qwertyuiopasdfghjklz", "azure": False})
     checklist = " ".join(i.text for i in after.checklist if i.id.startswith("org:supabase-"))
     assert "Postgres role limited to their tables" in checklist
     finding = next(
@@ -162,7 +163,7 @@ def test_supabase_wizard_records_which_key_the_server_holds(answer: str | None, 
     }
     if answer:
         answers["server_key_kind"] = answer
-    ws = runner.next(answers)
+    ws = runner.submit(answers)
     key = ws.credential("northwind-supabase-service-role")
     assert key is not None and key.key_kind == kind and key.privileged
     assert ("legacy" in key.label) == kind.legacy

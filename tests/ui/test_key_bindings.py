@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Select, TextArea
 
+from flows import FLOWS
 from tests.ui.journeys import demo_app, open_with, settle
-from wizard.steps import FLOW_MODULES
 from wizard.ui.screens import SCREENS
 
 
@@ -111,7 +111,7 @@ async def test_no_binding_collides_with_a_focused_field() -> None:
             await check_screen(pilot, app, name, problems)
             app.pop_screen()
             await settle(pilot)
-        for flow_id in FLOW_MODULES:
+        for flow_id in FLOWS:
             app.open_screen("wizard", flow_id=flow_id, restart=True)  # type: ignore[attr-defined]
             await settle(pilot)
             await check_screen(pilot, app, f"wizard {flow_id}", problems)

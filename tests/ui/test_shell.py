@@ -90,7 +90,7 @@ async def test_theme_option_and_toggle() -> None:
 
 
 async def test_palette_has_every_screen_and_flow() -> None:
-    from wizard.steps import FLOW_MODULES, get_flow
+    from flows import FLOWS, get_flow
     from wizard.ui.screens import SCREENS
 
     app = demo_app()
@@ -99,7 +99,7 @@ async def test_palette_has_every_screen_and_flow() -> None:
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
         for title, _ in SCREENS.values():
             assert title in commands
-        for flow_id in FLOW_MODULES:
+        for flow_id in FLOWS:
             assert f"Wizard: {get_flow(flow_id).title}" in commands
         commands["Inventory inspector"].callback()
         await settle(pilot)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 
+from flows import FLOWS, get_flow
 from tests.ui.journeys import demo_app, settle
-from wizard.steps import FLOW_MODULES, get_flow
 from wizard.ui.widgets.question_field import QuestionField
 
 
@@ -14,7 +14,7 @@ async def test_each_step_opens_with_its_first_question_visible() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for flow_id in FLOW_MODULES:
+        for flow_id in FLOWS:
             app.open_screen("wizard", flow_id=flow_id, restart=True)  # type: ignore[attr-defined]
             await settle(pilot)
             screen = app.screen
@@ -56,7 +56,7 @@ async def test_question_labels_and_options_are_shown_whole_at_80x24() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for flow_id in FLOW_MODULES:
+        for flow_id in FLOWS:
             app.open_screen("wizard", flow_id=flow_id, restart=True)  # type: ignore[attr-defined]
             await settle(pilot)
             screen = app.screen

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from wizard.audit import Finding, Severity
+from wizard.keyless import credential_kind_for
 from wizard.model import (
     STATIC_METHODS,
     Credential,
@@ -574,8 +575,6 @@ def duplicate_keys(ws: Workspace, today: dt.date) -> Iterator[Finding]:
 def secret_not_keyless(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """A client secret on an identity whose tool can present its own token (federation) or use a managed
     identity, judged by the same table the service-principal flow chooses with. Mirrors Maester MT.1057."""
-    from flows.service_principals import credential_kind_for
-
     for sp in _live(ws.service_principals):
         if sp.credential_kind != CredentialKind.SECRET:
             continue

@@ -181,12 +181,12 @@ class IdspineApp(App[None]):
         yield from super().get_system_commands(screen)
         if self.state is None:
             return
-        from wizard.steps import FLOW_MODULES, get_flow
+        from flows import FLOWS, get_flow
         from wizard.ui.screens import SCREENS
 
         for name, (title, help_text) in SCREENS.items():
             yield SystemCommand(title, help_text, lambda n=name: self.open_screen(n))
-        for flow_id in FLOW_MODULES:
+        for flow_id in FLOWS:
             flow = get_flow(flow_id)
             yield SystemCommand(
                 f"Wizard: {flow.title}", flow.summary, lambda f=flow_id: self.open_screen("wizard", flow_id=f)

@@ -57,7 +57,7 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
 
 
 def _flow_title(flow_id: str) -> str:
-    from wizard.steps import get_flow
+    from flows import get_flow
 
     try:
         return get_flow(flow_id).title.lower()

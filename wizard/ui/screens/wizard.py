@@ -9,7 +9,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
-from wizard.steps import FlowRunner, StepProblems, get_flow
+from flows import get_flow
+from wizard.flow_runner import FlowRunner
+from wizard.steps import StepProblems
 from wizard.ui.markup import esc as escape
 from wizard.ui.markup import plain
 from wizard.ui.widgets.explain_pane import ExplainPane
