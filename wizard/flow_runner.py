@@ -8,6 +8,8 @@ retirement.
 
 from __future__ import annotations
 
+from typing import cast
+
 from wizard import step_products as sp
 from wizard.model import FlowProgress, Status, Workspace
 from wizard.secrets.guard import find_secret_kind
@@ -72,7 +74,7 @@ class FlowRunner:
         for q in step.questions:
             value = stored.get(f"{step.id}.{q.id}", q.default)
             if value is not None:
-                out[q.id] = value  # type: ignore[assignment]
+                out[q.id] = cast(Answer, value)
         return out
 
     def preview(self, answers: Answers) -> str | None:
@@ -163,11 +165,8 @@ class FlowRunner:
 
     def _stored_for(self, ws: Workspace, step_id: str) -> Answers:
         prefix = f"{step_id}."
-        return {
-            k.removeprefix(prefix): v
-            for k, v in flow_answers(ws, self.flow.id).items()  # type: ignore[misc]
-            if k.startswith(prefix)
-        }
+        stored = flow_answers(ws, self.flow.id)
+        return {k.removeprefix(prefix): cast(Answer, v) for k, v in stored.items() if k.startswith(prefix)}
 
     def _record(self, ws: Workspace, stored: dict[str, Answer], drop_prefix: str = "") -> Workspace:
         """The workspace with this flow's answers updated (a step's earlier answers replaced by `stored`)."""

@@ -8,6 +8,7 @@ a multi-tenant app's registration at home and its service principal with the cli
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass
 
@@ -212,6 +213,12 @@ def render_markdown(ws: Workspace, steps: list[OffboardStep], who: str) -> str:
             lines.append(f"- [ ] {md(s.action)}" + (f"  \n  where: {md(s.where)}" if s.where else ""))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def render(ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str:
+    """The export renderer (`wizard.export.Renderer`): one client's off-boarding checklist (ValueError without
+    a client, KeyError for an unknown one; `today` is not used)."""
+    return render_markdown(ws, plan_offboarding(ws, client=client), f"client {client}")
 
 
 def render_json(steps: list[OffboardStep]) -> str:

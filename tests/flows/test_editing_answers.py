@@ -12,7 +12,7 @@ import re
 
 from flows import get_flow
 from wizard.demo import DEMO_TODAY
-from wizard.export import exporter
+from wizard.export import FORMATS
 from wizard.flow_runner import FlowRunner
 from wizard.model import AppRole, Status, new_workspace
 from wizard.offboarding import plan_offboarding, render_markdown
@@ -42,7 +42,7 @@ def _everything(ws) -> str:  # type: ignore[no-untyped-def]
     """Every rendering of the workspace a user can see: plan, checklist, exports, off-boarding lists."""
     parts = [render_text(build_plan(ws, tenant="fjord.onmicrosoft.com")), get_flow("first-setup").review(ws)]
     for fmt in ("checklist", "csv", "az", "terraform"):
-        parts.append(exporter(fmt).render(ws, today=DEMO_TODAY))
+        parts.append(FORMATS[fmt].render(ws, today=DEMO_TODAY))
     for client in ws.clients:
         parts.append(render_markdown(ws, plan_offboarding(ws, client=client.slug), client.slug))
     parts.append(render_markdown(ws, plan_offboarding(ws, owner="ola@fjord.example"), "ola"))

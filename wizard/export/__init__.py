@@ -1,24 +1,86 @@
-"""Exports of the inventory: checklists, tables and infrastructure-as-code scripts.
+"""Exports of the inventory: checklists, tables and infrastructure-as-code scripts, and their registry.
 
-Each format is a module here with `render(ws, client=None) -> str`; `FORMATS` maps the names the
-command line accepts to those modules, imported only when used.
+Every format is a module with the one renderer signature `render(ws, client=None, today=None) -> str`
+(`Renderer`). `FORMATS` maps the names `idspine export` accepts to an `ExportFormat` (module, file suffix,
+description); `EXPORTS` adds the off-boarding list the app also writes. Modules are imported only when used.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
-from types import ModuleType
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, cast
 
-FORMATS: dict[str, tuple[str, str]] = {
-    # name: (module, description)
-    "checklist": ("checklist", "Markdown checklist of the setup, per client"),
-    "csv": ("csv_table", "CSV table of every identity and credential"),
-    "az": ("azure_cli", "Azure CLI script creating groups, apps and service principals (idempotent)"),
-    "terraform": ("terraform", "Terraform (azuread ~> 3.0) resources for the same"),
+if TYPE_CHECKING:
+    from wizard.model import Workspace
+
+
+class Renderer(Protocol):
+    """The one signature of every export: the workspace (or one client of it) as text, dated `today`."""
+
+    def __call__(self, ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str: ...
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export: the module holding its `render`, the file name suffix and what it is."""
+
+    name: str
+    module: str
+    suffix: str
+    description: str
+    executable: bool = False
+
+    @property
+    def renderer(self) -> Renderer:
+        """The format's `render` function (its module imported on first use)."""
+        return cast(Renderer, importlib.import_module(self.module).render)
+
+    def render(self, ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str:
+        """The export as text (KeyError for an unknown client)."""
+        return self.renderer(ws, client=client, today=today)
+
+    def file_name(self, client: str | None = None) -> str:
+        """Where the app writes it next to the inventory: idspine[-client]-suffix."""
+        return f"idspine-{client}-{self.suffix}" if client else f"idspine-{self.suffix}"
+
+    @property
+    def mode(self) -> int:
+        """File permissions: scripts are executable."""
+        return 0o755 if self.executable else 0o644
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat(
+            "checklist",
+            "wizard.export.checklist",
+            "checklist.md",
+            "Markdown checklist of the setup, per client",
+        ),
+        ExportFormat(
+            "csv", "wizard.export.csv_table", "inventory.csv", "CSV table of every identity and credential"
+        ),
+        ExportFormat(
+            "az",
+            "wizard.export.azure_cli",
+            "azure-cli.sh",
+            "Azure CLI script creating groups, apps and service principals (idempotent)",
+            executable=True,
+        ),
+        ExportFormat(
+            "terraform",
+            "wizard.export.terraform",
+            "azuread.tf",
+            "Terraform (azuread ~> 3.0) resources for the same",
+        ),
+    )
 }
-
-
-def exporter(name: str) -> ModuleType:
-    """The module rendering format `name` (KeyError when unknown)."""
-    module, _ = FORMATS[name]
-    return importlib.import_module(f"wizard.export.{module}")
+EXPORTS: dict[str, ExportFormat] = {
+    **FORMATS,
+    "offboarding": ExportFormat(
+        "offboarding", "wizard.offboarding", "offboarding.md", "What to revoke when a client leaves, in order"
+    ),
+}

@@ -50,7 +50,7 @@ def q(value: str) -> str:
     characters as \\xHH bytes, so the script itself never carries them raw (and `cat` of it stays harmless)."""
     if not _CONTROLS.search(value):
         return shlex.quote(value)
-    out = []
+    out: list[str] = []
     for char in value:
         if _CONTROLS.match(char):
             out.extend(f"\\x{b:02x}" for b in char.encode("utf-8"))

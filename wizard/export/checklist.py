@@ -34,13 +34,10 @@ def _where(service: str, method: str) -> str:
     try:
         from wizard.catalogue import load_catalogue
 
-        svc = load_catalogue().get(service)
-        for m in getattr(svc, "methods", []) or []:
-            if str(getattr(m, "method", "")) == method and getattr(m, "where", ""):
-                return str(m.where)
+        info = load_catalogue().get(service).method(method)
     except Exception:  # noqa: BLE001 - the checklist must render even without catalogue details
         return ""
-    return ""
+    return info.where if info is not None and info.where else ""
 
 
 def _in(tenant: placement.Tenant) -> str:

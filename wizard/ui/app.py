@@ -231,32 +231,17 @@ class IdspineApp(App[None]):
 
     @work(thread=True, group="export")
     def _export_file(self, fmt: str, client: str | None) -> None:
+        from wizard.export import EXPORTS
         from wizard.files import write_text_atomic
 
         assert self.state is not None
         ws, today = self.state.workspace, self.state.today
-        suffix = {
-            "checklist": "checklist.md",
-            "az": "azure-cli.sh",
-            "terraform": "azuread.tf",
-            "csv": "inventory.csv",
-            "offboarding": "offboarding.md",
-        }[fmt]
-        name = f"idspine-{client}-{suffix}" if client else f"idspine-{suffix}"
+        export = EXPORTS[fmt]
         folder = self.state.path.parent if self.state.path else Path.cwd()
-        target = folder / name
+        target = folder / export.file_name(client)
         try:
-            if fmt == "offboarding":
-                from wizard.offboarding import plan_offboarding, render_markdown
-
-                text = render_markdown(ws, plan_offboarding(ws, client=client), f"client {client}")
-            else:
-                from wizard.export import exporter
-
-                module = exporter(fmt)
-                kwargs = {"today": today} if "today" in module.render.__code__.co_varnames else {}
-                text = module.render(ws, client=client, **kwargs)
-            write_text_atomic(target, text, mode=0o755 if fmt == "az" else 0o644)
+            text = export.render(ws, client=client, today=today)
+            write_text_atomic(target, text, mode=export.mode)
         except (OSError, KeyError, ValueError) as exc:
             self.call_from_thread(
                 self.notify,

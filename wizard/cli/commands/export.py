@@ -11,7 +11,7 @@ from wizard.export import FORMATS
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `export` command."""
-    formats = "; ".join(f"{k}: {d}" for k, (_, d) in FORMATS.items())
+    formats = "; ".join(f"{k}: {f.description}" for k, f in FORMATS.items())
     p = subparsers.add_parser("export", help="export checklists, CSV or IaC scripts", description=formats)
     p.add_argument("format", choices=sorted(FORMATS))
     add_file_option(p)
@@ -31,7 +31,6 @@ def run(args: argparse.Namespace) -> int:
         report_unavailable,
         today_from,
     )
-    from wizard.export import exporter
 
     target = (
         output_path(args.output, args.file) if args.output is not None else None
@@ -44,11 +43,7 @@ def run(args: argparse.Namespace) -> int:
         known = ", ".join(c.slug for c in ws.clients) or "none"
         err(f"unknown client {args.client!r} (known: {known})")
         return 2
-    module = exporter(args.format)
-    kwargs = {"client": args.client}
-    if "today" in module.render.__code__.co_varnames:
-        kwargs["today"] = today_from(args)
-    text = module.render(ws, **kwargs)
+    text = FORMATS[args.format].render(ws, client=args.client, today=today_from(args))
     if target is not None:
         from wizard.files import write_text_atomic
 
