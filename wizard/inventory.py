@@ -13,48 +13,43 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tomli as toml_reader  # a dependency: the compiled build of the parser tomllib is made from, ~2x faster
 import tomli_w
 from pydantic import ValidationError
 
-try:  # the compiled build of tomli, the parser the standard library's tomllib is made from: ~2x faster
-    import tomli as toml_reader
-except ImportError:  # pragma: no cover
-    import tomllib as toml_reader
-
 from wizard.files import link_target, write_bytes_atomic
+from wizard.inventory_errors import InventoryError, dotted, line_from_message, line_of
+from wizard.inventory_scan import (
+    MAX_FIELD_CHARS,
+    MAX_INVENTORY_BYTES,
+    refuse_planted_secrets,
+    refuse_secret_comments,
+    secret_comment_line,
+)
 from wizard.model import SCHEMA_VERSION, Workspace
-from wizard.secrets.guard import find_secret_kind
 from wizard.secrets.resolver import note_inventory
 
-# Bounds that keep a hostile or broken file from costing unbounded time or memory. 10,000 credentials
-# take about 3.6 MB, so 16 MB is over four times the largest real inventory; no field of the model needs
-# more than a few kilobytes (an Entra membership rule is at most 3,072 characters); the model nests 5 deep.
-# The secret scan costs about a microsecond per character at worst, so a hostile file stays in seconds.
-MAX_INVENTORY_BYTES = 16 * 1024 * 1024
-MAX_FIELD_CHARS = 16 * 1024
-MAX_DEPTH = 24
-_SAFE_KEY = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+__all__ = [
+    "HEADER",
+    "MAX_FIELD_CHARS",
+    "MAX_INVENTORY_BYTES",
+    "InventoryError",
+    "Loaded",
+    "digest_of",
+    "dumps",
+    "file_lock",
+    "load",
+    "load_with_digest",
+    "migrate",
+    "parse",
+    "read_capped",
+    "save",
+]
 
 HEADER = (
     "# idspine credential inventory. It lists identities and credentials and where their secrets live;\n"
     "# it never holds a secret value. Edit with care or through `idspine`.\n"
 )
-
-
-class InventoryError(Exception):
-    """The inventory could not be read or written. The message says where and why, never a secret."""
-
-    def __init__(self, path: Path | str, reason: str, line: int | None = None, field: str | None = None):
-        self.path = Path(path)
-        self.reason = reason
-        self.line = line
-        self.field = field
-        where = str(self.path)
-        if line is not None:
-            where += f":{line}"
-        if field:
-            where += f" ({field})"
-        super().__init__(f"{where}: {reason}")
 
 
 @dataclass
@@ -137,13 +132,13 @@ def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str
     try:
         raw = toml_reader.loads(text)
     except toml_reader.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _line_from_message(str(exc))
+        line = getattr(exc, "lineno", None) or line_from_message(str(exc))
         reason = getattr(exc, "msg", None) or re.sub(r"\s*\(at line.*\)$", "", str(exc))
         raise InventoryError(path, f"not valid TOML: {reason}", line=line) from None
     except RecursionError:
         raise InventoryError(path, "not valid TOML: arrays, tables or keys are nested too deeply") from None
-    _refuse_planted_secrets(raw, text, path)
-    _refuse_secret_comments(text, path)
+    refuse_planted_secrets(raw, text, path)
+    refuse_secret_comments(text, path)
     raw, migrated = migrate(raw)
     try:
         # Strict: TOML has real booleans, integers and dates, so `admin = "yes"` or `schema_version = "1"`
@@ -154,9 +149,9 @@ def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str
     except ValidationError as exc:
         err = exc.errors(include_input=False, include_url=False)[0]
         loc = tuple(err["loc"])
-        field = _dotted(loc)
+        field = dotted(loc)
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""
-        raise InventoryError(path, f"{err['msg']}{more}", line=_line_of(text, loc), field=field) from None
+        raise InventoryError(path, f"{err['msg']}{more}", line=line_of(text, loc), field=field) from None
     except RecursionError:
         raise InventoryError(path, "tables are nested too deeply") from None
     return ws, digest_of(data), migrated
@@ -176,158 +171,6 @@ def migrate(raw: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
         raw = dict(raw, schema_version=SCHEMA_VERSION)  # no older versions exist yet
         return raw, version
     return raw, None
-
-
-def _refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
-    """Walk every key, table name and string in the document (unknown ones too): refuse secret-shaped,
-    oversized or too deeply nested content. Keys are never quoted back, since a key may be the secret."""
-    checked_keys: set[str] = set()
-
-    def refuse_string(value: str, loc: tuple[Any, ...]) -> None:
-        if len(value) > MAX_FIELD_CHARS:
-            raise InventoryError(
-                path,
-                f"a value of {len(value):,} characters is longer than any field needs "
-                f"(the limit is {MAX_FIELD_CHARS:,})",
-                line=_line_of(text, loc),
-                field=_dotted(loc),
-            )
-        kind = find_secret_kind(value)
-        if kind:
-            raise InventoryError(
-                path,
-                f"holds what looks like {kind}; an inventory must only hold references such as env:NAME. "
-                "Move the secret to a vault and replace the value with its reference",
-                line=_line_of(text, loc),
-                field=_dotted(loc),
-            )
-
-    def walk(value: Any, loc: tuple[Any, ...]) -> None:
-        if len(loc) > MAX_DEPTH:  # checked before recursing further, so Python's own limit is never reached
-            raise InventoryError(
-                path,
-                f"tables or arrays are nested more than {MAX_DEPTH} levels deep",
-                line=_line_of(text, loc[:2]),
-                field=_dotted(loc[:2]),
-            )
-        if isinstance(value, dict):
-            for key, item in value.items():
-                if key not in checked_keys:
-                    if len(key) > 256 or find_secret_kind(key):
-                        raise InventoryError(
-                            path,
-                            "a key or table name holds what looks like a secret (or is far too long); it "
-                            "is not shown here. Remove it: an inventory only holds references such as env:NAME",
-                            line=_line_of(text, loc),
-                            field=_dotted(loc) or None,
-                        )
-                    checked_keys.add(key)
-                if isinstance(item, str):
-                    refuse_string(item, (*loc, key))
-                elif isinstance(item, (dict, list)):
-                    walk(item, (*loc, key))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, str):
-                    refuse_string(item, (*loc, i))
-                elif isinstance(item, (dict, list)):
-                    walk(item, (*loc, i))
-        elif isinstance(value, str):
-            refuse_string(value, loc)
-
-    walk(raw, ())
-
-
-def secret_comment_line(text: str) -> tuple[int, str] | None:
-    """(line number, kind) of the first line with a comment that holds something secret-shaped, else None.
-
-    Only lines with a '#' are looked at; values, keys and table names are checked on the parsed document.
-    """
-    if "#" not in text:
-        return None
-    for no, line in enumerate(text.splitlines(), 1):
-        if "#" in line:
-            kind = find_secret_kind(line[line.index("#") :]) or find_secret_kind(line)
-            if kind:
-                return no, kind
-    return None
-
-
-def _refuse_secret_comments(text: str, path: Path | str) -> None:
-    if "#" in text:
-        for no, line in enumerate(text.splitlines(), 1):
-            if len(line) > 2 * MAX_FIELD_CHARS and "#" in line:
-                raise InventoryError(
-                    path,
-                    f"a line of {len(line):,} characters with a comment is longer than "
-                    "an inventory ever needs",
-                    line=no,
-                )
-    found = secret_comment_line(text)
-    if found:
-        raise InventoryError(
-            path,
-            f"a comment (or the line around it) holds what looks like {found[1]}; it is not shown here. "
-            "Delete it from the file (and from the .bak and your git history) and rotate the secret",
-            line=found[0],
-        )
-
-
-def _dotted(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if not isinstance(part, int) and not _SAFE_KEY.match(str(part)):
-            part = "<key>"  # never quote a key that could be anything (a pasted secret, control characters)
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line_from_message(message: str) -> int | None:
-    match = re.search(r"at line (\d+)", message)
-    return int(match.group(1)) if match else None
-
-
-_HEADER_RE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+?)\s*\]\]?\s*(#.*)?$")
-
-
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """Best-effort line number for a location such as ('credentials', 3, 'expires')."""
-    lines = text.splitlines()
-    headers = [(no, m.group(1)) for no, line in enumerate(lines) if (m := _HEADER_RE.match(line))]
-    table: list[str] = []
-    index: int | None = None
-    rest: list[Any] = []
-    for i, part in enumerate(loc):
-        if isinstance(part, int):
-            index, rest = part, list(loc[i + 1 :])
-            break
-        table.append(str(part))
-    # Longest table prefix that has a header; the remainder are keys inside it.
-    for k in range(len(table), 0, -1):
-        name = ".".join(table[:k])
-        matches = [no for no, h in headers if h == name]
-        if not matches:
-            continue
-        pick = index if (k == len(table) and index is not None) else 0
-        if pick >= len(matches):
-            return None
-        start = matches[pick]
-        keys = table[k:] + [p for p in rest if not isinstance(p, int)]
-        if not keys:
-            return start + 1
-        end = next((no for no, h in headers if no > start and not h.startswith(name + ".")), len(lines))
-        for no in range(start + 1, end):
-            line = lines[no]
-            if re.match(rf"^\s*\"?{re.escape(keys[0])}\"?\s*=", line) or (
-                (m := _HEADER_RE.match(line)) and m.group(1) == f"{name}.{keys[0]}"
-            ):
-                return no + 1
-        return start + 1
-    if table:
-        for no, line in enumerate(lines):
-            if re.match(rf"^\s*\"?{re.escape(table[0])}\"?\s*=", line):
-                return no + 1
-    return None
 
 
 # ---------------------------------------------------------------- writing

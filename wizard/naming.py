@@ -115,9 +115,3 @@ def check_group_name(name: str, conv: NamingConvention, idp: IdP | None = None) 
             shown = " ".join("space" if c == " " else c for c in bad)
             problems.append(f"contains characters {idp.value} refuses: {shown} ({rules.note})")
     return problems
-
-
-def mail_nickname(name: str) -> str:
-    """A mailNickname for an Entra group derived from its display name (ASCII, no spaces, ≤ 64)."""
-    nick = re.sub(r"[^A-Za-z0-9._-]", "", name)
-    return (nick or "group")[:64]

@@ -1,0 +1,113 @@
+"""Scan an inventory's raw document before validation: refuse planted secrets, oversized or deep content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from wizard.inventory_errors import InventoryError, dotted, line_of
+from wizard.secrets.guard import find_secret_kind
+
+# Bounds that keep a hostile or broken file from costing unbounded time or memory. 10,000 credentials
+# take about 3.6 MB, so 16 MB is over four times the largest real inventory; no field of the model needs
+# more than a few kilobytes (an Entra membership rule is at most 3,072 characters); the model nests 5 deep.
+# The secret scan costs about a microsecond per character at worst, so a hostile file stays in seconds.
+MAX_INVENTORY_BYTES = 16 * 1024 * 1024
+MAX_FIELD_CHARS = 16 * 1024
+MAX_DEPTH = 24
+
+
+def refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
+    """Walk every key, table name and string in the document (unknown ones too): refuse secret-shaped,
+    oversized or too deeply nested content. Keys are never quoted back, since a key may be the secret."""
+    checked_keys: set[str] = set()
+
+    def refuse_string(value: str, loc: tuple[Any, ...]) -> None:
+        if len(value) > MAX_FIELD_CHARS:
+            raise InventoryError(
+                path,
+                f"a value of {len(value):,} characters is longer than any field needs "
+                f"(the limit is {MAX_FIELD_CHARS:,})",
+                line=line_of(text, loc),
+                field=dotted(loc),
+            )
+        kind = find_secret_kind(value)
+        if kind:
+            raise InventoryError(
+                path,
+                f"holds what looks like {kind}; an inventory must only hold references such as env:NAME. "
+                "Move the secret to a vault and replace the value with its reference",
+                line=line_of(text, loc),
+                field=dotted(loc),
+            )
+
+    def walk(value: Any, loc: tuple[Any, ...]) -> None:
+        if len(loc) > MAX_DEPTH:  # checked before recursing further, so Python's own limit is never reached
+            raise InventoryError(
+                path,
+                f"tables or arrays are nested more than {MAX_DEPTH} levels deep",
+                line=line_of(text, loc[:2]),
+                field=dotted(loc[:2]),
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key not in checked_keys:
+                    if len(key) > 256 or find_secret_kind(key):
+                        raise InventoryError(
+                            path,
+                            "a key or table name holds what looks like a secret (or is far too long); it "
+                            "is not shown here. Remove it: an inventory only holds references such as env:NAME",
+                            line=line_of(text, loc),
+                            field=dotted(loc) or None,
+                        )
+                    checked_keys.add(key)
+                if isinstance(item, str):
+                    refuse_string(item, (*loc, key))
+                elif isinstance(item, (dict, list)):
+                    walk(item, (*loc, key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    refuse_string(item, (*loc, i))
+                elif isinstance(item, (dict, list)):
+                    walk(item, (*loc, i))
+        elif isinstance(value, str):
+            refuse_string(value, loc)
+
+    walk(raw, ())
+
+
+def secret_comment_line(text: str) -> tuple[int, str] | None:
+    """(line number, kind) of the first line with a comment that holds something secret-shaped, else None.
+
+    Only lines with a '#' are looked at; values, keys and table names are checked on the parsed document.
+    """
+    if "#" not in text:
+        return None
+    for no, line in enumerate(text.splitlines(), 1):
+        if "#" in line:
+            kind = find_secret_kind(line[line.index("#") :]) or find_secret_kind(line)
+            if kind:
+                return no, kind
+    return None
+
+
+def refuse_secret_comments(text: str, path: Path | str) -> None:
+    """Refuse a comment holding something secret-shaped (or an absurdly long commented line)."""
+    if "#" in text:
+        for no, line in enumerate(text.splitlines(), 1):
+            if len(line) > 2 * MAX_FIELD_CHARS and "#" in line:
+                raise InventoryError(
+                    path,
+                    f"a line of {len(line):,} characters with a comment is longer than "
+                    "an inventory ever needs",
+                    line=no,
+                )
+    found = secret_comment_line(text)
+    if found:
+        raise InventoryError(
+            path,
+            f"a comment (or the line around it) holds what looks like {found[1]}; it is not shown here. "
+            "Delete it from the file (and from the .bak and your git history) and rotate the secret",
+            line=found[0],
+        )
