@@ -58,7 +58,14 @@ class Loaded:
 
     workspace: Workspace
     digest: str | None
-    migrated_from: int | None = None
+    migrated_from: int | None = None  # the file's older schema version, brought up to date in memory
+
+    @property
+    def migration_note(self) -> str | None:
+        """What loading changed in memory, in words for the user; None when the file was already current."""
+        if self.migrated_from is None:
+            return None
+        return f"migrated from schema {self.migrated_from} in memory; saving writes schema {SCHEMA_VERSION}"
 
 
 def digest_of(data: bytes) -> str:

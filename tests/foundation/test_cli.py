@@ -35,6 +35,22 @@ def test_check_exit_codes_follow_the_findings(run_cli, tmp_path: Path) -> None: 
     assert run_cli("check", "--file", str(path), "--today", str(TODAY), "--fail-on", "error").code == 0
 
 
+def test_check_says_when_an_older_schema_was_migrated_in_memory(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.foundation.test_audit import TODAY, healthy
+    from wizard.model import SCHEMA_VERSION
+
+    path = tmp_path / "idspine.toml"
+    current = dumps(healthy())
+    path.write_text(current)
+    assert "migrated" not in run_cli("check", str(path), "--today", str(TODAY)).err
+    older = SCHEMA_VERSION - 1
+    path.write_text(current.replace(f"schema_version = {SCHEMA_VERSION}", f"schema_version = {older}", 1))
+    result = run_cli("check", str(path), "--today", str(TODAY))
+    assert result.code == 0
+    assert f"migrated from schema {older} in memory; saving writes schema {SCHEMA_VERSION}" in result.err
+    assert path.read_text().count(f"schema_version = {older}") == 1  # reading never rewrites the file
+
+
 def test_check_damaged_file_exits_two_and_leaves_it_alone(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "idspine.toml"
     path.write_text('schema_version = 1\n[consultancy\nname = "x"\n')

@@ -38,15 +38,19 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
         from wizard.demo import demo_workspace
 
         return demo_workspace(today_from(args))
-    from wizard.inventory import InventoryError, load
+    from wizard.cli.output import err
+    from wizard.inventory import InventoryError, load_with_digest
 
     path = Path(args.file)
     if not path.exists():
         raise WorkspaceUnavailable(f"{path}: no inventory here. Run `idspine` to set one up, or use --demo.")
     try:
-        return load(path)
+        loaded = load_with_digest(path)
     except InventoryError as exc:
         raise WorkspaceUnavailable(str(exc)) from None
+    if loaded.migration_note:
+        err(f"{path}: {loaded.migration_note}")
+    return loaded.workspace
 
 
 def report_unavailable(exc: WorkspaceUnavailable) -> int:
