@@ -40,7 +40,7 @@ def test_each_file_relates_only_to_existing_explainers(path: Path) -> None:
     exp = lib.parse(path.read_text(encoding="utf-8"), f"explainers/{path.name}")
     on_disk = {f.stem for f in FILES}
     assert exp.related and set(exp.related) <= on_disk - {exp.id}
-    assert set(lib._LINK.findall(" ".join(exp.sections.values()))) <= on_disk
+    assert set(lib.LINK.findall(" ".join(exp.sections.values()))) <= on_disk
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
