@@ -7,11 +7,11 @@ are keyed by name or id, and the client entry is updated in place.
 
 from __future__ import annotations
 
+from flows.client_plan import client_checklist, client_review
 from flows.credentials import (
     method_questions,
     preview_credentials,
     record_credentials,
-    secret_steps,
     unusable_services,
 )
 from flows.groups import add_groups, plan_groups, preview_groups, role_check
@@ -29,23 +29,14 @@ from flows.options import (
     text,
     text_list,
 )
-from flows.review import add_checklist, manual_steps, plan_text
+from flows.review import add_checklist
+from flows.secret_refs import secret_steps
 from flows.service_principals import apply_automations, automation_questions, preview_automations
 from wizard import placement
-from wizard.model import ChecklistItem, Client, Group, Hat, Host, Placement, Status, TenantModel, Workspace
+from wizard.model import Client, Group, Hat, Host, Placement, Status, TenantModel, Workspace
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems, flow_answers
 
 FLOW_ID = "client-onboarding"
-TENANT_STEPS = {
-    TenantModel.SEPARATE_TENANT: "The client's admin invites your team as B2B guests into the client's tenant "
-    "(your Tenant-* groups stay in your tenant) and creates the apps that live there, "
-    "or lets you create them with a time-limited role",
-    TenantModel.B2B_GUESTS: "Invite the client's people as guests into your tenant; set cross-tenant access "
-    "settings and an access review for the guests",
-    TenantModel.DELEGATED_ADMIN: "Request delegated admin (GDAP) or Azure Lighthouse with the narrowest roles "
-    "and an end date",
-    TenantModel.PARTITION: "Create an administrative unit for the client and scope its admins to it",
-}
 APP_PLACEMENT_OPTIONS = (  # hints under 60 characters show beside each choice
     Option(
         Placement.CLIENT.value,
@@ -59,17 +50,6 @@ APP_PLACEMENT_OPTIONS = (  # hints under 60 characters show beside each choice
     ),
     Option(Placement.HOME.value, "In your own tenant", "only when the data they reach is in your tenant"),
 )
-APP_PLACEMENT_WORDS = {
-    Placement.CLIENT: "in the client's tenant",
-    Placement.MULTI_TENANT: "as a multi-tenant app at home, consented by the client",
-    Placement.HOME: "in your tenant",
-}
-TENANT_EXPLAINERS = {
-    TenantModel.SEPARATE_TENANT: "b2b-and-multi-tenant",
-    TenantModel.B2B_GUESTS: "b2b-and-multi-tenant",
-    TenantModel.DELEGATED_ADMIN: "delegated-admin",
-    TenantModel.PARTITION: "administrative-units",
-}
 
 
 def _stored(ws: Workspace, key: str, fallback: str = "") -> str:
@@ -363,41 +343,6 @@ def _consent(ws: Workspace) -> Step:
     )
 
 
-def client_checklist(ws: Workspace, slug: str) -> list[ChecklistItem]:
-    """The manual steps for one client: the tenant arrangement, consents, secrets, and the export terms."""
-    client = ws.client(slug)
-    if client is None:
-        return []
-    items = [ChecklistItem(id=f"{slug}:tenant", client=slug, text=TENANT_STEPS[client.tenant_model])]
-    items += manual_steps(ws, slug)
-    if client.data_export_consent:
-        items.append(
-            ChecklistItem(
-                id=f"{slug}:consent",
-                client=slug,
-                text=f"Get the data-export terms signed: {client.data_export_consent}",
-            )
-        )
-    else:
-        items.append(
-            ChecklistItem(
-                id=f"{slug}:consent",
-                client=slug,
-                text="Agree in writing which data may leave the client's systems, and for how long",
-            )
-        )
-    if client.residency and client.residency != "other":
-        items.append(
-            ChecklistItem(
-                id=f"{slug}:residency",
-                client=slug,
-                text=f"Keep the client's data and exports in {client.residency} regions (n8n "
-                "executions, Supabase project, storage)",
-            )
-        )
-    return items
-
-
 def _apply_consent(ws: Workspace, answers: Answers) -> Workspace:
     if answers.get("confirm") is not True:
         raise StepProblems({"confirm": "confirm to save (or go back)"})
@@ -411,16 +356,7 @@ def _apply_consent(ws: Workspace, answers: Answers) -> Workspace:
 
 def review_text(ws: Workspace) -> str:
     """The plan for the client being onboarded."""
-    slug = current_client(ws)
-    client = ws.client(slug)
-    if client is None:
-        return "No client yet."
-    head = (
-        f"{client.name} ({slug}): {client.tenant_model.value}, residency {client.residency or 'not set'}; "
-        f"data-access apps {APP_PLACEMENT_WORDS[placement.app_placement(client)]}; "
-        f"read the explainer '{TENANT_EXPLAINERS[client.tenant_model]}'"
-    )
-    return f"{head}\n\n{plan_text(ws, slug)}"
+    return client_review(ws, current_client(ws))
 
 
 STEPS = [

@@ -227,7 +227,7 @@ def test_the_wizard_refuses_an_identity_whose_secret_would_share_a_store_name(ex
 
 def test_the_secrets_step_can_serve_a_client_context_read_from_the_workspace() -> None:
     """What client onboarding needs to add the step: the client and its services come from the workspace."""
-    from flows.credentials import secret_steps
+    from flows.secret_refs import secret_steps
     from wizard.steps import Flow
 
     ws = _ws()
