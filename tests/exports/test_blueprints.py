@@ -11,7 +11,7 @@ from wizard import explainer_library
 from wizard.audit import run_audit
 from wizard.blueprints import BLUEPRINTS, apply_blueprint, plan
 from wizard.blueprints.scopes import has_access, is_allowed, matching_grant, scopes_for
-from wizard.export import azure_cli, terraform
+from wizard.export import azure_cli, entra_objects, terraform
 from wizard.model import CredentialKind, new_workspace
 from wizard.naming import check_group_name
 
@@ -126,7 +126,7 @@ def test_data_api_lists_issuer_audience_pairs_and_a_public_pkce_client(demo_ws) 
     assert "https://accounts.google.com (audience abc.apps.googleusercontent.com)" in text
     assert "api://d" in text and "API keys" in text
     cli = next(sp for sp in preview.service_principals if sp.name == "svc-cli-data-acme")
-    assert cli.credential_kind == CredentialKind.NONE and azure_cli.split_redirects(cli.redirect_uris)[1]
+    assert cli.credential_kind == CredentialKind.NONE and entra_objects.split_redirects(cli.redirect_uris)[1]
     assert {sp.name for sp in preview.service_principals} >= {"svc-etl-data-acme", "svc-bi-data-acme"}
     api = next(sp for sp in preview.service_principals if sp.name == "svc-api-data-acme")
     assert {r.value: r.allowed for r in api.app_roles}["Data.Write"] == "both"  # services may hold it too

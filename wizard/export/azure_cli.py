@@ -27,41 +27,21 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shlex
-import uuid
-from urllib.parse import urlparse
 
 from wizard import placement
-from wizard.model import CredentialKind, Group, GroupKind, ServicePrincipal, Status, Workspace
+from wizard.export.entra_objects import (
+    GRAPH_APP_ID,
+    MEMBER_TYPES,
+    role_id,
+    secret_end,
+    selected,
+    split_redirects,
+)
+from wizard.export.script_text import comment, jmes, q
+from wizard.model import CredentialKind, Group, GroupKind, ServicePrincipal, Workspace
 from wizard.settings import GRAPH_URL
 
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 GRAPH = GRAPH_URL
-SECRET_DAYS = 180
-ROLE_NAMESPACE = uuid.UUID("6f1c7c1e-4b1a-4c53-9a59-1d2d7f3b0e55")  # stable app role ids across runs
-MEMBER_TYPES = {"user": ["User"], "application": ["Application"], "both": ["User", "Application"]}
-
-
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
-
-
-def q(value: str) -> str:
-    """Shell-quote one value. One holding control or bidi characters becomes a bash $'...' string with those
-    characters as \\xHH bytes, so the script itself never carries them raw (and `cat` of it stays harmless)."""
-    if not _CONTROLS.search(value):
-        return shlex.quote(value)
-    out: list[str] = []
-    for char in value:
-        if _CONTROLS.match(char):
-            out.extend(f"\\x{b:02x}" for b in char.encode("utf-8"))
-        else:
-            out.append({"\\": "\\\\", "'": "\\'"}.get(char, char))
-    return "$'" + "".join(out) + "'"
-
-
-def comment(text: str) -> str:
-    """Text safe inside a one-line comment (no newline can end it early, no control character acts on a terminal)."""
-    return re.sub(_CONTROLS.pattern + "+", " ", text)
 
 
 class Vars:
@@ -82,47 +62,6 @@ class Vars:
             self._taken.add(candidate)
             self._by_name[name] = candidate
         return self._by_name[name]
-
-
-def jmes(value: str) -> str:
-    """A JMESPath raw string literal."""
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def role_id(app: str, value: str) -> str:
-    """A stable id for an app role (same app and value, same id, every run)."""
-    return str(uuid.uuid5(ROLE_NAMESPACE, f"{app}/{value}"))
-
-
-def is_public_redirect(uri: str) -> bool:
-    """Whether a redirect belongs to a public client (desktop/CLI: loopback http or a custom scheme)."""
-    parsed = urlparse(uri)
-    if parsed.scheme == "https":
-        return False
-    return parsed.scheme != "http" or parsed.hostname in ("localhost", "127.0.0.1", "::1")
-
-
-def split_redirects(uris: list[str]) -> tuple[list[str], list[str]]:
-    """(web, public client) redirect URIs."""
-    return [u for u in uris if not is_public_redirect(u)], [u for u in uris if is_public_redirect(u)]
-
-
-def selected(ws: Workspace, client: str | None) -> tuple[list[Group], list[ServicePrincipal]]:
-    """The live groups and service principals of one client (or all)."""
-    groups = [g for g in ws.groups if g.status != Status.RETIRED and (client is None or g.client == client)]
-    sps = [
-        s
-        for s in ws.service_principals
-        if s.status != Status.RETIRED and (client is None or s.client == client)
-    ]
-    return groups, sps
-
-
-def secret_end(sp: ServicePrincipal, today: dt.date) -> dt.date:
-    """The end date for a new client secret: the recorded one when still ahead, else SECRET_DAYS from today."""
-    if sp.secret_expires and sp.secret_expires > today:
-        return sp.secret_expires
-    return today + dt.timedelta(days=SECRET_DAYS)
 
 
 def _filter(field: str, value: str) -> str:

@@ -22,15 +22,15 @@ import hashlib
 import re
 
 from wizard import placement
-from wizard.export.azure_cli import (
+from wizard.export.entra_objects import (
     GRAPH_APP_ID,
     MEMBER_TYPES,
-    comment,
     role_id,
     secret_end,
     selected,
     split_redirects,
 )
+from wizard.export.script_text import comment
 from wizard.model import GUID_RE, CredentialKind, GroupKind, Workspace
 
 
