@@ -105,8 +105,8 @@ def _show(args: argparse.Namespace, params: dict[str, str]) -> int:
         return 0
     scopes = preview.group_scopes()
     print()
-    for g in preview.groups:
-        print(f"group {g.name}: {', '.join(scopes.get(g.name, ())) or '-'}")
+    for group in preview.groups:
+        print(f"group {group.name}: {', '.join(scopes.get(group.name, ())) or '-'}")
     for sp in preview.service_principals:
         print(f"app registration {sp.name} ({sp.credential_kind})")
         for r in sp.app_roles:
