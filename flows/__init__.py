@@ -24,11 +24,6 @@ FLOWS: dict[str, str] = {
 }
 
 
-def flow_ids() -> list[str]:
-    """Every registered flow id, in menu order."""
-    return list(FLOWS)
-
-
 def get_flow(flow_id: str) -> Flow:
     """The flow with this id, imported on first use (KeyError for an unknown id)."""
     if flow_id not in FLOWS:

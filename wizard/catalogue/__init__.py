@@ -91,16 +91,6 @@ class Catalogue:
             out.append(s)
         return out
 
-    @property
-    def categories(self) -> list[str]:
-        """Categories in first-seen order."""
-        return list(dict.fromkeys(s.category for s in self.services.values()))
-
-    def methods_offered(self) -> list[Method]:
-        """Every method at least one service supports, in the model's order (for a filter menu)."""
-        used = {m for s in self.services.values() for m in s.supported}
-        return [m for m in Method if m in used]
-
 
 def parse_catalogue(text: str) -> Catalogue:
     """Validate catalogue TOML text (CatalogueError naming the service when an entry is wrong)."""
