@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flows.options import check_automations, check_email, check_repo, parse_automations, text, text_list
-from wizard.keyless import credential_kind_for
+from wizard.keyless import GITHUB_ISSUER, credential_kind_for
 from wizard.model import CredentialKind, FederatedCredential, ServicePrincipal, Status, Workspace
 from wizard.naming import service_principal_name
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
 
-GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 KIND_OPTIONS = (
     Option(
         "auto",

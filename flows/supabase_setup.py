@@ -10,11 +10,12 @@ import re
 
 from flows.options import check_reference, text
 from flows.review import add_checklist
-from wizard.model import GUID_RE, ChecklistItem, Credential, Method, Status, SupabaseKey, Workspace
+from wizard.model import ChecklistItem, Credential, Method, Status, SupabaseKey, Workspace
+from wizard.settings import GUID_PATTERN
 from wizard.steps import Answer, Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
 
 REF = re.compile(r"^[a-z0-9]{20}$")
-TENANT = re.compile(rf"{GUID_RE}|^[A-Za-z0-9.-]+\.[A-Za-z]{{2,}}$")
+TENANT = re.compile(rf"{GUID_PATTERN}|^[A-Za-z0-9.-]+\.[A-Za-z]{{2,}}$")
 
 
 def redirect_uri(project_ref: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wizard.demo_credentials import demo_credentials
+from wizard.keyless import GITHUB_ISSUER
 from wizard.model import (
     AppRole,
     Client,
@@ -28,7 +29,6 @@ from wizard.model import (
 )
 
 DEMO_TODAY = dt.date(2026, 11, 23)
-GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 
 
 def _consultancy() -> Consultancy:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from wizard.model import CredentialKind
 
+# The issuer of GitHub Actions' identity tokens, which federated credentials trust.
+GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 # Tools whose runs can present their own identity token instead of holding a secret.
 FEDERATED_TOOLS = frozenset({"github", "github-actions"})
 # Tools that run on Azure resources able to carry a managed identity.

@@ -27,14 +27,13 @@ from wizard.vocabulary import Host as Host  # re-exported: code imports it from 
 SCHEMA_VERSION = 1
 
 SLUG_RE = r"^[a-z][a-z0-9-]{0,39}$"
-GUID_RE = GUID_PATTERN
 
 # Free text that must never carry a secret value.
 SafeText = Annotated[str, AfterValidator(refuse_secret)]
 # Where a secret lives: env:NAME, keyvault://vault/name, 1password://..., op://..., file:PATH.
 SecretRef = Annotated[str, AfterValidator(validate_reference)]
 Slug = Annotated[str, Field(pattern=SLUG_RE)]
-Guid = Annotated[str, Field(pattern=GUID_RE)]
+Guid = Annotated[str, Field(pattern=GUID_PATTERN)]
 
 
 class Strict(BaseModel):

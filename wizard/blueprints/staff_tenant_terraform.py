@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 
 from wizard.blueprints.model import AppSpec, Blueprint, Param, Params, RoleGroup
+from wizard.keyless import GITHUB_ISSUER
 from wizard.model import CredentialKind, FederatedCredential
-
-GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 
 
 def github_subjects(params: Params) -> list[FederatedCredential]:

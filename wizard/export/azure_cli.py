@@ -41,8 +41,6 @@ from wizard.export.script_text import comment, jmes, q
 from wizard.model import CredentialKind, Group, GroupKind, ServicePrincipal, Workspace
 from wizard.settings import GRAPH_URL
 
-GRAPH = GRAPH_URL
-
 
 class Vars:
     """Shell variable names for objects: readable, and unique within one script (a counter is added when
@@ -236,7 +234,7 @@ def _service_principal(sp: ServicePrincipal, ws: Workspace, known: set[str], var
     ]
     if any(r.groups for r in sp.app_roles):  # only assigned users and groups may sign in or get tokens
         lines.append(
-            f'az rest --method PATCH --uri "{GRAPH}/servicePrincipals/${spv}" '
+            f'az rest --method PATCH --uri "{GRAPH_URL}/servicePrincipals/${spv}" '
             "--body '{\"appRoleAssignmentRequired\": true}' >/dev/null"
         )
     if any(p.admin_consent for p in sp.permissions):
@@ -257,9 +255,9 @@ def _service_principal(sp: ServicePrincipal, ws: Workspace, known: set[str], var
             rid = role_id(sp.name, role.value)
             lines += [
                 f'if [ -n "${{{gv}:-}}" ] && [ -z "$(az rest --method GET --uri '
-                f'"{GRAPH}/servicePrincipals/${spv}/appRoleAssignedTo" '
+                f'"{GRAPH_URL}/servicePrincipals/${spv}/appRoleAssignedTo" '
                 f"--query \"value[?principalId=='${gv}' && appRoleId=='{rid}'].id\" -o tsv)\" ]; then",
-                f'  az rest --method POST --uri "{GRAPH}/servicePrincipals/${spv}/appRoleAssignedTo" '
+                f'  az rest --method POST --uri "{GRAPH_URL}/servicePrincipals/${spv}/appRoleAssignedTo" '
                 f'--body "{{\\"principalId\\":\\"${gv}\\",\\"resourceId\\":\\"${spv}\\",'
                 f'\\"appRoleId\\":\\"{rid}\\"}}" >/dev/null',
                 "fi",

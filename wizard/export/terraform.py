@@ -31,7 +31,8 @@ from wizard.export.entra_objects import (
     split_redirects,
 )
 from wizard.export.script_text import comment
-from wizard.model import GUID_RE, CredentialKind, GroupKind, Workspace
+from wizard.model import CredentialKind, GroupKind, Workspace
+from wizard.settings import GUID_PATTERN
 
 
 def ident(name: str) -> str:
@@ -104,7 +105,7 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
     ]
     for t in tenants:
         alias = _alias(t)
-        if re.match(GUID_RE, t.tenant):
+        if re.match(GUID_PATTERN, t.tenant):
             tenant_id = hstr(t.tenant)
         else:
             out += [
