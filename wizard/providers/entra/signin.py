@@ -27,7 +27,7 @@ def _tenant_accounts(app: Any, cache: TokenCacheFile) -> list[dict[str, Any]]:
     authority given as a domain resolves to its tenant id). `get_accounts` folds them per person and keeps
     one realm, so it cannot say who signed in where; the cache is searched by realm instead.
     """
-    import msal
+    import msal  # type: ignore[import-untyped]
 
     realm = str(getattr(app.authority, "tenant", "") or "").lower()
     instance = str(getattr(app.authority, "instance", "") or "").lower()

@@ -12,7 +12,7 @@ class TokenCacheFile:
     """An msal token cache persisted to one private file (0600 in a 0700 directory), atomically."""
 
     def __init__(self, path: Path):
-        import msal
+        import msal  # type: ignore[import-untyped]
 
         self.path = Path(path)
         self.cache = msal.SerializableTokenCache()
