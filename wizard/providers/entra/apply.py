@@ -22,7 +22,8 @@ from wizard.model import Group, GroupKind, ServicePrincipal, Status, Workspace
 from wizard.providers import ProviderError
 from wizard.providers.entra.apply_recording import SecretVerifier, checklist_slug, sp_of
 from wizard.providers.entra.apply_report import ApplyReport, StepOutcome
-from wizard.providers.entra.client import ApplicationSpec, GraphClient, GroupSpec, app_role_id
+from wizard.providers.entra.client import GraphClient
+from wizard.providers.entra.graph_objects import ApplicationSpec, GroupSpec, app_role_id
 from wizard.providers.entra.plan import DEFAULT_SECRET_DAYS, Plan, PlanStep, consent_url
 from wizard.providers.entra.retry import RetryPolicy, run_step
 from wizard.providers.entra.secret_steps import SecretSteps

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from wizard.providers import ProviderError
 from wizard.providers.entra.apply_report import ApplyReport, StepOutcome
-from wizard.providers.entra.client import is_replication_lag
+from wizard.providers.entra.graph_objects import is_replication_lag
 from wizard.providers.entra.plan import PlanStep
 from wizard.providers.http import Throttled
 
