@@ -11,6 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # both import httpx or msal lazily; settings stays light
+    from wizard.providers.entra.signin_config import SigninConfig
+    from wizard.providers.http import HttpSettings
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 ENTRA_LOGIN_URL = "https://login.microsoftonline.com"
@@ -93,7 +98,7 @@ class Connections:
         """The public client id used for the consultant's own sign-in ('' when not configured)."""
         return self.signin_client_id or Environment.read().client_id or ""
 
-    def signin_config(self, tenant: str, client_id: str | None = None):  # type: ignore[no-untyped-def]
+    def signin_config(self, tenant: str, client_id: str | None = None) -> SigninConfig:
         """How to reach the IdP for this tenant (SigninError when something is missing)."""
         from wizard.providers.entra.signin_config import SigninError, signin_config_from
 
@@ -131,7 +136,7 @@ class Connections:
 
         return Path(user_config_dir("idspine")) / "secrets.env"
 
-    def http_settings(self):  # type: ignore[no-untyped-def]
+    def http_settings(self) -> HttpSettings:
         """Safety settings for the shared HTTP client (imports httpx lazily)."""
         from wizard.providers.http import HttpSettings
 

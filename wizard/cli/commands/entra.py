@@ -15,8 +15,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.cli import add_file_option
+
+if TYPE_CHECKING:
+    from wizard.providers.entra.signin_config import SigninConfig
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -117,14 +121,9 @@ def fail(message: str, code: int = EXIT_FAILED) -> int:
     return code
 
 
-def one_line(text: object) -> str:
-    """Outside text (names, server messages) as one terminal-safe line."""
-    from wizard.safe_text import one_line as safe_one_line
-
-    return safe_one_line(text)
-
-
-def signin_config(args: argparse.Namespace, client_id: str | None = None, tenant: str | None = None):  # type: ignore[no-untyped-def]
+def signin_config(
+    args: argparse.Namespace, client_id: str | None = None, tenant: str | None = None
+) -> SigninConfig:
     """The sign-in settings the options name, completed from IDSPINE_* (ValueError or SigninError)."""
     from wizard.providers.entra.signin_config import signin_config_from
 

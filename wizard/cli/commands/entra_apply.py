@@ -14,8 +14,18 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wizard.cli.commands.entra import EXIT_FAILED, EXIT_USAGE, fail, one_line, plan_options, signin_options
+from wizard.cli.commands.entra import EXIT_FAILED, EXIT_USAGE, fail, plan_options, signin_options
+from wizard.safe_text import one_line
+
+if TYPE_CHECKING:
+    from wizard.model import ServicePrincipal, Workspace
+    from wizard.providers.entra.apply_recording import SecretVerifier
+    from wizard.providers.entra.apply_report import ApplyReport
+    from wizard.providers.entra.plan import Plan, PlanStep
+    from wizard.providers.http import HttpSettings
+    from wizard.secrets.sinks import SecretSink
 
 
 def apply_options(p: argparse.ArgumentParser) -> None:
@@ -70,7 +80,7 @@ def _token_vars(args: argparse.Namespace) -> tuple[str | None, dict[str, str]]:
     return bare, named
 
 
-def _graph_token(args: argparse.Namespace, plan, signing: list) -> str:  # type: ignore[no-untyped-def]
+def _graph_token(args: argparse.Namespace, plan: Plan, signing: list[Plan]) -> str:
     """The Graph token for *plan*'s tenant alone: from --token-env, else a silent sign-in at that tenant's
     authority. *signing* holds every plan that needs a token (a bare --token-env serves only one)."""
     from wizard.cli.commands.entra import signin_config
@@ -109,7 +119,7 @@ def _graph_token(args: argparse.Namespace, plan, signing: list) -> str:  # type:
     return result.access_token
 
 
-def _secret_sink(args: argparse.Namespace, ws, settings):  # type: ignore[no-untyped-def]
+def _secret_sink(args: argparse.Namespace, ws: Workspace, settings: HttpSettings) -> SecretSink:
     from wizard.secrets.sinks import EnvFileSink, KeyVaultSink
 
     integ = ws.consultancy.integrations
@@ -136,7 +146,7 @@ def _secret_sink(args: argparse.Namespace, ws, settings):  # type: ignore[no-unt
     return EnvFileSink(Path(user_config_dir("idspine")) / "secrets.env")
 
 
-def _open_with_digest(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _open_with_digest(args: argparse.Namespace) -> tuple[Workspace, str | None]:
     """The inventory and the digest of its bytes, so apply's saves never revert another writer's change."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable
     from wizard.inventory import InventoryError, load_with_digest
@@ -200,7 +210,7 @@ def run_apply(args: argparse.Namespace) -> int:
     except (ValueError, SigninError, ProviderError) as exc:
         return fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
 
-    def confirm(plan) -> bool:  # type: ignore[no-untyped-def]
+    def confirm(plan: Plan) -> bool:
         if args.yes:
             return True
         if ask(f"Apply these changes to {plan.title}? [y/N] ").strip().lower() in ("y", "yes"):
@@ -208,11 +218,11 @@ def run_apply(args: argparse.Namespace) -> int:
         print(f"Nothing changed in {one_line(plan.title)}.")
         return False
 
-    def progress(i: int, total: int, step, status: str) -> None:  # type: ignore[no-untyped-def]
+    def progress(i: int, total: int, step: PlanStep, status: str) -> None:
         if status != "running":
             print(f"[{i}/{total}] {status:>8}  {one_line(step.key)}", file=sys.stderr)
 
-    def finished(plan, report) -> None:  # type: ignore[no-untyped-def]
+    def finished(plan: Plan, report: ApplyReport) -> None:
         print("\n".join(one_line(line) for line in report.render_text().splitlines()))  # server text inside
 
     try:
@@ -269,14 +279,14 @@ def _countdown_sleep(seconds: float) -> None:
     print("\r" + " " * 20 + "\r", end="", file=sys.stderr, flush=True)
 
 
-def _rotation_verifier(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
+def _rotation_verifier(args: argparse.Namespace, ws: Workspace) -> SecretVerifier | None:
     """For --rotate: prove a new secret gets a token (same authority and CA as verify) before the old goes."""
     if not args.rotate:
         return None
     from wizard.providers.entra.signin_config import GRAPH_DEFAULT_SCOPE, SigninError, signin_config_from
     from wizard.providers.entra.verify import verification_tenant, verify_service_principal
 
-    def check(sp, secret: str) -> tuple[bool, str]:  # type: ignore[no-untyped-def]
+    def check(sp: ServicePrincipal, secret: str) -> tuple[bool, str]:
         try:  # apply's --tenant is a filter, not an authority: the tenant where the principal lives
             config = signin_config_from(
                 sp.app_id or "",

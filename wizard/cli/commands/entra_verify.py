@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.cli import add_file_option
-from wizard.cli.commands.entra import EXIT_FAILED, EXIT_USAGE, fail, one_line
+from wizard.cli.commands.entra import EXIT_FAILED, EXIT_USAGE, fail
+from wizard.safe_text import one_line
+
+if TYPE_CHECKING:
+    from wizard.providers.entra.signin_config import SigninConfig
 
 
 def verify_options(p: argparse.ArgumentParser) -> None:
@@ -37,7 +42,7 @@ def run_verify(args: argparse.Namespace) -> int:
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)
 
-    def signin_for(client_id: str, tenant: str):  # type: ignore[no-untyped-def]
+    def signin_for(client_id: str, tenant: str) -> SigninConfig:
         return signin_config_from(
             client_id, tenant, oidc_authority=args.oidc_authority, ca_bundle=args.ca_bundle
         )

@@ -59,10 +59,6 @@ class TenantSignin(IdspineScreen[None]):
             self.tokens.put(self.plan.key, self.plan.tenant, value, self.plan.title)
 
     @property
-    def account(self) -> str:
-        return self.accounts.get(self.plan.key, "") if self.plan is not None else ""
-
-    @property
     def tenant(self) -> str:
         """The tenant `s` signs in to: the selected row's (else the home tenant)."""
         if self.plan is not None:
