@@ -1,5 +1,8 @@
-"""The state every apply step shares, and how a step records what it did in the inventory (replayable changes,
-checklist items) through the InventoryWriter: the same lock and digest check as every save."""
+"""The state every apply step shares, and how a step records what it did in the inventory.
+
+Changes are replayable (a copy another writer saved meanwhile gets them too) and go through the
+InventoryWriter: the same lock and digest check as every save. Checklist items are recorded the same way.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""What the Graph client takes and gives (specs, ensured ids, new secrets, stable app role ids), and how
-Graph's answers about new objects are read.
+"""What the Graph client takes and gives (specs, ids, new secrets), and how Graph's answers are read.
+
+Specs describe a group or app registration to ensure; Ensured and NewSecret are what comes back; app role
+ids are stable across runs.
 
 Entra replicates a new object for seconds to minutes: calls that refer to it meanwhile answer 404
 "Resource '...' does not exist or one of its queried reference-property objects are not present" or
