@@ -130,9 +130,10 @@ async def test_the_app_verifies_and_applies_through_the_core(calls: Calls, tmp_p
 
 
 def test_both_faces_name_the_same_core_functions() -> None:
-    """Read without running: each face imports the core operation by its one name, and has no copy of it."""
+    """Read without running: each face imports the core operations by their one name, and has no copy of them."""
     import inspect
 
+    import wizard.cli.commands.entra as cli_entra
     import wizard.cli.commands.entra_apply as cli_apply
     import wizard.cli.commands.entra_verify as cli_verify
     import wizard.ui.screens.entra as screen
@@ -147,3 +148,10 @@ def test_both_faces_name_the_same_core_functions() -> None:
         assert "apply_tenants" in source and "apply_plan(" not in source and "GraphClient(" not in source
     for face in (cli_verify, cli_apply, screen):
         assert "client_credentials(" not in inspect.getsource(face)
+    for face in (
+        cli_entra,
+        cli_apply,
+        screen,
+    ):  # plans are built one way: wizard.providers.entra.apply_tenants
+        source = inspect.getsource(face)
+        assert "checked_plans(" in source and "build_plans(" not in source

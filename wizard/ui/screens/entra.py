@@ -192,12 +192,12 @@ class EntraScreen(TenantSignin):
 
     def action_plan(self) -> None:
         """Build the per-tenant plans from the inventory and list their steps, a tenant column on each row."""
-        from wizard.providers.entra.plan import build_plans
+        from wizard.providers.entra.apply_tenants import checked_plans
 
         keep = self.plan.key if self.plan is not None else None
         ws = self.workspace_state.workspace
         self._planned = ws
-        self.plans = build_plans(ws)
+        self.plans = checked_plans(ws)  # every tenant, as `idspine entra plan` without filters
         self.plan = next((p for p in self.plans if p.key == keep), self.plans[0] if self.plans else None)
         table = self.query_one(DataTable)
         table.clear()
