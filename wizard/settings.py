@@ -11,6 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # both import httpx or msal lazily; settings stays light
+    from wizard.providers.entra.signin_config import SigninConfig
+    from wizard.providers.http import HttpSettings
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 ENTRA_LOGIN_URL = "https://login.microsoftonline.com"
@@ -91,11 +96,11 @@ class Connections:
 
     def client_id(self) -> str:
         """The public client id used for the consultant's own sign-in ('' when not configured)."""
-        return self.signin_client_id or os.environ.get("IDSPINE_CLIENT_ID", "")
+        return self.signin_client_id or Environment.read().client_id or ""
 
-    def signin_config(self, tenant: str, client_id: str | None = None):  # type: ignore[no-untyped-def]
+    def signin_config(self, tenant: str, client_id: str | None = None) -> SigninConfig:
         """How to reach the IdP for this tenant (SigninError when something is missing)."""
-        from wizard.providers.entra.signin import SigninError, signin_config_from
+        from wizard.providers.entra.signin_config import SigninError, signin_config_from
 
         cid = client_id or self.client_id()
         if not cid:
@@ -115,12 +120,12 @@ class Connections:
             raise SigninError(str(exc)) from None
 
     def scopes_for_admin(self) -> list[str]:
-        from wizard.providers.entra.signin import GRAPH_ADMIN_SCOPES
+        from wizard.providers.entra.signin_config import GRAPH_ADMIN_SCOPES
 
         return list(self.admin_scopes or GRAPH_ADMIN_SCOPES)
 
     def scopes_for_verify(self) -> list[str]:
-        from wizard.providers.entra.signin import GRAPH_DEFAULT_SCOPE
+        from wizard.providers.entra.signin_config import GRAPH_DEFAULT_SCOPE
 
         return list(self.verify_scopes or (GRAPH_DEFAULT_SCOPE,))
 
@@ -131,13 +136,13 @@ class Connections:
 
         return Path(user_config_dir("idspine")) / "secrets.env"
 
-    def http_settings(self):  # type: ignore[no-untyped-def]
+    def http_settings(self) -> HttpSettings:
         """Safety settings for the shared HTTP client (imports httpx lazily)."""
         from wizard.providers.http import HttpSettings
 
         return HttpSettings(
             allow_loopback_http=self.allow_loopback_http,
-            ca_bundle=self.ca_bundle or os.environ.get("IDSPINE_CA_BUNDLE") or None,
+            ca_bundle=self.ca_bundle or Environment.read().ca_bundle,
         )
 
     def resolve(self, ref: str) -> str:

@@ -13,9 +13,10 @@ from graph_standin import Directory, Fault, GraphStandIn
 from wizard.inventory import load
 from wizard.model import Status, Workspace
 from wizard.providers import ProviderError
-from wizard.providers.entra.apply import RetryPolicy, apply_plan
+from wizard.providers.entra.apply import apply_plan
 from wizard.providers.entra.client import GraphClient
 from wizard.providers.entra.plan import build_plan, render_text
+from wizard.providers.entra.retry import RetryPolicy
 from wizard.providers.http import HttpSettings, build_client
 from wizard.secrets.sinks import EnvFileSink
 

@@ -12,9 +12,10 @@ from graph_standin import Directory, Fault, GraphStandIn
 from test_graph_apply import assert_end_state
 
 from wizard.inventory import load, save
-from wizard.providers.entra.apply import RetryPolicy, apply_plan
+from wizard.providers.entra.apply import apply_plan
 from wizard.providers.entra.client import GraphClient
 from wizard.providers.entra.plan import build_plan
+from wizard.providers.entra.retry import RetryPolicy
 from wizard.providers.http import HttpSettings, build_client, format_resume_time
 from wizard.secrets.resolver import resolve
 from wizard.secrets.sinks import EnvFileSink

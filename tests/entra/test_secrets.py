@@ -14,9 +14,10 @@ from keyvault_standin import Vault, VaultStandIn
 
 from wizard.inventory import load, save
 from wizard.model import Workspace
-from wizard.providers.entra.apply import RetryPolicy, apply_plan
+from wizard.providers.entra.apply import apply_plan
 from wizard.providers.entra.client import GraphClient
 from wizard.providers.entra.plan import build_plan
+from wizard.providers.entra.retry import RetryPolicy
 from wizard.providers.http import HttpSettings, build_client
 from wizard.secrets.resolver import resolve
 from wizard.secrets.sinks import EnvFileSink, KeyVaultSink, SecretSinkError

@@ -17,15 +17,11 @@ from device_user import complete_device_login
 
 from wizard.inventory import load, save
 from wizard.model import CredentialKind, ServicePrincipal, Workspace
-from wizard.providers.entra.signin import (
-    DeviceSignin,
-    SigninConfig,
-    SigninError,
-    TokenCacheFile,
-    client_credentials,
-    sign_out,
-    silent_token,
-)
+from wizard.providers.entra.device_flow import DeviceSignin
+from wizard.providers.entra.msal_calls import client_credentials
+from wizard.providers.entra.signin import silent_token
+from wizard.providers.entra.signin_config import SigninConfig, SigninError
+from wizard.providers.entra.token_cache import TokenCacheFile, sign_out
 
 pytestmark = pytest.mark.peer
 SCOPES = ["api:read"]

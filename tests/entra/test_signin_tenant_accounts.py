@@ -17,8 +17,9 @@ from typing import Any
 
 import pytest
 
-import wizard.providers.entra.signin as signin
-from wizard.providers.entra.signin import GRAPH_ADMIN_SCOPES, SigninConfig, entra_authority, silent_token
+import wizard.providers.entra.msal_calls as msal_calls
+from wizard.providers.entra.signin import silent_token
+from wizard.providers.entra.signin_config import GRAPH_ADMIN_SCOPES, SigninConfig, entra_authority
 
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 TENANT_A = "aaaaaaaa-0000-4000-8000-00000000000a"
@@ -122,7 +123,7 @@ class FakeEntra:
 @pytest.fixture()
 def entra(monkeypatch: pytest.MonkeyPatch) -> FakeEntra:
     fake = FakeEntra()
-    monkeypatch.setattr(signin, "http_session", lambda config: fake)
+    monkeypatch.setattr(msal_calls, "http_session", lambda config: fake)
     return fake
 
 

@@ -1,8 +1,8 @@
 """The `idspine` command: opens the app, or runs a headless subcommand.
 
-Subcommands live one per module in `wizard.cli.commands`; each module defines
-`register(subparsers)` which adds its parser and sets `func` (taking the parsed args, returning an
-exit code). Modules are discovered, so adding a command never edits this file. Command modules
+Subcommands live in `wizard.cli.commands`; each command module defines `register(subparsers)` which
+adds its parsers and sets `func` (taking the parsed args, returning an exit code). A module without
+`register` holds part of another command (entra_apply for entra). Modules are discovered, so adding a command never edits this file. Command modules
 import heavy libraries inside their handlers only, to keep start-up fast.
 
 Everything a command prints passes through `wizard.cli.output` (control characters made visible), and
@@ -109,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
         if info.name.startswith("_"):
             continue
         module = importlib.import_module(f"wizard.cli.commands.{info.name}")
-        module.register(subparsers)
+        if hasattr(module, "register"):
+            module.register(subparsers)
     return parser
 
 

@@ -11,125 +11,33 @@ https://learn.microsoft.com/en-us/graph/api/group-upsert, .../application-upsert
 HTTP goes through `http_safety.JsonApi` (https only, timeouts, 429 Retry-After, strict JSON, scrubbed
 errors). The bearer token is held only inside the JsonApi headers and never appears in a message.
 
-Entra replicates a new object for seconds to minutes: calls that refer to it meanwhile answer 404
-"Resource '...' does not exist or one of its queried reference-property objects are not present" or
-400 "The appId '...' of the service principal does not reference a valid application object"
-(NoBackingApplicationObject), and list reads from a replica may not show it yet (reported in
-microsoftgraph/msgraph-sdk-dotnet#3108, hashicorp/vault-plugin-secrets-azure#8; terraform-provider-azuread
-waits for replication since its PR #86). `is_replication_lag` names those answers so apply can retry the
-step. A create whose answer was lost and that is repeated meets "already exists" (409, or 400 with
-"Another object with the same value ... already exists" / "already exist"): the object is then looked up
-and adopted; when the lookup does not show it yet, that is replication lag as well.
+How Graph's answers are read (replication lag, "already exists") and what the calls take and give
+(specs, ensured ids, new secrets) are in wizard.providers.entra.graph_objects.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import uuid
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from wizard.providers import ProviderError
+from wizard.providers.entra.graph_objects import (
+    WELL_KNOWN_RESOURCES,
+    ApplicationSpec,
+    Ensured,
+    GroupSpec,
+    NewSecret,
+    is_already_exists,
+    mail_nickname,
+    not_replicated_yet,
+    object_id_of,
+    odata_literal,
+)
 from wizard.providers.http import HttpSettings, JsonApi, expect_dict, expect_str
 from wizard.settings import GRAPH_URL, GUID
-
-GRAPH_BASE = GRAPH_URL
-MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
-WELL_KNOWN_RESOURCES = {"microsoft graph": MICROSOFT_GRAPH_APP_ID}
-_GUID = GUID  # the one pattern, wizard.settings
-# A fixed namespace so an app role gets the same id on every run (Graph needs the id in the body).
-_ROLE_NAMESPACE = uuid.UUID("6f1d9a52-4a57-4c2e-9a0e-6f0c2f3c1d7b")
-
-
-_LAG_MARKERS = (
-    "does not exist or one of its queried reference-property objects are not present",
-    "does not reference a valid application object",
-    "nobackingapplicationobject",
-)
-_EXISTS_MARKERS = ("already exist", "multipleobjectswithsamekeyvalue", "objectconflict")
-
-
-def is_replication_lag(exc: ProviderError) -> bool:
-    """True for Entra's answers about an object that was just created and has not replicated yet."""
-    if exc.kind == "replication":
-        return True
-    text = exc.message.lower()
-    return exc.status in (400, 404) and any(m in text for m in _LAG_MARKERS)
-
-
-def is_already_exists(exc: ProviderError) -> bool:
-    """True for a create refused because the object is already there (e.g. after a lost answer)."""
-    text = exc.message.lower()
-    return exc.status == 409 or (exc.status == 400 and any(m in text for m in _EXISTS_MARKERS))
-
-
-def not_replicated_yet(what: str) -> ProviderError:
-    """The error for 'Graph says it exists but reads do not show it yet' (retried by apply)."""
-    return ProviderError(f"{what} exists but Graph does not show it yet (replication delay)", "replication")
-
-
-def odata_literal(value: str) -> str:
-    """A string as an OData literal: single-quoted, inner quotes doubled, then percent-encoded."""
-    return quote("'" + value.replace("'", "''") + "'", safe="")
-
-
-def _guid(value: str, what: str) -> str:
-    if not isinstance(value, str) or not _GUID.match(value):
-        raise ProviderError(f"{what}: expected an object id (GUID)", "bad-response")
-    return value
-
-
-def mail_nickname(name: str) -> str:
-    """A mail alias Graph accepts for a security group: ASCII letters, digits, '-', '.', '_' only."""
-    nick = re.sub(r"[^A-Za-z0-9._-]", "", name)[:64]
-    return nick or "group"
-
-
-def app_role_id(app_name: str, role_value: str) -> str:
-    """A stable id for an app role, so re-applying the same plan sends the same roles."""
-    return str(uuid.uuid5(_ROLE_NAMESPACE, f"{app_name}\n{role_value}"))
-
-
-@dataclass
-class Ensured:
-    """The outcome of an ensure_* call: the object's ids and whether it was created, adopted or updated."""
-
-    id: str
-    action: str  # "created" | "adopted" | "exists" | "updated"
-    extra: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class NewSecret:
-    """A client secret just created. The value is in a field that repr() leaves out."""
-
-    key_id: str
-    end: dt.datetime
-    hint: str = ""
-    value: str = field(default="", repr=False)
-
-
-@dataclass
-class GroupSpec:
-    name: str
-    description: str = ""
-    owners: list[str] = field(default_factory=list)  # user principal names
-    membership_rule: str = ""
-    m365: bool = False
-
-
-@dataclass
-class ApplicationSpec:
-    name: str
-    description: str = ""
-    app_roles: list[dict[str, Any]] = field(default_factory=list)  # Graph AppRole bodies
-    required_resource_access: list[dict[str, Any]] = field(default_factory=list)
-    redirect_uris: list[str] = field(default_factory=list)
-    sign_in_audience: str = "AzureADMyOrg"  # AzureADMultipleOrgs for a multi-tenant app (wizard.placement)
 
 
 class GraphClient:
@@ -190,7 +98,7 @@ class GraphClient:
             return Ensured(known_id, "exists")
         found = self.find_group(spec.name)
         if found:
-            return Ensured(_guid(found.get("id", ""), "group"), "adopted")
+            return Ensured(object_id_of(found.get("id", ""), "group"), "adopted")
         body: dict[str, Any] = {
             "displayName": spec.name,
             "mailEnabled": spec.m365,
@@ -207,9 +115,9 @@ class GraphClient:
         path = f"/groups(uniqueName={odata_literal(spec.name)})"
         answer = self._upsert.call("PATCH", path, json_body=body, ok=(200, 201, 204), idempotent=True)
         if answer.status == 201 and isinstance(answer.data, dict):
-            return Ensured(_guid(answer.data.get("id", ""), "group"), "created")
+            return Ensured(object_id_of(answer.data.get("id", ""), "group"), "created")
         existing = expect_dict(self._get(f"{path}?$select=id"), f"GET group {spec.name!r}")
-        return Ensured(_guid(existing.get("id", ""), "group"), "updated")
+        return Ensured(object_id_of(existing.get("id", ""), "group"), "updated")
 
     def ensure_group_owners(self, group_id: str, owners: list[str]) -> list[str]:
         """Add the users (by user principal name) not yet owners; returns those added."""
@@ -219,7 +127,7 @@ class GraphClient:
         for upn in owners:
             if upn.lower() in have:
                 continue
-            ref = {"@odata.id": f"{GRAPH_BASE}/users/{quote(upn, safe='@')}"}
+            ref = {"@odata.id": f"{GRAPH_URL}/users/{quote(upn, safe='@')}"}
             try:
                 self._api.call("POST", f"/groups/{quote(group_id)}/owners/$ref", json_body=ref, ok=(204, 200))
             except ProviderError as exc:
@@ -281,8 +189,8 @@ class GraphClient:
         return self._app_ensured(current, action)
 
     def _app_ensured(self, data: dict[str, Any], action: str) -> Ensured:
-        object_id = _guid(data.get("id", ""), "application")
-        app_id = _guid(data.get("appId", ""), "application appId")
+        object_id = object_id_of(data.get("id", ""), "application")
+        app_id = object_id_of(data.get("appId", ""), "application appId")
         return Ensured(object_id, action, {"app_id": app_id})
 
     def resource_permissions(self, resource: str) -> tuple[str, dict[tuple[str, str], str]]:
@@ -290,7 +198,7 @@ class GraphClient:
         known = WELL_KNOWN_RESOURCES.get(resource.strip().lower())
         if known:
             flt = f"appId%20eq%20{odata_literal(known)}"
-        elif _GUID.match(resource.strip()):
+        elif GUID.match(resource.strip()):
             flt = f"appId%20eq%20{odata_literal(resource.strip())}"
         else:
             flt = f"displayName%20eq%20{odata_literal(resource.strip())}"
@@ -307,7 +215,7 @@ class GraphClient:
         for scope in sp.get("oauth2PermissionScopes") or []:
             if isinstance(scope, dict) and scope.get("value") and scope.get("id"):
                 ids[(str(scope["value"]), "Scope")] = str(scope["id"])
-        return _guid(sp.get("appId", ""), "API appId"), ids
+        return object_id_of(sp.get("appId", ""), "API appId"), ids
 
     # ------------------------------------------------------------------ service principals
     def ensure_service_principal(self, app_id: str, known_id: str | None = None) -> Ensured:
@@ -318,7 +226,7 @@ class GraphClient:
         )
         found = self._single(items, f"service principal for {app_id}")
         if found:
-            return Ensured(_guid(found.get("id", ""), "service principal"), "adopted")
+            return Ensured(object_id_of(found.get("id", ""), "service principal"), "adopted")
         try:
             answer = self._api.call("POST", "/servicePrincipals", json_body={"appId": app_id}, ok=(201,))
         except ProviderError as exc:
@@ -330,9 +238,9 @@ class GraphClient:
             found = self._single(items, f"service principal for {app_id}")
             if found is None:
                 raise not_replicated_yet(f"the service principal for {app_id}") from None
-            return Ensured(_guid(found.get("id", ""), "service principal"), "adopted")
+            return Ensured(object_id_of(found.get("id", ""), "service principal"), "adopted")
         data = expect_dict(answer.data, "POST /servicePrincipals")
-        return Ensured(_guid(data.get("id", ""), "service principal"), "created")
+        return Ensured(object_id_of(data.get("id", ""), "service principal"), "created")
 
     def ensure_app_role_assignment(self, sp_id: str, group_id: str, role_id: str) -> Ensured:
         """Assign a group to an app role of the service principal (once)."""
@@ -383,7 +291,7 @@ class GraphClient:
         )
         data = expect_dict(answer.data, "addPassword")
         value = expect_str(data, "secretText", "addPassword")
-        key_id = _guid(data.get("keyId", ""), "addPassword keyId")
+        key_id = object_id_of(data.get("keyId", ""), "addPassword keyId")
         end_text = data.get("endDateTime") or body["passwordCredential"]["endDateTime"]
         try:
             end_at = dt.datetime.fromisoformat(str(end_text).replace("Z", "+00:00"))

@@ -15,7 +15,6 @@ from wizard import placement
 from wizard.model import CredentialKind, Group, GroupKind, ServicePrincipal, Status, Workspace
 from wizard.settings import ENTRA_LOGIN_URL
 
-ENTRA_LOGIN = ENTRA_LOGIN_URL
 DEFAULT_SECRET_DAYS = 180
 
 KIND_ORDER = (
@@ -72,7 +71,7 @@ class Plan:
 
 def consent_url(tenant: str, app_id: str | None) -> str:
     """The admin consent address for an app (the app id is filled in once the app exists)."""
-    return f"{ENTRA_LOGIN}/{tenant or '{tenant}'}/adminconsent?client_id={app_id or '{app-id}'}"
+    return f"{ENTRA_LOGIN_URL}/{tenant or '{tenant}'}/adminconsent?client_id={app_id or '{app-id}'}"
 
 
 def _wanted(status: Status) -> bool:

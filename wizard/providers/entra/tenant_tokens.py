@@ -13,8 +13,6 @@ import json
 
 from wizard.settings import GUID
 
-_GUID = GUID  # the one pattern, wizard.settings
-
 
 class TokenMismatch(ValueError):
     """A token was offered for a tenant that did not issue it. The message never holds the token."""
@@ -31,7 +29,7 @@ def issuing_tenant(token: str) -> str | None:
     except (ValueError, UnicodeDecodeError):
         return None
     tid = claims.get("tid") if isinstance(claims, dict) else None
-    return str(tid).lower() if isinstance(tid, str) and _GUID.match(tid) else None
+    return str(tid).lower() if isinstance(tid, str) and GUID.match(tid) else None
 
 
 class TenantTokens:
@@ -54,7 +52,7 @@ class TenantTokens:
                 )
         tid = issuing_tenant(token)
         if tid is not None:
-            if _GUID.match(tenant or "") and tid != tenant.lower():
+            if GUID.match(tenant or "") and tid != tenant.lower():
                 raise TokenMismatch(
                     f"the token offered for {label} was issued by tenant {tid}: sign in to {label}"
                 )

@@ -1,16 +1,22 @@
 """Prove that a service principal's client secret gets a token, and record the result: the one verify operation.
 
-The CLI (`idspine verify`) and the Entra screen both call `verify_service_principal`; the result is kept on
-the service principal (`verification`) and saved with `record_verification`, which uses the same lock and
-digest check as every save and keeps what other writers changed meanwhile. The secret is read from its
-reference at the moment of use and never kept, printed or recorded; neither is anything secret-shaped the
-IdP sends back.
+The CLI (`idspine entra verify`) and the Entra screen both call `verify_and_record`: it finds the service
+principal, decides the tenant (where wizard.placement puts it), asks the face for the sign-in settings of
+that tenant (`signin_for`: the same resolution as signin and apply, so a secret only ever goes to the
+configured IdP), resolves the secret at the moment of use, asks for a token (`verify_service_principal`)
+and records the result with `record_verification` (the same lock and digest check as every save, keeping
+what other writers changed meanwhile). The secret is never kept, printed or recorded; neither is anything
+secret-shaped the IdP sends back. When nothing could be asked of the IdP (no app id, no secret reference,
+no sign-in settings, the secret unreadable here) `VerifyRefused` says why and nothing is recorded: a failed
+verification in the inventory means the IdP refused the secret, never that this machine could not try.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,27 +24,46 @@ from wizard.model import ServicePrincipal, Verification, Workspace
 
 if TYPE_CHECKING:
     from wizard.inventory_writer import Updated
+    from wizard.providers.entra.signin_config import SigninConfig
 
 _WITHHELD = "the identity provider's answer was withheld (it looked like it held a secret)"
+
+# signin_for(client_id, tenant) -> where to ask for the token; ValueError or SigninError when it cannot say
+SigninFor = Callable[[str, str], "SigninConfig"]
+
+
+class VerifyRefused(ValueError):
+    """Verify could not ask the IdP at all; the message is one line, safe to show; nothing was recorded."""
+
+
+@dataclass
+class VerifyOutcome:
+    """What verify found and whether it was saved (`save_error` when the inventory could not be written)."""
+
+    name: str
+    verification: Verification
+    saved: Updated | None = None
+    save_error: str = ""
 
 
 def verify_service_principal(
     sp: ServicePrincipal,
-    config_for: object,
+    config_for: SigninConfig,
     secret: str,
     scopes: Sequence[str],
     now: dt.datetime | None = None,
 ) -> Verification:
-    """Client credentials as *sp* with *secret* at the IdP of *config_for* (a SigninConfig); never raises.
+    """Client credentials as *sp* with *secret* at the IdP of *config_for*; never raises.
 
     Every failure, from a refused secret to the IdP's 5xx page or an untrusted certificate, becomes a failed
     Verification with one line saying why.
     """
-    from wizard.providers.entra.signin import SigninError, client_credentials
+    from wizard.providers.entra.msal_calls import client_credentials
+    from wizard.providers.entra.signin_config import SigninError
     from wizard.secrets.guard import find_secret_kind
 
     try:
-        result = client_credentials(config_for, secret, list(scopes))  # type: ignore[arg-type]
+        result = client_credentials(config_for, secret, list(scopes))
         ok, detail = result.ok, result.detail
     except SigninError as exc:
         ok, detail = False, str(exc)
@@ -59,3 +84,74 @@ def record_verification(path: Path | str, name: str, verification: Verification)
             sp.verification = verification
 
     return update_inventory(path, change)
+
+
+def verification_tenant(ws: Workspace, sp: ServicePrincipal, tenant: str | None = None) -> str:
+    """Where *sp* gets its tokens: *tenant* when given, else the tenant its service principal lives in."""
+    from wizard.placement import service_principal_tenant
+
+    return tenant or service_principal_tenant(ws, sp).tenant or ws.consultancy.home_tenant
+
+
+def verifiable(ws: Workspace, name: str, client_id: str | None = None) -> ServicePrincipal:
+    """The service principal *name*, when it has what verify needs (VerifyRefused says what is missing)."""
+    from wizard.safe_text import one_line
+
+    sp = ws.service_principal(name)
+    if sp is None:
+        known = ", ".join(s.name for s in ws.service_principals) or "none"
+        raise VerifyRefused(f"no service principal named {one_line(name)!r} (known: {one_line(known)})")
+    if not (client_id or sp.app_id):
+        raise VerifyRefused(f"{sp.name} has no app id yet: run `idspine entra apply` first")
+    if not sp.secret_ref:
+        raise VerifyRefused(f"{sp.name} has no secret reference; verify works for client-secret identities")
+    return sp
+
+
+def verify_and_record(
+    ws: Workspace,
+    name: str,
+    *,
+    signin_for: SigninFor,
+    resolve_secret: Callable[[str], str],
+    scopes: Sequence[str],
+    client_id: str | None = None,
+    tenant: str | None = None,
+    path: Path | str | None = None,
+    lock: contextlib.AbstractContextManager[object] | None = None,
+    after_save: Callable[[Updated | None, Verification], None] | None = None,
+) -> VerifyOutcome:
+    """Verify the service principal *name* of *ws* and record the result in the file at *path* (if any).
+
+    *lock* (the app's session lock) is held while the file is written and *after_save* runs, so the face can
+    bring its own copy up to date in the same breath. VerifyRefused when nothing could be asked.
+    """
+    from wizard.inventory import InventoryError
+    from wizard.providers.entra.signin_config import SigninError
+    from wizard.secrets.resolver import SecretUnavailable
+
+    sp = verifiable(ws, name, client_id)
+    assert sp.secret_ref  # verifiable checked it
+    try:
+        config = signin_for(client_id or sp.app_id or "", verification_tenant(ws, sp, tenant))
+    except (ValueError, SigninError) as exc:
+        raise VerifyRefused(str(exc)) from None
+    try:
+        secret = resolve_secret(sp.secret_ref)
+    except SecretUnavailable as exc:
+        raise VerifyRefused(str(exc)) from None
+    try:
+        verification = verify_service_principal(sp, config, secret, scopes)
+    finally:
+        secret = ""
+    outcome = VerifyOutcome(sp.name, verification)
+    with lock if lock is not None else contextlib.nullcontext():
+        try:
+            if path is not None:  # saved into the file as it is now: nothing else is reverted
+                outcome.saved = record_verification(path, sp.name, verification)
+        except InventoryError as exc:
+            outcome.save_error = str(exc)
+            return outcome
+        if after_save is not None:
+            after_save(outcome.saved, verification)
+    return outcome

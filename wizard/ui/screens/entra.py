@@ -1,61 +1,42 @@
 """The Entra screen: per tenant, sign in with a device code, review the plan, apply it with progress; verify.
 
 Objects live in the tenant wizard.placement gives them; the plan has one section per tenant and the screen
-keeps one sign-in (token) per tenant: `s` signs in to the tenant of the selected row, and apply runs each
-tenant's steps with that tenant's own token only.
+keeps one sign-in (token) per tenant (wizard.ui.widgets.entra_signin): `s` signs in to the tenant of the
+selected row, and apply runs each tenant's steps with that tenant's own token only. Apply and verify are the
+core operations the command line runs too (wizard.providers.entra.apply_tenants and .verify).
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import re
-import time
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
 from wizard.ui.fit import clip, lead
-from wizard.ui.markup import cell, esc, plain, safe_content
-from wizard.ui.markup import esc as escape
+from wizard.ui.markup import cell, esc, safe_content
+from wizard.ui.widgets.entra_signin import TenantSignin
+from wizard.ui.widgets.entra_steps import (
+    STATUS_STYLE,
+    RetryCountdown,
+    RevealingSink,
+    step_link,
+    tenant_column,
+)
 
-STATUS_STYLE = {
-    "created": "green",
-    "adopted": "cyan",
-    "exists": "cyan",
-    "updated": "green",
-    "manual": "yellow",
-    "failed": "red",
-    "running": "blue",
-}
-
-
-def _link(text: str) -> str:
-    """The first https:// address in a text, or ''."""
-    match = re.search(r"https://\S+", text)
-    return match.group().rstrip(".,;)") if match else ""
+if TYPE_CHECKING:
+    from wizard.inventory_writer import Updated
+    from wizard.model import Verification
+    from wizard.providers.entra.apply_report import ApplyReport
+    from wizard.providers.entra.plan import Plan, PlanStep
 
 
-class RevealingSink:
-    """Hands each new secret to the real store, and keeps it in memory only until it has been shown once."""
-
-    def __init__(self, sink: Any):
-        self.sink = sink
-        self.new: list[tuple[str, str, str]] = []  # (name, value, reference)
-
-    def store(self, name: str, value: str, expires: dt.datetime | None = None) -> str:
-        ref = self.sink.store(name, value, expires)
-        self.new.append((name, value, ref))
-        return ref
-
-
-class EntraScreen(Screen[None]):
+class EntraScreen(TenantSignin):
     """Carry out the plan in Entra: sign-in, plan, apply, verify."""
 
     CSS_PATH = "wiring.tcss"
@@ -82,38 +63,13 @@ class EntraScreen(Screen[None]):
     ]
 
     def __init__(self) -> None:
-        from wizard.providers.entra.tenant_tokens import TenantTokens
-
         super().__init__()
-        self.tokens = TenantTokens()
-        self.accounts: dict[str, str] = {}  # tenant key -> the account signed in there
-        self.device: Any = None  # the DeviceCode while a sign-in is waiting
-        self.plans: list[Any] = []
-        self.plan: Any = None  # the plan of the selected row (the tenant `s` signs in to)
-        self._signing: Any = None  # the plan whose tenant the running sign-in is for
-        self._countdown: Timer | None = None
-        self._wait: tuple[float, str, str] | None = None  # (until, step key, why) while apply waits to retry
-        self._wait_timer: Timer | None = None
+        self._wait = RetryCountdown(self, self._status)  # while apply waits to retry
         self._planned: object = None  # the workspace object the plan was built from
-
-    @property
-    def token(self) -> str:
-        """The token of the selected tenant ('' when not signed in there)."""
-        return self.tokens.get(self.plan.key) or "" if self.plan is not None else ""
-
-    @token.setter
-    def token(self, value: str) -> None:
-        """Record *value* as the selected tenant's token (what a sign-in there does)."""
-        if self.plan is not None:
-            self.tokens.put(self.plan.key, self.plan.tenant, value, self.plan.title)
-
-    @property
-    def account(self) -> str:
-        return self.accounts.get(self.plan.key, "") if self.plan is not None else ""
 
     def on_screen_resume(self) -> None:
         """Back from a wizard that changed the workspace: re-plan (not while applying, not after our own apply)."""
-        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        ws = self.workspace_state.workspace
         busy = any(w.node is self and w.is_running for w in self.app.workers)
         if self._planned is not None and self._planned is not ws and not busy:
             self.show_summary()
@@ -145,15 +101,8 @@ class EntraScreen(Screen[None]):
         self.action_plan()
         self.show_summary()
 
-    @property
-    def tenant(self) -> str:
-        """The tenant `s` signs in to: the selected row's (else the home tenant)."""
-        if self.plan is not None:
-            return str(self.plan.tenant)
-        return self.app.state.workspace.consultancy.home_tenant  # type: ignore[attr-defined]
-
     def show_summary(self) -> None:
-        conn = self.app.connections  # type: ignore[attr-defined]
+        conn = self.connections
         where = conn.oidc_authority or f"https://login.microsoftonline.com/{self.tenant or '<tenant>'}"
         lines = []
         for plan in self.plans or ([self.plan] if self.plan is not None else []):
@@ -175,112 +124,6 @@ class EntraScreen(Screen[None]):
             )
         )
 
-    # ------------------------------------------------------------------ sign-in (device code)
-
-    def action_signin(self) -> None:
-        self._signing = self.plan
-        self._status(f"asking the IdP for a device code for {self.tenant or 'the tenant'}…", busy=True)
-        self.start_signin()
-
-    @work(thread=True, exclusive=True, group="entra-signin")
-    def start_signin(self) -> None:
-        """Start the device code flow, show the code, then wait for the user in this worker."""
-        from wizard.providers.entra.signin import DeviceSignin, SigninError, silent_token
-
-        app = self.app
-        conn = app.connections  # type: ignore[attr-defined]
-        try:
-            config = conn.signin_config(self.tenant)
-            cached = silent_token(config, conn.scopes_for_admin())
-            if cached is not None and cached.ok:
-                app.call_from_thread(
-                    self._signed_in, cached.access_token, cached.account, "from the token cache"
-                )
-                return
-            signin = DeviceSignin(config, conn.scopes_for_admin())
-            code = signin.start()
-            app.call_from_thread(self._show_code, code)
-            result = signin.finish(code)
-        except SigninError as exc:
-            app.call_from_thread(self._status, str(exc), True)
-            app.call_from_thread(self._hide_code)
-            return
-        app.call_from_thread(self._hide_code)
-        if result.ok:
-            app.call_from_thread(self._signed_in, result.access_token, result.account, "")
-        else:
-            app.call_from_thread(self._status, f"Sign-in did not complete: {result.detail}", True)
-
-    def action_browser_signin(self) -> None:
-        """Sign in through the system browser (code flow with PKCE), where a browser exists."""
-        from wizard.providers.entra.signin import browser_available
-
-        if not browser_available():
-            self._status("No browser here: use the device code sign-in (s).", True)
-            return
-        self._signing = self.plan
-        self._status("waiting for the browser sign-in…", busy=True)
-        self.browser_signin()
-
-    @work(thread=True, exclusive=True, group="entra-signin")
-    def browser_signin(self) -> None:
-        from wizard.providers.entra.signin import SigninError, interactive_signin
-
-        app = self.app
-        conn = app.connections  # type: ignore[attr-defined]
-        try:
-            result = interactive_signin(conn.signin_config(self.tenant), conn.scopes_for_admin())
-        except SigninError as exc:
-            app.call_from_thread(self._status, str(exc), True)
-            return
-        if result.ok:
-            app.call_from_thread(self._signed_in, result.access_token, result.account, "browser")
-        else:
-            app.call_from_thread(self._status, f"Sign-in did not complete: {result.detail}", True)
-
-    def _show_code(self, code: Any) -> None:
-        self.device = code
-        box = self.query_one("#device", Static)
-        box.display = True
-        self._tick()
-        self._countdown = self.set_interval(1.0, self._tick)
-
-    def _tick(self) -> None:
-        code = self.device
-        if code is None:
-            return
-        left = code.seconds_left(time.time())
-        self.query_one("#device", Static).update(
-            f"Open [b]{esc(code.verification_uri)}[/b] on any device and enter\n\n    [b reverse] {esc(code.user_code)} [/]\n\n"
-            f"Expires in {left // 60}:{left % 60:02d} · c copies the code · escape cancels"
-        )
-
-    def _hide_code(self) -> None:
-        self.device = None
-        if self._countdown is not None:
-            self._countdown.stop()
-        self.query_one("#device").display = False
-
-    def _signed_in(self, token: str, account: str, how: str) -> None:
-        from wizard.providers.entra.tenant_tokens import TokenMismatch
-
-        plan = self._signing or self.plan
-        key, title = (plan.key, plan.title) if plan is not None else ("home", "your home tenant")
-        try:
-            self.tokens.put(key, plan.tenant if plan is not None else self.tenant, token, title)
-        except TokenMismatch as exc:
-            self._status(str(exc), True)
-            return
-        self.accounts[key] = account
-        self.show_summary()
-        missing = [p.title for p in self.plans if p.automatic and not self.tokens.get(p.key)]
-        nxt = (
-            f" Still to sign in: {'; '.join(missing)} (select its rows, press s)."
-            if missing
-            else " Press a to apply the plan."
-        )
-        self._status(f"Signed in to {title}{f' ({how})' if how else ''}.{nxt}")
-
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The selected row's tenant is the one `s` signs in to; its step shows in full below the table."""
         key = str(event.row_key.value) if event.row_key is not None and event.row_key.value else ""
@@ -298,7 +141,7 @@ class EntraScreen(Screen[None]):
     def _what_width(self) -> int:
         table = self.query_one(DataTable)
         steps = sum(len(p.steps) for p in self.plans) or 1
-        tenant = max((len(self._short(p)) for p in self.plans), default=6)
+        tenant = max((len(tenant_column(p)) for p in self.plans), default=6)
         return max(
             20,
             (table.scrollable_content_region.width or self.app.size.width - 10)
@@ -317,7 +160,7 @@ class EntraScreen(Screen[None]):
                 table.update_cell(step.key, "what", clip(step.summary, room))
         self._show_step(self._highlighted())
 
-    def _highlighted(self) -> Any:
+    def _highlighted(self) -> PlanStep | None:
         table = self.query_one(DataTable)
         if not self.plans or not table.row_count:
             return None
@@ -325,43 +168,36 @@ class EntraScreen(Screen[None]):
         plan = self._plan_of_step(key)
         return plan.step(key) if plan is not None else None
 
-    def _show_step(self, step: Any) -> None:
+    def _show_step(self, step: PlanStep | None) -> None:
         """The highlighted step in full, wrapped so an address breaks only after / ? & (y copies it)."""
         box = self.query_one("#step-detail", Static)
         if step is None:
             box.update("")
             return
-        link = " · y copies the link" if _link(step.summary) else ""
+        link = " · y copies the link" if step_link(step.summary) else ""
         box.update(
-            lead(f"[b]{escape(step.key)}[/]: ", f"{step.key}: ", step.summary, box.size.width or 70)
+            lead(f"[b]{esc(step.key)}[/]: ", f"{step.key}: ", step.summary, box.size.width or 70)
             + f"[dim]{link}[/]"
         )
 
     def action_copy_link(self) -> None:
         """Copy the address in the highlighted step (an admin consent link, for example)."""
         step = self._highlighted()
-        url = _link(step.summary) if step else ""
+        url = step_link(step.summary) if step else ""
         if url:
             self.app.copy_to_clipboard(url)
             self.notify("Link copied")
         else:
             self.notify("This step has no link to copy.", timeout=3)
 
-    def action_copy_code(self) -> None:
-        if self.device is not None:
-            self.app.copy_to_clipboard(self.device.user_code)
-            self.notify("Code copied")
-
-    # ------------------------------------------------------------------ plan and apply
-
     def action_plan(self) -> None:
         """Build the per-tenant plans from the inventory and list their steps, a tenant column on each row."""
-        from wizard.providers.entra.plan import build_plans
+        from wizard.providers.entra.apply_tenants import checked_plans
 
         keep = self.plan.key if self.plan is not None else None
-        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        ws = self.workspace_state.workspace
         self._planned = ws
-        self.plans = build_plans(ws)
+        self.plans = checked_plans(ws)  # every tenant, as `idspine entra plan` without filters
         self.plan = next((p for p in self.plans if p.key == keep), self.plans[0] if self.plans else None)
         table = self.query_one(DataTable)
         table.clear()
@@ -374,7 +210,7 @@ class EntraScreen(Screen[None]):
                 i += 1
                 table.add_row(
                     str(i),
-                    cell(self._short(plan)),
+                    cell(tenant_column(plan)),
                     cell(clip(step.summary, room)),
                     "[yellow]manual[/]" if step.manual else "planned",
                     key=step.key,
@@ -383,25 +219,22 @@ class EntraScreen(Screen[None]):
         self._show_step(self._highlighted() or first)
         auto = sum(len(p.automatic) for p in self.plans)
         manual = sum(len(p.manual) for p in self.plans)
-        self.query_one("#wiring-table-box").border_title = (
-            f"Plan: {len(self.plans)} tenant(s), {auto} automatic, {manual} manual"
-        )
+        self.query_one(
+            "#wiring-table-box"
+        ).border_title = f"Plan: {len(self.plans)} tenant(s), {auto} automatic, {manual} manual"
 
-    @staticmethod
-    def _short(plan: Any) -> str:
-        """The tenant column: 'home' or the client's slug."""
-        return "home" if plan.key == "home" else str(plan.key).removeprefix("client:")
-
-    def _plan_of_step(self, key: str) -> Any:
+    def _plan_of_step(self, key: str) -> Plan | None:
         return next((p for p in self.plans if p.step(key) is not None), None)
 
     def action_apply(self) -> None:
         if not self.plans:
             self.action_plan()
-        todo = [p for p in self.plans if p.steps]
-        unrecorded = [p.title for p in todo if p.automatic and not p.tenant]
-        if unrecorded:
-            self._status(f"{'; '.join(unrecorded)}: record the tenant id or domain first.", True)
+        from wizard.providers.entra.apply_tenants import ApplyRefused, tenants_to_apply
+
+        try:  # the same refusal as the command line: a tenant with automatic steps needs its id or domain
+            todo = tenants_to_apply(self.plans)
+        except ApplyRefused as exc:
+            self._status(str(exc), True)
             return
         missing = [p.title for p in todo if p.automatic and not self.tokens.get(p.key)]
         if missing:
@@ -417,36 +250,24 @@ class EntraScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="entra-apply")
     def apply(self) -> None:
-        """Run the plan; the inventory is saved after every step, so a failure can simply be re-run."""
-        from functools import partial
-
+        """Run the plan (the core apply); the inventory is saved after every step, so a failure can be re-run."""
         from wizard.inventory import InventoryError
         from wizard.inventory_writer import InventoryWriter
-        from wizard.providers.entra.apply import RetryPolicy, apply_plan
-        from wizard.providers.entra.client import GraphClient
-        from wizard.providers.entra.plan import pin_placement
-        from wizard.providers.http import build_client
+        from wizard.providers.entra.apply_tenants import acquire_tokens, apply_tenants
+        from wizard.providers.entra.retry import RetryPolicy
         from wizard.secrets.sinks import EnvFileSink
 
-        app = self.app
-        state, conn = app.state, app.connections  # type: ignore[attr-defined]
+        app, state, conn = self.app, self.workspace_state, self.connections
         ws = state.workspace.model_copy(deep=True)
-        settings = conn.http_settings()
         sink = RevealingSink(EnvFileSink(conn.secrets_file()))
         # the same lock and digest check as every save; a change saved elsewhere meanwhile is merged, not reverted
-        writer = InventoryWriter(state.path, state.digest if state.digest is not None else None)
+        writer = InventoryWriter(state.path, state.digest)
 
         def waiting(key: str, seconds: float, why: str) -> None:
-            app.call_from_thread(self._show_wait, key, seconds, why)
+            app.call_from_thread(self._wait.start, key, seconds, why)
 
-        done = 0
-        report = None
-        for plan in [p for p in self.plans if p.steps]:  # home first; each tenant with its own token only
-            graph = GraphClient(
-                conn.graph_url, build_client(settings), self.tokens.get(plan.key) or "", settings
-            )
-
-            def progress(index: int, total: int, step: Any, status: str, offset: int = done) -> None:
+        def progress_for(plan: Plan, offset: int) -> Callable[[int, int, PlanStep, str], None]:
+            def progress(index: int, total: int, step: PlanStep, status: str) -> None:
                 if status != "running":
                     with state._lock:
                         state.workspace = ws
@@ -455,43 +276,30 @@ class EntraScreen(Screen[None]):
                         state.dirty = False
                 app.call_from_thread(self._step_status, offset + index, step.key, status)
 
-            try:
-                writer.change(ws, partial(pin_placement, plan=plan))  # replayed if merged
-                report = apply_plan(
-                    ws,
-                    plan,
-                    graph,
-                    sink=sink,
-                    progress=progress,
-                    writer=writer,
-                    retry=RetryPolicy(on_wait=waiting),
-                )
-            except InventoryError as exc:
-                app.call_from_thread(self._status, f"Stopped: the inventory could not be saved ({exc})", True)
-                return
-            done += len(plan.steps)
-            if not report.ok:
-                break
-        if report is not None:
-            app.call_from_thread(self._applied, report, sink.new)
+            return progress
 
-    def _show_wait(self, key: str, seconds: float, why: str) -> None:
-        """A wait before a retry (throttling, replication), counted down in the status line."""
-        self._wait = (time.time() + seconds, key, why)
-        self._tick_wait()
-        if self._wait_timer is None:
-            self._wait_timer = self.set_interval(1.0, self._tick_wait)
-
-    def _tick_wait(self) -> None:
-        if self._wait is None:
+        todo = [p for p in self.plans if p.steps]  # home first; each tenant with its own token only
+        try:
+            tokens = acquire_tokens(todo, lambda plan, signing: self.tokens.get(plan.key) or "")
+            run = apply_tenants(
+                ws,
+                todo,
+                tokens,
+                graph_url=conn.graph_url,
+                http_settings=conn.http_settings(),
+                writer=writer,
+                retry=RetryPolicy(on_wait=waiting),
+                sink_for=lambda: sink,
+                progress_for=progress_for,
+            )
+        except InventoryError as exc:
+            app.call_from_thread(self._status, f"Stopped: the inventory could not be saved ({exc})", True)
             return
-        until, key, why = self._wait
-        left = int(until - time.time() + 0.999)
-        if left <= 0:
-            self._wait = None
-            self._status("[dim]applying…[/dim]")
+        except ValueError as exc:  # ApplyRefused, TokenMismatch: nothing more was changed
+            app.call_from_thread(self._status, str(exc), True)
             return
-        self._status(f"Waiting {left // 60}:{left % 60:02d} before retrying {key}: {why}")
+        if run.last is not None:
+            app.call_from_thread(self._applied, run.last, sink.new)
 
     def _step_status(self, index: int, key: str, status: str) -> None:
         table = self.query_one(DataTable)
@@ -504,11 +312,11 @@ class EntraScreen(Screen[None]):
         if status != "running":
             self.query_one("#apply-progress", ProgressBar).update(progress=index)
 
-    def _applied(self, report: Any, new_secrets: list[tuple[str, str, str]]) -> None:
+    def _applied(self, report: ApplyReport, new_secrets: list[tuple[str, str, str]]) -> None:
         from wizard.ui.screens.secret_reveal import SecretRevealScreen
 
-        self._wait = None
-        self._planned = self.app.state.workspace  # type: ignore[attr-defined]  # our own result: keep statuses
+        self._wait.wait = None
+        self._planned = self.workspace_state.workspace  # our own result: keep statuses
         summary = report.render_text().strip().splitlines()[-1]
         if report.stopped_at:
             summary = (
@@ -519,8 +327,6 @@ class EntraScreen(Screen[None]):
             self.app.push_screen(SecretRevealScreen(name, value, ref))
         new_secrets.clear()
 
-    # ------------------------------------------------------------------ verify
-
     def action_verify(self) -> None:
         table = self.query_one(DataTable)
         name = None
@@ -529,7 +335,7 @@ class EntraScreen(Screen[None]):
             plan = self._plan_of_step(key)
             step = plan.step(key) if plan else None
             name = step.subject if step else None
-        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        ws = self.workspace_state.workspace
         sp = ws.service_principal(name) if name else None
         if sp is None or not sp.app_id or not sp.secret_ref:
             candidates = [s for s in ws.service_principals if s.app_id and s.secret_ref]
@@ -541,68 +347,49 @@ class EntraScreen(Screen[None]):
         self.verify(sp.name)
 
     @work(thread=True, exclusive=True, group="entra-verify")
+    @work(thread=True, exclusive=True, group="entra-verify")
     def verify(self, name: str) -> None:
-        """Client credentials with the identity's own secret; the IdP's answer is recorded in the inventory."""
-        from wizard.inventory import InventoryError
-        from wizard.model import Verification
-        from wizard.providers.entra.signin import SigninError
-        from wizard.providers.entra.verify import record_verification, verify_service_principal
-        from wizard.secrets.resolver import SecretUnavailable
+        """The core verify: client credentials with the identity's own secret, the answer recorded in the file."""
+        from wizard.providers.entra.verify import VerifyRefused, verify_and_record
 
-        app = self.app
-        state, conn = app.state, app.connections  # type: ignore[attr-defined]
-        sp = state.workspace.service_principal(name)
-        assert sp is not None and sp.app_id and sp.secret_ref
-        from wizard.placement import service_principal_tenant
+        app, state, conn = self.app, self.workspace_state, self.connections
 
-        # tokens for an app come from the tenant its service principal lives in (wizard.placement)
-        tenant = (
-            service_principal_tenant(state.workspace, sp).tenant or state.workspace.consultancy.home_tenant
-        )
+        def keep(updated: Updated | None, verification: Verification) -> None:
+            """Under the session lock: our copy follows the file when nobody else wrote meanwhile."""
+            if updated is not None and updated.before == state.digest:
+                state.digest = updated.digest
+            current = state.workspace.service_principal(name)
+            if current is not None:
+                current.verification = verification
+
         try:
-            config = conn.signin_config(tenant, client_id=sp.app_id)
-            result = verify_service_principal(
-                sp, config, conn.resolve(sp.secret_ref), conn.scopes_for_verify()
+            outcome = verify_and_record(
+                state.workspace,
+                name,
+                signin_for=lambda client_id, tenant: conn.signin_config(tenant, client_id=client_id),
+                resolve_secret=conn.resolve,
+                scopes=conn.scopes_for_verify(),
+                path=state.path,
+                lock=state._lock,
+                after_save=keep,
             )
-        except (SigninError, SecretUnavailable) as exc:
-            result = Verification(
-                at=dt.datetime.now(dt.UTC).replace(microsecond=0),
-                ok=False,
-                detail=" ".join(str(exc).split())[:300],
-            )
-        try:
-            with state._lock:
-                if state.path is not None:  # saved into the file as it is now: nothing else is reverted
-                    updated = record_verification(state.path, name, result)
-                    if (
-                        updated.before == state.digest
-                    ):  # nobody else wrote meanwhile: our copy is still current
-                        state.digest = updated.digest
-                current = state.workspace.service_principal(name)
-                if current is not None:
-                    current.verification = result
-        except InventoryError as exc:
-            app.call_from_thread(self._status, f"Verified, but the result was not saved: {exc}", True)
+        except VerifyRefused as exc:  # nothing was asked of the IdP, so nothing is recorded
+            app.call_from_thread(self._status, f"{name} was not verified: {exc}", True)
             return
+        if outcome.save_error:
+            app.call_from_thread(
+                self._status, f"Verified, but the result was not saved: {outcome.save_error}", True
+            )
+            return
+        result = outcome.verification
         app.call_from_thread(
             self._status, f"{name}: {'works' if result.ok else 'FAILED'} — {result.detail}", not result.ok
         )
 
-    # ------------------------------------------------------------------ misc
-
-    def _status(self, text: str, error: bool = False, busy: bool = False) -> None:
-        """Show `text` (often a provider's message) as plain text, dimmed while busy."""
-        status = self.query_one("#wiring-status", Static)
-        status.set_class(error, "problem")
-        status.update(plain(text).stylize("dim") if busy else plain(text))
-
     def action_explain(self) -> None:
-        self.app.open_screen("explainers", topic="service-principals")  # type: ignore[attr-defined]
+        self.idspine.open_screen("explainers", topic="service-principals")
 
     def action_leave(self) -> None:
-        if self.device is not None:  # cancel a waiting sign-in rather than leave it running
-            self.device.cancel()
-            self._hide_code()
-            self._status("Sign-in cancelled.")
+        if self.cancel_signin():  # cancel a waiting sign-in rather than leave it running
             return
         self.dismiss()

@@ -1,0 +1,70 @@
+"""`idspine entra verify NAME`: prove a service principal's secret gets a token, through the core verify operation.
+
+The work is `wizard.providers.entra.verify.verify_and_record`, the same function the Entra screen calls;
+this module turns options into its arguments and its outcome into a line and an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wizard.cli import add_file_option
+from wizard.cli.commands.entra import EXIT_FAILED, EXIT_USAGE, fail
+from wizard.safe_text import one_line
+
+if TYPE_CHECKING:
+    from wizard.providers.entra.signin_config import SigninConfig
+
+
+def verify_options(p: argparse.ArgumentParser) -> None:
+    """NAME and the options saying where its token comes from."""
+    p.add_argument("name", metavar="NAME", help="service principal name in the inventory")
+    add_file_option(p)
+    p.add_argument("--tenant", help="tenant id or domain (default: where its service principal lives)")
+    p.add_argument("--oidc-authority", metavar="URL", help="an OpenID issuer instead of Entra")
+    p.add_argument("--client-id", help="client id to use (default: the inventory's app id)")
+    p.add_argument("--scope", action="append", help="scope to ask for (default: Graph's .default)")
+    p.add_argument("--ca-bundle", metavar="PEM", default=None, help="trust this CA file (private IdPs)")
+    p.add_argument("--no-save", action="store_true", help="do not record the result in the inventory")
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Acquire a token with the service principal's own secret; print and record the result."""
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
+    from wizard.providers.entra.signin_config import GRAPH_DEFAULT_SCOPE, signin_config_from
+    from wizard.providers.entra.verify import VerifyRefused, verify_and_record
+    from wizard.secrets.resolver import resolve
+
+    try:
+        ws = open_workspace(args)
+    except WorkspaceUnavailable as exc:
+        return report_unavailable(exc)
+
+    def signin_for(client_id: str, tenant: str) -> SigninConfig:
+        return signin_config_from(
+            client_id, tenant, oidc_authority=args.oidc_authority, ca_bundle=args.ca_bundle
+        )
+
+    save = not args.no_save and not args.demo
+    try:
+        outcome = verify_and_record(
+            ws,
+            args.name,
+            signin_for=signin_for,
+            resolve_secret=resolve,
+            scopes=args.scope or [GRAPH_DEFAULT_SCOPE],
+            client_id=args.client_id,
+            tenant=args.tenant,
+            path=Path(args.file) if save else None,
+        )
+    except VerifyRefused as exc:
+        return fail(str(exc), EXIT_USAGE)
+    verification = outcome.verification
+    print(
+        f"{one_line(outcome.name)}: {'ok' if verification.ok else 'FAILED'}: {one_line(verification.detail)}"
+    )
+    if outcome.save_error:
+        return fail(outcome.save_error)
+    return 0 if verification.ok else EXIT_FAILED
