@@ -147,6 +147,15 @@ class IdspineApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    async def action_quit(self) -> None:
+        """Quit at once, or first ask when a real workspace has changes not yet saved."""
+        from wizard.ui.screens.confirm_quit import ConfirmQuitScreen
+
+        if self.state is None or not self.state.unsaved_changes:
+            self.exit()
+        elif not isinstance(self.screen, ConfirmQuitScreen):
+            self.push_screen(ConfirmQuitScreen(), lambda quit_anyway: self.exit() if quit_anyway else None)
+
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""
         self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
@@ -182,10 +191,10 @@ class IdspineApp(App[None]):
         if self.state is None:
             return
         from wizard.steps import FLOW_MODULES, get_flow
-        from wizard.ui.screens import SCREENS
+        from wizard.ui.screens import palette_routes
 
-        for name, (title, help_text) in SCREENS.items():
-            yield SystemCommand(title, help_text, lambda n=name: self.open_screen(n))
+        for name, route in palette_routes().items():
+            yield SystemCommand(route.title, route.help, lambda n=name: self.open_screen(n))
         for flow_id in FLOW_MODULES:
             flow = get_flow(flow_id)
             yield SystemCommand(

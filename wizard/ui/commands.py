@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
-from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:  # the App module imports this one
+    from wizard.ui.app import IdspineApp
 
 
 class ExplainerSearch(Provider):
@@ -16,23 +19,23 @@ class ExplainerSearch(Provider):
     async def search(self, query: str) -> Hits:
         from wizard import explainer_library
 
-        app = self.app
+        app = cast("IdspineApp", self.app)
         for result in explainer_library.search(query)[:12]:
             yield Hit(
                 result.score,
                 f"Explain: {result.explainer.title}",
-                partial(app.open_screen, "explainers", topic=result.explainer.id),  # type: ignore[attr-defined]
+                partial(app.open_screen, "explainers", topic=result.explainer.id),
                 help=result.explainer.summary,
             )
 
     async def discover(self) -> Hits:
         from wizard import explainer_library
 
-        app = self.app
+        app = cast("IdspineApp", self.app)
         for exp in explainer_library.all_explainers()[:8]:
             yield DiscoveryHit(
                 f"Explain: {exp.title}",
-                partial(app.open_screen, "explainers", topic=exp.id),  # type: ignore[attr-defined]
+                partial(app.open_screen, "explainers", topic=exp.id),
                 help=exp.summary,
             )
 
@@ -45,12 +48,14 @@ def explainer_links(markdown: str) -> list[str]:
     return list(dict.fromkeys(_EXPLAINER_LINK.findall(markdown)))
 
 
-def pick_explainer_link(app: App, markdown: str, open_topic: Callable[[str], object] | None = None) -> None:
+def pick_explainer_link(
+    app: IdspineApp, markdown: str, open_topic: Callable[[str], object] | None = None
+) -> None:
     """Keyboard access to a text's explainer links: a palette of them; choosing one opens it (by default in a
     new reader screen; the reader passes its own `open` so history works)."""
     from wizard import explainer_library
 
-    opener = open_topic or partial(app.open_screen, "explainers")  # type: ignore[attr-defined]
+    opener = open_topic or partial(app.open_screen, "explainers")
     items = []
     for topic in explainer_links(markdown):
         try:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from wizard.ui.markup import plain
+from wizard.ui.screens.base import IdspineScreen
 
 
-class ErrorScreen(Screen[None]):
+class ErrorScreen(IdspineScreen[None]):
     """Shown when the workspace cannot be opened or an action fails badly."""
 
     DEFAULT_CSS = """
