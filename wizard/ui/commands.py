@@ -1,16 +1,61 @@
-"""Command palette providers beyond the system commands: search across the explainers, follow links."""
+"""The command palette: idspine's own commands, search across the explainers, following links."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:  # the App module imports this one
     from wizard.ui.app import IdspineApp
+
+
+def idspine_commands(app: IdspineApp) -> Iterator[SystemCommand]:
+    """The palette's own entries once a workspace is open: screens, flows, save, theme and exports."""
+    from wizard.steps import FLOW_MODULES, get_flow
+    from wizard.ui.screens import palette_routes
+
+    assert app.state is not None
+    for name, route in palette_routes().items():
+        yield SystemCommand(route.title, route.help, partial(app.open_screen, name))
+    for flow_id in FLOW_MODULES:
+        flow = get_flow(flow_id)
+        yield SystemCommand(
+            f"Wizard: {flow.title}", flow.summary, partial(app.open_screen, "wizard", flow_id=flow_id)
+        )
+    yield SystemCommand("Save", "Write the inventory file now", app.action_save)
+    yield SystemCommand("Toggle dark / light", "Switch the colour theme", app.action_toggle_theme)
+    yield SystemCommand(
+        "Export checklist", "Write the Markdown checklist next to the inventory", app.export_checklist
+    )
+    yield SystemCommand(
+        "Export Azure CLI script",
+        "Idempotent az script for the groups, apps and identities",
+        partial(app.export_file, "az"),
+    )
+    yield SystemCommand(
+        "Export Terraform",
+        "azuread resources for the groups, apps and identities",
+        partial(app.export_file, "terraform"),
+    )
+    yield SystemCommand(
+        "Export CSV", "One row per credential, for Airtable or Excel", partial(app.export_file, "csv")
+    )
+    for cl in app.state.workspace.clients:
+        yield SystemCommand(
+            f"Off-board {cl.name}",
+            f"Ordered revocation checklist for {cl.slug}",
+            partial(app.export_file, "offboarding", cl.slug),
+        )
+        yield SystemCommand(
+            f"Export Terraform for {cl.name}",
+            f"azuread resources for {cl.slug} only",
+            partial(app.export_file, "terraform", cl.slug),
+        )
 
 
 class ExplainerSearch(Provider):
