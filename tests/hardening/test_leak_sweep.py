@@ -46,7 +46,7 @@ async def test_app_screens_never_show_environment_canaries(
     from tests.ui.journeys import ROUTES, demo_app, open_with, settle
 
     planted = _plant_env(monkeypatch, canaries, today)
-    screens = {"s": "FlowScreen", "i": "InspectorScreen", "c": "CatalogueScreen", "e": "ExplainerScreen"}
+    screens = {"s": "WizardScreen", "i": "InspectorScreen", "c": "CatalogueScreen", "e": "ExplainersScreen"}
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

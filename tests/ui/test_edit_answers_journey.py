@@ -41,7 +41,7 @@ async def test_go_back_change_an_answer_and_nothing_of_the_old_one_remains(tmp_p
     path = tmp_path / "idspine.toml"
     app = IdspineApp(path, today=DEMO_TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_with(pilot, "s", "FlowScreen")
+        await open_with(pilot, "s", "WizardScreen")
         screen = app.screen
         while screen.runner.step.id != "review":
             await _answer(pilot, screen, FIRST)
@@ -54,7 +54,7 @@ async def test_go_back_change_an_answer_and_nothing_of_the_old_one_remains(tmp_p
         await _answer(pilot, screen, SECOND)
         said = [n.message for n in app._notifications if n.title == "Plan updated"]
         assert said and "svc-zapier-oldsync-internal" in said[-1]  # the user is told what the change removed
-        while type(app.screen).__name__ == "FlowScreen":
+        while type(app.screen).__name__ == "WizardScreen":
             await _answer(pilot, screen, SECOND)
         assert type(app.screen).__name__ == "HomeScreen"
         app.export_checklist()

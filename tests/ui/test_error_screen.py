@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.ui.journeys import settle
-from wizard.ui.app import IdspineApp, quote_line
+from wizard.ui.app import IdspineApp
+from wizard.ui.screens.error import quote_line
 
 CANARY = "ghp_" + "Q7x" * 12  # shaped like a GitHub token; must never reach the screen
 

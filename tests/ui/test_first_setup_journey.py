@@ -37,14 +37,14 @@ async def test_first_setup_from_an_empty_folder_to_a_checked_inventory(tmp_path:
     app = IdspineApp(path, today=DEMO_TODAY)
     answered: list[str] = []
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_with(pilot, "s", "FlowScreen")
+        await open_with(pilot, "s", "WizardScreen")
         screen = app.screen
         total = screen.runner.total
         for _ in range(total):
             problems = [str(p.render()) for p in screen.query(".problem")]
             assert not any(problems), problems
             answered.append(await answer_current_step(pilot, screen))
-            if type(app.screen).__name__ != "FlowScreen":
+            if type(app.screen).__name__ != "WizardScreen":
                 break
         assert type(app.screen).__name__ == "HomeScreen", f"stopped at {screen.runner.step.id}"
         app.export_checklist()
@@ -66,7 +66,7 @@ async def test_quit_halfway_then_resume_at_the_same_step(tmp_path: Path) -> None
     path = tmp_path / "idspine.toml"
     app = IdspineApp(path, today=DEMO_TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_with(pilot, "s", "FlowScreen")
+        await open_with(pilot, "s", "WizardScreen")
         screen = app.screen
         for _ in range(3):
             await answer_current_step(pilot, screen)
@@ -79,6 +79,6 @@ async def test_quit_halfway_then_resume_at_the_same_step(tmp_path: Path) -> None
         options = again.screen.query_one("#next", OptionList)
         prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert "Resume first-time setup at step 4" in prompts
-        await open_with(pilot, "s", "FlowScreen")
+        await open_with(pilot, "s", "WizardScreen")
         assert again.screen.runner.step.id == stopped_at
         assert "Step 4 of" in str(again.screen.query_one("#step-title").render())

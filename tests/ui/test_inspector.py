@@ -46,7 +46,7 @@ async def test_enter_in_filter_moves_to_table_and_enter_on_a_row_explains_its_wo
         assert "Fix:" in str(screen.query_one("#detail").render())
         await pilot.press("enter")
         await settle(pilot)
-        assert type(app.screen).__name__ == "ExplainerScreen"
+        assert type(app.screen).__name__ == "ExplainersScreen"
         assert app.screen.history[-1] == screen.findings["credential:acme-openai"][0].explainer
 
 

@@ -17,7 +17,7 @@ from wizard.ui.widgets.explain_pane import ExplainPane
 async def test_wizard_step_problems_show_inline_and_valid_answers_advance() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_with(pilot, "s", "FlowScreen")
+        await open_with(pilot, "s", "WizardScreen")
         screen = app.screen
         name = screen.query_one("#q-name Input", Input)
         name.value = ""
@@ -34,7 +34,7 @@ async def test_wizard_step_problems_show_inline_and_valid_answers_advance() -> N
 async def test_pane_follows_focus_and_toggles() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_with(pilot, "s", "FlowScreen")
+        await open_with(pilot, "s", "WizardScreen")
         pane = app.screen.query_one(ExplainPane)
         app.screen.query_one("#q-hats SelectionList").focus()
         await settle(pilot)
@@ -47,7 +47,7 @@ async def test_pane_follows_focus_and_toggles() -> None:
         assert not pane.display or pane.has_class("hidden")
         await pilot.press("f3")
         await settle(pilot)
-        assert type(app.screen).__name__ == "ExplainerScreen"
+        assert type(app.screen).__name__ == "ExplainersScreen"
 
 
 async def test_inspector_filters_as_you_type() -> None:
@@ -90,7 +90,7 @@ async def test_changes_are_saved_to_the_inventory(tmp_path: Path) -> None:
     path = tmp_path / "idspine.toml"
     app = IdspineApp(path, today=DEMO_TODAY)  # no file yet: a new workspace
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_with(pilot, "s", "FlowScreen")
+        await open_with(pilot, "s", "WizardScreen")
         app.screen.query_one("#q-name Input", Input).value = "Fjord Analytics"
         await pilot.press("ctrl+n")
         await settle(pilot)

@@ -22,7 +22,7 @@ from textual.widgets import Input, Select, TextArea
 
 from flows import FLOWS
 from tests.ui.journeys import demo_app, open_with, settle
-from wizard.ui.screens import SCREENS
+from wizard.ui.screens import palette_routes
 
 
 def our_bindings(*classes: type) -> list[tuple[str, Binding]]:
@@ -102,7 +102,7 @@ async def test_no_binding_collides_with_a_focused_field() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for name in SCREENS:
+        for name in palette_routes():
             if name == "home":
                 await check_screen(pilot, app, name, problems)
                 continue

@@ -28,14 +28,14 @@ async def test_onboard_a_second_client_through_the_app(demo_ws, tmp_path: Path) 
     before = load(path)
     app = IdspineApp(path, today=DEMO_TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_with(pilot, "o", "FlowScreen")
+        await open_with(pilot, "o", "WizardScreen")
         screen = app.screen
         for _ in range(screen.runner.total):
             for qid, value in TYPED.get(screen.runner.step.id, {}).items():
                 screen.query_one(f"#q-{qid} Input", Input).value = value
             await pilot.press("ctrl+n")
             await settle(pilot)
-            if type(app.screen).__name__ != "FlowScreen":
+            if type(app.screen).__name__ != "WizardScreen":
                 break
         assert type(app.screen).__name__ == "HomeScreen"
     ws = load(path)
@@ -67,7 +67,7 @@ async def test_onboarding_left_halfway_is_offered_for_resuming(demo_ws, tmp_path
     path.write_text(dumps(demo_ws))
     app = IdspineApp(path, today=DEMO_TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_with(pilot, "o", "FlowScreen")
+        await open_with(pilot, "o", "WizardScreen")
         screen = app.screen
         for qid, value in TYPED["client"].items():
             screen.query_one(f"#q-{qid} Input", Input).value = value
@@ -83,4 +83,4 @@ async def test_onboarding_left_halfway_is_offered_for_resuming(demo_ws, tmp_path
         options.focus()
         await pilot.press("enter")
         await settle(pilot)
-        assert type(app.screen).__name__ == "FlowScreen" and app.screen.runner.step_id == left_at == "roles"
+        assert type(app.screen).__name__ == "WizardScreen" and app.screen.runner.step_id == left_at == "roles"

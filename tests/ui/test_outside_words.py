@@ -36,7 +36,7 @@ async def test_wizard_preview_and_title_take_brackets() -> None:
         screen.query_one("#q-group_template Input", Input).value = "Tenant-[/x]-{Client}-{Role}"
         await pilot.pause(0.3)
         await settle(pilot)
-        assert type(app.screen).__name__ == "FlowScreen"
+        assert type(app.screen).__name__ == "WizardScreen"
         screen.query_one("#preview").render()
 
 

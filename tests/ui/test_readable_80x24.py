@@ -184,7 +184,7 @@ async def test_markdown_headings_wrap_in_reader_catalogue_and_pane() -> None:
     app = demo_app()
     problems: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_with(pilot, "e", "ExplainerScreen")
+        await open_with(pilot, "e", "ExplainersScreen")
         for exp in explainer_library.all_explainers():
             app.screen.open(exp.id)
             await pilot.pause(0.05)
@@ -207,10 +207,10 @@ async def test_markdown_headings_wrap_in_reader_catalogue_and_pane() -> None:
     ("key", "name"),
     [
         ("", "HomeScreen"),
-        ("s", "FlowScreen"),
+        ("s", "WizardScreen"),
         ("i", "InspectorScreen"),
         ("c", "CatalogueScreen"),
-        ("e", "ExplainerScreen"),
+        ("e", "ExplainersScreen"),
         ("n", "N8nScreen"),
         ("u", "SupabaseScreen"),
         ("a", "EntraScreen"),

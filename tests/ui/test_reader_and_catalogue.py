@@ -44,7 +44,7 @@ async def test_reader_follows_links_by_keyboard_and_goes_back_and_forward() -> N
 async def test_reader_search_narrows_the_topics_and_enter_moves_to_them() -> None:
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_with(pilot, "e", "ExplainerScreen")
+        await open_with(pilot, "e", "ExplainersScreen")
         reader = app.screen
         everything = reader.query_one("#topics", OptionList).option_count
         await pilot.press("slash", *"magic link", "enter")
@@ -83,7 +83,7 @@ async def test_catalogue_filters_by_method_and_search() -> None:
         assert isinstance(app.screen, CommandPalette)
         await pilot.press("enter")
         await settle(pilot)
-        assert type(app.screen).__name__ == "ExplainerScreen"
+        assert type(app.screen).__name__ == "ExplainersScreen"
 
 
 async def test_catalogue_detail_leads_with_the_advice_for_the_chosen_hat_and_host() -> None:

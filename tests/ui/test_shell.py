@@ -65,7 +65,7 @@ async def test_a_new_folder_offers_first_time_setup(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.click("#start")
         await settle(pilot)
-        assert type(app.screen).__name__ == "FlowScreen" and app.screen.flow_id == "first-setup"
+        assert type(app.screen).__name__ == "WizardScreen" and app.screen.flow_id == "first-setup"
 
 
 async def test_an_existing_inventory_opens_without_the_welcome(tmp_path: Path) -> None:
@@ -91,14 +91,14 @@ async def test_theme_option_and_toggle() -> None:
 
 async def test_palette_has_every_screen_and_flow() -> None:
     from flows import FLOWS, get_flow
-    from wizard.ui.screens import SCREENS
+    from wizard.ui.screens import palette_routes
 
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
-        for title, _ in SCREENS.values():
-            assert title in commands
+        for route in palette_routes().values():
+            assert route.title in commands
         for flow_id in FLOWS:
             assert f"Wizard: {get_flow(flow_id).title}" in commands
         commands["Inventory inspector"].callback()
@@ -117,7 +117,7 @@ async def test_explainer_search_from_the_palette_opens_the_reader() -> None:
         assert hits and "PKCE" in str(hits[0].text)
         hits[0].command()
         await settle(pilot)
-        assert type(app.screen).__name__ == "ExplainerScreen" and app.screen.history[-1] == "pkce"
+        assert type(app.screen).__name__ == "ExplainersScreen" and app.screen.history[-1] == "pkce"
 
 
 async def test_health_badges_follow_the_theme() -> None:

@@ -36,7 +36,7 @@ TYPED = {
 
 async def onboard(app: IdspineApp, pilot, choose: str | None = None) -> str:  # type: ignore[no-untyped-def]
     """Walk the onboarding wizard with the defaults (separate tenant) and return the review it showed last."""
-    await open_with(pilot, "o", "FlowScreen")
+    await open_with(pilot, "o", "WizardScreen")
     screen = app.screen
     review = ""
     for _ in range(screen.runner.total):
@@ -54,7 +54,7 @@ async def onboard(app: IdspineApp, pilot, choose: str | None = None) -> str:  # 
             review = str(screen.query_one("#preview", Static).render())
         await pilot.press("ctrl+n")
         await settle(pilot)
-        if type(app.screen).__name__ != "FlowScreen":
+        if type(app.screen).__name__ != "WizardScreen":
             break
     assert type(app.screen).__name__ == "HomeScreen"
     return review

@@ -14,30 +14,10 @@ from textual.widgets import LoadingIndicator
 
 from wizard.session import WorkspaceState, load_state
 from wizard.settings import Connections
-from wizard.ui.commands import ExplainerSearch
+from wizard.ui.commands import ExplainerSearch, idspine_commands
 from wizard.ui.markup import esc, plain
 
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
-
-
-def quote_line(path: Path, line: int | None, around: int = 1) -> str:
-    """The numbered lines around `line` of a damaged file, or '' (also when a line looks like a secret)."""
-    from wizard.secrets.guard import find_secret_kind
-
-    if not line:
-        return ""
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return ""
-    start, end = max(1, line - around), min(len(lines), line + around)
-    shown = lines[start - 1 : end]
-    if any(find_secret_kind(text) for text in shown):  # never put a pasted secret on the screen
-        return ""
-    width = len(str(end))
-    return "\n".join(
-        f"{'>' if n == line else ' '} {n:>{width}} │ {text[:200]}" for n, text in enumerate(shown, start)
-    )
 
 
 class LoadingScreen(Screen[None]):
@@ -94,6 +74,8 @@ class IdspineApp(App[None]):
         try:
             state = load_state(self.path, self.demo, self.today)
         except InventoryError as exc:
+            from wizard.ui.screens.error import quote_line
+
             backup = exc.path.with_name(exc.path.name + ".bak")
             restore = f" (or restore {backup}, the copy kept by the last save)" if backup.exists() else ""
             self.call_from_thread(
@@ -147,6 +129,15 @@ class IdspineApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    async def action_quit(self) -> None:
+        """Quit at once, or first ask when a real workspace has changes not yet saved."""
+        from wizard.ui.screens.confirm_quit import ConfirmQuitScreen
+
+        if self.state is None or not self.state.unsaved_changes:
+            self.exit()
+        elif not isinstance(self.screen, ConfirmQuitScreen):
+            self.push_screen(ConfirmQuitScreen(), lambda quit_anyway: self.exit() if quit_anyway else None)
+
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""
         self.theme = THEMES["light"] if self.theme == THEMES["dark"] else THEMES["dark"]
@@ -179,47 +170,8 @@ class IdspineApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if self.state is None:
-            return
-        from flows import FLOWS, get_flow
-        from wizard.ui.screens import SCREENS
-
-        for name, (title, help_text) in SCREENS.items():
-            yield SystemCommand(title, help_text, lambda n=name: self.open_screen(n))
-        for flow_id in FLOWS:
-            flow = get_flow(flow_id)
-            yield SystemCommand(
-                f"Wizard: {flow.title}", flow.summary, lambda f=flow_id: self.open_screen("wizard", flow_id=f)
-            )
-        yield SystemCommand("Save", "Write the inventory file now", self.action_save)
-        yield SystemCommand("Toggle dark / light", "Switch the colour theme", self.action_toggle_theme)
-        yield SystemCommand(
-            "Export checklist", "Write the Markdown checklist next to the inventory", self.export_checklist
-        )
-        yield SystemCommand(
-            "Export Azure CLI script",
-            "Idempotent az script for the groups, apps and identities",
-            lambda: self.export_file("az"),
-        )
-        yield SystemCommand(
-            "Export Terraform",
-            "azuread resources for the groups, apps and identities",
-            lambda: self.export_file("terraform"),
-        )
-        yield SystemCommand(
-            "Export CSV", "One row per credential, for Airtable or Excel", lambda: self.export_file("csv")
-        )
-        for cl in self.state.workspace.clients:
-            yield SystemCommand(
-                f"Off-board {cl.name}",
-                f"Ordered revocation checklist for {cl.slug}",
-                lambda slug=cl.slug: self.export_file("offboarding", slug),
-            )
-            yield SystemCommand(
-                f"Export Terraform for {cl.name}",
-                f"azuread resources for {cl.slug} only",
-                lambda slug=cl.slug: self.export_file("terraform", slug),
-            )
+        if self.state is not None:
+            yield from idspine_commands(self)
 
     def export_checklist(self) -> None:
         """Write the checklist to a file next to the inventory (or the working folder for the demo)."""

@@ -1,34 +1,65 @@
-"""The app's screens, opened by name from bindings and the command palette."""
+"""The app's screens, opened by route from bindings and the command palette: one registry.
+
+A route names its module and its class: route `explainers` is `ExplainersScreen` in
+`wizard/ui/screens/explainers.py`. Modules are imported when a screen is first opened.
+"""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import NamedTuple
 
 from textual.screen import Screen
 
-# name: (title in the command palette, help text). Modules are imported when first opened.
-SCREENS: dict[str, tuple[str, str]] = {
-    "home": ("Home", "The consultancy, its clients, inventory health and what to do next"),
-    "inspector": ("Inventory inspector", "Every identity and credential, filterable, with health and fixes"),
-    "catalogue": ("Service catalogue", "What each service supports: OAuth, PAT, API key, federation"),
-    "explainers": ("Explainers", "Read the concepts behind each step"),
-    "n8n": ("n8n wiring", "SSO values for your IdP and pushing workflow credentials to n8n"),
-    "supabase": ("Supabase wiring", "Turn on sign-in with Microsoft for your Supabase project"),
-    "entra": ("Entra: sign in, plan, apply, verify", "Carry out the plan in your tenant and prove it works"),
-}
-_CLASSES = {
-    "home": ("home", "HomeScreen"),
-    "inspector": ("inspector", "InspectorScreen"),
-    "catalogue": ("catalogue", "CatalogueScreen"),
-    "explainers": ("explainers", "ExplainerScreen"),
-    "wizard": ("wizard", "FlowScreen"),
-    "n8n": ("n8n", "N8nScreen"),
-    "supabase": ("supabase", "SupabaseScreen"),
-    "entra": ("entra", "EntraScreen"),
-}
+
+class Route(NamedTuple):
+    """A screen the app opens by name."""
+
+    title: str  # in the command palette; '' for a screen opened only with arguments (the wizard's flows)
+    help: str
 
 
-def build(name: str, **kwargs: object) -> Screen:
-    """A new instance of the named screen."""
-    module, cls = _CLASSES[name]
-    return getattr(importlib.import_module(f"wizard.ui.screens.{module}"), cls)(**kwargs)
+ROUTES: dict[str, Route] = {
+    "home": Route("Home", "The consultancy, its clients, inventory health and what to do next"),
+    "inspector": Route(
+        "Inventory inspector", "Every identity and credential, filterable, with health and fixes"
+    ),
+    "catalogue": Route("Service catalogue", "What each service supports: OAuth, PAT, API key, federation"),
+    "explainers": Route("Explainers", "Read the concepts behind each step"),
+    "n8n": Route("n8n wiring", "SSO values for your IdP and pushing workflow credentials to n8n"),
+    "supabase": Route("Supabase wiring", "Turn on sign-in with Microsoft for your Supabase project"),
+    "entra": Route(
+        "Entra: sign in, plan, apply, verify", "Carry out the plan in your tenant and prove it works"
+    ),
+    "wizard": Route("", "One guided flow, step by step (opened with the flow to run)"),
+}
+
+# Screen modules that are not routes: modals and screens the app opens itself.
+NOT_ROUTES = frozenset(
+    {"base", "confirm_quit", "credential_edit", "error", "help", "secret_reveal", "welcome"}
+)
+
+
+def class_name(route: str) -> str:
+    """The class a route's module defines: `n8n` → `N8nScreen`."""
+    return route.capitalize() + "Screen"
+
+
+def palette_routes() -> dict[str, Route]:
+    """The routes the command palette lists (each flow of the wizard has its own entry instead)."""
+    return {name: route for name, route in ROUTES.items() if route.title}
+
+
+def screen_class(route: str) -> type[Screen]:
+    """The class of the screen at `route` (imports its module)."""
+    if route not in ROUTES:
+        raise KeyError(route)
+    cls: type[Screen] = getattr(importlib.import_module(f"{__name__}.{route}"), class_name(route))
+    return cls
+
+
+def build(route: str, **kwargs: object) -> Screen:
+    """A new instance of the screen at `route`."""
+    make: Callable[..., Screen] = screen_class(route)  # each screen takes its own keyword arguments
+    return make(**kwargs)

@@ -1,10 +1,10 @@
-"""The base every idspine screen extends: typed access to the app, its workspace and its settings."""
+"""The bases every idspine screen extends: typed access to the app, its workspace and its settings."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 if TYPE_CHECKING:  # the App module imports every screen; importing it here at run time would be a cycle
     from wizard.session import WorkspaceState
@@ -34,3 +34,7 @@ class IdspineScreen(Screen[ScreenResultT]):
     def connections(self) -> Connections:
         """Where the providers are and how to reach them."""
         return self.idspine.connections
+
+
+class IdspineModalScreen(ModalScreen[ScreenResultT], IdspineScreen[ScreenResultT]):
+    """A modal screen (dims what is under it, its bindings come first) with the same typed access."""

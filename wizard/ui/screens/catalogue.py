@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Markdown, OptionList, Select
 from textual.widgets.option_list import Option
 
 from wizard.catalogue import Service, load_catalogue
 from wizard.model import Hat, Host, Method
+from wizard.ui.screens.base import IdspineScreen
 
 
 def advice_markdown(service_id: str, hat: Hat, host: Host) -> str:
@@ -66,7 +66,7 @@ def service_markdown(s: Service, advice: str = "") -> str:
     return "\n".join(lines)
 
 
-class CatalogueScreen(Screen[None]):
+class CatalogueScreen(IdspineScreen[None]):
     """Browse what each service supports."""
 
     CSS_PATH = "catalogue.tcss"
@@ -109,7 +109,7 @@ class CatalogueScreen(Screen[None]):
 
     def _default_hat(self) -> Hat:
         """The consultancy's first hat (the strictest advice comes from client delivery, if worn)."""
-        hats = self.app.state.workspace.consultancy.hats  # type: ignore[attr-defined]
+        hats = self.workspace_state.workspace.consultancy.hats
         return Hat.CLIENT_DELIVERY if Hat.CLIENT_DELIVERY in hats else (hats[0] if hats else Hat.PROTOTYPE)
 
     def on_mount(self) -> None:
@@ -159,7 +159,7 @@ class CatalogueScreen(Screen[None]):
     def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.prevent_default()
         if event.href.startswith("explainer:"):
-            self.app.open_screen("explainers", topic=event.href.removeprefix("explainer:"))  # type: ignore[attr-defined]
+            self.idspine.open_screen("explainers", topic=event.href.removeprefix("explainer:"))
         else:
             self.app.open_url(event.href)
 
@@ -167,7 +167,7 @@ class CatalogueScreen(Screen[None]):
         """Pick one of this service's explainers from a list (keyboard access to the links)."""
         from wizard.ui.commands import pick_explainer_link
 
-        pick_explainer_link(self.app, getattr(self, "text", ""))
+        pick_explainer_link(self.idspine, getattr(self, "text", ""))
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -6,12 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from wizard.credential_edit import FIELDS, EditProblems, edit_credential, field_problem
 from wizard.model import Workspace
 from wizard.ui.markup import esc as escape
+from wizard.ui.screens.base import IdspineModalScreen
 
 LABELS = {
     "secret_ref": (
@@ -24,7 +24,7 @@ LABELS = {
 }
 
 
-class CredentialEditScreen(ModalScreen[Workspace | None]):
+class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
     """Edit one credential's recorded facts; dismisses with the changed workspace, or None when cancelled."""
 
     CSS_PATH = "credential_edit.tcss"

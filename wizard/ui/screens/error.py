@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from wizard.ui.markup import plain
+from wizard.ui.screens.base import IdspineScreen
 
 
-class ErrorScreen(Screen[None]):
+def quote_line(path: Path, line: int | None, around: int = 1) -> str:
+    """The numbered lines around `line` of a damaged file, or '' (also when a line looks like a secret)."""
+    from wizard.secrets.guard import find_secret_kind
+
+    if not line:
+        return ""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    start, end = max(1, line - around), min(len(lines), line + around)
+    shown = lines[start - 1 : end]
+    if any(find_secret_kind(text) for text in shown):  # never put a pasted secret on the screen
+        return ""
+    width = len(str(end))
+    return "\n".join(
+        f"{'>' if n == line else ' '} {n:>{width}} │ {text[:200]}" for n, text in enumerate(shown, start)
+    )
+
+
+class ErrorScreen(IdspineScreen[None]):
     """Shown when the workspace cannot be opened or an action fails badly."""
 
     DEFAULT_CSS = """

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Markdown, OptionList
 from textual.widgets.option_list import Option
 
 from wizard import explainer_library
+from wizard.ui.screens.base import IdspineScreen
 
 
-class ExplainerScreen(Screen[None]):
+class ExplainersScreen(IdspineScreen[None]):
     """Read explainers; follow links; search."""
 
     CSS_PATH = "explainers.tcss"
@@ -72,8 +72,8 @@ class ExplainerScreen(Screen[None]):
         except KeyError:
             self.notify(f"No explainer called {topic!r}", severity="warning")
             return
-        ws = self.app.state.workspace  # type: ignore[attr-defined]
-        today = self.app.state.today  # type: ignore[attr-defined]
+        ws = self.workspace_state.workspace
+        today = self.workspace_state.today
         self.text = explainer_library.fill(exp, ws, today=today)
         self.query_one("#explainer", Markdown).update(self.text)
         self.query_one("#reader-text").scroll_home(animate=False)
@@ -111,7 +111,7 @@ class ExplainerScreen(Screen[None]):
         """Pick one of this explainer's links from a list (keyboard access to the links in the text)."""
         from wizard.ui.commands import pick_explainer_link
 
-        pick_explainer_link(self.app, self.text, self.open)
+        pick_explainer_link(self.idspine, self.text, self.open)
 
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()

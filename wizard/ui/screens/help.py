@@ -5,8 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
+
+from wizard.ui.screens.base import IdspineModalScreen
 
 SECRETS_NOTE = (
     "idspine never stores a secret: wherever it asks where a secret lives, answer with a reference "
@@ -57,7 +59,7 @@ def key_table(under: Screen) -> list[tuple[str, list[tuple[str, str]]]]:
     return [(name, rows) for name, rows in groups if rows]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(IdspineModalScreen[None]):
     """Keys for the current screen, what it is for, and the secrets rule."""
 
     DEFAULT_CSS = """

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.audit import Severity, counts, run_audit
+from wizard.audit import Finding, Severity, counts, run_audit
 from wizard.model import Status, Workspace
 from wizard.ui.badges import WORDS, badge
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
+
+if TYPE_CHECKING:
+    from rich.text import Text
+from wizard.ui.screens.base import IdspineScreen
 
 
 def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list[tuple[str, str]]:
@@ -72,7 +77,7 @@ TOP_FINDINGS = 8  # findings listed under the counts; the inspector has them all
 CLIENT_COLUMNS = ("", "client", "creds", "residency", "tenant model")  # most needed first
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(IdspineScreen[None]):
     """The first screen after loading."""
 
     CSS_PATH = "home.tcss"
@@ -120,7 +125,7 @@ class HomeScreen(Screen[None]):
 
     def refresh_view(self, inline: bool = True) -> None:
         """Show the workspace now; the audit (which loads the catalogue) follows from a worker."""
-        state = self.app.state  # type: ignore[attr-defined]
+        state = self.workspace_state
         self._show_consultancy(state.workspace)
         if inline and len(state.workspace.credentials) <= INLINE_AUDIT_LIMIT:
             self._show_health(state.workspace, run_audit(state.workspace, state.today))
@@ -131,7 +136,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="home-audit")
     def audit_in_background(self) -> None:
         """Run the audit off the UI thread so the first screen appears without waiting for it."""
-        state = self.app.state  # type: ignore[attr-defined]
+        state = self.workspace_state
         findings = run_audit(state.workspace, state.today)
         self.app.call_from_thread(self._show_health, state.workspace, findings)
 
@@ -146,7 +151,7 @@ class HomeScreen(Screen[None]):
             f"{len(ws.credentials)} credentials"
         )
 
-    def _show_health(self, ws: Workspace, findings: list) -> None:  # type: ignore[type-arg]
+    def _show_health(self, ws: Workspace, findings: list[Finding]) -> None:
         totals = counts(findings)
         worst: dict[str, str] = {}
         client_of = {f"credential:{x.id}": x.client for x in ws.credentials}
@@ -173,28 +178,26 @@ class HomeScreen(Screen[None]):
     def _show_clients(self, ws: Workspace, worst: dict[str, str]) -> None:
         """The clients table with as many columns as fit whole (narrow screens drop the least needed)."""
         table = self.query_one("#clients", DataTable)
-        rows = []
+        rows: list[tuple[str, dict[str, tuple[str | Text, str | Text]]]] = []  # cell: (shown, measured)
         for cl in ws.clients:
             n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
             health = worst.get(cl.slug, "ok")
-            rows.append(
-                (
-                    cl.slug,
-                    {
-                        "": (badge(self.app, health), WORDS.get(health, health)),
-                        "client": cell(cl.name),
-                        "creds": str(n),
-                        "residency": cell(cl.residency or "—"),
-                        "tenant model": cl.tenant_model.value,
-                    },
-                )
-            )
+            cells: dict[str, tuple[str | Text, str | Text]] = {
+                "": (badge(self.app, health), WORDS.get(health, health))
+            }
+            for column, value in (
+                ("client", cell(cl.name)),
+                ("creds", str(n)),
+                ("residency", cell(cl.residency or "—")),
+                ("tenant model", cl.tenant_model.value),
+            ):
+                cells[column] = (value, value)
+            rows.append((cl.slug, cells))
         room = table.scrollable_content_region.width or 1000
         chosen: list[str] = []
         used = 0
         for column in CLIENT_COLUMNS:  # most needed first; a column is shown whole or not at all
-            cells = [r[column] for _, r in rows]
-            width = max([len(column)] + [len(c[1] if isinstance(c, tuple) else c) for c in cells]) + 2
+            width = max([len(column)] + [len(r[column][1]) for _, r in rows]) + 2
             if used + width <= room:
                 chosen.append(column)
                 used += width
@@ -204,7 +207,7 @@ class HomeScreen(Screen[None]):
             self._client_columns = tuple(chosen)
         table.clear()
         for slug, r in rows:
-            table.add_row(*[r[c][0] if isinstance(r[c], tuple) else r[c] for c in chosen], key=slug)
+            table.add_row(*[r[c][0] for c in chosen], key=slug)
 
     def on_resize(self) -> None:
         """Columns are chosen to fit the width: choose again."""
@@ -216,19 +219,19 @@ class HomeScreen(Screen[None]):
 
     def action_open(self, action: str) -> None:
         """Open a screen or flow named like 'inspector', 'inspector:error' or 'wizard:first-setup'."""
-        app = self.app
+        app = self.idspine
         name, _, arg = action.partition(":")
         if name == "wizard":
             restart = arg == "client-onboarding"  # each onboarding is a new client
-            app.open_screen("wizard", flow_id=arg, restart=restart)  # type: ignore[attr-defined]
+            app.open_screen("wizard", flow_id=arg, restart=restart)
         elif name == "resume":
-            app.open_screen("wizard", flow_id=arg, restart=False)  # type: ignore[attr-defined]
+            app.open_screen("wizard", flow_id=arg, restart=False)
         elif name == "inspector":
-            app.open_screen("inspector", health=arg or "")  # type: ignore[attr-defined]
+            app.open_screen("inspector", health=arg or "")
         elif name == "export":
-            app.export_checklist()  # type: ignore[attr-defined]
+            app.export_checklist()
         else:
-            app.open_screen(name)  # type: ignore[attr-defined]
+            app.open_screen(name)
 
     def action_refresh(self) -> None:
         self.refresh_view()

@@ -8,7 +8,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -18,6 +17,7 @@ from wizard.ui.badges import WORDS, badge
 from wizard.ui.fit import lead, wrap
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
+from wizard.ui.screens.base import IdspineScreen
 
 if TYPE_CHECKING:
     from wizard.model import Workspace
@@ -27,7 +27,7 @@ FILTER_DELAY = 0.1  # seconds of quiet typing before filtering (each keystroke r
 KIND_LABEL = {"credential": "cred", "service-principal": "sp", "group": "group"}  # narrow at 80 columns
 
 
-class InspectorScreen(Screen[None]):
+class InspectorScreen(IdspineScreen[None]):
     """Inventory inspector, smooth at 10,000 rows: filtering is plain Python, the table shows one page."""
 
     CSS_PATH = "inspector.tcss"
@@ -88,7 +88,7 @@ class InspectorScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="inspector")
     def load_rows(self) -> None:
         """Flatten and audit the workspace off the UI thread."""
-        state = self.app.state  # type: ignore[attr-defined]
+        state = self.workspace_state
         rows, findings = build_rows(state.workspace, state.today)
         self.app.call_from_thread(self._rows_ready, rows, findings)
 
@@ -194,14 +194,14 @@ class InspectorScreen(Screen[None]):
 
     def action_explain(self, topic: str) -> None:
         """Open an explainer in the reader (links in the detail pane)."""
-        self.app.open_screen("explainers", topic=topic)  # type: ignore[attr-defined]
+        self.idspine.open_screen("explainers", topic=topic)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a row: read the explainer of its worst finding."""
         found = self.findings.get(str(event.row_key.value), [])
         if found:
             worst = min(found, key=lambda f: SEVERITY_ORDER[f.severity])
-            self.app.open_screen("explainers", topic=worst.explainer)  # type: ignore[attr-defined]
+            self.idspine.open_screen("explainers", topic=worst.explainer)
         else:
             self.notify("No findings for this row: nothing to explain.", timeout=3)
 
@@ -239,7 +239,7 @@ class InspectorScreen(Screen[None]):
         from wizard.ui.screens.credential_edit import CredentialEditScreen
 
         row = self._highlighted()
-        state = self.app.state  # type: ignore[attr-defined]
+        state = self.workspace_state
         if row is None or not row.subject.startswith("credential:"):
             self.notify("Highlight a credential to edit it.", timeout=3)
             return
@@ -252,10 +252,9 @@ class InspectorScreen(Screen[None]):
         """Keep the edited workspace, save it (lock and digest check) and refresh the rows."""
         if ws is None:
             return
-        state = self.app.state  # type: ignore[attr-defined]
-        state.workspace = ws
-        state.dirty = True
-        self.app.save_workspace()  # type: ignore[attr-defined]
+        state = self.workspace_state
+        state.workspace = ws  # marks it changed until the save below has written it
+        self.idspine.save_workspace()
         self.load_rows()
 
     def action_focus_filter(self) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from wizard.ui.markup import esc
+from wizard.ui.screens.base import IdspineModalScreen
 
 
-class SecretRevealScreen(ModalScreen[None]):
+class SecretRevealScreen(IdspineModalScreen[None]):
     """One new secret: where it was stored, and the value itself only on request."""
 
     DEFAULT_CSS = """

@@ -7,8 +7,9 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from wizard.ui.screens.base import IdspineModalScreen
 
 STEPS = (
     "who you are and your tools",
@@ -21,7 +22,7 @@ STEPS = (
 )
 
 
-class WelcomeScreen(ModalScreen[None]):
+class WelcomeScreen(IdspineModalScreen[None]):
     """Shown over the home screen when the inventory file does not exist yet."""
 
     DEFAULT_CSS = """
@@ -71,7 +72,7 @@ class WelcomeScreen(ModalScreen[None]):
     def action_start(self) -> None:
         """Close this and open the first-time setup wizard."""
         self.dismiss(None)
-        self.app.open_screen("wizard", flow_id="first-setup")  # type: ignore[attr-defined]
+        self.idspine.open_screen("wizard", flow_id="first-setup")
 
     def action_later(self) -> None:
         self.dismiss(None)

@@ -6,19 +6,20 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.dom import DOMNode
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
 from flows import get_flow
 from wizard.flow_runner import FlowRunner
-from wizard.steps import StepProblems
+from wizard.steps import Answers, StepProblems
 from wizard.ui.markup import esc as escape
 from wizard.ui.markup import plain
+from wizard.ui.screens.base import IdspineScreen
 from wizard.ui.widgets.explain_pane import ExplainPane
 from wizard.ui.widgets.question_field import QuestionField
 
 
-class FlowScreen(Screen[None]):
+class WizardScreen(IdspineScreen[None]):
     """One guided flow, step by step."""
 
     CSS_PATH = "wizard.tcss"
@@ -42,7 +43,7 @@ class FlowScreen(Screen[None]):
         self.runner: FlowRunner | None = None
 
     def compose(self) -> ComposeResult:
-        state = self.app.state  # type: ignore[attr-defined]
+        state = self.workspace_state
         self.runner = FlowRunner(get_flow(self.flow_id), state.workspace, restart=self.restart)
         yield Header()
         with Horizontal(id="wizard-body"):
@@ -103,13 +104,13 @@ class FlowScreen(Screen[None]):
         assert self.runner is not None
         return self.runner
 
-    def answers(self) -> dict[str, object]:
+    def answers(self) -> Answers:
         """The answers currently entered."""
         return {f.question.id: f.value for f in self.query(QuestionField) if f.value is not None}
 
     def update_preview(self) -> None:
         """Refresh the live preview (e.g. generated names) from the answers on screen."""
-        text = self._runner.preview(self.answers())  # type: ignore[arg-type]
+        text = self._runner.preview(self.answers())
         preview = self.query_one("#preview", Static)
         preview.display = bool(text)
         preview.border_title = "Preview"
@@ -132,9 +133,9 @@ class FlowScreen(Screen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The pane follows the focused question."""
-        node = event.widget
+        node: DOMNode | None = event.widget
         while node is not None and not isinstance(node, QuestionField):
-            node = node.parent  # type: ignore[assignment]
+            node = node.parent
         if isinstance(node, QuestionField):
             self.query_one(ExplainPane).show(node.question.explainer)
 
@@ -150,7 +151,7 @@ class FlowScreen(Screen[None]):
         for f in self.query(QuestionField):
             f.show_problem("")
         try:
-            ws = runner.submit(self.answers())  # type: ignore[arg-type]
+            ws = runner.submit(self.answers())
         except StepProblems as problems:
             for qid, message in problems.problems.items():
                 fields = [f for f in self.query(QuestionField) if f.question.id == qid]
@@ -159,12 +160,11 @@ class FlowScreen(Screen[None]):
                 else:
                     self.notify(escape(message), severity="error")
             return
-        state = self.app.state  # type: ignore[attr-defined]
-        state.workspace = ws
-        state.dirty = True
+        state = self.workspace_state
+        state.workspace = ws  # marks it changed until the save below has written it
         self.query_one(ExplainPane).ws = ws
         self._say_what_was_replaced()
-        self.app.save_workspace()  # type: ignore[attr-defined]
+        self.idspine.save_workspace()
         if runner.completed:
             self.notify(
                 f"{runner.flow.title}: done. The plan is saved; the checklist lists what stays manual.",
@@ -205,7 +205,7 @@ class FlowScreen(Screen[None]):
     def action_open_explainer(self) -> None:
         """Open the pane's explainer in the full reader."""
         topic = self.query_one(ExplainPane).explainer_id
-        self.app.open_screen("explainers", topic=topic)  # type: ignore[attr-defined]
+        self.idspine.open_screen("explainers", topic=topic)
 
     def action_leave(self) -> None:
         """Back to where the wizard was opened from; progress so far is kept."""

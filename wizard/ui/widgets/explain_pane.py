@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
@@ -17,12 +18,12 @@ class ExplainPane(VerticalScroll):
     ExplainPane MarkdownHeader { width: 100%; }  /* a long title wraps at a word instead of being cut */
     """
 
-    def __init__(self, ws: Workspace, **kwargs: object):
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, ws: Workspace, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
         self.ws = ws
         self.explainer_id: str | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Markdown("", id="pane-text")
 
     def show(self, explainer_id: str) -> None:

@@ -78,7 +78,7 @@ class QuestionField(Vertical):
                     label = f"{opt.label}" + (f" — {opt.hint}" if opt.hint and len(opt.hint) < 60 else "")
                     yield WrappingRadioButton(plain(label), value=opt.value == self.initial, name=opt.value)
         elif q.kind == Kind.MULTI:
-            chosen = set(self.initial or [])  # type: ignore[arg-type]
+            chosen = set(self.initial) if isinstance(self.initial, list) else set()
             yield SelectionList[str](*[(plain(o.label), o.value, o.value in chosen) for o in q.options])
         elif q.kind == Kind.CONFIRM:
             with Horizontal(classes="confirm-row"):
