@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from wizard.model import Workspace
+from wizard.providers.n8n import connect
 from wizard.providers.n8n.client import PushReport, push_credentials
-from wizard.providers.n8n.connect import open_n8n
 
 if TYPE_CHECKING:
     from wizard.settings import Connections
@@ -29,7 +29,7 @@ def push_to_n8n(
     Opening n8n may raise SecretUnavailable (the API key) or ProviderError (the address); failures while
     pushing are in the report (`aborted`, `aborted_kind`, and each outcome's detail).
     """
-    provider = None if dry_run else open_n8n(url, key_ref, connections)
+    provider = None if dry_run else connect.open_n8n(url, key_ref, connections)
     return push_credentials(
         ws, provider, connections.resolve, client=client, dry_run=dry_run, on_change=on_change
     )
