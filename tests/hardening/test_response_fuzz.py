@@ -1,6 +1,6 @@
 """Hostile API answers: whatever Graph, n8n or Supabase stand-ins send back — garbage, truncated, huge, wrong
 types, odd statuses — the providers answer with a ProviderError (or a well-typed value), never another
-exception, and never echo a secret they were given."""
+exception, and never echo a secret they were given; every failure has a kind the advice table knows."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from wizard.providers import ProviderError
 from wizard.providers.entra.client import GraphClient
+from wizard.providers.errors import ErrorKind, Service, advice
 from wizard.providers.http import HttpSettings
 from wizard.providers.n8n.client import N8nProvider
 from wizard.providers.supabase import SupabaseProvider
@@ -71,3 +72,5 @@ def test_providers_never_crash_on_hostile_answers(status: int, body: bytes, whic
         CALLS[which](client_for(status, body))
     except ProviderError as exc:
         assert SECRET not in exc.message and SECRET not in str(exc)
+        assert isinstance(exc.kind, ErrorKind)  # so both faces find its advice in the one table
+        assert advice(exc.kind, Service.N8N) and advice(exc.kind, Service.SUPABASE)

@@ -153,3 +153,35 @@ def test_n8n_push_never_reads_an_ssh_key_named_by_the_inventory(home: Path) -> N
     assert "OPENSSH" not in result.stdout + result.stderr
     assert result.returncode == 1, result.stdout + result.stderr
     assert '"failed": 1' in result.stdout and "own folders" in result.stdout
+
+
+def test_secret_dirs_are_read_through_the_one_reader_of_idspine_variables(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IDSPINE_SECRET_DIRS comes from wizard.settings.Environment, as every IDSPINE_* variable does."""
+    from wizard import settings
+
+    vault = private(tmp_path / "opted-in" / "k", "from-opt-in")
+    refused(f"file:{vault}", says="own folders")
+    monkeypatch.setattr(
+        settings.Environment, "read", classmethod(lambda cls: cls(secret_dirs=(str(vault.parent),)))
+    )
+    assert resolve(f"file:{vault}") == "from-opt-in"
+
+
+def test_the_secret_modules_never_load_the_network_client() -> None:
+    """Reading and storing secrets is offline code: the Key Vault client lives with the providers."""
+    child = (
+        "import sys\n"
+        "import wizard.secrets.guard, wizard.secrets.refs, wizard.secrets.resolver, wizard.secrets.sinks\n"
+        "from wizard.secrets.sinks import EnvFileSink, SecretSinkError, env_key\n"
+        "assert 'httpx' not in sys.modules, 'httpx was imported'\n"
+        "from wizard.secrets.sinks import KeyVaultSink\n"
+        "from wizard.providers.keyvault import KeyVaultSink as Provided\n"
+        "assert KeyVaultSink is Provided\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    for module in (ROOT / "wizard" / "secrets").glob("*.py"):
+        assert "import httpx" not in module.read_text(), module.name

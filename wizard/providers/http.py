@@ -10,144 +10,43 @@ here when it is short; a longer one, or one still there after the retries, becom
 carries the moment the server allows the next call so callers never retry sooner
 (https://learn.microsoft.com/en-us/graph/throttling). A TLS certificate that cannot be verified is not a
 network hiccup: it fails at once (kind "tls"), without retries.
+
+The address policy lives in addresses.py, the settings and the client in http_settings.py, the reading of
+answers in responses.py; this module names them all, so providers import one place.
 """
 
 from __future__ import annotations
 
 import email.utils
 import json
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from wizard import __version__
-from wizard.providers import ProviderError
-from wizard.safe_text import one_line
-from wizard.secrets.guard import find_secret_kind, redact
+from wizard.providers.addresses import LOOPBACK_HOSTS, check_base_url
+from wizard.providers.errors import ErrorKind, ProviderError, Throttled, format_resume_time
+from wizard.providers.http_settings import HttpSettings, build_client
+from wizard.providers.responses import expect_dict, expect_str, scrub
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-_QUOTE_LIMIT = 300
 
-
-@dataclass(frozen=True)
-class HttpSettings:
-    """Limits every provider call obeys. Tests set allow_loopback_http and a no-op sleep."""
-
-    timeout: float = 20.0
-    connect_timeout: float = 5.0
-    max_response_bytes: int = 4 * 1024 * 1024
-    max_retries: int = 3
-    backoff_base: float = 0.5
-    max_retry_after: float = 30.0
-    max_redirects: int = 3
-    allow_loopback_http: bool = False
-    ca_bundle: str | None = None  # PEM file trusted instead of the system store (a private CA)
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False, repr=False)
-    clock: Callable[[], float] = field(default=time.time, compare=False, repr=False)  # for Retry-After dates
-
-
-def check_base_url(url: str, settings: HttpSettings | None = None, service: str = "the service") -> str:
-    """The address without a trailing slash, or ProviderError(kind="invalid-url") saying what is wrong.
-
-    Only https is accepted; plain http only for loopback hosts when allow_loopback_http is set (tests).
-    Addresses with a user name or password, a query or a fragment are refused (and not echoed).
-    """
-    settings = settings or HttpSettings()
-    text = (url or "").strip()
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        raise ProviderError(f"the {service} address is not a valid URL", "invalid-url") from None
-    if parts.username is not None or parts.password is not None:
-        raise ProviderError(f"the {service} address must not contain a user name or password", "invalid-url")
-    if not host:
-        raise ProviderError(
-            f"the {service} address needs a host, e.g. https://n8n.example.com", "invalid-url"
-        )
-    if parts.query or parts.fragment:
-        raise ProviderError(f"the {service} address must not have a query or fragment", "invalid-url")
-    if parts.scheme == "https":
-        return text.rstrip("/")
-    if parts.scheme == "http" and host in LOOPBACK_HOSTS:
-        if settings.allow_loopback_http:
-            return text.rstrip("/")
-        raise ProviderError(
-            f"the {service} address uses plain http; use https (loopback http is only for tests)",
-            "invalid-url",
-        )
-    raise ProviderError(
-        f"the {service} address must start with https:// (got scheme {parts.scheme or 'none'!r})",
-        "invalid-url",
-    )
-
-
-def build_client(
-    settings: HttpSettings | None = None, transport: httpx.BaseTransport | None = None
-) -> httpx.Client:
-    """An httpx client with timeouts on every request and redirects switched off (JsonApi decides)."""
-    settings = settings or HttpSettings()
-    verify: Any = True
-    if settings.ca_bundle:
-        import ssl
-
-        try:
-            verify = ssl.create_default_context(cafile=settings.ca_bundle)
-        except (OSError, ssl.SSLError):
-            raise ProviderError(
-                f"the CA bundle {settings.ca_bundle} cannot be read as PEM certificates", "invalid-url"
-            ) from None
-    return httpx.Client(
-        timeout=httpx.Timeout(settings.timeout, connect=settings.connect_timeout),
-        follow_redirects=False,
-        headers={"User-Agent": f"idspine/{__version__}", "Accept": "application/json"},
-        transport=transport,
-        verify=verify,
-        trust_env=not settings.ca_bundle,  # with a bundle, SSL_CERT_FILE & co. must not win over it
-    )
-
-
-def scrub(text: str, secrets: Iterable[str] = ()) -> str:
-    """*text* with known secret values (also re-cased or cut, see secret_guard.redact) and secret-shaped words
-    removed, shortened for quoting, on one line with control characters (escape sequences, bidi overrides)
-    made visible."""
-    out = " ".join(redact(one_line(text), secrets).split())
-    if find_secret_kind(out):
-        return "[server message withheld: it looked like it contained a secret]"
-    return out if len(out) <= _QUOTE_LIMIT else out[:_QUOTE_LIMIT] + "…"
-
-
-class Throttled(ProviderError):
-    """The server asked to wait (429/503 with Retry-After); `retry_at` is the earliest moment to call again."""
-
-    def __init__(self, message: str, status: int, retry_after: float, retry_at: float):
-        super().__init__(message, "throttled", status)
-        self.retry_after = retry_after
-        self.retry_at = retry_at  # seconds since the epoch, on the settings' clock
-
-    @property
-    def resume_after(self) -> str:
-        """The earliest time to try again, for people: 'HH:MM UTC' (with the date when not today)."""
-        return format_resume_time(self.retry_at)
-
-
-def format_resume_time(at: float, now: float | None = None) -> str:
-    """'17:42 UTC', or '2026-11-28 09:05 UTC' when that is not today (UTC)."""
-    import datetime as dt
-
-    when = dt.datetime.fromtimestamp(at, dt.UTC)
-    today = dt.datetime.fromtimestamp(time.time() if now is None else now, dt.UTC).date()
-    # round up to the next minute so "resume after HH:MM" is never too early
-    if when.second or when.microsecond:
-        when = when.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-    return when.strftime("%H:%M UTC" if when.date() == today else "%Y-%m-%d %H:%M UTC")
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "ApiResponse",
+    "HttpSettings",
+    "JsonApi",
+    "Throttled",
+    "build_client",
+    "check_base_url",
+    "expect_dict",
+    "expect_str",
+    "format_resume_time",
+    "scrub",
+]
 
 
 @dataclass
@@ -217,7 +116,7 @@ class JsonApi:
                 if attempt <= self.settings.max_retries and (retry_5xx or exc.unsent):
                     self.settings.sleep(self._backoff(attempt))
                     continue
-                raise ProviderError(f"{what}: {exc.reason}", "network") from None
+                raise ProviderError(f"{what}: {exc.reason}", ErrorKind.NETWORK) from None
             if status in ok:
                 return ApiResponse(status, self._parse(body, what, status) if parse else body)
             asked = self._retry_after(headers) if status in (429, 503) else None
@@ -249,7 +148,9 @@ class JsonApi:
                 return status, headers, body
             location = headers.get("location")
             if not location:
-                raise ProviderError(f"{what}: HTTP {status} redirect without a Location", "redirect", status)
+                raise ProviderError(
+                    f"{what}: HTTP {status} redirect without a Location", ErrorKind.REDIRECT, status
+                )
             target = urlsplit(urljoin(url, location))
             same = (target.scheme, target.hostname, target.port) == (
                 self._base.scheme,
@@ -261,17 +162,17 @@ class JsonApi:
                     f"{what}: the server redirected to another address ({target.scheme}://{target.hostname}); "
                     "idspine does not follow redirects away from the configured host, so credentials are "
                     "never sent elsewhere. Check the address.",
-                    "redirect",
+                    ErrorKind.REDIRECT,
                     status,
                 )
             if status in (301, 302, 303) and method not in ("GET", "HEAD"):
                 raise ProviderError(
                     f"{what}: the server answered HTTP {status} (moved); use the final address",
-                    "redirect",
+                    ErrorKind.REDIRECT,
                     status,
                 )
             url = target.geturl()
-        raise ProviderError(f"{what}: too many redirects", "redirect")
+        raise ProviderError(f"{what}: too many redirects", ErrorKind.REDIRECT)
 
     def _send_once(self, method: str, url: str, json_body: Any) -> tuple[int, httpx.Headers, bytes]:
         headers = dict(self._auth_headers)
@@ -287,7 +188,7 @@ class JsonApi:
                 raise ProviderError(
                     f"{self.service}: the TLS certificate of {self._base.hostname} could not be "
                     "verified (untrusted or wrong host); set IDSPINE_CA_BUNDLE for a private CA",
-                    "tls",
+                    ErrorKind.TLS,
                 ) from None
             raise _Retryable(_network_reason(exc, self._base.hostname or "?"), unsent=True) from None
         except httpx.TimeoutException:
@@ -307,7 +208,7 @@ class JsonApi:
         if declared and declared.isdigit() and int(declared) > cap:
             raise ProviderError(
                 f"{self.service}: the answer is too large ({int(declared)} bytes; limit {cap})",
-                "bad-response",
+                ErrorKind.BAD_RESPONSE,
                 response.status_code,
             )
         chunks: list[bytes] = []
@@ -318,7 +219,7 @@ class JsonApi:
                 if size > cap:
                     raise ProviderError(
                         f"{self.service}: the answer is too large (over {cap} bytes)",
-                        "bad-response",
+                        ErrorKind.BAD_RESPONSE,
                         response.status_code,
                     )
                 chunks.append(chunk)
@@ -335,16 +236,18 @@ class JsonApi:
             return json.loads(body.decode("utf-8"))
         except UnicodeDecodeError:
             raise ProviderError(
-                f"{what}: the answer is not UTF-8 text (HTTP {status})", "bad-response", status
+                f"{what}: the answer is not UTF-8 text (HTTP {status})", ErrorKind.BAD_RESPONSE, status
             ) from None
         except json.JSONDecodeError as exc:
             reason = "cut short" if exc.pos >= len(body.rstrip()) - 1 else "not valid JSON"
             raise ProviderError(
-                f"{what}: the answer is {reason} (HTTP {status}, {len(body)} bytes)", "bad-response", status
+                f"{what}: the answer is {reason} (HTTP {status}, {len(body)} bytes)",
+                ErrorKind.BAD_RESPONSE,
+                status,
             ) from None
         except RecursionError:
             raise ProviderError(
-                f"{what}: the answer is nested too deeply to read", "bad-response", status
+                f"{what}: the answer is nested too deeply to read", ErrorKind.BAD_RESPONSE, status
             ) from None
 
     def _status_error(self, status: int, body: bytes, what: str, secrets: list[str]) -> ProviderError:
@@ -363,7 +266,9 @@ class JsonApi:
                 msg = data.get("message") or data.get("error_description") or nested or data.get("msg")
             if isinstance(msg, str) and msg.strip():
                 detail = ": " + scrub(msg[:500], secrets)
-        kind = {401: "refused", 403: "refused", 404: "not-found"}.get(status, "http")
+        kind = {401: ErrorKind.REFUSED, 403: ErrorKind.REFUSED, 404: ErrorKind.NOT_FOUND}.get(
+            status, ErrorKind.HTTP
+        )
         return ProviderError(f"{what}: HTTP {status}{detail}", kind, status)
 
     def _backoff(self, attempt: int) -> float:
@@ -426,37 +331,3 @@ def _network_reason(exc: Exception, host: str) -> str:
     if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
         return f"the TLS certificate of {host} could not be verified"
     return f"could not connect to {host}"
-
-
-def expect_dict(data: Any, what: str) -> dict[str, Any]:
-    """*data* when it is a JSON object, else ProviderError(kind="bad-response")."""
-    if not isinstance(data, dict):
-        raise ProviderError(f"{what}: expected a JSON object, got {_type_name(data)}", "bad-response")
-    return data
-
-
-def expect_str(data: dict[str, Any], key: str, what: str, max_len: int = 512) -> str:
-    """The non-empty string field *key* of *data*, else ProviderError (the value is never quoted)."""
-    value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ProviderError(
-            f"{what}: field {key!r} missing or not a string (got {_type_name(value)})", "bad-response"
-        )
-    if len(value) > max_len:
-        raise ProviderError(
-            f"{what}: field {key!r} is implausibly long ({len(value)} characters)", "bad-response"
-        )
-    return value
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), type(value).__name__)

@@ -4,20 +4,24 @@ Calls `GET`/`PATCH /v1/projects/{ref}/config/auth` with a Bearer access token. `
 the tenant's login address `https://login.microsoftonline.com/<tenant>`: Supabase Auth appends
 `/oauth2/v2.0/authorize` and `/token` to it and, for a tenant id, expects ID tokens whose issuer is that
 address plus `/v2.0` (supabase/auth internal/api/provider/azure.go). Idempotent: when the non-secret
-fields already match, nothing is sent unless the secret should be replaced.
+fields already match, nothing is sent unless the secret should be replaced. `enable_azure_signin` is the one
+operation behind `idspine supabase enable-azure` and the Supabase screen.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from wizard.providers import ProviderError
-from wizard.providers.http import HttpSettings, JsonApi, expect_dict
+from wizard.providers.errors import ErrorKind, ProviderError
+from wizard.providers.http import HttpSettings, JsonApi, build_client, expect_dict
 from wizard.settings import GUID, SUPABASE_API_URL
+
+if TYPE_CHECKING:
+    import httpx
+
+    from wizard.settings import Connections
 
 DEFAULT_API_URL = SUPABASE_API_URL
 PROJECT_REF_RE = re.compile(r"^[a-z0-9]{20}$")
@@ -35,7 +39,7 @@ def tenant_url(tenant: str) -> str:
     if not _TENANT.match(tenant or "") or tenant in ("common", "organizations", "consumers"):
         raise ProviderError(
             "the tenant must be your tenant id (GUID) or verified domain, not common/organizations",
-            "invalid-request",
+            ErrorKind.INVALID_REQUEST,
         )
     return f"https://login.microsoftonline.com/{tenant}"
 
@@ -59,7 +63,7 @@ def check_ref(project_ref: str) -> str:
     if not PROJECT_REF_RE.match(project_ref or ""):
         raise ProviderError(
             "a Supabase project ref is 20 lower-case letters and digits (from https://<ref>.supabase.co)",
-            "invalid-request",
+            ErrorKind.INVALID_REQUEST,
         )
     return project_ref
 
@@ -75,7 +79,7 @@ class SupabaseProvider:
         settings: HttpSettings | None = None,
     ):
         if not access_token:
-            raise ProviderError("no Supabase access token", "refused")
+            raise ProviderError("no Supabase access token", ErrorKind.REFUSED)
         self._api = JsonApi(
             "Supabase", base_url, client, {"Authorization": f"Bearer {access_token}"}, settings
         )
@@ -145,13 +149,46 @@ def enable_azure(
     if not differing and not replace_secret:
         return AzureResult("unchanged", redirect_uri(project_ref), url, [])
     if not secret:
-        raise ProviderError("the client secret is needed to change the Azure provider", "invalid-request")
+        raise ProviderError(
+            "the client secret is needed to change the Azure provider", ErrorKind.INVALID_REQUEST
+        )
     provider.update_auth_config(project_ref, {**wanted, "external_azure_secret": secret}, secrets=(secret,))
     after = provider.get_auth_config(project_ref)
     mismatched = [k for k in AZURE_FIELDS if after.get(k) != wanted[k]]
     if mismatched:
         raise ProviderError(
-            "Supabase did not keep the change: read-back differs in " + ", ".join(mismatched), "bad-response"
+            "Supabase did not keep the change: read-back differs in " + ", ".join(mismatched),
+            ErrorKind.BAD_RESPONSE,
         )
     changed = differing + (["external_azure_secret"] if secret else [])
     return AzureResult("updated", redirect_uri(project_ref), url, changed)
+
+
+def open_supabase(token_ref: str, connections: Connections) -> SupabaseProvider:
+    """The Management API at the connections' address, its access token read from *token_ref* now."""
+    return _provider(connections.resolve(token_ref), connections)
+
+
+def _provider(token: str, connections: Connections) -> SupabaseProvider:
+    settings = connections.http_settings()
+    return SupabaseProvider(build_client(settings), token, connections.supabase_api_url, settings)
+
+
+def enable_azure_signin(
+    connections: Connections,
+    project_ref: str,
+    token_ref: str,
+    client_id: str,
+    secret_ref: str | None,
+    tenant: str,
+    replace_secret: bool = False,
+) -> AzureResult:
+    """Turn on sign-in with Microsoft for *project_ref*: resolve the token and the app's client secret (when
+    a reference is given) now, open the Management API and run `enable_azure` with its read-back.
+
+    SecretUnavailable when a reference cannot be read (before anything is sent); ProviderError otherwise.
+    """
+    token = connections.resolve(token_ref)
+    secret = connections.resolve(secret_ref) if secret_ref else None
+    provider = _provider(token, connections)
+    return enable_azure(provider, project_ref, client_id, secret, tenant, replace_secret=replace_secret)

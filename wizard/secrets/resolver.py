@@ -61,7 +61,7 @@ def _from_env(ref: str, environ: Mapping[str, str]) -> str:
     return value
 
 
-SECRET_DIRS_VARIABLE = "IDSPINE_SECRET_DIRS"
+SECRET_DIRS_VARIABLE = "IDSPINE_SECRET_DIRS"  # read through wizard.settings.Environment
 _inventory_folders: list[Path] = []
 
 
@@ -91,7 +91,9 @@ def allowed_folders(extra: Iterable[Path | str] = ()) -> list[Path]:
     for folder in _inventory_folders:  # where an inventory happens to sit: never the home folder or above
         if not _too_broad(folder) and folder not in folders:
             folders.append(folder)
-    listed = [Path(p) for p in os.environ.get(SECRET_DIRS_VARIABLE, "").split(os.pathsep) if p.strip()]
+    from wizard.settings import Environment  # the one reader of IDSPINE_* variables
+
+    listed = [Path(p) for p in Environment.read().secret_dirs if p.strip()]
     for folder in [*listed, *(Path(p) for p in extra)]:  # the user's explicit choice: anything but the root
         real = Path(os.path.realpath(folder.expanduser()))
         if real != Path(real.anchor) and real not in folders:

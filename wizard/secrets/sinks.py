@@ -5,9 +5,8 @@ caller keeps only the returned SecretRef (e.g. `file:~/.config/idspine/secrets.e
 with the home folder written as ~
 or `keyvault://kv-northwind-ops/svc-n8n-graph-acme`).
 
-Key Vault: `PUT {vault}/secrets/{name}?api-version=7.4` with `{"value", "attributes": {"exp"}}`
-(https://learn.microsoft.com/rest/api/keyvault/secrets/set-secret/set-secret); setting an existing
-name adds a new version.
+The Key Vault sink talks to a network service, so it lives with the providers (wizard.providers.keyvault);
+`KeyVaultSink` is still importable from here, loaded only when asked for.
 """
 
 from __future__ import annotations
@@ -15,18 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Any, Protocol
 
 from wizard.secrets.guard import SecretValueError, validate_reference
 
-if TYPE_CHECKING:
-    import httpx
-
-    from wizard.providers.http import HttpSettings
-
-KEYVAULT_API_VERSION = "7.4"
 _ENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
-_KV_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
+KEY_VAULT_NAME = re.compile(r"^[0-9a-zA-Z-]{1,127}$")
 
 
 class SecretSinkError(Exception):
@@ -133,48 +126,10 @@ def _one_line(text: str) -> str:
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
-class KeyVaultSink:
-    """Azure Key Vault secrets over REST, at an injected vault address and httpx client."""
+def __getattr__(name: str) -> Any:
+    """KeyVaultSink and KEYVAULT_API_VERSION, from wizard.providers.keyvault, loaded when first asked for."""
+    if name in ("KeyVaultSink", "KEYVAULT_API_VERSION"):
+        from wizard.providers import keyvault
 
-    def __init__(
-        self,
-        vault_url: str,
-        client: httpx.Client,
-        token: str,
-        vault_name: str | None = None,
-        settings: HttpSettings | None = None,
-    ):
-        from wizard.providers.http import JsonApi
-
-        self._api = JsonApi(
-            "Azure Key Vault", vault_url, client, {"Authorization": f"Bearer {token}"}, settings
-        )
-        host = (self._api.base_url.split("://", 1)[-1]).split("/", 1)[0].split(":", 1)[0]
-        self.vault_name = vault_name or host.split(".", 1)[0]
-
-    def __repr__(self) -> str:
-        return f"KeyVaultSink({self._api.base_url!r})"
-
-    def store(self, name: str, value: str, expires: dt.datetime | None = None) -> str:
-        from wizard.providers import ProviderError
-
-        secret_name = vault_secret_name(name)
-        if not _KV_NAME.match(secret_name):
-            raise SecretSinkError(f"cannot make a Key Vault secret name from {name!r}")
-        body: dict[str, object] = {"value": value, "contentType": "client secret (idspine)"}
-        if expires is not None:
-            body["attributes"] = {"enabled": True, "exp": int(expires.timestamp())}
-        try:
-            self._api.call(
-                "PUT",
-                f"/secrets/{secret_name}?api-version={KEYVAULT_API_VERSION}",
-                json_body=body,
-                ok=(200, 201),
-                idempotent=True,
-                secrets=[value],
-            )
-        except ProviderError as exc:
-            raise SecretSinkError(f"Key Vault did not store {secret_name}: {exc.message}") from None
-        ref = f"keyvault://{self.vault_name}/{secret_name}"
-        validate_reference(ref)
-        return ref
+        return getattr(keyvault, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from wizard.cli import add_file_option
+
+if TYPE_CHECKING:
+    from wizard.model import Workspace
+    from wizard.providers.errors import ErrorKind
+    from wizard.providers.n8n.client import N8nProvider
+    from wizard.settings import Connections
 
 EXIT_FAILED = 1
 EXIT_UNUSABLE = 2
@@ -109,19 +117,15 @@ def _open(args: argparse.Namespace) -> tuple[Any, Any]:
     return loaded.workspace, saver
 
 
-def _settings(args: argparse.Namespace) -> Any:
-    from wizard.providers.http import HttpSettings
+def _connections(args: argparse.Namespace) -> Connections:
+    """Where n8n is reached from: the settings every face shares (loopback http only when a test asks)."""
+    from wizard.settings import Connections
 
-    return HttpSettings(allow_loopback_http=bool(getattr(args, "allow_loopback_http", False)))
+    return Connections(allow_loopback_http=bool(getattr(args, "allow_loopback_http", False)))
 
 
-def _provider(args: argparse.Namespace, ws: Any) -> Any:
-    """An N8nProvider from --url/--api-key-ref or the workspace; the key is resolved now and kept in memory."""
-    from wizard.providers import ProviderError
-    from wizard.providers.http import build_client
-    from wizard.providers.n8n.client import N8nProvider
-    from wizard.secrets.resolver import SecretUnavailable, resolve
-
+def _address(args: argparse.Namespace, ws: Workspace) -> tuple[str, str]:
+    """(n8n address, API key reference) from --url/--api-key-ref or the workspace."""
     integrations = ws.consultancy.integrations
     url = args.url or integrations.n8n_url
     ref = args.api_key_ref or integrations.n8n_api_key_ref
@@ -129,15 +133,30 @@ def _provider(args: argparse.Namespace, ws: Any) -> Any:
         raise _Stop("no n8n address: pass --url or set it with the n8n flow")
     if not ref:
         raise _Stop("no API key reference: pass --api-key-ref env:NAME or set it with the n8n flow")
+    return url, ref
+
+
+def _provider(args: argparse.Namespace, ws: Workspace) -> N8nProvider:
+    """An N8nProvider from --url/--api-key-ref or the workspace; the key is resolved now and kept in memory."""
+    from wizard.providers.n8n import connect
+
+    url, ref = _address(args, ws)
+    with _opening():
+        return connect.open_n8n(url, ref, _connections(args))
+
+
+@contextlib.contextmanager
+def _opening() -> Iterator[None]:
+    """A key that cannot be read or an unusable address stops the command before anything is sent."""
+    from wizard.providers import ProviderError
+    from wizard.secrets.resolver import SecretUnavailable
+
     try:
-        key = resolve(ref)
+        yield
     except SecretUnavailable as exc:
-        raise _Stop(f"API key: {exc}") from None
-    settings = _settings(args)
-    try:
-        return N8nProvider(url, build_client(settings), key, settings)
+        raise _Stop(str(exc)) from None
     except ProviderError as exc:
-        raise _Stop(exc.message) from None
+        raise _Stop(exc.message + _advice(exc.kind)) from None
 
 
 def _guarded(func: Any) -> Any:
@@ -163,14 +182,11 @@ def _guarded(func: Any) -> Any:
     return run
 
 
-def _advice(kind: str) -> str:
-    return {
-        "refused": " — n8n refused the API key: create a key under Settings > n8n API with the credential "
-        "scopes and point the reference at it",
-        "network": " — check the address and that n8n is running and reachable",
-        "invalid-url": "",
-        "redirect": "",
-    }.get(kind, "")
+def _advice(kind: ErrorKind | None) -> str:
+    """The advice the n8n screen shows for the same kind (wizard.providers.errors, the one table)."""
+    from wizard.providers.errors import Service, advice
+
+    return f" — {advice(kind, Service.N8N)}" if kind else ""
 
 
 # ---------------------------------------------------------------------------- actions
@@ -179,21 +195,22 @@ def _advice(kind: str) -> str:
 @_guarded
 def run_push(args: argparse.Namespace) -> int:
     """Create missing credentials in n8n and record their ids; report created/adopted/failed."""
-    from wizard.providers.n8n.client import push_credentials
-    from wizard.secrets.resolver import resolve
+    from wizard.providers.n8n import push
 
     ws, saver = _open(args)
     if args.client and ws.client(args.client) is None:
         raise _Stop(f"no client {args.client!r} in the inventory")
-    provider = None if args.dry_run else _provider(args, ws)
-    report = push_credentials(
-        ws,
-        provider,
-        resolve,
-        client=args.client,
-        dry_run=args.dry_run,
-        on_change=None if args.dry_run else saver,
-    )
+    url, ref = ("", "") if args.dry_run else _address(args, ws)
+    with _opening():  # only opening n8n raises: failures while pushing are in the report
+        report = push.push_to_n8n(
+            ws,
+            _connections(args),
+            url,
+            ref,
+            client=args.client,
+            dry_run=args.dry_run,
+            on_change=None if args.dry_run else saver,
+        )
     if args.format == "json":
         print(
             json.dumps(
@@ -246,7 +263,7 @@ def run_sso(args: argparse.Namespace) -> int:
         from wizard.providers.http import build_client
         from wizard.providers.n8n.client import N8nProvider
 
-        settings = _settings(args)
+        settings = _connections(args).http_settings()
         # The route probe sends no API key; the provider wants one, so it gets a placeholder.
         probe = N8nProvider(values.base_url, build_client(settings), "route-probe", settings)
         verified = {path: probe.route_status(path) for path in REST_ROUTES.values()}
@@ -303,12 +320,12 @@ def run_delete(args: argparse.Namespace) -> int:
 def run_rotate(args: argparse.Namespace) -> int:
     """Rotate one credential in n8n."""
     from wizard.providers.n8n.client import rotate_credential
-    from wizard.secrets.resolver import resolve
 
     ws, saver = _open(args)
     if ws.credential(args.cred_id) is None:
         raise _Stop(f"no credential {args.cred_id!r} in the inventory")
-    result = rotate_credential(ws, args.cred_id, _provider(args, ws), resolve, on_change=saver)
+    provider = _provider(args, ws)
+    result = rotate_credential(ws, args.cred_id, provider, _connections(args).resolve, on_change=saver)
     print(
         f"new n8n id {result.new_id}; repointed {len(result.workflows)} workflow(s)"
         + (f": {', '.join(result.workflows)}" if result.workflows else "")

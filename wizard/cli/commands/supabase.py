@@ -86,42 +86,42 @@ def run_redirect(args: argparse.Namespace) -> int:
 
 def run_enable_azure(args: argparse.Namespace) -> int:
     """Enable the Azure provider; print what changed, the redirect URI and the tenant address."""
-    from wizard.providers import ProviderError
-    from wizard.providers.http import HttpSettings, build_client
-    from wizard.providers.supabase import DEFAULT_API_URL, SupabaseProvider, enable_azure, tenant_warning
-    from wizard.secrets.resolver import SecretUnavailable, resolve
+    from wizard.providers import ProviderError, supabase
+    from wizard.providers.errors import Service, advice
+    from wizard.secrets.resolver import SecretUnavailable
+    from wizard.settings import SUPABASE_API_URL, Connections
 
     ws = _workspace(args)
     integrations = ws.consultancy.integrations if ws else None
     ref = args.project_ref or (integrations.supabase_project_ref if integrations else None)
     token_ref = args.token_ref or (integrations.supabase_access_token_ref if integrations else None)
     tenant = args.tenant or (ws.consultancy.home_tenant if ws else "")
-    missing = [
-        name
-        for name, value in (("--project-ref", ref), ("--token-ref", token_ref), ("--tenant", tenant))
-        if not value
-    ]
-    if missing:
+    if not ref or not token_ref or not tenant:
+        missing = [
+            name
+            for name, value in (("--project-ref", ref), ("--token-ref", token_ref), ("--tenant", tenant))
+            if not value
+        ]
         _err("missing " + ", ".join(missing) + " (not given and not in the workspace)")
         return EXIT_UNUSABLE
+    connections = Connections(
+        supabase_api_url=args.api_url or SUPABASE_API_URL, allow_loopback_http=args.allow_loopback_http
+    )
     try:
-        token = resolve(token_ref)
-        secret = resolve(args.secret_ref)
+        result = supabase.enable_azure_signin(
+            connections,
+            ref,
+            token_ref,
+            args.client_id,
+            args.secret_ref,
+            tenant,
+            replace_secret=args.replace_secret,
+        )
     except SecretUnavailable as exc:
         _err(str(exc))
         return EXIT_UNUSABLE
-    settings = HttpSettings(allow_loopback_http=args.allow_loopback_http)
-    try:
-        provider = SupabaseProvider(build_client(settings), token, args.api_url or DEFAULT_API_URL, settings)
-        result = enable_azure(
-            provider, ref, args.client_id, secret, tenant, replace_secret=args.replace_secret
-        )
     except ProviderError as exc:
-        advice = {
-            "refused": " — the access token was refused: create one under Account > Access Tokens",
-            "network": " — check the network and the API address",
-        }.get(exc.kind, "")
-        _err(exc.message + advice)
+        _err(f"{exc.message} — {advice(exc.kind, Service.SUPABASE)}")
         return EXIT_FAILED
     if result.status == "unchanged":
         print("Azure provider already enabled with this client id and tenant; nothing sent")
@@ -133,7 +133,7 @@ def run_enable_azure(args: argparse.Namespace) -> int:
         )
     print(f"Tenant URL: {result.tenant_url}")
     print(f"Register this Web redirect URI on the Entra app: {result.redirect_uri}")
-    warning = tenant_warning(tenant)
+    warning = supabase.tenant_warning(tenant)
     if warning:
         print(f"warning: {warning}")
     return 0

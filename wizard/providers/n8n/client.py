@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from wizard.model import Credential, Status, Workspace
-from wizard.providers import ProviderError
+from wizard.providers.errors import ErrorKind, ProviderError
 from wizard.providers.http import HttpSettings, JsonApi, expect_dict, expect_str
 from wizard.providers.n8n.credentials import BuildContext, CredentialBuildError, build_data, schema_problems
 from wizard.secrets.resolver import SecretUnavailable
@@ -44,7 +44,9 @@ _WORKFLOW_SETTINGS = frozenset(
 
 def _check_id(cred_id: str) -> str:
     if not cred_id or len(cred_id) > 64 or not set(cred_id) <= _ID_CHARS:
-        raise ProviderError("an n8n credential id is letters, digits, - and _ only", "invalid-request")
+        raise ProviderError(
+            "an n8n credential id is letters, digits, - and _ only", ErrorKind.INVALID_REQUEST
+        )
     return cred_id
 
 
@@ -55,7 +57,7 @@ class N8nProvider:
         self, base_url: str, client: httpx.Client, api_key: str, settings: HttpSettings | None = None
     ):
         if not api_key:
-            raise ProviderError("no n8n API key", "refused")
+            raise ProviderError("no n8n API key", ErrorKind.REFUSED)
         self._api = JsonApi("n8n", base_url, client, {"X-N8N-API-KEY": api_key}, settings)
         self._plain = JsonApi("n8n", base_url, client, {}, settings)
         self.base_url = self._api.base_url
@@ -72,7 +74,7 @@ class N8nProvider:
             res = self._api.call("GET", f"/api/v1/credentials/schema/{quote(n8n_type, safe='')}")
             schema = expect_dict(res.data, what)
             if not isinstance(schema.get("properties"), dict):
-                raise ProviderError(f"{what}: the answer has no properties object", "bad-response")
+                raise ProviderError(f"{what}: the answer has no properties object", ErrorKind.BAD_RESPONSE)
             self._schemas[n8n_type] = schema
         return self._schemas[n8n_type]
 
@@ -94,7 +96,7 @@ class N8nProvider:
         try:
             self._api.call("DELETE", f"/api/v1/credentials/{_check_id(cred_id)}")
         except ProviderError as exc:
-            if exc.kind == "not-found":
+            if exc.kind == ErrorKind.NOT_FOUND:
                 return False
             raise
         return True
@@ -116,7 +118,10 @@ class N8nProvider:
                 return True
             if exc.status == 404 and "not found" in text and "project" not in text:
                 return False
-            if exc.kind in ("network", "invalid-url", "redirect") or exc.status == 401:
+            if (
+                exc.kind in (ErrorKind.NETWORK, ErrorKind.INVALID_URL, ErrorKind.REDIRECT)
+                or exc.status == 401
+            ):
                 raise
             return None
         return True  # pragma: no cover - n8n never accepts the probe project
@@ -143,14 +148,14 @@ class N8nProvider:
             body = expect_dict(self._api.call("GET", path).data, "n8n list workflows")
             items = body.get("data")
             if not isinstance(items, list):
-                raise ProviderError("n8n list workflows: 'data' is not a list", "bad-response")
+                raise ProviderError("n8n list workflows: 'data' is not a list", ErrorKind.BAD_RESPONSE)
             for wf in items:
                 if isinstance(wf, dict) and any(_node_uses(n, cred_id) for n in wf.get("nodes") or []):
                     found.append(wf)
             cursor = body.get("nextCursor") or ""
             if not isinstance(cursor, str) or not cursor:
                 return found
-        raise ProviderError("n8n list workflows: too many pages", "bad-response")
+        raise ProviderError("n8n list workflows: too many pages", ErrorKind.BAD_RESPONSE)
 
     def repoint_workflow(self, workflow: dict[str, Any], old_id: str, new_id: str, new_name: str) -> None:
         """Point every node of *workflow* that used credential *old_id* at *new_id* (PUT /workflows/{id})."""
@@ -212,7 +217,7 @@ class PushReport:
 
     outcomes: list[PushOutcome] = field(default_factory=list)
     aborted: str = ""
-    aborted_kind: str = ""  # ProviderError.kind of the failure that stopped the run
+    aborted_kind: ErrorKind | None = None  # ProviderError.kind of the failure that stopped the run
 
     def count(self, result: str) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
@@ -284,7 +289,7 @@ def _record(cred: Credential, n8n_id: str, host: str) -> None:
         cred.used_by = [*cred.used_by, f"n8n:{host}"]
 
 
-_FATAL_KINDS = frozenset({"refused", "network", "invalid-url", "redirect"})
+_FATAL_KINDS = frozenset({ErrorKind.REFUSED, ErrorKind.NETWORK, ErrorKind.INVALID_URL, ErrorKind.REDIRECT})
 
 
 def push_credentials(
@@ -368,7 +373,7 @@ def rotate_credential(
     """
     cred = ws.credential(cred_id)
     if cred is None or not cred.n8n_type:
-        raise ProviderError(f"no n8n credential {cred_id!r} in the inventory", "invalid-request")
+        raise ProviderError(f"no n8n credential {cred_id!r} in the inventory", ErrorKind.INVALID_REQUEST)
     old_id = cred.n8n_id
     data = prepare_data(ws, cred, resolve)
     problems = schema_problems(data, provider.credential_schema(cred.n8n_type))

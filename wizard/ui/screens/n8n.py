@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from wizard.providers.errors import ErrorKind, Service, advice
 from wizard.ui.fit import wrap
 from wizard.ui.markup import cell, plain, safe_content
+from wizard.ui.screens.base import IdspineScreen
+
+if TYPE_CHECKING:
+    from wizard.model import Workspace
 
 RESULT_STYLE = {"created": "green", "adopted": "cyan", "planned": "blue", "failed": "red", "skipped": "dim"}
-ADVICE = {
-    "refused": "n8n refused the API key. Create one under Settings > n8n API with the credential scopes and "
-    "point the reference at it.",
-    "network": "n8n could not be reached. Check the address and that n8n is running.",
-    "invalid-url": "The n8n address is not usable. It must be https:// (loopback http only in tests).",
-    "redirect": "n8n redirected to another host; idspine does not send the API key there.",
-}
 
 
-class N8nScreen(Screen[None]):
+def failure_advice(kind: ErrorKind | None) -> str:
+    """The advice under an n8n failure: the same table the command line uses (wizard.providers.errors)."""
+    return advice(kind, Service.N8N) if kind else ""
+
+
+class N8nScreen(IdspineScreen[None]):
     """Wire n8n: what the IdP needs for SSO, and which workflow credentials n8n holds."""
 
     CSS_PATH = "wiring.tcss"
@@ -61,7 +63,7 @@ class N8nScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a wizard (or anything that replaced the workspace): show the new values."""
-        if self._shown is not None and self._shown is not self.app.state.workspace:  # type: ignore[attr-defined]
+        if self._shown is not None and self._shown is not self.workspace_state.workspace:
             self.show(self._outcomes)
 
     def on_mount(self) -> None:
@@ -86,7 +88,7 @@ class N8nScreen(Screen[None]):
         from wizard.providers.n8n.client import credentials_for_n8n
         from wizard.providers.n8n.sso import SsoAddressError, sso_values
 
-        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        ws = self.workspace_state.workspace
         self._shown, self._outcomes = ws, outcomes or {}
         integrations = ws.consultancy.integrations
         url, ref = integrations.n8n_url or "", integrations.n8n_api_key_ref or ""
@@ -101,7 +103,7 @@ class N8nScreen(Screen[None]):
         )
         box = self.query_one("#wiring-values", Static)
         try:
-            allow = self.app.connections.allow_loopback_http  # type: ignore[attr-defined]
+            allow = self.connections.allow_loopback_http
             rows = sso_values(url, allow_http_loopback=allow).rows() if url else []
             self._values = "\n".join(f"{k}: {v}" for k, v in rows)
             # an address starts its own line and breaks only after / ? & when wider than the panel
@@ -134,39 +136,33 @@ class N8nScreen(Screen[None]):
         """Create missing credentials, adopt known ones; each new id is saved as soon as it exists."""
         from wizard.inventory import InventoryError
         from wizard.providers import ProviderError
-        from wizard.providers.http import build_client
-        from wizard.providers.n8n.client import N8nProvider, push_credentials
+        from wizard.providers.n8n import push
         from wizard.secrets.resolver import SecretUnavailable
 
-        app = self.app
-        state = app.state  # type: ignore[attr-defined]
-        conn = app.connections  # type: ignore[attr-defined]
+        app = self.idspine
+        state = self.workspace_state
         ws = state.workspace.model_copy(deep=True)
         integrations = ws.consultancy.integrations
+        url, key_ref = integrations.n8n_url or "", integrations.n8n_api_key_ref or ""
         try:
-            provider = None
-            if not dry_run:
-                if not integrations.n8n_url or not integrations.n8n_api_key_ref:
-                    raise _Problem("Set the n8n address and the API key reference first (the n8n wizard).")
-                key = conn.resolve(integrations.n8n_api_key_ref)
-                settings = conn.http_settings()
-                provider = N8nProvider(integrations.n8n_url, build_client(settings), key, settings)
+            if not dry_run and (not url or not key_ref):
+                raise _Problem("Set the n8n address and the API key reference first (the n8n wizard).")
 
-            def saved(changed: Any) -> None:
+            def saved(changed: Workspace) -> None:
                 state.workspace = changed
                 state.save()
 
-            report = push_credentials(
-                ws, provider, conn.resolve, dry_run=dry_run, on_change=None if dry_run else saved
+            report = push.push_to_n8n(
+                ws, self.connections, url, key_ref, dry_run=dry_run, on_change=None if dry_run else saved
             )
         except _Problem as exc:
             app.call_from_thread(self._status, str(exc), error=True)
             return
-        except SecretUnavailable as exc:
-            app.call_from_thread(self._status, f"API key: {exc}", error=True)
+        except SecretUnavailable as exc:  # its message starts "API key:"
+            app.call_from_thread(self._status, str(exc), error=True)
             return
         except ProviderError as exc:
-            app.call_from_thread(self._status, f"{exc.message}\n{ADVICE.get(exc.kind, '')}", error=True)
+            app.call_from_thread(self._status, f"{exc.message}\n{failure_advice(exc.kind)}", error=True)
             return
         except InventoryError as exc:
             app.call_from_thread(self._status, f"Not saved: {exc}", error=True)
@@ -177,7 +173,7 @@ class N8nScreen(Screen[None]):
             f"failed {report.count('failed')}" + (f", planned {report.count('planned')}" if dry_run else "")
         )
         if report.aborted:
-            summary += f"\nStopped: {report.aborted}\n{ADVICE.get(report.aborted_kind, '')}"
+            summary += f"\nStopped: {report.aborted}\n{failure_advice(report.aborted_kind)}"
         app.call_from_thread(self._finished, outcomes, summary, not report.ok)
 
     def _finished(self, outcomes: dict[str, Any], summary: str, error: bool) -> None:
@@ -204,7 +200,7 @@ class N8nScreen(Screen[None]):
             self.notify("Set the n8n address first (the n8n wizard).", timeout=3)
 
     def action_explain(self) -> None:
-        self.app.open_screen("explainers", topic="n8n-credentials-vs-sso")  # type: ignore[attr-defined]
+        self.idspine.open_screen("explainers", topic="n8n-credentials-vs-sso")
 
     def action_leave(self) -> None:
         self.dismiss()

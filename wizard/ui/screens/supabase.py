@@ -6,20 +6,17 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from wizard.model import ChecklistItem, Workspace
+from wizard.providers.errors import ErrorKind, Service, advice
 from wizard.ui.markup import esc, plain
+from wizard.ui.screens.base import IdspineScreen
 
-ADVICE = {
-    "refused": "Supabase refused the access token: create a personal access token (Account > Access Tokens) and "
-    "point the reference at it.",
-    "network": "Supabase's Management API could not be reached.",
-    "invalid-url": "The Management API address is not usable.",
-    "invalid-request": "",
-    "bad-response": "",
-}
+
+def failure_advice(kind: ErrorKind) -> str:
+    """The advice under a Supabase failure: the same table the command line uses (wizard.providers.errors)."""
+    return advice(kind, Service.SUPABASE)
 
 
 def _guess_app(ws: Workspace) -> tuple[str, str]:
@@ -30,7 +27,7 @@ def _guess_app(ws: Workspace) -> tuple[str, str]:
     return "", ""
 
 
-class SupabaseScreen(Screen[None]):
+class SupabaseScreen(IdspineScreen[None]):
     """Enable Supabase Auth's Azure provider for the workspace's project, idempotently."""
 
     CSS_PATH = "wiring.tcss"
@@ -47,7 +44,7 @@ class SupabaseScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        ws = self.workspace_state.workspace
         client_id, secret_ref = _guess_app(ws)
         yield Header()
         with VerticalScroll(id="wiring-body"):
@@ -61,7 +58,7 @@ class SupabaseScreen(Screen[None]):
             yield Static(id="wiring-status")
         yield Footer()
 
-    _shown: object = None  # the workspace object last rendered
+    _shown: Workspace | None = None  # the workspace object last rendered
 
     def on_mount(self) -> None:
         self.query_one("#wiring-summary").border_title = "Supabase"
@@ -69,16 +66,16 @@ class SupabaseScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from the Supabase wizard (or anything that replaced the workspace): show the new values."""
-        ws = self.app.state.workspace  # type: ignore[attr-defined]
+        ws = self.workspace_state.workspace
         if self._shown is None or self._shown is ws:
             return
-        old_app, new_app = _guess_app(self._shown), _guess_app(ws)  # type: ignore[arg-type]
+        old_app, new_app = _guess_app(self._shown), _guess_app(ws)
         for selector, old, new in (
             ("#client-id", old_app[0], new_app[0]),
             ("#secret-ref", old_app[1], new_app[1]),
             (
                 "#tenant",
-                self._shown.consultancy.home_tenant,  # type: ignore[attr-defined]
+                self._shown.consultancy.home_tenant,
                 ws.consultancy.home_tenant,
             ),
         ):
@@ -91,8 +88,8 @@ class SupabaseScreen(Screen[None]):
         """The project and what Supabase and Entra each need."""
         from wizard.providers.supabase import redirect_uri
 
-        self._shown = self.app.state.workspace  # type: ignore[attr-defined]
-        i = self._shown.consultancy.integrations  # type: ignore[attr-defined]
+        self._shown = self.workspace_state.workspace
+        i = self._shown.consultancy.integrations
         ref = i.supabase_project_ref
         lines = [
             f"Project: {esc(ref) if ref else '[b]not set[/b] (run the Supabase wizard)'}",
@@ -118,29 +115,29 @@ class SupabaseScreen(Screen[None]):
     def enable(self, client_id: str, secret_ref: str, tenant: str) -> None:
         """Enable the Azure provider with read-back; record it as done on the checklist only on success."""
         from wizard.inventory import InventoryError
-        from wizard.providers import ProviderError
-        from wizard.providers.http import build_client
-        from wizard.providers.supabase import SupabaseProvider, enable_azure, tenant_warning
+        from wizard.providers import ProviderError, supabase
         from wizard.secrets.resolver import SecretUnavailable
 
-        app = self.app
-        state, conn = app.state, app.connections  # type: ignore[attr-defined]
+        app, state = self.idspine, self.workspace_state
         i = state.workspace.consultancy.integrations
         try:
             if not i.supabase_project_ref or not i.supabase_access_token_ref:
                 raise SecretUnavailable(
                     "set the project ref and the token reference first (the Supabase wizard)"
                 )
-            token = conn.resolve(i.supabase_access_token_ref)
-            secret = conn.resolve(secret_ref) if secret_ref else None
-            settings = conn.http_settings()
-            provider = SupabaseProvider(build_client(settings), token, conn.supabase_api_url, settings)
-            result = enable_azure(provider, i.supabase_project_ref, client_id, secret, tenant)
+            result = supabase.enable_azure_signin(
+                self.connections,
+                i.supabase_project_ref,
+                i.supabase_access_token_ref,
+                client_id,
+                secret_ref or None,
+                tenant,
+            )
         except SecretUnavailable as exc:
             app.call_from_thread(self._status, str(exc), True)
             return
         except ProviderError as exc:
-            app.call_from_thread(self._status, f"{exc.message}\n{ADVICE.get(exc.kind, '')}".strip(), True)
+            app.call_from_thread(self._status, f"{exc.message}\n{failure_advice(exc.kind)}".strip(), True)
             return
         ws = state.workspace.model_copy(deep=True)
         item_id = f"org:supabase-azure-enable:{i.supabase_project_ref}"
@@ -168,7 +165,7 @@ class SupabaseScreen(Screen[None]):
             if result.status == "unchanged"
             else f"Enabled and confirmed by read-back ({', '.join(result.changed_fields)})."
         )
-        warning = tenant_warning(tenant)
+        warning = supabase.tenant_warning(tenant)
         app.call_from_thread(
             self._status,
             f"{text}\nRedirect URI for the Entra app: {result.redirect_uri}"
@@ -183,7 +180,7 @@ class SupabaseScreen(Screen[None]):
         status.update(plain(text).stylize("dim") if busy else plain(text))
 
     def action_explain(self) -> None:
-        self.app.open_screen("explainers", topic="supabase-keys")  # type: ignore[attr-defined]
+        self.idspine.open_screen("explainers", topic="supabase-keys")
 
     def action_leave(self) -> None:
         self.dismiss()
