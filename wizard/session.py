@@ -73,6 +73,18 @@ class WorkspaceState:
         """True when there is no inventory file yet (first start in this folder)."""
         return self.path is not None and self.digest is None
 
+    @property
+    def lock(self) -> threading.Lock:
+        """Held while the file is written, so saves from several workers run one after another."""
+        return self._lock
+
+    def written_elsewhere(self, ws: Workspace, digest: str | None) -> None:
+        """Take `ws` as saved at `digest` by another writer (apply, verify); hold `lock` while calling."""
+        self.workspace = ws
+        if digest is not None:
+            self.digest = digest
+        self._saved = self._changes
+
     def save(self) -> str:
         """Write the workspace (atomic, refusing if the file changed since loading); returns a message."""
         changes = self._changes  # read before the workspace: a change in between leaves it dirty, never lost

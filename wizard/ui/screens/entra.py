@@ -269,11 +269,8 @@ class EntraScreen(TenantSignin):
         def progress_for(plan: Plan, offset: int) -> Callable[[int, int, PlanStep, str], None]:
             def progress(index: int, total: int, step: PlanStep, status: str) -> None:
                 if status != "running":
-                    with state._lock:
-                        state.workspace = ws
-                        if isinstance(writer.digest, str):
-                            state.digest = writer.digest
-                        state.dirty = False
+                    with state.lock:
+                        state.written_elsewhere(ws, writer.digest if isinstance(writer.digest, str) else None)
                 app.call_from_thread(self._step_status, offset + index, step.key, status)
 
             return progress
@@ -370,7 +367,7 @@ class EntraScreen(TenantSignin):
                 resolve_secret=conn.resolve,
                 scopes=conn.scopes_for_verify(),
                 path=state.path,
-                lock=state._lock,
+                lock=state.lock,
                 after_save=keep,
             )
         except VerifyRefused as exc:  # nothing was asked of the IdP, so nothing is recorded
