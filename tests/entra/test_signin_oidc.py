@@ -27,7 +27,7 @@ from wizard.providers.entra.signin import (
     silent_token,
 )
 
-pytestmark = pytest.mark.peer
+pytestmark = pytest.mark.peer("oidc")
 SCOPES = ["api:read"]
 
 
