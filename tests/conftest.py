@@ -1,17 +1,72 @@
-"""Shared fixtures: a fixed date, the demo workspace, canary secrets and a CLI runner."""
+"""Shared fixtures: a fixed date, the demo workspace, canary secrets and a CLI runner; the `peer` marker's rule.
+
+Markers (declared in pyproject.toml):
+
+- `peer("n8n" | "oidc" | "schemas", ...)`: the test needs a peer that tests/peers/install_<name>.sh puts under
+  $IDSPINE_PEERS (default ~/.cache/idspine-peers): a real n8n, panva's oidc-provider, or the published schema
+  wheels. `python -m pytest -m "not peer"` runs everything else, offline. Without the filter, a peer test
+  whose peer is missing is skipped with the install command (tests/peers/presence.py says what is missing);
+  with IDSPINE_REQUIRE_PEERS=1 (CI, which installs the peers first) it fails instead. A `peer` marker
+  without a known peer name is a usage error, so every peer test says what it needs.
+- `slow`: takes more than a few seconds.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import os
 import random
 import string
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from wizard.demo import DEMO_TODAY, demo_workspace
 from wizard.model import Workspace
+
+
+def _load_presence() -> ModuleType:
+    # Loaded by path like the other helpers beside the tests (conftest modules cannot import them by name).
+    spec = importlib.util.spec_from_file_location(
+        "idspine_peer_presence", Path(__file__).parent / "peers" / "presence.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+peer_presence = _load_presence()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every `peer` marker names the peers it needs."""
+    for item in items:
+        for mark in item.iter_markers("peer"):
+            unknown = [name for name in mark.args if name not in peer_presence.CHECKS]
+            if not mark.args or unknown:
+                raise pytest.UsageError(
+                    f"{item.nodeid}: mark it peer(<name>) with names from {sorted(peer_presence.CHECKS)}"
+                    + (f", not {unknown}" if unknown else "")
+                )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test whose peer is missing is skipped with the install command (failed under IDSPINE_REQUIRE_PEERS=1)."""
+    for mark in item.iter_markers("peer"):
+        for name in mark.args:
+            problem = peer_presence.missing(name)
+            if problem is None:
+                continue
+            if os.environ.get("IDSPINE_REQUIRE_PEERS") == "1":
+                pytest.fail(f"peer {name} required (IDSPINE_REQUIRE_PEERS=1): {problem}", pytrace=False)
+            pytest.skip(f"peer {name} not available: {problem}")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -13,7 +13,7 @@ import pytest
 
 from wizard.catalogue import load_catalogue
 
-pytestmark = [pytest.mark.peer, pytest.mark.slow]
+pytestmark = [pytest.mark.peer("n8n"), pytest.mark.slow]
 HERE = Path(__file__).parent
 
 

@@ -18,7 +18,7 @@ from wizard.model import CredentialKind, Group, ServicePrincipal, new_workspace
 from wizard.settings import Connections
 from wizard.ui.app import IdspineApp
 
-pytestmark = [pytest.mark.peer, pytest.mark.slow]
+pytestmark = [pytest.mark.peer("oidc"), pytest.mark.slow]
 SCOPES = ("api:read",)
 
 

@@ -23,7 +23,7 @@ from wizard.providers.entra.signin import silent_token
 from wizard.providers.entra.signin_config import SigninConfig, SigninError
 from wizard.providers.entra.token_cache import TokenCacheFile, sign_out
 
-pytestmark = pytest.mark.peer
+pytestmark = pytest.mark.peer("oidc")
 SCOPES = ["api:read"]
 
 

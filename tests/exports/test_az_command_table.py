@@ -18,6 +18,7 @@ from wizard.blueprints import apply_blueprint
 from wizard.demo import DEMO_TODAY
 from wizard.export import azure_cli
 
+pytestmark = pytest.mark.peer("schemas")
 SCHEMAS = Path(os.environ.get("IDSPINE_PEERS", Path.home() / ".cache" / "idspine-peers")) / "schemas"
 MODULE_OF = {"ad": "role", "keyvault": "keyvault", "account": "profile", "rest": "util", "login": "profile"}
 GLOBAL_FLAGS = {"--query", "-o", "--output", "--only-show-errors", "--debug", "--verbose", "--subscription"}

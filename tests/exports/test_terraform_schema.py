@@ -19,6 +19,7 @@ from wizard.demo import DEMO_TODAY
 from wizard.export import terraform
 from wizard.model import Group
 
+pytestmark = pytest.mark.peer("schemas")
 SCHEMAS = Path(os.environ.get("IDSPINE_PEERS", Path.home() / ".cache" / "idspine-peers")) / "schemas"
 PKG = "cdktf_cdktf_provider_azuread"
 

@@ -17,7 +17,7 @@ from wizard.providers.n8n.credentials import CREDENTIAL_TYPES, supported_types
 from wizard.providers.n8n.sso import REST_ROUTES
 from wizard.secrets.resolver import resolve
 
-pytestmark = [pytest.mark.peer, pytest.mark.slow]
+pytestmark = [pytest.mark.peer("n8n"), pytest.mark.slow]
 APP_ID = "5f0e4a3b-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 KEY_ENV = "IDSPINE_TEST_N8N_KEY"
 

@@ -50,7 +50,7 @@ async def run_screen(
         return str(app.screen.query_one("#wiring-status").render())
 
 
-@pytest.mark.peer
+@pytest.mark.peer("n8n")
 @pytest.mark.slow
 async def test_n8n_screen_pushes_once_records_ids_and_explains_failures(
     n8n_peer,
