@@ -11,11 +11,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # both import httpx or msal lazily; settings stays light
-    from wizard.providers.entra.signin_config import SigninConfig
-    from wizard.providers.http import HttpSettings
 
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 ENTRA_LOGIN_URL = "https://login.microsoftonline.com"
@@ -98,52 +93,12 @@ class Connections:
         """The public client id used for the consultant's own sign-in ('' when not configured)."""
         return self.signin_client_id or Environment.read().client_id or ""
 
-    def signin_config(self, tenant: str, client_id: str | None = None) -> SigninConfig:
-        """How to reach the IdP for this tenant (SigninError when something is missing)."""
-        from wizard.providers.entra.signin_config import SigninError, signin_config_from
-
-        cid = client_id or self.client_id()
-        if not cid:
-            raise SigninError(
-                "no client id for idspine's sign-in: register a public client app (allow public "
-                "client flows) in your tenant and set IDSPINE_CLIENT_ID"
-            )
-        try:  # the same resolution as the CLI: IDSPINE_OIDC_AUTHORITY / IDSPINE_CA_BUNDLE when not set here
-            return signin_config_from(
-                cid,
-                tenant,
-                oidc_authority=self.oidc_authority,
-                ca_bundle=self.ca_bundle,
-                cache=self.token_cache,
-            )
-        except ValueError as exc:
-            raise SigninError(str(exc)) from None
-
-    def scopes_for_admin(self) -> list[str]:
-        from wizard.providers.entra.signin_config import GRAPH_ADMIN_SCOPES
-
-        return list(self.admin_scopes or GRAPH_ADMIN_SCOPES)
-
-    def scopes_for_verify(self) -> list[str]:
-        from wizard.providers.entra.signin_config import GRAPH_DEFAULT_SCOPE
-
-        return list(self.verify_scopes or (GRAPH_DEFAULT_SCOPE,))
-
     def secrets_file(self) -> Path:
         if self.secrets_env_file:
             return self.secrets_env_file
         from platformdirs import user_config_dir
 
         return Path(user_config_dir("idspine")) / "secrets.env"
-
-    def http_settings(self) -> HttpSettings:
-        """Safety settings for the shared HTTP client (imports httpx lazily)."""
-        from wizard.providers.http import HttpSettings
-
-        return HttpSettings(
-            allow_loopback_http=self.allow_loopback_http,
-            ca_bundle=self.ca_bundle or Environment.read().ca_bundle,
-        )
 
     def resolve(self, ref: str) -> str:
         """A secret value for a reference, at the moment of use; never stored or shown."""

@@ -19,8 +19,9 @@ from wizard.providers.entra.client import GraphClient
 from wizard.providers.entra.plan import build_plan
 from wizard.providers.entra.retry import RetryPolicy
 from wizard.providers.http import HttpSettings, build_client
+from wizard.providers.keyvault import KeyVaultSink
 from wizard.secrets.resolver import resolve
-from wizard.secrets.sinks import EnvFileSink, KeyVaultSink, SecretSinkError
+from wizard.secrets.sinks import EnvFileSink, SecretSinkError
 
 NO_WAIT = RetryPolicy(attempts=4, sleep=lambda s: None)
 

@@ -13,6 +13,8 @@ from wizard.providers.errors import ErrorKind, ProviderError
 if TYPE_CHECKING:
     import httpx
 
+    from wizard.settings import Connections
+
 
 @dataclass(frozen=True)
 class HttpSettings:
@@ -56,4 +58,14 @@ def build_client(
         transport=transport,
         verify=verify,
         trust_env=not settings.ca_bundle,  # with a bundle, SSL_CERT_FILE & co. must not win over it
+    )
+
+
+def http_settings_for(connections: Connections) -> HttpSettings:
+    """Safety settings for the shared HTTP client from the app's or command line's connection settings."""
+    from wizard.settings import Environment
+
+    return HttpSettings(
+        allow_loopback_http=connections.allow_loopback_http,
+        ca_bundle=connections.ca_bundle or Environment.read().ca_bundle,
     )

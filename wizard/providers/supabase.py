@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.providers.errors import ErrorKind, ProviderError
 from wizard.providers.http import HttpSettings, JsonApi, build_client, expect_dict
+from wizard.providers.http_settings import http_settings_for
 from wizard.settings import GUID, SUPABASE_API_URL
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ def open_supabase(token_ref: str, connections: Connections) -> SupabaseProvider:
 
 
 def _provider(token: str, connections: Connections) -> SupabaseProvider:
-    settings = connections.http_settings()
+    settings = http_settings_for(connections)
     return SupabaseProvider(build_client(settings), token, connections.supabase_api_url, settings)
 
 

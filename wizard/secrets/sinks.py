@@ -5,8 +5,7 @@ caller keeps only the returned SecretRef (e.g. `file:~/.config/idspine/secrets.e
 with the home folder written as ~
 or `keyvault://kv-northwind-ops/svc-n8n-graph-acme`).
 
-The Key Vault sink talks to a network service, so it lives with the providers (wizard.providers.keyvault);
-`KeyVaultSink` is still importable from here, loaded only when asked for.
+The Key Vault sink talks to a network service, so it lives with the providers (wizard.providers.keyvault).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from wizard.secrets.guard import SecretValueError, validate_reference
 
@@ -124,12 +123,3 @@ def _home_relative(path: Path) -> str:
 def _one_line(text: str) -> str:
     """*text* without control characters (newlines, escapes), for a comment or a message."""
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
-
-
-def __getattr__(name: str) -> Any:
-    """KeyVaultSink and KEYVAULT_API_VERSION, from wizard.providers.keyvault, loaded when first asked for."""
-    if name in ("KeyVaultSink", "KEYVAULT_API_VERSION"):
-        from wizard.providers import keyvault
-
-        return getattr(keyvault, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -120,7 +120,8 @@ def _graph_token(args: argparse.Namespace, plan: Plan, signing: list[Plan]) -> s
 
 
 def _secret_sink(args: argparse.Namespace, ws: Workspace, settings: HttpSettings) -> SecretSink:
-    from wizard.secrets.sinks import EnvFileSink, KeyVaultSink
+    from wizard.providers.keyvault import KeyVaultSink
+    from wizard.secrets.sinks import EnvFileSink
 
     integ = ws.consultancy.integrations
     if integ.secret_store == "keyvault":

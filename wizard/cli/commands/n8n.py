@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from wizard.cli import add_file_option
+from wizard.providers.http_settings import http_settings_for
 
 if TYPE_CHECKING:
     from wizard.model import Workspace
@@ -263,7 +264,7 @@ def run_sso(args: argparse.Namespace) -> int:
         from wizard.providers.http import build_client
         from wizard.providers.n8n.client import N8nProvider
 
-        settings = _connections(args).http_settings()
+        settings = http_settings_for(_connections(args))
         # The route probe sends no API key; the provider wants one, so it gets a placeholder.
         probe = N8nProvider(values.base_url, build_client(settings), "route-probe", settings)
         verified = {path: probe.route_status(path) for path in REST_ROUTES.values()}

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from wizard.settings import ENTRA_LOGIN_URL, Environment
+from wizard.settings import ENTRA_LOGIN_URL, Connections, Environment
 
 GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default"
 # Delegated scopes the consultant's own sign-in asks for to carry out a plan.
@@ -95,3 +95,33 @@ def signin_config_from(
     if not tenant:
         raise ValueError("no tenant: pass --tenant or set IDSPINE_TENANT")
     return SigninConfig(client_id=cid, authority=entra_authority(tenant), ca_bundle=ca, cache_path=cache_path)
+
+
+def signin_config_for(connections: Connections, tenant: str, client_id: str | None = None) -> SigninConfig:
+    """How to reach the IdP for this tenant from connection settings (SigninError when something is missing)."""
+    cid = client_id or connections.client_id()
+    if not cid:
+        raise SigninError(
+            "no client id for idspine's sign-in: register a public client app (allow public "
+            "client flows) in your tenant and set IDSPINE_CLIENT_ID"
+        )
+    try:  # the same resolution as the CLI: IDSPINE_OIDC_AUTHORITY / IDSPINE_CA_BUNDLE when not set here
+        return signin_config_from(
+            cid,
+            tenant,
+            oidc_authority=connections.oidc_authority,
+            ca_bundle=connections.ca_bundle,
+            cache=connections.token_cache,
+        )
+    except ValueError as exc:
+        raise SigninError(str(exc)) from None
+
+
+def admin_scopes_for(connections: Connections) -> list[str]:
+    """The delegated Graph scopes apply asks for (tests narrow them)."""
+    return list(connections.admin_scopes or GRAPH_ADMIN_SCOPES)
+
+
+def verify_scopes_for(connections: Connections) -> list[str]:
+    """The scopes verify asks for in a service principal's name."""
+    return list(connections.verify_scopes or (GRAPH_DEFAULT_SCOPE,))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wizard.providers.http_settings import build_client
+from wizard.providers.http_settings import build_client, http_settings_for
 from wizard.providers.n8n.client import N8nProvider
 from wizard.secrets.resolver import SecretUnavailable
 
@@ -22,5 +22,5 @@ def open_n8n(url: str, key_ref: str, connections: Connections) -> N8nProvider:
         key = connections.resolve(key_ref)
     except SecretUnavailable as exc:
         raise SecretUnavailable(f"API key: {exc}") from None
-    settings = connections.http_settings()
+    settings = http_settings_for(connections)
     return N8nProvider(url, build_client(settings), key, settings)

@@ -18,6 +18,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
+from wizard.providers.entra.signin_config import signin_config_for, verify_scopes_for
+from wizard.providers.http_settings import http_settings_for
 from wizard.ui.fit import clip, lead
 from wizard.ui.markup import cell, esc, safe_content
 from wizard.ui.widgets.entra_signin import TenantSignin
@@ -283,7 +285,7 @@ class EntraScreen(TenantSignin):
                 todo,
                 tokens,
                 graph_url=conn.graph_url,
-                http_settings=conn.http_settings(),
+                http_settings=http_settings_for(conn),
                 writer=writer,
                 retry=RetryPolicy(on_wait=waiting),
                 sink_for=lambda: sink,
@@ -363,9 +365,9 @@ class EntraScreen(TenantSignin):
             outcome = verify_and_record(
                 state.workspace,
                 name,
-                signin_for=lambda client_id, tenant: conn.signin_config(tenant, client_id=client_id),
+                signin_for=lambda client_id, tenant: signin_config_for(conn, tenant, client_id=client_id),
                 resolve_secret=conn.resolve,
-                scopes=conn.scopes_for_verify(),
+                scopes=verify_scopes_for(conn),
                 path=state.path,
                 lock=state.lock,
                 after_save=keep,

@@ -14,6 +14,7 @@ from textual import work
 from textual.timer import Timer
 from textual.widgets import Static
 
+from wizard.providers.entra.signin_config import admin_scopes_for, signin_config_for
 from wizard.ui.markup import esc, plain
 from wizard.ui.screens.base import IdspineScreen
 
@@ -79,14 +80,14 @@ class TenantSignin(IdspineScreen[None]):
 
         app, conn = self.app, self.connections
         try:
-            config = conn.signin_config(self.tenant)
-            cached = silent_token(config, conn.scopes_for_admin())
+            config = signin_config_for(conn, self.tenant)
+            cached = silent_token(config, admin_scopes_for(conn))
             if cached is not None and cached.ok:
                 app.call_from_thread(
                     self._signed_in, cached.access_token, cached.account, "from the token cache"
                 )
                 return
-            signin = DeviceSignin(config, conn.scopes_for_admin())
+            signin = DeviceSignin(config, admin_scopes_for(conn))
             code = signin.start()
             app.call_from_thread(self._show_code, code)
             result = signin.finish(code)
@@ -118,7 +119,7 @@ class TenantSignin(IdspineScreen[None]):
 
         app, conn = self.app, self.connections
         try:
-            result = interactive_signin(conn.signin_config(self.tenant), conn.scopes_for_admin())
+            result = interactive_signin(signin_config_for(conn, self.tenant), admin_scopes_for(conn))
         except SigninError as exc:
             app.call_from_thread(self._status, str(exc), True)
             return
