@@ -29,6 +29,9 @@ import pytest
 from wizard.demo import DEMO_TODAY, demo_workspace
 from wizard.model import Workspace
 
+# Fixtures shared across folders (they were folder conftests before the tests were laid out by kind).
+pytest_plugins = ["tests.support.entra.fixtures", "tests.support.loopback"]
+
 
 def _load_presence() -> ModuleType:
     # Loaded by path like the other helpers beside the tests (conftest modules cannot import them by name).

@@ -19,7 +19,7 @@ import pytest
 import wizard.providers.entra.apply_tenants as apply_tenants_module
 import wizard.providers.entra.msal_calls as msal_calls
 import wizard.providers.entra.verify as verify_module
-from tests.ui.journeys import open_with, settle
+from tests.support.journeys import open_with, settle
 from wizard.cli import main
 from wizard.demo import DEMO_TODAY
 from wizard.inventory import load, save

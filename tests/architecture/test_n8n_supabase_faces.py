@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.journeys import open_with, settle
+from tests.support.journeys import open_with, settle
 from wizard.demo import DEMO_TODAY
 from wizard.inventory import dumps
 from wizard.model import Integrations, new_workspace

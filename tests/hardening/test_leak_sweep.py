@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.foundation.test_no_leaks import _plant_env, detect_secrets_hits
+from tests.hardening.test_no_leaks import _plant_env, detect_secrets_hits
 from wizard.catalogue import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ async def test_app_screens_never_show_environment_canaries(
     today,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from tests.ui.journeys import ROUTES, demo_app, open_with, settle
+    from tests.support.journeys import ROUTES, demo_app, open_with, settle
 
     planted = _plant_env(monkeypatch, canaries, today)
     screens = {"s": "WizardScreen", "i": "InspectorScreen", "c": "CatalogueScreen", "e": "ExplainersScreen"}

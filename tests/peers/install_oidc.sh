@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install panva's oidc-provider (a certified OpenID Provider) and Koa for the msal tests, cached under
-# ${IDSPINE_PEERS:-~/.cache/idspine-peers}/oidc. The tests start it themselves (tests/entra/oidc_peer/)
+# ${IDSPINE_PEERS:-~/.cache/idspine-peers}/oidc. The tests start it themselves (tests/peers/oidc_peer/)
 # with a fresh self-signed certificate for localhost / 127.0.0.1 on a free loopback port.
 set -euo pipefail
 DIR="${IDSPINE_PEERS:-$HOME/.cache/idspine-peers}/oidc"

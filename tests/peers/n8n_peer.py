@@ -1,6 +1,6 @@
 """Start a real n8n (installed by install_n8n.sh) on a free loopback port, bootstrap an owner and API key, stop it.
 
-Used by tests/n8n_supabase/conftest.py and tests/catalogue/test_n8n_types_peer.py. Tests marked peer("n8n") are
+Used by tests/support/loopback.py and tests/peers/test_n8n_types_peer.py. Tests marked peer("n8n") are
 skipped before they get here when n8n is missing (tests/conftest.py, tests/peers/presence.py); if the fixture is
 reached anyway, a missing install is a failure with the command to run.
 """

@@ -15,7 +15,7 @@ flattened to one line. Secrets never touch a command line, the terminal or the s
 reset` is piped through `tr` straight into `az keyvault secret set --file /dev/stdin` (or a 0600 file); the
 value is never held in a variable or an argument, where `ps` or shell history could see it.
 
-Commands and flags are checked against the azure-cli 2.67 command modules (tests/exports/test_az_command_table)
+Commands and flags are checked against the azure-cli 2.67 command modules (tests/peers/test_az_command_table)
 and the reference at https://learn.microsoft.com/en-us/cli/azure/ad/app, .../ad/sp, .../ad/group,
 .../ad/app/federated-credential, .../ad/app/credential, .../ad/app/owner, .../ad/app/permission,
 .../keyvault/secret and https://learn.microsoft.com/en-us/cli/azure/reference-index#az-rest
