@@ -97,6 +97,10 @@ class Consultancy(Strict):
     home_tenant: str = ""  # tenant id (GUID) or primary domain
     idp: IdP | None = None
     idp_reasons: list[SafeText] = Field(default_factory=list)
+    # Where the chosen IdP (other than Entra) lives: the Okta org or Auth0 tenant address, the Keycloak realm's
+    # address (https://sso.example.com/realms/acme), the authentik address, the Cloud Identity primary domain.
+    idp_address: SafeText = ""
+    gcp_project: SafeText = ""  # Google: the project that holds service accounts and workload identity pools
     hats: list[Hat] = Field(default_factory=list)
     tools: list[str] = Field(default_factory=list)
     naming: NamingConvention = Field(default_factory=NamingConvention)
