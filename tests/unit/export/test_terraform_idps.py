@@ -309,3 +309,58 @@ def test_cli_export_az_says_one_clear_line(run_cli, tmp_path) -> None:  # type: 
     assert len(r.err.strip().splitlines()) == 1 and "Entra" in r.err and "export terraform" in r.err
     r = run_cli("export", "terraform", "--file", str(path), "--today", "2026-11-23")
     assert r.code == 0 and 'resource "okta_group"' in r.out
+
+
+def one(doc: dict, rtype: str, name: str) -> dict:
+    return next(body for t, n, body in blocks(doc, "resource") if t == rtype and n == name)
+
+
+def unq(value: object) -> object:
+    return (
+        value.strip('"')
+        if isinstance(value, str)
+        else [unq(v) for v in value]
+        if isinstance(value, list)
+        else value
+    )
+
+
+def test_each_idp_makes_its_own_workload_identity(demo_ws) -> None:  # type: ignore[no-untyped-def]
+    app = "svc_n8n_graph_acme"
+    okta = parse(terraform.render(switched(demo_ws, "okta"), today=DEMO_TODAY))
+    body = one(okta, "okta_app_oauth", app)
+    assert unq(body["type"]) == "service" and unq(body["grant_types"]) == ["client_credentials"]
+    assert unq(body["token_endpoint_auth_method"]) == "private_key_jwt" and body["jwks"]
+    assert unq(one(okta, "okta_app_oauth_api_scope", app)["scopes"]) == ["okta.users.read"]
+    variables = {n.strip('"'): b for block in okta["variable"] for n, b in block.items()}
+    assert unq(variables["okta_org_name"]["default"]) == "northwind"
+
+    google = parse(terraform.render(switched(demo_ws, "google-cloud-identity"), today=DEMO_TODAY))
+    group = one(google, "google_cloud_identity_group", "tenant_acme_analyst")
+    assert "customers/" in group["parent"] and "tenant-acme-analyst" in group["group_key"][0]["id"]
+    member = one(google, "google_service_account_iam_member", "svc_github_deploy_acme_acme_pipeline_main")
+    assert unq(member["role"]) == "roles/iam.workloadIdentityUser"
+    assert member["member"].endswith('/subject/repo:northwind/acme-pipeline:ref:refs/heads/main"')
+    keys = [n for t, n, _ in blocks(google, "resource") if t == "google_service_account_key"]
+    assert keys == ["svc_etl_key_acme"]  # only the key-based identity whose key is not yet made
+
+    keycloak = parse(terraform.render(switched(demo_ws, "keycloak"), today=DEMO_TODAY))
+    client = one(keycloak, "keycloak_openid_client", app)
+    assert unq(client["access_type"]) == "CONFIDENTIAL" and client["service_accounts_enabled"] is True
+    realm_roles = [unq(b["role"]) for t, _, b in blocks(keycloak, "resource") if t.endswith("realm_role")]
+    client_roles = [unq(b["role"]) for t, _, b in blocks(keycloak, "resource") if t.endswith("account_role")]
+    assert realm_roles == ["offline_access"] and client_roles == ["view-users"]
+    variables = {n.strip('"'): b for block in keycloak["variable"] for n, b in block.items()}
+    assert unq(variables["keycloak_realm"]["default"]) == "northwind"
+    assert unq(variables["keycloak_url"]["default"]) == "https://id.northwind.example"
+
+    auth0 = parse(terraform.render(switched(demo_ws, "auth0"), today=DEMO_TODAY))
+    assert unq(one(auth0, "auth0_client", app)["app_type"]) == "non_interactive"
+    grants = [b for t, _, b in blocks(auth0, "resource") if t == "auth0_client_grant"]
+    assert len(grants) == 1 and "/api/v2/" in grants[0]["audience"]
+
+    authentik = parse(terraform.render(switched(demo_ws, "authentik"), today=DEMO_TODAY))
+    assert unq(one(authentik, "authentik_user", app)["type"]) == "service_account"
+    assert one(authentik, "authentik_application", app)["protocol_provider"].startswith(
+        "${authentik_provider_oauth2."
+    )

@@ -43,12 +43,15 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
     out = header(ws, client, today, "keycloak", VERSION)
     out += variable("keycloak_url", "Keycloak server address (before /realms or /admin)", url)
     out += variable("keycloak_realm", "the realm the groups and clients live in", realm)
+    out += variable(
+        "keycloak_admin_realm", "realm of the client Terraform signs in as (master, or the same)", realm
+    )
     out += variable("keycloak_client_id", "client id of the service-account client Terraform signs in as")
     out += variable("keycloak_client_secret", "that client's secret", sensitive=True)
     out += [
         'provider "keycloak" {',
         "  url           = var.keycloak_url",
-        "  realm         = var.keycloak_realm",
+        "  realm         = var.keycloak_admin_realm",
         "  client_id     = var.keycloak_client_id",
         "  client_secret = var.keycloak_client_secret",
         "}",
