@@ -4,6 +4,7 @@ hostile inventory text, and uses only resource types and attributes its provider
 
 Where no published schema package exists (keycloak, auth0, authentik: no cdktf-cdktf-provider-* on PyPI and no
 @cdktf/provider-* on npm) the allowed attributes below are taken from the provider's own documentation:
+(read from the repositories' default branches: keycloak at v5.9.0, authentik at v2026.5.0, auth0 v1.x)
 - keycloak/terraform-provider-keycloak (v5.x) docs/index.md, docs/resources/group.md, openid_client.md,
   openid_client_service_account_role.md, openid_client_service_account_realm_role.md,
   docs/data-sources/openid_client.md
@@ -364,3 +365,31 @@ def test_each_idp_makes_its_own_workload_identity(demo_ws) -> None:  # type: ign
     assert one(authentik, "authentik_application", app)["protocol_provider"].startswith(
         "${authentik_provider_oauth2."
     )
+
+
+def test_google_pool_providers_stay_apart(demo_ws) -> None:  # type: ignore[no-untyped-def]
+    ws = switched(demo_ws, "google-cloud-identity")
+    ws.service_principals.append(
+        ServicePrincipal(
+            name="svc-gitlab-deploy-acme",
+            client="acme",
+            credential_kind=CredentialKind.FEDERATED,
+            federated_credentials=[
+                FederatedCredential(
+                    name="a", issuer="https://gitlab.example", subject="project_path:a/b:ref:main"
+                ),
+                FederatedCredential(
+                    name="b", issuer="https://gitlab.example/x", subject="project_path:c/d:ref:main"
+                ),
+            ],
+        )
+    )
+    doc = parse(terraform.render(ws, client="acme", today=DEMO_TODAY))
+    providers = [
+        (n, b) for t, n, b in blocks(doc, "resource") if t == "google_iam_workload_identity_pool_provider"
+    ]
+    assert len(providers) == 3  # GitHub's and the two GitLab issuers
+    assert len({n for n, _ in providers}) == 3
+    assert len({b["workload_identity_pool_provider_id"] for _, b in providers}) == 3
+    for _, body in providers:
+        assert 4 <= len(body["workload_identity_pool_provider_id"].strip('"')) <= 32

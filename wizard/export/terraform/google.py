@@ -46,6 +46,11 @@ class Ids:
         return base
 
 
+def _bare(issuer: str) -> str:
+    """An issuer without its scheme (token.actions.githubusercontent.com), to name its pool provider."""
+    return issuer.split("://", 1)[-1]
+
+
 def _cel(value: str) -> str:
     """A CEL string literal (single quotes, backslash escapes)."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
@@ -115,7 +120,7 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
         ]
         for sp in federated:
             for fc in sp.federated_credentials:
-                issuers.setdefault(fc.issuer, names("pool_provider", host_of(fc.issuer) or fc.issuer))
+                issuers.setdefault(fc.issuer, names("pool_provider", _bare(fc.issuer)))
         for issuer, prov in issuers.items():
             subjects = sorted(
                 {
@@ -129,7 +134,7 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
             out += [
                 f'resource "google_iam_workload_identity_pool_provider" "{prov}" {{',
                 f"  workload_identity_pool_id          = google_iam_workload_identity_pool.{pool}.workload_identity_pool_id",
-                f"  workload_identity_pool_provider_id = {hstr(provider_ids(host_of(issuer) or issuer))}",
+                f"  workload_identity_pool_provider_id = {hstr(provider_ids(_bare(issuer)))}",
                 f"  display_name                       = {hstr((host_of(issuer) or issuer)[:32].rstrip('.-'))}",
                 '  attribute_mapping                  = { "google.subject" = "assertion.sub" }',
                 f"  attribute_condition                = {hstr(condition)}",
