@@ -17,7 +17,15 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlparse
 
-from wizard.export.terraform.common import federation_notes, header, is_graph, note, objects, permission_notes
+from wizard.export.terraform.common import (
+    federation_notes,
+    header,
+    is_graph,
+    note,
+    objects,
+    permission_notes,
+    secret_notes,
+)
 from wizard.export.terraform.hcl import Names, hstr, variable
 from wizard.idps.catalogue import KEYCLOAK
 from wizard.model import CredentialKind, Workspace
@@ -79,7 +87,7 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
     for sp in objs.workloads:
         cid = names("keycloak_openid_client", sp.name)
         secret = sp.credential_kind == CredentialKind.SECRET
-        out += [*permission_notes(KEYCLOAK, sp), *federation_notes(KEYCLOAK, sp)]
+        out += [*permission_notes(KEYCLOAK, sp), *federation_notes(KEYCLOAK, sp), *secret_notes(KEYCLOAK, sp)]
         if secret:
             out.append(
                 "# Keycloak generates the client secret; it is kept (sensitive) in the state, never in an output."
