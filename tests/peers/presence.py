@@ -3,7 +3,7 @@
 tests/conftest.py asks this before a test marked `peer("<name>")` runs, so a missing peer is a skip that
 names the install command (or a failure under IDSPINE_REQUIRE_PEERS=1) instead of an error deep in a fixture.
 The checks are the ones the fixtures make: the n8n launcher and its version stamp, node plus oidc-provider,
-the two schema wheels.
+the schema wheels.
 """
 
 from __future__ import annotations
@@ -51,7 +51,12 @@ def _oidc() -> str | None:
 
 def _schemas() -> str | None:
     directory = peers_root() / "schemas"
-    wanted = ("azure_cli-*.whl", "cdktf_cdktf_provider_azuread-*.whl")
+    wanted = (
+        "azure_cli-*.whl",
+        "cdktf_cdktf_provider_azuread-*.whl",
+        "cdktf_cdktf_provider_okta-*.whl",
+        "cdktf_cdktf_provider_google-*.whl",
+    )
     absent = [pattern for pattern in wanted if not any(directory.glob(pattern))]
     return f"{', '.join(absent)} missing from {directory}" if absent else None
 

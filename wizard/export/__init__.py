@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from wizard.model import Workspace
 
 
+class NotForThisIdp(ValueError):
+    """An export that does not apply to the consultancy's identity provider (the message says what does)."""
+
+
 class Renderer(Protocol):
     """The one signature of every export: the workspace (or one client of it) as text, dated `today`."""
 
@@ -31,6 +35,7 @@ class ExportFormat:
     suffix: str
     description: str
     executable: bool = False
+    per_idp: bool = False  # the suffix names the IdP's provider (terraform: azuread.tf, okta.tf, ...)
 
     @property
     def renderer(self) -> Renderer:
@@ -41,9 +46,13 @@ class ExportFormat:
         """The export as text (KeyError for an unknown client)."""
         return self.renderer(ws, client=client, today=today)
 
-    def file_name(self, client: str | None = None) -> str:
-        """Where the app writes it next to the inventory: idspine[-client]-suffix."""
-        return f"idspine-{client}-{self.suffix}" if client else f"idspine-{self.suffix}"
+    def file_name(self, client: str | None = None, ws: Workspace | None = None) -> str:
+        """Where the app writes it next to the inventory: idspine[-client]-suffix (the suffix of the
+        workspace's IdP where the format has one per IdP)."""
+        suffix = self.suffix
+        if self.per_idp and ws is not None:
+            suffix = importlib.import_module(self.module).file_suffix(ws)
+        return f"idspine-{client}-{suffix}" if client else f"idspine-{suffix}"
 
     @property
     def mode(self) -> int:
@@ -67,14 +76,15 @@ FORMATS: dict[str, ExportFormat] = {
             "az",
             "wizard.export.azure_cli",
             "azure-cli.sh",
-            "Azure CLI script creating groups, apps and service principals (idempotent)",
+            "Azure CLI script creating groups, apps and service principals (idempotent; Entra ID only)",
             executable=True,
         ),
         ExportFormat(
             "terraform",
             "wizard.export.terraform",
             "azuread.tf",
-            "Terraform (azuread ~> 3.0) resources for the same",
+            "Terraform for the chosen IdP's provider (azuread, okta, google, keycloak, auth0, authentik)",
+            per_idp=True,
         ),
     )
 }

@@ -29,6 +29,7 @@ import json
 import re
 
 from wizard import placement
+from wizard.export import NotForThisIdp
 from wizard.export.entra_objects import (
     GRAPH_APP_ID,
     MEMBER_TYPES,
@@ -38,6 +39,7 @@ from wizard.export.entra_objects import (
     split_redirects,
 )
 from wizard.export.script_text import comment, jmes, q
+from wizard.idps.catalogue import ENTRA, profile_for
 from wizard.model import CredentialKind, Group, GroupKind, ServicePrincipal, Workspace
 from wizard.settings import GRAPH_URL
 
@@ -332,7 +334,14 @@ def _section(
 
 
 def render(ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str:
-    """The script for every client, or one, a section per tenant (KeyError when the client is unknown)."""
+    """The script for every client, or one, a section per tenant (KeyError when the client is unknown;
+    NotForThisIdp when the consultancy's IdP is not Entra ID)."""
+    profile = profile_for(ws.consultancy.idp)
+    if profile.key != ENTRA.key:
+        raise NotForThisIdp(
+            f"the az script is for Microsoft Entra ID; {ws.consultancy.name} uses {profile.name}: "
+            "use `idspine export terraform` or `idspine export checklist`"
+        )
     if client is not None and ws.client(client) is None:
         raise KeyError(client)
     today = today or dt.date.today()

@@ -190,7 +190,7 @@ class IdspineApp(App[None]):
         ws, today = self.state.workspace, self.state.today
         export = EXPORTS[fmt]
         folder = self.state.path.parent if self.state.path else Path.cwd()
-        target = folder / export.file_name(client)
+        target = folder / export.file_name(client, ws)
         try:
             text = export.render(ws, client=client, today=today)
             write_text_atomic(target, text, mode=export.mode)

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from wizard.cli import add_file_option, iso_date
-from wizard.export import FORMATS
+from wizard.export import FORMATS, NotForThisIdp
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,7 +43,11 @@ def run(args: argparse.Namespace) -> int:
         known = ", ".join(c.slug for c in ws.clients) or "none"
         err(f"unknown client {args.client!r} (known: {known})")
         return 2
-    text = FORMATS[args.format].render(ws, client=args.client, today=today_from(args))
+    try:
+        text = FORMATS[args.format].render(ws, client=args.client, today=today_from(args))
+    except NotForThisIdp as exc:
+        err(str(exc))
+        return 2
     if target is not None:
         from wizard.files import write_text_atomic
 

@@ -1,4 +1,4 @@
-"""Export: Terraform (hashicorp/azuread ~> 3.0) resources for the inventory's groups, applications, service
+"""Terraform for Microsoft Entra ID (hashicorp/azuread ~> 3.0) resources for the inventory's groups, applications, service
 principals, owners, app roles and their group assignments, federated credentials and client secrets.
 
 Targets azuread 3.x naming (client_id, not the 2.x application_id; application_id now takes the
@@ -18,7 +18,6 @@ other names, so owners there are the signed-in principal only.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 
 from wizard import placement
@@ -31,45 +30,9 @@ from wizard.export.entra_objects import (
     split_redirects,
 )
 from wizard.export.script_text import comment
+from wizard.export.terraform.hcl import Names, hlist, hstr, ident
 from wizard.model import CredentialKind, GroupKind, Workspace
 from wizard.settings import GUID_PATTERN
-
-
-def ident(name: str) -> str:
-    """A Terraform resource name for an object name (letters, digits, underscores; starts with a letter)."""
-    out = re.sub(r"[^a-z0-9_]", "_", name.lower())
-    return out if out[:1].isalpha() else f"r_{out}"
-
-
-def hstr(value: str) -> str:
-    """An HCL string literal with quotes, backslashes, control characters and template markers escaped."""
-    value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    value = value.replace("\t", "\\t")
-    value = re.sub(
-        r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]",
-        lambda m: f"\\u{ord(m.group()):04x}",
-        value,
-    )  # C0, C1 and bidi controls (Trojan Source)
-    return '"' + value.replace("${", "$${").replace("%{", "%%{") + '"'
-
-
-def hlist(values: list[str]) -> str:
-    """An HCL list of string literals."""
-    return "[" + ", ".join(hstr(v) for v in values) + "]"
-
-
-class Names:
-    """Unique resource names: the readable ident, with a short hash when two objects would collide."""
-
-    def __init__(self) -> None:
-        self._taken: dict[str, str] = {}
-
-    def __call__(self, kind: str, name: str) -> str:
-        base = ident(name)
-        owner = self._taken.setdefault(f"{kind}.{base}", name)
-        if owner == name:
-            return base
-        return f"{base}_{hashlib.sha1(name.encode()).hexdigest()[:6]}"
 
 
 def _alias(tenant: placement.Tenant) -> str:
