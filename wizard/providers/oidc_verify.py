@@ -34,6 +34,7 @@ from wizard.providers.entra.verify import Answer, TokenAsk, VerifyRefused
 from wizard.providers.errors import ProviderError
 from wizard.providers.http_settings import HttpSettings, build_client
 from wizard.providers.responses import scrub
+from wizard.vocabulary import IdP
 
 if TYPE_CHECKING:
     import httpx
@@ -41,7 +42,10 @@ if TYPE_CHECKING:
     from wizard.model import ServicePrincipal, Workspace
 
 BASIC, POST = "client_secret_basic", "client_secret_post"
-DEFAULT_AUTH = {"auth0": POST, "authentik": POST}  # the method their docs show; the others: basic
+DEFAULT_AUTH = {
+    IdP.AUTH0.value: POST,
+    IdP.AUTHENTIK.value: POST,
+}  # the method their docs show; the others: basic
 _KEYCLOAK_REALM = re.compile(r"^(?P<base>.+)/realms/(?P<realm>[^/]+)$")
 
 
@@ -58,7 +62,7 @@ def uses_oidc_verify(ws: Workspace) -> bool:
     """True when the consultancy's IdP is not Entra ID (verify then goes to that IdP's token endpoint)."""
     from wizard.idps import profile_for
 
-    return profile_for(ws.consultancy.idp).key != "entra"
+    return profile_for(ws.consultancy.idp).key != IdP.ENTRA
 
 
 def default_client_id(ws: Workspace, sp: ServicePrincipal) -> str:
@@ -69,13 +73,13 @@ def default_client_id(ws: Workspace, sp: ServicePrincipal) -> str:
     """
     if sp.app_id:
         return sp.app_id
-    return sp.name if ws.consultancy.idp == "keycloak" else ""
+    return sp.name if ws.consultancy.idp == IdP.KEYCLOAK else ""
 
 
 def issuer_for(idp: str, address: str) -> str:
     """The issuer a client secret is verified at, from the IdP address (Okta: its default custom server)."""
     address = address.strip().rstrip("/")
-    if idp == "okta" and "/oauth2/" not in urlsplit(address).path + "/":
+    if idp == IdP.OKTA and "/oauth2/" not in urlsplit(address).path + "/":
         return address + "/oauth2/default"
     return address
 
@@ -88,16 +92,16 @@ def template_endpoint(idp: str, address: str) -> str:
     parts = urlsplit(address)
     origin = f"{parts.scheme}://{parts.netloc}"
     template = profile_for(idp).workload.token_endpoint
-    if idp == "okta":  # a custom authorization server's token endpoint is under its issuer
+    if idp == IdP.OKTA:  # a custom authorization server's token endpoint is under its issuer
         return issuer_for(idp, address) + "/v1/token"
-    if idp == "keycloak":
+    if idp == IdP.KEYCLOAK:
         match = _KEYCLOAK_REALM.match(address)
         if match is None:
             raise VerifyRefused(
                 "the Keycloak address must be the realm's address, e.g. https://sso.example.com/realms/acme"
             )
         return template.format(base=match["base"], realm=match["realm"])
-    if idp == "authentik":  # the address may be the instance or one application's issuer
+    if idp == IdP.AUTHENTIK:  # the address may be the instance or one application's issuer
         return template.format(base=address.split("/application/o/")[0])
     return template.format(domain=parts.netloc, base=origin, tenant="")
 
@@ -156,7 +160,7 @@ def find_token_endpoint(
     idp: str, address: str, client: httpx.Client, settings: HttpSettings, *, issuer: str | None = None
 ) -> TokenEndpoint:
     """Discovery at the issuer (given, or from the address); the profile's template when it has none."""
-    if idp == "google":
+    if idp == IdP.GOOGLE:
         raise VerifyRefused(
             "Google service accounts have no client secret to verify (use workload identity federation)"
         )
@@ -274,13 +278,13 @@ def oidc_token_ask(
             raise VerifyRefused(str(exc)) from None
 
     def ask_for(client_id: str, tenant: str) -> TokenAsk:
+        if idp == IdP.OKTA and not scopes:
+            raise VerifyRefused("Okta needs at least one custom scope of the authorization server (--scope)")
         with client() as http:
             endpoint = find_token_endpoint(idp, address, http, settings, issuer=issuer)
         method = pick_auth_method(idp, endpoint, auth_method)
-        if idp == "okta" and not scopes:
-            raise VerifyRefused("Okta needs at least one custom scope of the authorization server (--scope)")
         aud = audience
-        if aud is None and idp == "auth0":  # the Management API, as Auth0's own examples ask
+        if aud is None and idp == IdP.AUTH0:  # the Management API, as Auth0's own examples ask
             aud = f"https://{urlsplit(address).netloc}/api/v2/"
 
         def ask(secret: str) -> Answer:
