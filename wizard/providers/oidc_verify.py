@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from wizard.providers.addresses import check_base_url
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     import httpx
 
     from wizard.model import ServicePrincipal, Workspace
+    from wizard.providers.entra.signin_config import SigninConfig
+    from wizard.settings import Connections
 
 BASIC, POST = "client_secret_basic", "client_secret_post"
 DEFAULT_AUTH = {
@@ -303,3 +305,18 @@ def oidc_token_ask(
         return TokenAsk(where=endpoint.url, ask=ask)
 
     return ask_for
+
+
+def where_to_ask(ws: Workspace, connections: Connections) -> dict[str, Any]:
+    """verify_and_record's signin_for (Entra, through msal) or token_ask_for (any other IdP), for the app."""
+    from wizard.providers.entra.signin_config import signin_config_for
+    from wizard.providers.http_settings import http_settings_for
+
+    if uses_oidc_verify(ws):
+        scopes = connections.verify_scopes or ()
+        return {"token_ask_for": oidc_token_ask(ws, settings=http_settings_for(connections), scopes=scopes)}
+
+    def signin_for(client_id: str, tenant: str) -> SigninConfig:
+        return signin_config_for(connections, tenant, client_id=client_id)
+
+    return {"signin_for": signin_for}
