@@ -310,3 +310,26 @@ def test_a_secret_echoed_by_the_idp_is_not_recorded(loopback: LoopbackServer, tm
     path = idp_file(tmp_path, "keycloak", issuer)
     verify_at(path)
     assert SECRET not in path.read_text()
+
+
+def test_the_app_asks_entra_through_msal_and_other_idps_at_their_token_endpoint(
+    asked: list[Any], loopback: LoopbackServer, tmp_path: Path
+) -> None:
+    from wizard.providers.oidc_verify import where_to_ask
+    from wizard.settings import Connections
+
+    conn = Connections(allow_loopback_http=True, signin_client_id="idspine-cli")
+    entra = workspace()
+    assert set(where_to_ask(entra, conn)) == {"signin_for"}
+    outcome = verify_and_record(
+        entra, "svc-check", **where_to_ask(entra, conn), resolve_secret=lambda ref: SECRET, scopes=["s"]
+    )
+    assert not outcome.verification.ok and len(asked) == 1 and asked[0][0].authority  # msal, at Entra
+    refuse_token(loopback, "/realms/acme/protocol/openid-connect/token")
+    keycloak = load(idp_file(tmp_path, "keycloak", loopback.url + "/realms/acme"))
+    assert set(where_to_ask(keycloak, conn)) == {"token_ask_for"}
+    outcome = verify_and_record(
+        keycloak, "svc-check", **where_to_ask(keycloak, conn), resolve_secret=lambda ref: SECRET
+    )
+    assert "invalid_client" in outcome.verification.detail and len(asked) == 1  # not through msal
+    assert loopback.seen[-1].path == "/realms/acme/protocol/openid-connect/token"
