@@ -70,7 +70,7 @@ def uses_oidc_verify(ws: Workspace) -> bool:
 def default_client_id(ws: Workspace, sp: ServicePrincipal) -> str:
     """The client id verify uses when none is given: the app id, or for Keycloak the identity's name.
 
-    A Keycloak client's clientId is chosen when it is created (idspine names it after the identity); Okta,
+    A Keycloak client's clientId is chosen when it is created (verify assumes the identity's name); Okta,
     Auth0 and authentik generate theirs, so for them it must be given (`--client-id`).
     """
     if sp.app_id:
