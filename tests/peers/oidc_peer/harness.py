@@ -78,6 +78,7 @@ class OidcPeer:
     client_id: str
     client_secret: str = field(repr=False)
     public_client_id: str = "idspine-cli"
+    post_client_id: str = "idspine-post"  # the same secret; an id that is not a GUID (client_secret_post)
     process: subprocess.Popen | None = field(default=None, repr=False)
     log_path: Path | None = None
 

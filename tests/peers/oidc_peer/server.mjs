@@ -2,7 +2,9 @@
 // Koa app, served over TLS with a self-signed certificate. Run from the peer cache directory (so its
 // node_modules resolve). Settings come from the environment:
 //   OIDC_PORT, OIDC_CERT, OIDC_KEY, OIDC_CLIENT_ID and OIDC_SECRET (the confidential client).
-// Clients: OIDC_CLIENT_ID (client credentials), "idspine-cli" (public, device code + refresh tokens).
+// Clients: OIDC_CLIENT_ID (client credentials), "idspine-post" (client credentials with the same secret,
+// registered for client_secret_post, an id that is not a GUID), "idspine-cli" (public, device code + refresh
+// tokens). oidc-provider accepts a secret as HTTP Basic or in the form for either confidential client.
 import fs from 'node:fs';
 import https from 'node:https';
 import Koa from 'koa';
@@ -18,6 +20,15 @@ const provider = new Provider(issuer, {
     {
       client_id: process.env.OIDC_CLIENT_ID,
       client_secret: process.env.OIDC_SECRET,
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      scope: 'api:read',
+    },
+    {
+      client_id: 'idspine-post',
+      client_secret: process.env.OIDC_SECRET,
+      token_endpoint_auth_method: 'client_secret_post',
       grant_types: ['client_credentials'],
       redirect_uris: [],
       response_types: [],

@@ -1,11 +1,12 @@
 """Prove that a service principal's client secret gets a token, and record the result: the one verify operation.
 
 The CLI (`idspine entra verify`) and the Entra screen both call `verify_and_record`: it finds the service
-principal, decides the tenant (where wizard.placement puts it), asks the face for the sign-in settings of
-that tenant (`signin_for`: the same resolution as signin and apply, so a secret only ever goes to the
-configured IdP), resolves the secret at the moment of use, asks for a token (`verify_service_principal`)
-and records the result with `record_verification` (the same lock and digest check as every save, keeping
-what other writers changed meanwhile). The secret is never kept, printed or recorded; neither is anything
+principal, decides the tenant (where wizard.placement puts it), asks the face where to ask for a token —
+Entra or an OpenID issuer through msal (`signin_for`: the same resolution as signin and apply, so a secret
+only ever goes to the configured IdP), or another IdP's token endpoint (`token_ask_for`, see
+wizard.providers.oidc_verify) — then resolves the secret at the moment of use, asks for a token and records
+the result with `record_verification` (the same lock and digest check as every save, keeping what other
+writers changed meanwhile). The secret is never kept, printed or recorded; neither is anything
 secret-shaped the IdP sends back. When nothing could be asked of the IdP (no app id, no secret reference,
 no sign-in settings, the secret unreadable here) `VerifyRefused` says why and nothing is recorded: a failed
 verification in the inventory means the IdP refused the secret, never that this machine could not try.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,29 @@ _WITHHELD = "the identity provider's answer was withheld (it looked like it held
 
 # signin_for(client_id, tenant) -> where to ask for the token; ValueError or SigninError when it cannot say
 SigninFor = Callable[[str, str], "SigninConfig"]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The IdP's verdict on a secret: a token was issued, or its error (one line, scrubbed)."""
+
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class TokenAsk:
+    """Where a token will be asked for (decided before the secret is read) and the one request that asks.
+
+    `ask(secret)` returns the IdP's Answer, or raises VerifyRefused when the IdP gave no verdict.
+    """
+
+    where: str
+    ask: Callable[[str], Answer] = field(repr=False)
+
+
+# token_ask_for(client_id, tenant) -> TokenAsk; VerifyRefused when it cannot say
+TokenAskFor = Callable[[str, str], TokenAsk]
 
 
 class VerifyRefused(ValueError):
@@ -60,18 +84,34 @@ def verify_service_principal(
     """
     from wizard.providers.entra.msal_calls import client_credentials
     from wizard.providers.entra.signin_config import SigninError
-    from wizard.secrets.guard import find_secret_kind
 
     try:
         result = client_credentials(config_for, secret, list(scopes))
-        ok, detail = result.ok, result.detail
+        answer = Answer(result.ok, result.detail)
     except SigninError as exc:
-        ok, detail = False, str(exc)
-    detail = " ".join(detail.split())  # one line
+        answer = Answer(False, str(exc))
+    return verification_of(answer, secret, now)
+
+
+def verification_of(answer: Answer, secret: str, now: dt.datetime | None = None) -> Verification:
+    """What is recorded for *answer*: one line, nothing secret-shaped, never the secret itself."""
+    from wizard.secrets.guard import find_secret_kind
+
+    detail = " ".join(answer.detail.split())  # one line
     if find_secret_kind(detail) or (secret and secret in detail):
         detail = _WITHHELD
     at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
-    return Verification(at=at, ok=ok, detail=detail[:300])
+    return Verification(at=at, ok=answer.ok, detail=detail[:300])
+
+
+def _msal_ask(config: SigninConfig, sp: ServicePrincipal, scopes: Sequence[str]) -> TokenAsk:
+    """Entra, or an OpenID issuer the consultant configured: client credentials through msal."""
+
+    def ask(secret: str) -> Answer:
+        v = verify_service_principal(sp, config, secret, scopes)
+        return Answer(v.ok, v.detail)
+
+    return TokenAsk(where=config.authority or config.oidc_authority or "", ask=ask)
 
 
 def record_verification(path: Path | str, name: str, verification: Verification) -> Updated:
@@ -95,13 +135,20 @@ def verification_tenant(ws: Workspace, sp: ServicePrincipal, tenant: str | None 
 
 def verifiable(ws: Workspace, name: str, client_id: str | None = None) -> ServicePrincipal:
     """The service principal *name*, when it has what verify needs (VerifyRefused says what is missing)."""
+    from wizard.idps import profile_for
+    from wizard.providers.oidc_verify import default_client_id, uses_oidc_verify
     from wizard.safe_text import one_line
 
     sp = ws.service_principal(name)
     if sp is None:
         known = ", ".join(s.name for s in ws.service_principals) or "none"
         raise VerifyRefused(f"no service principal named {one_line(name)!r} (known: {one_line(known)})")
-    if not (client_id or sp.app_id):
+    if not (client_id or default_client_id(ws, sp)):
+        if uses_oidc_verify(ws):
+            raise VerifyRefused(
+                f"{sp.name} has no client id in the inventory: give the {profile_for(ws.consultancy.idp).name} "
+                "client id with --client-id"
+            )
         raise VerifyRefused(f"{sp.name} has no app id yet: run `idspine entra apply` first")
     if not sp.secret_ref:
         raise VerifyRefused(f"{sp.name} has no secret reference; verify works for client-secret identities")
@@ -112,9 +159,10 @@ def verify_and_record(
     ws: Workspace,
     name: str,
     *,
-    signin_for: SigninFor,
+    signin_for: SigninFor | None = None,
+    token_ask_for: TokenAskFor | None = None,
     resolve_secret: Callable[[str], str],
-    scopes: Sequence[str],
+    scopes: Sequence[str] = (),
     client_id: str | None = None,
     tenant: str | None = None,
     path: Path | str | None = None,
@@ -123,25 +171,35 @@ def verify_and_record(
 ) -> VerifyOutcome:
     """Verify the service principal *name* of *ws* and record the result in the file at *path* (if any).
 
+    Where to ask: *signin_for* (Entra or an OpenID issuer through msal, asking for *scopes*) or
+    *token_ask_for* (another IdP's token endpoint; see wizard.providers.oidc_verify) — exactly one.
     *lock* (the app's session lock) is held while the file is written and *after_save* runs, so the face can
     bring its own copy up to date in the same breath. VerifyRefused when nothing could be asked.
     """
     from wizard.inventory import InventoryError
     from wizard.providers.entra.signin_config import SigninError
+    from wizard.providers.oidc_verify import default_client_id
     from wizard.secrets.resolver import SecretUnavailable
 
+    if (signin_for is None) == (token_ask_for is None):
+        raise TypeError("give exactly one of signin_for and token_ask_for")
     sp = verifiable(ws, name, client_id)
     assert sp.secret_ref  # verifiable checked it
+    cid, where = client_id or default_client_id(ws, sp), verification_tenant(ws, sp, tenant)
     try:
-        config = signin_for(client_id or sp.app_id or "", verification_tenant(ws, sp, tenant))
-    except (ValueError, SigninError) as exc:
+        if signin_for is not None:
+            token_ask = _msal_ask(signin_for(cid, where), sp, scopes)
+        else:
+            assert token_ask_for is not None
+            token_ask = token_ask_for(cid, where)
+    except (ValueError, SigninError) as exc:  # VerifyRefused is a ValueError: it passes through as it is
         raise VerifyRefused(str(exc)) from None
     try:
         secret = resolve_secret(sp.secret_ref)
     except SecretUnavailable as exc:
         raise VerifyRefused(str(exc)) from None
     try:
-        verification = verify_service_principal(sp, config, secret, scopes)
+        verification = verification_of(token_ask.ask(secret), secret)
     finally:
         secret = ""
     outcome = VerifyOutcome(sp.name, verification)

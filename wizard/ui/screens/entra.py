@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 
-from wizard.providers.entra.signin_config import signin_config_for, verify_scopes_for
+from wizard.providers.entra.signin_config import verify_scopes_for
 from wizard.providers.http_settings import http_settings_for
 from wizard.ui.fit import clip, lead
 from wizard.ui.markup import cell, esc, safe_content
@@ -334,13 +334,15 @@ class EntraScreen(TenantSignin):
             plan = self._plan_of_step(key)
             step = plan.step(key) if plan else None
             name = step.subject if step else None
+        from wizard.providers.oidc_verify import default_client_id as client_id
+
         ws = self.workspace_state.workspace
         sp = ws.service_principal(name) if name else None
-        if sp is None or not sp.app_id or not sp.secret_ref:
-            candidates = [s for s in ws.service_principals if s.app_id and s.secret_ref]
+        if sp is None or not client_id(ws, sp) or not sp.secret_ref:
+            candidates = [s for s in ws.service_principals if client_id(ws, s) and s.secret_ref]
             sp = candidates[0] if candidates else None
         if sp is None:
-            self._status("No service principal with an app id and a secret reference yet: apply first.", True)
+            self._status("No identity with a client id and a secret reference yet: apply first.", True)
             return
         self._status(f"asking for a token as {sp.name}…", busy=True)
         self.verify(sp.name)
@@ -350,6 +352,7 @@ class EntraScreen(TenantSignin):
     def verify(self, name: str) -> None:
         """The core verify: client credentials with the identity's own secret, the answer recorded in the file."""
         from wizard.providers.entra.verify import VerifyRefused, verify_and_record
+        from wizard.providers.oidc_verify import where_to_ask
 
         app, state, conn = self.app, self.workspace_state, self.connections
 
@@ -365,7 +368,7 @@ class EntraScreen(TenantSignin):
             outcome = verify_and_record(
                 state.workspace,
                 name,
-                signin_for=lambda client_id, tenant: signin_config_for(conn, tenant, client_id=client_id),
+                **where_to_ask(state.workspace, conn),  # Entra, or the consultancy's other IdP
                 resolve_secret=conn.resolve,
                 scopes=verify_scopes_for(conn),
                 path=state.path,
