@@ -194,7 +194,9 @@ class ServicePrincipal(Strict):
     redirect_uris: list[str] = Field(default_factory=list)
     federated_credentials: list[FederatedCredential] = Field(default_factory=list)
     owner: SafeText = ""
-    app_id: Guid | None = None
+    app_id: Guid | None = None  # Entra's application (client) id
+    # Other IdPs' client id, which need not be a GUID (Okta 0oa…, Auth0, authentik; Keycloak's chosen clientId)
+    client_id: Annotated[SafeText, Field(max_length=200, pattern=r"^[A-Za-z0-9._:@/-]*$")] = ""
     application_object_id: Guid | None = None
     object_id: Guid | None = None
     status: Status = Status.PLANNED

@@ -68,13 +68,15 @@ def uses_oidc_verify(ws: Workspace) -> bool:
 
 
 def default_client_id(ws: Workspace, sp: ServicePrincipal) -> str:
-    """The client id verify uses when none is given: the app id, or for Keycloak the identity's name.
+    """The client id verify uses when none is given: the app id, the recorded client id, or Keycloak's name.
 
     A Keycloak client's clientId is chosen when it is created (verify assumes the identity's name); Okta,
-    Auth0 and authentik generate theirs, so for them it must be given (`--client-id`).
+    Auth0 and authentik generate theirs: record it in the inventory (client_id) or give it with `--client-id`.
     """
     if sp.app_id:
         return sp.app_id
+    if sp.client_id:
+        return sp.client_id
     return sp.name if ws.consultancy.idp == IdP.KEYCLOAK else ""
 
 

@@ -333,3 +333,17 @@ def test_the_app_asks_entra_through_msal_and_other_idps_at_their_token_endpoint(
     )
     assert "invalid_client" in outcome.verification.detail and len(asked) == 1  # not through msal
     assert loopback.seen[-1].path == "/realms/acme/protocol/openid-connect/token"
+
+
+def test_a_recorded_non_guid_client_id_is_used_and_checked() -> None:
+    """Okta and Auth0 client ids are not GUIDs: the inventory records them in client_id, verify uses it."""
+    from pydantic import ValidationError
+
+    from wizard.providers.oidc_verify import default_client_id
+
+    ws = new_workspace("Northwind", "northwind")
+    ws.consultancy.idp = "okta"  # type: ignore[assignment]
+    sp = ServicePrincipal(name="svc-n8n-okta", purpose="n8n", client_id="0oa1b2c3d4EXAMPLE5d7")
+    assert default_client_id(ws, sp) == "0oa1b2c3d4EXAMPLE5d7"
+    with pytest.raises(ValidationError):
+        ServicePrincipal(name="svc-x", purpose="n8n", client_id="bad id\x1b[31m")
