@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from wizard.cli import add_file_option
 
 if TYPE_CHECKING:
+    from wizard.model import Workspace
     from wizard.providers.entra.signin_config import SigninConfig
 
 EXIT_FAILED = 1
@@ -136,14 +137,44 @@ def signin_config(
     )
 
 
+def other_idp(ws: Workspace) -> str:
+    """The chosen IdP's name when idspine cannot apply to it live (not Entra ID); '' for Entra."""
+    from wizard.idps import profile_for
+
+    profile = profile_for(ws.consultancy.idp.value if ws.consultancy.idp else None)
+    return "" if profile.live_apply else profile.name
+
+
+def live_apply_refused(name: str) -> int:
+    """apply for an IdP other than Entra: one line, exit 2; nothing is signed in to or sent."""
+    return fail(
+        f"this consultancy uses {name}: live apply is Entra-only for now; use `idspine plan` for the dry run "
+        "and `idspine export checklist` or `idspine export terraform` to carry it out",
+        EXIT_USAGE,
+    )
+
+
 def run_plan(args: argparse.Namespace) -> int:
-    """Print the dry run, one section per tenant."""
+    """Print the dry run: per tenant for Entra ID; in the chosen IdP's own API for any other IdP
+    (`idspine plan`). `idspine entra plan` for a consultancy on another IdP says so and points to `idspine plan`."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
     from wizard.providers.entra.apply_tenants import checked_plans
     from wizard.providers.entra.plan import render_plans
 
     try:
         ws = open_workspace(args)
+        other = other_idp(ws)
+        if other and getattr(args, "command", None) == "entra plan":
+            return fail(
+                f"this consultancy uses {other}, not Entra ID: run `idspine plan` for its dry run in the "
+                f"{other} API",
+                EXIT_USAGE,
+            )
+        if other:
+            from wizard.providers.idp_plan import build_idp_plan, render_text
+
+            print(render_text(build_idp_plan(ws, client=args.client)), end="")
+            return 0
         plans = checked_plans(ws, client=args.client, rotate=args.rotate, tenant=args.tenant)
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)
