@@ -66,3 +66,16 @@ async def test_entra_consultancy_still_opens_the_entra_screen() -> None:
     app = demo_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await open_with(pilot, "a", "EntraScreen")
+
+
+async def test_the_plan_screen_for_an_entra_consultancy_points_to_the_entra_screen() -> None:
+    from tests.support.journeys import demo_app
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_screen("plan")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PlanScreen"
+        summary = _text(app, "#plan-summary")
+        assert "idspine entra plan" in summary and "Entra screen" in summary

@@ -65,9 +65,9 @@ def route_for(route: str, live_apply: bool = True) -> str:
 
 
 def palette_routes(live_apply: bool | None = None) -> dict[str, Route]:
-    """The routes the command palette lists (each flow of the wizard has its own entry instead). Given the
-    chosen IdP's live_apply: the Entra screen for Entra ID, the plan screen for any other IdP, not both."""
-    hidden = "" if live_apply is None else OTHER_IDP if live_apply else ENTRA_ONLY
+    """The routes the command palette lists (each flow of the wizard has its own entry instead). When the
+    chosen IdP has no live apply (live_apply False: every IdP but Entra), the Entra screen is left out."""
+    hidden = ENTRA_ONLY if live_apply is False else ""
     return {name: route for name, route in ROUTES.items() if route.title and name != hidden}
 
 

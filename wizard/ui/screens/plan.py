@@ -59,8 +59,10 @@ class PlanScreen(IdspineScreen[None]):
         ws = self.workspace_state.workspace
         try:
             plan = build_idp_plan(ws)
-        except ValueError as exc:  # Entra, or no IdP chosen yet
-            self.query_one("#plan-summary", Static).update(esc(str(exc)))
+        except ValueError as exc:  # Entra (its plan is on the Entra screen), or no IdP chosen yet
+            where = " (on the Entra screen: press a on home)" if ws.consultancy.idp else ""
+            self.query_one("#plan-summary", Static).update(esc(str(exc) + where))
+            self.query_one("#plan-steps", DataTable).clear(columns=True)
             self._plan: IdpPlan | None = None
             return
         self._plan = plan
