@@ -35,7 +35,12 @@ def _commands() -> list[tuple[str, str, Callable[[argparse.ArgumentParser], None
     from wizard.cli.commands.entra_verify import run_verify, verify_options
 
     return [
-        ("plan", "show every Entra change apply would make (dry run)", plan_options, run_plan),
+        (
+            "plan",
+            "show every change apply would make (dry run; for an IdP other than Entra, in its own API)",
+            plan_options,
+            run_plan,
+        ),
         ("apply", "create or adopt the planned groups, apps and credentials", apply_options, run_apply),
         (
             "verify",

@@ -140,6 +140,20 @@ def _account_steps(ws: Workspace, sp: ServicePrincipal, project: str) -> list[Pl
     pools = f"{IAM}/projects/{project}/locations/global/workloadIdentityPools"
     for fic in sp.federated_credentials:
         pool = _pool_id(fic)
+        if "*" in fic.subject or not fic.subject:
+            steps.append(
+                PlanStep(
+                    f"federation:{name}/{fic.name}",
+                    "manual",
+                    name,
+                    f"fix federated credential {fic.name} of {name} by hand: a principal:// member names one "
+                    f"exact subject, so {fic.subject or 'an empty subject'!r} matches nothing; name one branch or "
+                    "environment, or bind principalSet://.../attribute.repository/ORG/REPO and limit it with "
+                    "an attributeCondition",
+                    manual=True,
+                )
+            )
+            continue
         steps.append(
             PlanStep(
                 f"federation:{name}/{fic.name}",
