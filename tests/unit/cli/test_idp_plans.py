@@ -176,3 +176,28 @@ def test_apply_for_an_okta_consultancy_refuses_before_any_sign_in(  # type: igno
     assert res.err.count("\n") == 1
     assert "live apply is Entra-only for now" in res.err and "idspine plan" in res.err
     assert "export checklist" in res.err and "export terraform" in res.err
+
+
+@pytest.mark.parametrize("idp", sorted(EXPECTED))
+def test_planted_text_never_reaches_the_terminal_raw(idp: str) -> None:
+    from tests.support.hostile import hostile_workspace, raw_characters
+
+    ws = hostile_workspace(demo_on(idp, *EXPECTED[idp][:2]))
+    text = render_text(build_idp_plan(ws))
+    assert "Org-Data-Engineer" in text
+    assert raw_characters(text) == [], idp
+
+
+def test_verify_for_an_okta_consultancy_needs_its_issuer_and_sends_nothing_to_entra(  # type: ignore[no-untyped-def]
+    run_cli, okta_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wizard.providers.entra.verify as verify
+
+    def no_call(*_a: object, **_k: object) -> None:
+        raise AssertionError("verify tried to get a token")
+
+    monkeypatch.delenv("IDSPINE_OIDC_AUTHORITY", raising=False)
+    monkeypatch.setattr(verify, "verify_and_record", no_call)
+    res = run_cli("verify", "svc-n8n-graph-acme", "--file", str(okta_file))
+    assert res.code == 2 and res.out == "" and res.err.count("\n") == 1
+    assert "uses Okta" in res.err and "--oidc-authority" in res.err
