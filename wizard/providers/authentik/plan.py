@@ -128,7 +128,7 @@ def _app_steps(sp: ServicePrincipal, base: str) -> list[PlanStep]:
                     f"name {name}, create_group false, expiring true",
                 ),
             ),
-            link=f"{base}/if/admin/#/core/tokens",
+            link="authentik admin interface > Directory > Tokens and App passwords",
         )
     )
     foreign = foreign_permissions_step(

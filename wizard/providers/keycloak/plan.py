@@ -143,6 +143,7 @@ def _client_steps(sp: ServicePrincipal, root: str) -> list[PlanStep]:
                 ApiCall("GET", f"{root}/clients/{{id}}/service-account-user"),
                 ApiCall("GET", f"{root}/users/{{userId}}/role-mappings"),
             ),
+            link=f"Keycloak admin console > the realm > Clients > {name} > Service accounts roles",
         ),
     ]
     if secret:
