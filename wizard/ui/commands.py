@@ -17,10 +17,12 @@ if TYPE_CHECKING:  # the App module imports this one
 def idspine_commands(app: IdspineApp) -> Iterator[SystemCommand]:
     """The palette's own entries once a workspace is open: screens, flows, save, theme and exports."""
     from flows import FLOWS, get_flow
+    from wizard.idps import profile_for
     from wizard.ui.screens import palette_routes
 
     assert app.state is not None
-    for name, route in palette_routes().items():
+    idp = app.state.workspace.consultancy.idp
+    for name, route in palette_routes(profile_for(idp.value if idp else None).live_apply).items():
         yield SystemCommand(route.title, route.help, partial(app.open_screen, name))
     for flow_id in FLOWS:
         flow = get_flow(flow_id)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from wizard.cli import add_file_option
 
 if TYPE_CHECKING:
+    from wizard.model import Workspace
     from wizard.providers.entra.signin_config import SigninConfig
 
 EXIT_FAILED = 1
@@ -34,7 +35,12 @@ def _commands() -> list[tuple[str, str, Callable[[argparse.ArgumentParser], None
     from wizard.cli.commands.entra_verify import run_verify, verify_options
 
     return [
-        ("plan", "show every Entra change apply would make (dry run)", plan_options, run_plan),
+        (
+            "plan",
+            "show every change apply would make (dry run; for an IdP other than Entra, in its own API)",
+            plan_options,
+            run_plan,
+        ),
         ("apply", "create or adopt the planned groups, apps and credentials", apply_options, run_apply),
         (
             "verify",
@@ -136,14 +142,44 @@ def signin_config(
     )
 
 
+def other_idp(ws: Workspace) -> str:
+    """The chosen IdP's name when idspine cannot apply to it live (not Entra ID); '' for Entra."""
+    from wizard.idps import profile_for
+
+    profile = profile_for(ws.consultancy.idp.value if ws.consultancy.idp else None)
+    return "" if profile.live_apply else profile.name
+
+
+def live_apply_refused(name: str) -> int:
+    """apply for an IdP other than Entra: one line, exit 2; nothing is signed in to or sent."""
+    return fail(
+        f"this consultancy uses {name}: live apply is Entra-only for now; use `idspine plan` for the dry run "
+        "and `idspine export checklist` or `idspine export terraform` to carry it out",
+        EXIT_USAGE,
+    )
+
+
 def run_plan(args: argparse.Namespace) -> int:
-    """Print the dry run, one section per tenant."""
+    """Print the dry run: per tenant for Entra ID; in the chosen IdP's own API for any other IdP
+    (`idspine plan`). `idspine entra plan` for a consultancy on another IdP says so and points to `idspine plan`."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
     from wizard.providers.entra.apply_tenants import checked_plans
     from wizard.providers.entra.plan import render_plans
 
     try:
         ws = open_workspace(args)
+        other = other_idp(ws)
+        if other and getattr(args, "command", None) == "entra plan":
+            return fail(
+                f"this consultancy uses {other}, not Entra ID: run `idspine plan` for its dry run in the "
+                f"{other} API",
+                EXIT_USAGE,
+            )
+        if other:
+            from wizard.providers.idp_plan import build_idp_plan, render_text
+
+            print(render_text(build_idp_plan(ws, client=args.client)), end="")
+            return 0
         plans = checked_plans(ws, client=args.client, rotate=args.rotate, tenant=args.tenant)
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)

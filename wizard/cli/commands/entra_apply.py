@@ -16,7 +16,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.cli.commands.entra import EXIT_FAILED, EXIT_USAGE, fail, plan_options, signin_options
+from wizard.cli.commands.entra import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    fail,
+    live_apply_refused,
+    other_idp,
+    plan_options,
+    signin_options,
+)
 from wizard.safe_text import one_line
 
 if TYPE_CHECKING:
@@ -189,6 +197,8 @@ def run_apply(args: argparse.Namespace) -> int:
         )
     try:
         ws, digest = _open_with_digest(args)
+        if other := other_idp(ws):  # before any sign-in or Graph call
+            return live_apply_refused(other)
         plans = checked_plans(ws, client=args.client, rotate=args.rotate, tenant=args.tenant)
         _token_vars(args)
     except WorkspaceUnavailable as exc:

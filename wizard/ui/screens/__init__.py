@@ -32,6 +32,10 @@ ROUTES: dict[str, Route] = {
     "entra": Route(
         "Entra: sign in, plan, apply, verify", "Carry out the plan in your tenant and prove it works"
     ),
+    "plan": Route(
+        "Plan: dry run in your identity provider's API",
+        "The calls idspine would make in Okta, Auth0, Google, Keycloak or authentik (apply is Entra-only)",
+    ),
     "wizard": Route("", "One guided flow, step by step (opened with the flow to run)"),
 }
 
@@ -46,9 +50,25 @@ def class_name(route: str) -> str:
     return route.capitalize() + "Screen"
 
 
-def palette_routes() -> dict[str, Route]:
-    """The routes the command palette lists (each flow of the wizard has its own entry instead)."""
-    return {name: route for name, route in ROUTES.items() if route.title}
+# For a consultancy whose IdP is not Entra ID, the Entra screen (sign in, apply) does not apply: its entry
+# points open the plan screen instead, and the palette lists only the one that fits.
+ENTRA_ONLY = "entra"
+OTHER_IDP = "plan"
+
+
+def route_for(route: str, live_apply: bool = True) -> str:
+    """The route to open for *route*: the plan screen instead of the Entra screen when the chosen IdP has no
+    live apply (wizard.idps: every IdP but Entra, for now)."""
+    if route == ENTRA_ONLY and not live_apply:
+        return OTHER_IDP
+    return route
+
+
+def palette_routes(live_apply: bool | None = None) -> dict[str, Route]:
+    """The routes the command palette lists (each flow of the wizard has its own entry instead). When the
+    chosen IdP has no live apply (live_apply False: every IdP but Entra), the Entra screen is left out."""
+    hidden = ENTRA_ONLY if live_apply is False else ""
+    return {name: route for name, route in ROUTES.items() if route.title and name != hidden}
 
 
 def screen_class(route: str) -> type[Screen]:

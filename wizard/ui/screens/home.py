@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.audit import Finding, Severity, counts, run_audit
+from wizard.idps import profile_for
 from wizard.model import Status, Workspace
 from wizard.ui.badges import WORDS, badge
 from wizard.ui.markup import cell
@@ -19,6 +20,7 @@ from wizard.ui.markup import esc as escape
 
 if TYPE_CHECKING:
     from rich.text import Text
+from wizard.ui.screens import route_for
 from wizard.ui.screens.base import IdspineScreen
 
 
@@ -45,7 +47,11 @@ def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list
     if findings_by_severity[Severity.WARNING]:
         steps.append(("inspector:warning", f"Review {findings_by_severity[Severity.WARNING]} warning(s)"))
     if any(g.object_id is None for g in ws.groups) or any(s.app_id is None for s in ws.service_principals):
-        steps.append(("entra", "Carry out the plan in Entra (sign in, apply, verify)"))
+        profile = profile_for(ws.consultancy.idp.value if ws.consultancy.idp else None)
+        if profile.live_apply:
+            steps.append(("entra", "Carry out the plan in Entra (sign in, apply, verify)"))
+        else:  # live apply is Entra-only for now: the dry run in that IdP's own API
+            steps.append(("plan", f"See the plan in {profile.name} (dry run; apply is Entra-only for now)"))
     steps.append(("wizard:client-onboarding", "Onboard a client"))
     if not ws.consultancy.integrations.n8n_url:
         steps.append(("wizard:n8n", "Wire n8n: SSO values and workflow credentials"))
@@ -231,7 +237,8 @@ class HomeScreen(IdspineScreen[None]):
         elif name == "export":
             app.export_checklist()
         else:
-            app.open_screen(name)
+            idp = app.state.workspace.consultancy.idp if app.state else None
+            app.open_screen(route_for(name, profile_for(idp.value if idp else None).live_apply))
 
     def action_refresh(self) -> None:
         self.refresh_view()

@@ -1,0 +1,1 @@
+"""auth0: the dry-run plan in its own API (plan.py); live apply is Entra-only for now."""
