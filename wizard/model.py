@@ -196,7 +196,7 @@ class ServicePrincipal(Strict):
     owner: SafeText = ""
     app_id: Guid | None = None  # Entra's application (client) id
     # Other IdPs' client id, which need not be a GUID (Okta 0oa…, Auth0, authentik; Keycloak's chosen clientId)
-    client_id: Annotated[SafeText, Field(max_length=200, pattern=r"^[A-Za-z0-9._:@/-]*$")] = ""
+    client_id: Annotated[str, Field(max_length=200, pattern=r"^[A-Za-z0-9._:@/-]*$")] = ""  # an id, not text
     application_object_id: Guid | None = None
     object_id: Guid | None = None
     status: Status = Status.PLANNED

@@ -188,16 +188,17 @@ def test_planted_text_never_reaches_the_terminal_raw(idp: str) -> None:
     assert raw_characters(text) == [], idp
 
 
-def test_verify_for_an_okta_consultancy_needs_its_issuer_and_sends_nothing_to_entra(  # type: ignore[no-untyped-def]
+def test_verify_for_an_okta_consultancy_never_asks_entra(  # type: ignore[no-untyped-def]
     run_cli, okta_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import wizard.providers.entra.verify as verify
+    """Verify goes to Okta's own token endpoint; Entra's sign-in (msal) is never reached, even when refused."""
+    import wizard.providers.entra.signin_config as signin_config
 
-    def no_call(*_a: object, **_k: object) -> None:
-        raise AssertionError("verify tried to get a token")
+    def no_entra(*_a: object, **_k: object) -> None:
+        raise AssertionError("verify tried to sign in at Entra")
 
     monkeypatch.delenv("IDSPINE_OIDC_AUTHORITY", raising=False)
-    monkeypatch.setattr(verify, "verify_and_record", no_call)
+    monkeypatch.setattr(signin_config, "signin_config_from", no_entra)
     res = run_cli("verify", "svc-n8n-graph-acme", "--file", str(okta_file))
     assert res.code == 2 and res.out == "" and res.err.count("\n") == 1
-    assert "uses Okta" in res.err and "--oidc-authority" in res.err
+    assert "Okta" in res.err and "--scope" in res.err

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.cli import add_file_option
-from wizard.cli.commands.entra import EXIT_FAILED, EXIT_USAGE, fail, other_idp
+from wizard.cli.commands.entra import EXIT_FAILED, EXIT_USAGE, fail
 from wizard.safe_text import one_line
 
 if TYPE_CHECKING:
@@ -47,19 +47,11 @@ def run_verify(args: argparse.Namespace) -> int:
     from wizard.providers.entra.verify import VerifyRefused, verify_and_record
     from wizard.providers.oidc_verify import uses_oidc_verify
     from wizard.secrets.resolver import resolve
-    from wizard.settings import Environment
 
     try:
         ws = open_workspace(args)
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)
-    other = other_idp(ws)
-    if other and not (args.oidc_authority or Environment.read().oidc_authority):  # never Entra for them
-        return fail(
-            f"this consultancy uses {other}: name its issuer with --oidc-authority URL (or "
-            "IDSPINE_OIDC_AUTHORITY) and the scope with --scope; nothing was sent",
-            EXIT_USAGE,
-        )
 
     def signin_for(client_id: str, tenant: str) -> SigninConfig:
         return signin_config_from(
