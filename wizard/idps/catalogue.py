@@ -1,7 +1,7 @@
 """The six identity providers idspine plans for, in their own words.
 
 Every limit and console path here was checked against the vendor documentation named in the profile's
-`sources` (and, for the group-name limits, in tests/unit/core/test_idp_profiles.py). wizard.naming reads the
+`sources` (and, for the group-name limits, in tests/unit/flows/test_idp_words.py). wizard.naming reads the
 group limits from these profiles: there is one table.
 """
 

@@ -54,7 +54,7 @@ def hint(ws: Workspace, text: str) -> str:
     prof = profile(ws)
     return (
         f"in {prof.name}: {prof.workload.console_revoke}; on the service's side as its own documentation "
-        "says (idspine's catalogue describes the Entra set-up only)"
+        "says (idspine's catalogue only knows the Microsoft set-up for it)"
     )
 
 
@@ -65,5 +65,5 @@ def create_hint(ws: Workspace, text: str) -> str:
     prof = profile(ws)
     return (
         f"in {prof.name}: {prof.workload.console_create}; on the service's side as its own documentation "
-        "says (idspine's catalogue describes the Entra set-up only)"
+        "says (idspine's catalogue only knows the Microsoft set-up for it)"
     )
