@@ -145,3 +145,80 @@ def test_google_is_asked_for_its_domain_and_project() -> None:
         "fjord.example",
         "fjord-automation",
     )
+
+
+def _planned(idp: IdP):  # type: ignore[no-untyped-def]
+    from wizard.demo import DEMO_TODAY, demo_workspace
+    from wizard.model import Status
+
+    ws = demo_workspace(DEMO_TODAY)
+    for obj in [*ws.groups, *ws.service_principals]:
+        obj.status = Status.PLANNED
+    ws.consultancy.idp = idp
+    ws.consultancy.idp_address = "https://sso.fjord.example/realms/fjord"
+    return ws
+
+
+@pytest.mark.parametrize("idp", [i for i in IdP if i != IdP.ENTRA], ids=str)
+def test_the_review_names_the_idps_objects(idp: IdP) -> None:
+    from flows.review import manual_steps, plan_text
+
+    ws = _planned(idp)
+    prof = PROFILES[idp.value]
+    text = plan_text(ws, "acme") + plan_text(ws, "")
+    assert f"  {prof.workload.short} svc-n8n-graph-acme (secret)" in text
+    assert f"  {prof.groups.term} Tenant-Acme-Analyst" in text
+    assert f"Will be created in {prof.name}, {prof.groups.container}" in text
+    for term in (
+        "app registration",
+        "service principal",
+        "Entra",
+        "entra,",
+        "home tenant",
+        "client's tenant",
+        "Conditional Access",
+    ):
+        assert term not in text, term
+    assert all("consent" not in i.text for i in manual_steps(ws, "acme"))
+
+
+def test_the_entra_review_keeps_its_words() -> None:
+    from flows.review import plan_text
+
+    text = plan_text(_planned(IdP.ENTRA), "acme")
+    assert "app registration + service principal svc-api-portal-acme (none)" in text
+    assert "Will be created in entra, northwinddata.onmicrosoft.com:" in text
+
+
+@pytest.mark.parametrize("idp", list(IdP), ids=str)
+def test_group_and_automation_steps_use_the_idps_words(idp: IdP) -> None:
+    from flows import groups, service_principals
+
+    ws = _planned(idp)
+    prof = PROFILES[idp.value]
+    roles = groups.STEPS[0].build(ws)
+    automations = service_principals.STEPS[0].build(ws)
+    if idp == IdP.ENTRA:
+        assert roles.title == "Groups for your own tenant" and roles.explainer == "group-types"
+        assert automations.title == "Service principals for your automations"
+        assert automations.explainer == "service-principals"
+        return
+    assert prof.groups.container in roles.title and roles.explainer == "idp-objects"
+    assert automations.title.lower().startswith(prof.workload.short.lower())
+    assert prof.workload.term in automations.intro and automations.explainer == "idp-objects"
+    preview = service_principals.STEPS[0].preview(ws, {"automations": ["n8n:graph"]})  # type: ignore[misc]
+    assert "Service principals" not in preview
+
+
+def test_client_onboarding_places_identities_in_the_idps_words() -> None:
+    from flows import client_onboarding as co
+    from flows.idp_terms import placement_line
+    from wizard import placement
+
+    ws = _planned(IdP.OKTA)
+    step = next(d for d in co.STEPS if d.id == "automations").build(ws)
+    where = step.question("app_placement")
+    assert "API service apps" in where.prompt and all("tenant" not in o.label for o in where.options)
+    line = placement_line(ws, placement.home_tenant(ws), placement.client_tenant(ws, "acme"), "client")
+    assert line.startswith("Data-access API service apps: in Acme Logistics's own identity provider")
+    assert "Okta groups: in the Okta org" in line
