@@ -74,3 +74,14 @@ def test_a_missing_address_is_said_not_hidden(demo_ws, today) -> None:  # type: 
 def test_a_hostile_address_is_escaped(demo_ws, today) -> None:  # type: ignore[no-untyped-def]
     text = checklist.render(switched(demo_ws, IdP.OKTA, address="[x](https://evil.example) <b>"), today=today)
     assert "[x](https://evil.example)" not in text and "<b>" not in text
+
+
+def test_csv_names_your_own_idp_by_its_address(demo_ws, today) -> None:  # type: ignore[no-untyped-def]
+    from wizard.export import csv_table
+
+    entra_rows = csv_table.rows(demo_ws, today=today)
+    assert any(r[-2] == "northwinddata.onmicrosoft.com" for r in entra_rows)
+    rows = csv_table.rows(switched(demo_ws, IdP.OKTA, "https://northwind.okta.com"), today=today)
+    portal = next(r for r in rows if r[1] == "svc-api-portal-acme")
+    assert portal[-2:] == ["https://northwind.okta.com", "https://northwind.okta.com"]
+    assert all("northwinddata.onmicrosoft.com" not in r[-2:] for r in rows)
