@@ -73,6 +73,7 @@ OKTA = IdpProfile(
     sources=(
         "https://help.okta.com/wf/en-us/content/topics/Workflows/connector-reference/okta/actions/creategroup.htm",
         "https://developer.okta.com/docs/guides/implement-oauth-for-okta-serviceapp/main/",
+        "https://developer.okta.com/docs/guides/find-your-app-credentials/findcreds",
         "https://developer.okta.com/docs/reference/api/groups/",
     ),
 )
@@ -198,7 +199,7 @@ AUTHENTIK = IdpProfile(
         credentials=("app_password", "federated"),
         token_endpoint="{base}/application/o/token/",
         console_create="authentik admin interface > Applications > Applications > Create with provider "
-        "(OAuth2/OpenID); Directory > Users > New service account",
+        "(OAuth2/OpenID); Directory > Users > Create Service Account",
         console_revoke="authentik admin interface > Directory > Tokens and App passwords: delete the app "
         "password (or deactivate the service account under Directory > Users)",
         api="authentik API",
@@ -208,7 +209,7 @@ AUTHENTIK = IdpProfile(
     terraform_provider="goauthentik/authentik",
     sources=(
         "https://docs.goauthentik.io/docs/add-secure-apps/providers/oauth2/client_credentials",
-        "https://docs.goauthentik.io/docs/users-sources/user/user_basic_operations",
+        "https://docs.goauthentik.io/sys-mgmt/service-accounts",
         "https://github.com/goauthentik/authentik/blob/main/authentik/core/models.py",
     ),
 )
