@@ -7,6 +7,7 @@ are keyed by name or id, and the client entry is updated in place.
 
 from __future__ import annotations
 
+from flows import idp_terms
 from flows.client_plan import client_checklist, client_review
 from flows.credentials import (
     method_questions,
@@ -33,6 +34,7 @@ from flows.review import add_checklist
 from flows.secret_refs import secret_steps
 from flows.service_principals import apply_automations, automation_questions, preview_automations
 from wizard import placement
+from wizard.idps import where as idp_words
 from wizard.model import Client, Group, Hat, Host, Placement, Status, TenantModel, Workspace
 from wizard.steps import Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems, flow_answers
 
@@ -192,12 +194,15 @@ def _apply_roles(ws: Workspace, answers: Answers) -> Workspace:
 def _automations(ws: Workspace) -> Step:
     slug = current_client(ws)
     client = ws.client(slug)
+    entra, prof = idp_words.is_entra(ws), idp_words.profile(ws)
     where = Question(
         "app_placement",
-        "Where its data-access service principals live",
+        "Where its data-access service principals live"
+        if entra
+        else f"Where its data-access {idp_words.plural(prof.workload.short)} live",
         Kind.CHOICE,
         "tenant-placement",
-        options=APP_PLACEMENT_OPTIONS,
+        options=APP_PLACEMENT_OPTIONS if entra else idp_terms.PLACEMENT_OPTIONS,
         default=(placement.app_placement(client) if client else Placement.HOME).value,
         help="The default follows the tenant model; the pane weighs the three (f3: all of it).",
     )
@@ -206,9 +211,13 @@ def _automations(ws: Workspace) -> Step:
         "Automations for this client",
         "One service principal per automation and "
         f"purpose, named for {slug}, so revoking one never breaks another. Your people's groups stay in "
-        "your tenant; choose where the apps that reach this client's data live.",
+        "your tenant; choose where the apps that reach this client's data live."
+        if entra
+        else f"One {prof.workload.short} per automation and purpose, named for {slug}, so revoking one never "
+        f"breaks another. Your people's {idp_words.plural(prof.groups.term)} stay in {prof.groups.container}; "
+        "choose where the identities that reach this client's data live.",
         (*automation_questions(["n8n:graph"]), where),
-        "service-principals",
+        "service-principals" if entra else "idp-objects",
     )
 
 
@@ -234,6 +243,8 @@ def _preview_automations(ws: Workspace, answers: Answers) -> str:
     if client is None or not chosen:
         return text_
     home, theirs = placement.home_tenant(ws), placement.client_tenant(ws, client.slug)
+    if not idp_words.is_entra(ws):
+        return f"{text_}\n\n{idp_terms.placement_line(ws, home, theirs, chosen)}"
     where = {
         Placement.CLIENT.value: f"in {theirs.label}",
         Placement.MULTI_TENANT.value: f"registered in {home.label}, consented in {theirs.label}",

@@ -7,6 +7,7 @@ progress; the last step reviews the plan and adds what stays manual to the check
 from __future__ import annotations
 
 from flows import credentials, groups, idp_choice, naming, service_principals
+from flows.idp_address import with_idp_address
 from flows.options import (
     HAT_OPTIONS,
     check_has_letters,
@@ -122,7 +123,8 @@ def review_text(ws: Workspace) -> str:
 STEPS = [
     StepDef("about", _about, _apply_about),
     *idp_choice.make_steps(FLOW_ID),
-    *naming.STEPS,
+    with_idp_address(naming.STEPS[0]),
+    *naming.STEPS[1:],
     *groups.STEPS,
     *service_principals.STEPS,
     *credentials.make_steps(FLOW_ID),

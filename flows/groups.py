@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flows.options import check_roles, text, text_list
+from wizard.idps import where as idp_words
 from wizard.model import Group, GroupKind, Status, Workspace
 from wizard.naming import check_group_name, group_name
 from wizard.steps import Answer, Answers, Flow, Kind, Option, Question, Step, StepDef, StepProblems
@@ -114,9 +115,14 @@ def role_check(ws: Workspace, client: str = "", admin: bool = False) -> Callable
 
 
 def _build(ws: Workspace) -> Step:
+    entra = idp_words.is_entra(ws)
+    prof = idp_words.profile(ws)
     return Step(
         "roles",
-        "Groups for your own tenant",
+        "Groups for your own tenant"
+        if entra
+        else f"{idp_words.plural(prof.groups.term)[:1].upper()}{idp_words.plural(prof.groups.term)[1:]} in "
+        f"{prof.groups.container}",
         "People get access through groups, never one by one. "
         "One group per role; administrators in separate groups so their rights can be time-limited. "
         "Start from a template and adjust the lists.",
@@ -158,7 +164,7 @@ def _build(ws: Workspace) -> Step:
                 options=KIND_OPTIONS,
             ),
         ),
-        "group-types",
+        "group-types" if entra else "idp-objects",
     )
 
 

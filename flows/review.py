@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from wizard.model import ChecklistItem, Credential, CredentialKind, Status, Workspace
+from wizard.idps import where as idp_words
+from wizard.model import ChecklistItem, Credential, CredentialKind, Group, ServicePrincipal, Status, Workspace
 from wizard.placement import (
     HOME_KEY,
     OWN_TENANT_MODELS,
@@ -20,6 +21,15 @@ from wizard.placement import (
 def where(ws: Workspace, tenant: Tenant | None = None, client: str = "") -> str:
     """One tenant (default: the home tenant) in words, as the review names it."""
     tenant = tenant or home_tenant(ws)
+    if not idp_words.is_entra(ws):
+        prof = idp_words.profile(ws)
+        if tenant.key != HOME_KEY:
+            return f"{idp_words.label(ws, tenant)}, created by or with the client's admin"
+        found = ws.client(client) if client else None
+        own = f"{prof.name}, {idp_words.home_label(ws)}"
+        if found is not None and found.tenant_model not in OWN_TENANT_MODELS:
+            return f"{own} (kept apart for {found.name})"
+        return own
     if tenant.key != HOME_KEY:
         found = ws.client(tenant.client)
         return (
@@ -45,6 +55,9 @@ def plan_text(ws: Workspace, client: str = "") -> str:
         if lines:
             lines.append("")
         lines.append(f"Will be created in {where(ws, tenant, client)}:")
+        if not idp_words.is_entra(ws):
+            lines += _other_idp_objects(ws, tenant, groups, sps) or ["  (nothing new)"]
+            continue
         mine = [
             f"  group {g.name}{' (admin, eligible not standing)' if g.admin else ''}"
             for g in groups
@@ -75,10 +88,29 @@ def plan_text(ws: Workspace, client: str = "") -> str:
     return "\n".join(lines)
 
 
+def _other_idp_objects(
+    ws: Workspace, tenant: Tenant, groups: list[Group], sps: list[ServicePrincipal]
+) -> list[str]:
+    """The review lines for one place in an IdP other than Entra ID, in that IdP's words."""
+    prof = idp_words.profile(ws)
+    out = [
+        f"  {prof.groups.term} {g.name}{' (admin, keep apart)' if g.admin else ''}"
+        for g in groups
+        if group_tenant(ws, g).key == tenant.key
+    ]
+    for s in sps:
+        app, there = app_registration_tenant(ws, s), service_principal_tenant(ws, s)
+        if app.key == tenant.key:
+            let_in = "" if there.key == app.key else f"; let in at {idp_words.label(ws, there)} by its admin"
+            out.append(f"  {prof.workload.short} {s.name} ({s.credential_kind}{let_in})")
+    return out
+
+
 def manual_steps(ws: Workspace, client: str = "") -> list[ChecklistItem]:
     """Checklist items for what idspine cannot do for you."""
     items: list[ChecklistItem] = []
     prefix = client or "org"
+    entra = idp_words.is_entra(ws)
     for sp in ws.service_principals:
         if sp.client != client or sp.status == Status.RETIRED:
             continue
@@ -88,7 +120,9 @@ def manual_steps(ws: Workspace, client: str = "") -> list[ChecklistItem]:
                 ChecklistItem(
                     id=f"{prefix}:consent:{key}",
                     client=client,
-                    text=f"An administrator grants consent to {sp.name}'s application permissions",
+                    text=f"An administrator grants consent to {sp.name}'s application permissions"
+                    if entra
+                    else f"An administrator of each service {sp.name} reaches grants it the access it needs",
                 )
             )
         if sp.credential_kind == CredentialKind.SECRET:
@@ -122,7 +156,10 @@ def manual_steps(ws: Workspace, client: str = "") -> list[ChecklistItem]:
             ChecklistItem(
                 id="org:break-glass",
                 text="Create two break-glass admin accounts, exclude "
-                "them from Conditional Access, seal their credentials offline, alert on use",
+                "them from Conditional Access, seal their credentials offline, alert on use"
+                if entra
+                else "Create two break-glass admin accounts, keep them out of sign-in policies that could "
+                "lock them out, seal their credentials offline, alert on use",
             )
         )
         items.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows.options import check_automations, check_email, check_repo, parse_automations, text, text_list
+from wizard.idps import where as idp_words
 from wizard.keyless import GITHUB_ISSUER, credential_kind_for
 from wizard.model import CredentialKind, FederatedCredential, ServicePrincipal, Status, Workspace
 from wizard.naming import service_principal_name
@@ -157,17 +158,31 @@ def preview_automations(ws: Workspace, answers: Answers, client: str) -> str:
         state = " (exists)" if ws.service_principal(sp.name) else ""
         fc = f", trusts {sp.federated_credentials[0].subject}" if sp.federated_credentials else ""
         lines.append(f"  {sp.name} — {sp.credential_kind}{fc}{state}")
-    return "Service principals:\n" + ("\n".join(lines) or "  (none)")
+    return f"{_heading(ws)}:\n" + ("\n".join(lines) or "  (none)")
+
+
+def _heading(ws: Workspace) -> str:
+    """'Service principals' in Entra ID; the IdP's own word otherwise ('API service apps', 'Service accounts')."""
+    if idp_words.is_entra(ws):
+        return "Service principals"
+    short = idp_words.plural(idp_words.profile(ws).workload.short)
+    return short[:1].upper() + short[1:]
 
 
 def _build(ws: Workspace) -> Step:
+    entra = idp_words.is_entra(ws)
     return Step(
         "automations",
-        "Service principals for your automations",
+        f"{_heading(ws)} for your automations",
         "An automation signs in as its own "
-        "identity, not as you. One per tool and purpose keeps each one's rights small and revocable.",
+        "identity, not as you. One per tool and purpose keeps each one's rights small and revocable."
+        + (
+            ""
+            if entra
+            else f" In {idp_words.profile(ws).name} that identity is {idp_words.profile(ws).workload.term}."
+        ),
         automation_questions(["n8n:graph", "github:deploy"]),
-        "service-principals",
+        "service-principals" if entra else "idp-objects",
     )
 
 

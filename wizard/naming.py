@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from wizard.idps import PROFILES
 from wizard.model import IdP, NamingConvention
 from wizard.safe_regex import pattern_problem
 
@@ -21,19 +22,10 @@ class IdpNameRules:
     note: str
 
 
-# Entra: displayName up to 256, but mailNickname (derived from it) is limited to 64 and refuses these
-# characters; Google groups are addressed by email, so the name must be a valid local part.
+# One table: each IdP's group limits live in its profile (wizard.idps.catalogue, with the vendor sources).
 IDP_NAME_RULES: dict[IdP, IdpNameRules] = {
-    IdP.ENTRA: IdpNameRules(
-        64, '@()\\[]";:<> ,', 'mailNickname: at most 64 characters, no spaces or @()\\[]";:<>,'
-    ),
-    IdP.OKTA: IdpNameRules(255, "", "group name: at most 255 characters"),
-    IdP.AUTH0: IdpNameRules(255, "", "role or organization name: at most 255 characters"),
-    IdP.GOOGLE: IdpNameRules(
-        64, " @()[]\\\";:<>,'", "group email local part: at most 64 characters, no spaces"
-    ),
-    IdP.KEYCLOAK: IdpNameRules(255, "/", "group name: '/' separates subgroups in paths"),
-    IdP.AUTHENTIK: IdpNameRules(255, "", "group name: at most 255 characters"),
+    IdP(key): IdpNameRules(p.groups.max_length, p.groups.forbidden, p.groups.note)
+    for key, p in PROFILES.items()
 }
 
 

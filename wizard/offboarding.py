@@ -3,7 +3,8 @@
 Order matters: first stop automations from acting (disable identities), then revoke credentials where they
 were issued, then remove people's access, then purge data, and only then mark the inventory retired.
 Each Entra step names the tenant to sign in to (wizard.placement): a client's apps may live in its own tenant,
-a multi-tenant app's registration at home and its service principal with the client.
+a multi-tenant app's registration at home and its service principal with the client. For an IdP other than
+Entra ID the steps name that IdP's objects and where to click in its admin console (wizard.idps).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import json
 from dataclasses import asdict, dataclass
 
 from wizard import placement
-from wizard.model import CredentialKind, Status, TenantModel, Workspace
+from wizard.idps import where as idp
+from wizard.model import CredentialKind, ServicePrincipal, Status, TenantModel, Workspace
 
 PHASES = (
     "Stop the automations",
@@ -51,6 +53,66 @@ def _at(tenant: placement.Tenant, path: str) -> str:
     return f"{tenant.label}: Entra admin center > {path}"
 
 
+def _other_idp_steps(
+    ws: Workspace, sps: list[ServicePrincipal]
+) -> tuple[list[OffboardStep], list[OffboardStep]]:
+    """(disable steps, revoke-and-delete steps) for workload identities in an IdP other than Entra ID."""
+    prof = idp.profile(ws)
+    short = prof.workload.short
+    disable: list[OffboardStep] = []
+    revoke: list[OffboardStep] = []
+    for sp in sps:
+        subject = f"service-principal:{sp.name}"
+        home = idp.label(ws, placement.app_registration_tenant(ws, sp))
+        disable.append(
+            OffboardStep(
+                0, subject, f"Stop {short} {sp.name} signing in", f"{home}: {prof.workload.console_disable}"
+            )
+        )
+        if sp.credential_kind in (CredentialKind.SECRET, CredentialKind.CERTIFICATE):
+            revoke.append(
+                OffboardStep(
+                    1,
+                    subject,
+                    f"Revoke every secret and key of {sp.name}",
+                    f"{home}: {prof.workload.console_revoke}",
+                )
+            )
+        for fc in sp.federated_credentials:
+            revoke.append(
+                OffboardStep(
+                    1,
+                    subject,
+                    f"Remove the federated trust {fc.name} ({fc.subject})",
+                    f"{home}: where the trust was set up for {sp.name}",
+                )
+            )
+        revoke.append(
+            OffboardStep(
+                1, subject, f"Delete the {short} {sp.name}", f"{home}: {prof.workload.console_delete}"
+            )
+        )
+    return disable, revoke
+
+
+def _people_step(ws: Workspace, model: TenantModel) -> str:
+    """Remove people's access for the client's tenant model, in the IdP's words."""
+    if idp.is_entra(ws):
+        return {
+            TenantModel.SEPARATE_TENANT: "Ask the client to remove your team's B2B guest accounts from their tenant",
+            TenantModel.B2B_GUESTS: "Remove the client's guest accounts from your tenant (Entra > Users > guests)",
+            TenantModel.DELEGATED_ADMIN: "End the GDAP relationship / remove the Azure Lighthouse delegation",
+            TenantModel.PARTITION: "Delete the client's administrative unit once it is empty",
+        }[model]
+    home = idp.home_label(ws)
+    return {
+        TenantModel.SEPARATE_TENANT: "Ask the client to remove your team's accounts from their identity provider",
+        TenantModel.B2B_GUESTS: f"Deactivate the client's external users in {home}",
+        TenantModel.DELEGATED_ADMIN: "End the delegated admin rights you were given in the client's identity provider",
+        TenantModel.PARTITION: f"Check that nothing of the client is left in {home}",
+    }[model]
+
+
 def plan_offboarding(
     ws: Workspace, client: str | None = None, owner: str | None = None
 ) -> list[OffboardStep]:
@@ -76,7 +138,10 @@ def plan_offboarding(
             else (owner or "").lower() in (o.lower() for o in g.owners)
         )
     ]
-    for sp in sps:
+    entra = idp.is_entra(ws)
+    disable, revoke = ([], []) if entra else _other_idp_steps(ws, sps)
+    steps += disable
+    for sp in sps if entra else []:
         steps.append(
             OffboardStep(
                 0,
@@ -102,7 +167,8 @@ def plan_offboarding(
                     )
                 )
                 break
-    for sp in sps:
+    steps += revoke
+    for sp in sps if entra else []:
         app, there = placement.app_registration_tenant(ws, sp), placement.service_principal_tenant(ws, sp)
         if sp.credential_kind in (CredentialKind.SECRET, CredentialKind.CERTIFICATE):
             steps.append(
@@ -156,7 +222,11 @@ def plan_offboarding(
             action = f"Revoke {c.label or c.id} ({c.service}, {c.method})"
             if c.secret_ref:
                 action += f"; then delete the stored copy at {c.secret_ref}"
-        steps.append(OffboardStep(1, f"credential:{c.id}", action, _revoke_text(c.service, c.method.value)))
+        steps.append(
+            OffboardStep(
+                1, f"credential:{c.id}", action, idp.hint(ws, _revoke_text(c.service, c.method.value))
+            )
+        )
     for g in groups:
         steps.append(
             OffboardStep(
@@ -165,18 +235,15 @@ def plan_offboarding(
                 f"Remove every member of {g.name}, then delete it"
                 if client
                 else f"Remove {owner} from {g.name} (and as its owner)",
-                _at(placement.group_tenant(ws, g), "Groups > the group"),
+                _at(placement.group_tenant(ws, g), "Groups > the group")
+                if entra
+                else f"{idp.label(ws, placement.group_tenant(ws, g))}: {idp.profile(ws).groups.console} > the group",
             )
         )
     if client is not None:
         cl = ws.client(client)
         assert cl is not None
-        people = {
-            TenantModel.SEPARATE_TENANT: "Ask the client to remove your team's B2B guest accounts from their tenant",
-            TenantModel.B2B_GUESTS: "Remove the client's guest accounts from your tenant (Entra > Users > guests)",
-            TenantModel.DELEGATED_ADMIN: "End the GDAP relationship / remove the Azure Lighthouse delegation",
-            TenantModel.PARTITION: "Delete the client's administrative unit once it is empty",
-        }[cl.tenant_model]
+        people = _people_step(ws, cl.tenant_model)
         steps.append(OffboardStep(2, f"client:{client}", people))
         purge = (
             f"Delete exported data as agreed: {cl.data_export_consent}"

@@ -1,7 +1,8 @@
 """Markdown checklist of the whole setup (or one client): what exists, what to create and in which tenant, what to fix.
 
 Every group and app says the tenant it lives in (wizard.placement) and where to go: the Entra admin center
-switched to that tenant's directory. Every value from the inventory is escaped (`md`, or `code` inside
+switched to that tenant's directory. For any other IdP the same items use that IdP's own words (an Okta group,
+an API service app, a Keycloak realm ...) and say where to click in its admin console (wizard.idps). Every value from the inventory is escaped (`md`, or `code` inside
 backticks), so a name cannot add a link, raw HTML, emphasis or a heading to the document.
 """
 
@@ -11,7 +12,8 @@ import datetime as dt
 
 from wizard import placement
 from wizard.audit import Finding, Severity, run_audit
-from wizard.model import Client, CredentialKind, Status, Workspace
+from wizard.idps import where as idp
+from wizard.model import Client, CredentialKind, ServicePrincipal, Status, Workspace
 from wizard.safe_text import markdown_code as code
 from wizard.safe_text import markdown_text as md
 
@@ -22,6 +24,15 @@ TENANT_STEPS = {
     "b2b-guests": "Invite the client's people as B2B guests into your tenant and add them to their client groups.",
     "delegated-admin": "Request delegated admin access (GDAP or Azure Lighthouse) with the narrowest roles.",
     "partition": "Keep this client inside your tenant, separated by groups (and an administrative unit).",
+}
+# The same steps for an IdP other than Entra ID: {groups} and {apps} are its words, {home} its container.
+OTHER_IDP_STEPS = {
+    "separate-tenant": "Ask the client's admin for accounts for your team in the client's own identity provider "
+    "(your {groups} below stay in {home}) and for time-limited rights to create the {apps} that live there.",
+    "b2b-guests": "Invite the client's people as external users into {home} and add them to their client {groups}.",
+    "delegated-admin": "Agree delegated admin rights in the client's identity provider, with the narrowest roles "
+    "it offers.",
+    "partition": "Keep this client inside {home}, separated by {groups}.",
 }
 
 
@@ -40,9 +51,54 @@ def _where(service: str, method: str) -> str:
     return info.where if info is not None and info.where else ""
 
 
-def _in(tenant: placement.Tenant) -> str:
-    """'in <tenant>' (or what is missing)."""
+def _in(tenant: placement.Tenant, ws: Workspace | None = None) -> str:
+    """'in <tenant>' (or what is missing); in the IdP's own container when it is not Entra ID."""
+    if ws is not None and not idp.is_entra(ws):
+        return f"in {md(idp.label(ws, tenant))}"
     return f"in {md(tenant.label)}" + ("" if tenant.recorded else " — record the tenant id or domain first")
+
+
+def _tenant_step(ws: Workspace, client: Client) -> str:
+    """What to agree with the client first, for its tenant model, in the IdP's words."""
+    if idp.is_entra(ws):
+        return TENANT_STEPS[client.tenant_model.value]
+    prof = idp.profile(ws)
+    return OTHER_IDP_STEPS[client.tenant_model.value].format(
+        groups=md(idp.plural(prof.groups.term)),
+        apps=md(idp.plural(prof.workload.short)),
+        home=md(idp.home_label(ws)),
+    )
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def _workload_lines(
+    ws: Workspace, sp: ServicePrincipal, app: placement.Tenant, there: placement.Tenant
+) -> list[str]:
+    """One workload identity in a non-Entra IdP: where to create it, what it may reach, its credential."""
+    prof = idp.profile(ws)
+    out = [
+        f"{_box(sp.status == Status.ACTIVE)} Create {md(prof.workload.short)} {code(sp.name)} "
+        f"({sp.credential_kind}) {_in(app, ws)}",
+        f"  - where: {md(prof.workload.console_create)}",
+    ]
+    if there.key != app.key:
+        out.append(f"  - [ ] An administrator of {md(idp.label(ws, there))} lets it in there")
+    for p in sp.permissions:
+        # The permission belongs to the service the automation reaches (it may well be Microsoft 365); the
+        # grant is made in that service, not in the IdP.
+        out.append(f"  - [ ] Access it needs in that service: {md(p.resource)} {md(p.name)} ({p.type})")
+    for fc in sp.federated_credentials:
+        out.append(
+            f"  - [ ] Federated trust {code(fc.name)}: issuer {md(fc.issuer)}, subject {code(fc.subject)}"
+        )
+    if sp.credential_kind == CredentialKind.SECRET:
+        expiry = f", expires {sp.secret_expires}" if sp.secret_expires else ""
+        kept = sp.secret_ref or "a secret store (not recorded yet)"
+        out.append(f"  - [ ] Client secret kept in {md(kept)}{expiry}")
+    return out
 
 
 def _section(ws: Workspace, client: Client | None, findings: list[Finding], today: dt.date) -> list[str]:
@@ -54,13 +110,20 @@ def _section(ws: Workspace, client: Client | None, findings: list[Finding], toda
             f"Tenant model: {client.tenant_model}. Data residency: {md(client.residency or 'not recorded')}.",
             "",
         ]
-        out += [f"{_box(client.status != Status.PLANNED)} {TENANT_STEPS[client.tenant_model.value]}"]
+        out += [f"{_box(client.status != Status.PLANNED)} {_tenant_step(ws, client)}"]
         if client.data_export_consent:
             out += [f"- [ ] Confirm data-export terms with the client: {md(client.data_export_consent)}"]
         out.append("")
     groups = [g for g in ws.groups if g.client == slug and g.status != Status.RETIRED]
     sps = [sp for sp in ws.service_principals if sp.client == slug and sp.status != Status.RETIRED]
-    if groups or sps:
+    entra, prof = idp.is_entra(ws), idp.profile(ws)
+    if (groups or sps) and not entra:
+        out += [
+            f"Each {md(prof.groups.term)} and {md(prof.workload.short)} says where it lives: sign in to "
+            f"{md(prof.name)} there before you create or check it.",
+            "",
+        ]
+    elif groups or sps:
         out += [
             f"Each group and app names its tenant: open {ADMIN_CENTER} and switch to that tenant's directory "
             "(Settings > Directories + subscriptions) before you create or check it.",
@@ -70,15 +133,29 @@ def _section(ws: Workspace, client: Client | None, findings: list[Finding], toda
         out += ["### Groups", ""]
         for g in groups:
             tag = " (admin, keep apart)" if g.admin else ""
+            if not entra:
+                out.append(
+                    f"{_box(g.status == Status.ACTIVE)} Create {md(prof.groups.term)} {code(g.name)}{tag} "
+                    f"{_in(placement.group_tenant(ws, g), ws)}"
+                )
+                out.append(f"  - where: {md(prof.groups.console_create)}")
+                continue
             out.append(
                 f"{_box(g.status == Status.ACTIVE)} Create security group {code(g.name)}{tag} "
                 f"{_in(placement.group_tenant(ws, g))}"
             )
         out.append("")
     if sps:
-        out += ["### Service principals", ""]
+        out += (
+            ["### Service principals", ""]
+            if entra
+            else [f"### {md(_capital(idp.plural(prof.workload.short)))}", ""]
+        )
         for sp in sps:
             app, there = placement.app_registration_tenant(ws, sp), placement.service_principal_tenant(ws, sp)
+            if not entra:
+                out += _workload_lines(ws, sp, app, there)
+                continue
             out.append(
                 f"{_box(sp.status == Status.ACTIVE)} Register {code(sp.name)} ({sp.credential_kind}) {_in(app)}"
                 + (" as a multi-tenant app" if placement.is_multi_tenant(ws, sp) else "")
@@ -109,11 +186,15 @@ def _section(ws: Workspace, client: Client | None, findings: list[Finding], toda
             if c.scopes:
                 line += f", scopes {md(', '.join(c.scopes))}"
             out.append(line)
-            where = _where(c.service, c.method.value)
+            where = idp.create_hint(ws, _where(c.service, c.method.value))
             if where and c.status == Status.PLANNED:
                 out.append(f"  - where: {md(where)}")
             if c.identity or c.method.value in ("oauth-client-credentials", "federation"):
-                out.append(f"  - tenant: {md(placement.credential_tenant(ws, c).label)}")
+                out.append(
+                    f"  - tenant: {md(placement.credential_tenant(ws, c).label)}"
+                    if entra
+                    else f"  - identity in: {md(idp.label(ws, placement.credential_tenant(ws, c)))}"
+                )
             if c.secret_ref:
                 out.append(f"  - stored in {code(c.secret_ref)}")
             if c.expires:

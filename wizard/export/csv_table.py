@@ -10,6 +10,7 @@ import re
 
 from wizard import placement
 from wizard.audit import SEVERITY_ORDER, by_subject, run_audit
+from wizard.idps import where as idp
 from wizard.model import Workspace
 from wizard.safe_text import terminal_text
 
@@ -33,7 +34,9 @@ COLUMNS = [
 ]
 # tenant: the id or domain of the tenant the object lives in (a service principal: where its tokens are issued;
 # empty when that tenant's id is not recorded). registered_in: a service principal's app registration, which
-# differs for a multi-tenant app (registered at home, consented in the client's tenant).
+# differs for a multi-tenant app (registered at home, consented in the client's tenant). For an IdP other than
+# Entra ID "your own tenant" is the IdP's address (Consultancy.idp_address: an Okta org, a Keycloak realm ...);
+# the kind stays "service-principal" for every IdP so scripts reading the table keep working.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
 
@@ -56,6 +59,12 @@ def rows(ws: Workspace, client: str | None = None, today: dt.date | None = None)
         return min(found, key=lambda f: SEVERITY_ORDER[f.severity]).severity.value if found else "ok"
 
     fast = placement.indexed(ws)
+    entra = idp.is_entra(ws)
+
+    def at(tenant: placement.Tenant) -> str:
+        """The tenant's id or domain; your own IdP's address when it is not Entra ID."""
+        return ws.consultancy.idp_address if not entra and tenant.key == placement.HOME_KEY else tenant.tenant
+
     out: list[list[object]] = []
     for sp in ws.service_principals:
         if client is None or sp.client == client:
@@ -75,8 +84,8 @@ def rows(ws: Workspace, client: str | None = None, today: dt.date | None = None)
                     "",
                     sp.status,
                     worst(f"service-principal:{sp.name}"),
-                    placement.service_principal_tenant(fast, sp).tenant,
-                    placement.app_registration_tenant(fast, sp).tenant,
+                    at(placement.service_principal_tenant(fast, sp)),
+                    at(placement.app_registration_tenant(fast, sp)),
                 ]
             )
     for c in ws.credentials:
@@ -97,7 +106,7 @@ def rows(ws: Workspace, client: str | None = None, today: dt.date | None = None)
                     "; ".join(c.used_by),
                     c.status,
                     worst(f"credential:{c.id}"),
-                    placement.credential_tenant(fast, c).tenant,
+                    at(placement.credential_tenant(fast, c)),
                     "",
                 ]
             )

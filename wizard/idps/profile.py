@@ -14,6 +14,10 @@ class GroupRules:
     max_length: int  # longest name the IdP accepts
     forbidden: str = ""  # characters the IdP refuses in a name
     note: str = ""  # the source of the limits, shown beside a naming problem
+    console: str = (
+        ""  # where the groups are listed in the admin console (the checklist ends it with "the group")
+    )
+    console_create: str = ""  # where to click to create one
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class WorkloadIdentity:
     console_create: str  # where to click to create one, in the IdP's admin console
     console_revoke: str  # where to click to revoke its credential or disable it
     api: str  # the API that creates it ("Microsoft Graph", "Okta management API")
+    console_disable: str = ""  # where to stop it signing in without deleting it
+    console_delete: str = ""  # where to delete it for good
 
 
 @dataclass(frozen=True)

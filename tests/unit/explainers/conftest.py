@@ -65,7 +65,10 @@ ISSUE_19_IDS = (
     "tenant-placement",
 )
 
-REQUIRED_IDS = ISSUE_5_IDS | frozenset(ISSUE_19_IDS)
+# Issue 16: how each IdP names and limits groups and workload identities, and where to revoke.
+ISSUE_16_IDS = ("idp-objects",)
+
+REQUIRED_IDS = ISSUE_5_IDS | frozenset(ISSUE_19_IDS) | frozenset(ISSUE_16_IDS)
 
 FIRST_HALF = (
     "identity-provider",
