@@ -16,7 +16,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("format", choices=sorted(FORMATS))
     add_file_option(p)
     p.add_argument("--client", metavar="SLUG", help="only this client")
-    p.add_argument("--output", "-o", metavar="PATH", help="write to a file instead of standard output")
+    p.add_argument(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="write to a file instead of standard output ('-': standard output)",
+    )
     p.add_argument("--today", metavar="YYYY-MM-DD", type=iso_date, help="date used for expiry checks")
     p.set_defaults(func=run)
 
@@ -32,9 +37,8 @@ def run(args: argparse.Namespace) -> int:
         today_from,
     )
 
-    target = (
-        output_path(args.output, args.file) if args.output is not None else None
-    )  # with --demo: ./idspine.toml
+    to_file = args.output is not None and args.output != "-"  # '-' is standard output, as Unix tools read it
+    target = output_path(args.output, args.file) if to_file else None
     try:
         ws = open_workspace(args)
     except WorkspaceUnavailable as exc:
