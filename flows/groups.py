@@ -161,7 +161,16 @@ def _build(ws: Workspace) -> Step:
                 Kind.CHOICE,
                 "group-types",
                 default=GroupKind.SECURITY.value,
-                options=KIND_OPTIONS,
+                # Microsoft 365 groups exist only in Entra; elsewhere the one kind is the IdP's own group
+                options=KIND_OPTIONS
+                if entra
+                else (
+                    Option(
+                        GroupKind.SECURITY.value,
+                        prof.groups.term[:1].upper() + prof.groups.term[1:],
+                        f"in {prof.groups.container}",
+                    ),
+                ),
             ),
         ),
         "group-types" if entra else "idp-objects",

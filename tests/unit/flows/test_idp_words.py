@@ -222,3 +222,15 @@ def test_client_onboarding_places_identities_in_the_idps_words() -> None:
     line = placement_line(ws, placement.home_tenant(ws), placement.client_tenant(ws, "acme"), "client")
     assert line.startswith("Data-access API service apps: in Acme Logistics's own identity provider")
     assert "Okta groups: in the Okta org" in line
+
+
+def test_group_kind_offers_microsoft_365_groups_only_in_entra() -> None:
+    from flows import get_flow
+    from wizard.demo import DEMO_TODAY, demo_workspace
+
+    for idp, expected in (("entra", {"Security group", "Microsoft 365 group"}), ("okta", {"Okta group"})):
+        ws = demo_workspace(DEMO_TODAY)
+        ws.consultancy.idp = idp  # type: ignore[assignment]
+        step = next(s for s in get_flow("groups").steps(ws) if any(q.id == "kind" for q in s.questions))
+        kind = next(q for q in step.questions if q.id == "kind")
+        assert {o.label for o in kind.options} == expected, idp

@@ -17,6 +17,7 @@ from wizard.model import Status, Workspace
 from wizard.ui.badges import WORDS, badge
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
+from wizard.vocabulary import IdP
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -150,10 +151,15 @@ class HomeScreen(IdspineScreen[None]):
         c = ws.consultancy
         hats = ", ".join(h.value for h in c.hats) or "not set"
         idp = c.idp.value if c.idp else "not chosen yet"
+        where = f"Home tenant: {escape(c.home_tenant or '—')}"
+        workloads = "service principals"
+        if c.idp and c.idp != IdP.ENTRA:  # the chosen IdP's own name, address and workload identities
+            profile = profile_for(c.idp)
+            idp, workloads = profile.name, f"{profile.workload.short}s"
+            where = f"{profile.name} address: {escape(c.idp_address or 'not recorded yet')}"
         self.query_one("#consultancy", Static).update(
-            f"[b]{escape(c.name)}[/b]  ({c.slug})\nIdentity provider: {idp}\n"
-            f"Home tenant: {escape(c.home_tenant or '—')}\n"
-            f"Hats: {hats}\nInventory: {len(ws.groups)} groups, {len(ws.service_principals)} service principals, "
+            f"[b]{escape(c.name)}[/b]  ({c.slug})\nIdentity provider: {idp}\n{where}\n"
+            f"Hats: {hats}\nInventory: {len(ws.groups)} groups, {len(ws.service_principals)} {workloads}, "
             f"{len(ws.credentials)} credentials"
         )
 

@@ -75,7 +75,10 @@ class PlanScreen(IdspineScreen[None]):
         self.query_one("#plan-summary", Static).update(summary)
         table = self.query_one("#plan-steps", DataTable)
         table.clear(columns=True)
-        table.add_columns("#", "calls", "step")
+        # widths set from the content: columns added to a cleared table do not grow with later rows
+        table.add_column("#", width=max(1, len(str(len(plan.automatic)))))
+        table.add_column("calls", width=5)
+        table.add_column("step", width=max([4, *(len(s.summary) for s in plan.automatic)]))
         for i, step in enumerate(plan.automatic, 1):
             table.add_row(str(i), str(len(step.calls)), cell(step.summary), key=step.key)
         self._show_calls(0)
