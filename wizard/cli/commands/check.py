@@ -1,9 +1,14 @@
-"""`idspine check`: audit the inventory; exit 0 when clean, 1 on findings, 2 when the file is unreadable."""
+"""`idspine check`: audit the inventory; exit 0 when clean, 1 on findings, 2 when the file is unreadable.
+
+Formats: text, json, sarif (SARIF 2.1.0), junit (JUnit XML). With $GITHUB_STEP_SUMMARY set, a Markdown summary
+is appended to that file too (never to standard output).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from wizard.cli import add_file_option, iso_date, non_negative
 
@@ -13,7 +18,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("check", help="audit the inventory for expired, risky or inconsistent entries")
     p.add_argument("path", nargs="?", metavar="FILE", help="inventory file (same as --file)")
     add_file_option(p)
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "sarif", "junit"],
+        default="text",
+        help="sarif: SARIF 2.1.0 for code scanning; junit: JUnit XML for CI test views (both on standard output)",
+    )
     p.add_argument(
         "--fail-on",
         choices=["error", "warning", "info"],
@@ -58,7 +68,25 @@ def run(args: argparse.Namespace) -> int:
     totals = counts(findings)
     fail_on = list(Severity)[: list(Severity).index(Severity(args.fail_on)) + 1]
     failing = sum(totals[s] for s in fail_on)
-    if args.format == "json":
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        from wizard.audit.step_summary import append_summary
+
+        try:
+            append_summary(summary, findings)
+        except OSError as exc:
+            from wizard.cli.output import err
+
+            err(f"GITHUB_STEP_SUMMARY: cannot append to {summary}: {exc.strerror or exc}")
+    if args.format == "sarif":
+        from wizard.audit.sarif import sarif_log
+
+        print(json.dumps(sarif_log(findings, None if args.demo else args.file), indent=2))
+    elif args.format == "junit":
+        from wizard.audit.junit import junit_xml
+
+        print(junit_xml(findings), end="")
+    elif args.format == "json":
         print(
             json.dumps(
                 {
