@@ -3,7 +3,7 @@
 tests/conftest.py asks this before a test marked `peer("<name>")` runs, so a missing peer is a skip that
 names the install command (or a failure under IDSPINE_REQUIRE_PEERS=1) instead of an error deep in a fixture.
 The checks are the ones the fixtures make: the n8n launcher and its version stamp, node plus oidc-provider,
-the schema wheels.
+the schema wheels, the SARIF multitool.
 """
 
 from __future__ import annotations
@@ -61,7 +61,25 @@ def _schemas() -> str | None:
     return f"{', '.join(absent)} missing from {directory}" if absent else None
 
 
-CHECKS: dict[str, Callable[[], str | None]] = {"n8n": _n8n, "oidc": _oidc, "schemas": _schemas}
+def sarif_tools() -> tuple[Path, Path]:
+    """Where install_sarif.sh puts Microsoft's SARIF multitool and the actionlint binary."""
+    directory = peers_root() / "sarif"
+    return directory / "node_modules" / ".bin" / "sarif-multitool", directory / "venv" / "bin" / "actionlint"
+
+
+def _sarif() -> str | None:
+    multitool, _ = sarif_tools()
+    if not multitool.exists():
+        return f"the SARIF multitool is not installed in {multitool.parent.parent.parent}"
+    return None
+
+
+CHECKS: dict[str, Callable[[], str | None]] = {
+    "n8n": _n8n,
+    "oidc": _oidc,
+    "schemas": _schemas,
+    "sarif": _sarif,
+}
 
 
 def missing(name: str) -> str | None:

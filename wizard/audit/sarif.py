@@ -51,12 +51,16 @@ def _rule(rule_id: str, explainer: str, baseline: str) -> dict[str, Any]:
     help_text = f"{text.full} Learn more: `idspine explain {page}`." if page else text.full
     rule: dict[str, Any] = {
         "id": rule_id,
-        "name": "".join(part.capitalize() for part in rule_id.split("-")),
         "shortDescription": {"text": clean(text.short)},
         "fullDescription": {"text": clean(text.full)},
         "help": {"text": clean(help_text)},
         "properties": {"tags": ["security", "identity", *text.tags]},
     }
+    name = "".join(part.capitalize() for part in rule_id.split("-"))
+    if (
+        name.lower() != rule_id.lower()
+    ):  # the multitool (SARIF1001) wants a name that differs from the id, or none
+        rule["name"] = name
     if page:
         rule["helpUri"] = explainer_url(page)
         rule["properties"]["explainer"] = page
