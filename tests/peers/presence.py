@@ -68,10 +68,9 @@ def sarif_tools() -> tuple[Path, Path]:
 
 
 def _sarif() -> str | None:
-    multitool, _ = sarif_tools()
-    if not multitool.exists():
-        return f"the SARIF multitool is not installed in {multitool.parent.parent.parent}"
-    return None
+    multitool, actionlint = sarif_tools()
+    absent = [tool.name for tool in (multitool, actionlint) if not tool.exists()]
+    return f"{' and '.join(absent)} not installed in {peers_root() / 'sarif'}" if absent else None
 
 
 CHECKS: dict[str, Callable[[], str | None]] = {
