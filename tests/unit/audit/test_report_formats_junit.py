@@ -31,18 +31,97 @@ def test_junit_structure_counts_and_severities() -> None:
     assert suites["expired"].find("testcase/failure").get("type") == "error"  # type: ignore[union-attr]
     assert suites["expiring"].find("testcase/failure").get("type") == "warning"  # type: ignore[union-attr]
     info = suites["better-method"].find("testcase")
-    assert (
-        info is not None
-        and info.find("failure") is None
-        and "could be keyless" in info.findtext("system-out", "")
-    )
+    assert info is not None and info.find("failure") is None
     assert suites["no-owner"].find("testcase").get("name") == "no findings"  # type: ignore[union-attr]
-    assert root.get("failures") == "2"
-    assert int(root.get("tests", "0")) == sum(int(s.get("tests", "0")) for s in suites.values())
+    assert sum(int(s.get("failures", "0")) for s in suites.values()) == 2
+    assert "could be keyless" in suites["better-method"].findtext("system-out", "")
     for suite in suites.values():
         cases = suite.findall("testcase")
         assert int(suite.get("tests", "0")) == len(cases)
         assert int(suite.get("failures", "0")) == sum(1 for c in cases if c.find("failure") is not None)
+
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+XSD = ET.parse(Path(__file__).parent / "schemas" / "JUnit.xsd").getroot()
+
+
+def required(node: ET.Element) -> set[str]:
+    return {a.get("name", "") for a in node.iter(f"{XS}attribute") if a.get("use") == "required"}
+
+
+def check_against_ant_schema(document: str) -> None:
+    """What JUnit.xsd demands of an aggregated report, read from the schema file: element order and counts,
+    required attributes, integer and decimal values, the timestamp pattern, one outcome per testcase."""
+    root = ET.fromstring(document)
+    aggregate = XSD.find(f"{XS}element[@name='testsuites']")
+    suite_type = XSD.find(f"{XS}complexType[@name='testsuite']")
+    assert aggregate is not None and suite_type is not None
+    assert root.tag == "testsuites" and not root.attrib  # the schema declares no attribute on it
+    suite_required = {
+        a.get("name", "") for a in suite_type.findall(f"{XS}attribute") if a.get("use") == "required"
+    }
+    suite_required |= required(aggregate)  # package and id, added for aggregated suites
+    assert {"name", "timestamp", "hostname", "tests", "package", "id"} <= suite_required
+    sequence = [e for e in suite_type.find(f"{XS}sequence") or [] if e.tag == f"{XS}element"]
+    order = [e.get("name") for e in sequence]
+    testcase_type = sequence[order.index("testcase")]
+    choice = [e.get("name") for e in testcase_type.iter(f"{XS}element")]
+    case_required = {
+        a.get("name", "")
+        for a in testcase_type.findall(f"{XS}complexType/{XS}attribute")
+        if a.get("use") == "required"
+    }
+    assert case_required == {"name", "classname", "time"}
+    failure_required = required(
+        next(e for e in testcase_type.iter(f"{XS}element") if e.get("name") == "failure")
+    )
+    pattern = XSD.find(f"{XS}simpleType[@name='ISO8601_DATETIME_PATTERN']//{XS}pattern")
+    assert pattern is not None
+    for suite in root:
+        assert suite.tag == "testsuite"
+        assert suite_required <= set(suite.attrib), suite_required - set(suite.attrib)
+        for name in ("tests", "failures", "errors", "id", "skipped"):
+            int(suite.get(name, "0"))
+        float(suite.get("time", ""))
+        assert re.fullmatch(pattern.get("value", ""), suite.get("timestamp", ""))
+        positions = [order.index(child.tag) for child in suite]  # ValueError: an element the schema lacks
+        assert positions == sorted(positions)
+        for element in sequence:
+            n = sum(1 for child in suite if child.tag == element.get("name"))
+            low = int(element.get("minOccurs", "1"))
+            high = element.get("maxOccurs", "1")
+            assert n >= low and (high == "unbounded" or n <= int(high)), (element.get("name"), n)
+        for prop in suite.iter("property"):
+            assert {"name", "value"} <= set(prop.attrib) and prop.get("name")
+        for case in suite.findall("testcase"):
+            assert case_required <= set(case.attrib), case_required - set(case.attrib)
+            float(case.get("time", ""))
+            assert len(case) <= 1 and all(child.tag in choice for child in case)
+            for failure in case.findall("failure"):
+                assert failure_required <= set(failure.attrib)
+
+
+def test_junit_matches_the_ant_schema() -> None:
+    findings = [
+        Finding("expired", Severity.ERROR, "credential:a", "expired", "rotate", "x"),
+        Finding("better-method", Severity.INFO, "credential:c", "could be keyless", "switch", "x"),
+        hostile_finding(),
+    ]
+    check_against_ant_schema(junit_xml(findings))
+    check_against_ant_schema(junit_xml([]))
+
+
+def test_the_schema_check_can_fail() -> None:
+    good = junit_xml([Finding("expired", Severity.ERROR, "credential:a", "m", "f", "x")])
+    for broken in (
+        good.replace(' hostname="localhost"', ""),
+        good.replace("<system-err", "<other").replace("</system-err>", "</other>"),
+        good.replace('type="error"', ""),
+        good.replace("<testsuites>", '<testsuites tests="1">'),
+        good.replace(' time="0" />', " />", 1),
+    ):
+        with pytest.raises((AssertionError, ValueError)):
+            check_against_ant_schema(broken)
 
 
 def test_junit_hostile_text_is_valid_xml_without_control_characters() -> None:
