@@ -145,3 +145,11 @@ def test_every_rule_id_in_the_rules_has_a_description() -> None:
     assert found <= set(RULE_TEXT), sorted(found - set(RULE_TEXT))
     for text in RULE_TEXT.values():
         assert (RULES_DIR.parents[2] / "explainers" / f"{text.explainer}.md").exists(), text.explainer
+
+
+def test_a_clean_inventory_and_a_file_outside_the_working_directory_still_validate(tmp_path: Path) -> None:
+    validate(sarif_log([], "inventory.toml", tmp_path))
+    log = sarif_log([hostile_finding()], str(tmp_path.parent / "elsewhere.toml"), tmp_path)
+    validate(log)
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert "uriBaseId" not in location and location["uri"].startswith("file:///")
