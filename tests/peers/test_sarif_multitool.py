@@ -39,7 +39,9 @@ def test_demo_sarif_has_no_multitool_errors_or_warnings(run_cli, tmp_path: Path)
     r = run_cli("check", "--demo", "--today", "2026-11-23", "--format", "sarif")
     results = multitool_results(json.loads(r.out), tmp_path)
     assert [x for x in results if x["level"] == "error"] == []
-    assert [x for x in results if x["level"] == "warning"] == []  # stricter than asked: keep the log tidy
+    # stricter than asked: no warnings but SARIF2005 (a tool informationUri): idspine has no published address
+    # to vouch for, and inventing one would send people to a page nobody controls
+    assert [x for x in results if x["level"] == "warning" and x.get("ruleId") != "SARIF2005"] == []
 
 
 def test_hostile_text_sarif_has_no_multitool_errors(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from wizard.audit import Finding, Severity
-from wizard.audit.report_text import clean, explainer_url
+from wizard.audit.report_text import clean, explainer_hint
 from wizard.audit.rule_text import RULE_TEXT, rule_text
 
 
@@ -42,7 +42,7 @@ def junit_xml(
             ET.SubElement(suite, "testcase", classname=clean(rule_id), name="no findings", time="0")
         for f in mine:
             case = ET.SubElement(suite, "testcase", classname=clean(rule_id), name=clean(f.subject), time="0")
-            detail = clean(f"{f.message} Fix: {f.fix} Explainer: {explainer_url(f.explainer)}")
+            detail = clean(f"{f.message} Fix: {f.fix} Explainer: {explainer_hint(f.explainer)}")
             if f.severity in (Severity.ERROR, Severity.WARNING):
                 failure = ET.SubElement(case, "failure", message=clean(f.message), type=f.severity.value)
                 failure.text = detail

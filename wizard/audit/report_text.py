@@ -8,12 +8,6 @@ import re
 from wizard.audit import Finding
 from wizard.safe_text import one_line
 
-# Where idspine's documentation and explainers are published. SARIF requires helpUri and informationUri to be
-# absolute URIs (format "uri" in the 2.1.0 schema), so a relative path to explainers/<id>.md is not allowed.
-# One constant, so the published address is changed in one place.
-PROJECT_URL = "https://github.com/idspine/idspine"
-EXPLAINER_URL = PROJECT_URL + "/blob/main/explainers/{}.md"
-
 # XML 1.0 allows neither these noncharacters nor surrogates; one_line already escapes controls and surrogates.
 _NONCHARACTERS = re.compile("[\ufffe\uffff]")
 
@@ -29,9 +23,9 @@ def split_subject(subject: str) -> tuple[str, str]:
     return (kind, name) if sep and kind else ("object", subject)
 
 
-def explainer_url(explainer: str) -> str:
-    """The published address of an explainer page."""
-    return EXPLAINER_URL.format(explainer)
+def explainer_hint(explainer: str) -> str:
+    """How to read an explainer: it ships with idspine, so the command, not a web address idspine cannot vouch for."""
+    return f"idspine explain {explainer}"
 
 
 def fingerprints(findings: list[Finding]) -> list[str]:

@@ -1,7 +1,7 @@
 """`idspine check --format sarif`: the findings as a SARIF 2.1.0 log for GitHub code scanning and other viewers.
 
 Shape (SARIF 2.1.0, OASIS): one run; tool.driver names idspine with its version and the rules that reported,
-each with the audit rule id, descriptions, help text, a helpUri to its explainer and the mirrored baseline;
+each with the audit rule id, descriptions, help text naming its explainer and the mirrored baseline;
 each result points at the inventory file (relative to the working directory, base id SRCROOT) and names the
 inventory object in a logicalLocation. partialFingerprints hash rule id and subject so alerts stay the same
 alert from one nightly run to the next.
@@ -14,7 +14,7 @@ from typing import Any
 
 from wizard import __version__
 from wizard.audit import Finding, Severity
-from wizard.audit.report_text import PROJECT_URL, clean, explainer_url, fingerprints, split_subject
+from wizard.audit.report_text import clean, explainer_hint, fingerprints, split_subject
 from wizard.audit.rule_text import rule_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -45,10 +45,20 @@ def _line_of(subject_name: str, lines: list[str]) -> int:
     return 1
 
 
+def _first_source(explainer: str) -> str | None:
+    """The first (https) source of an explainer, or None when it has none or does not exist."""
+    from wizard import explainer_library
+
+    if not explainer_library.exists(explainer):
+        return None
+    return next((s for s in explainer_library.get(explainer).sources if s.startswith("https://")), None)
+
+
 def _rule(rule_id: str, explainer: str, baseline: str) -> dict[str, Any]:
     text = rule_text(rule_id)
     page = explainer or text.explainer
-    help_text = f"{text.full} Learn more: `idspine explain {page}`." if page else text.full
+    # the explainers ship with idspine (no published address): help names the command, helpUri its main source
+    help_text = f"{text.full} Learn more: `{explainer_hint(page)}`." if page else text.full
     rule: dict[str, Any] = {
         "id": rule_id,
         "shortDescription": {"text": clean(text.short)},
@@ -62,8 +72,10 @@ def _rule(rule_id: str, explainer: str, baseline: str) -> dict[str, Any]:
     ):  # the multitool (SARIF1001) wants a name that differs from the id, or none
         rule["name"] = name
     if page:
-        rule["helpUri"] = explainer_url(page)
         rule["properties"]["explainer"] = page
+        source = _first_source(page)
+        if source:  # the vendor page the explainer rests on: a real, absolute help link
+            rule["helpUri"] = source
     if baseline:
         rule["properties"]["baseline"] = baseline
     return rule
@@ -122,7 +134,6 @@ def sarif_log(findings: list[Finding], inventory: str | None, cwd: Path | None =
                 "name": "idspine",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": PROJECT_URL,
                 "rules": rules,
             }
         },
