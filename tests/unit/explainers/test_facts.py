@@ -179,7 +179,7 @@ FACTS = [
     ),
     (
         "rotation-and-revocation",
-        "from a group or an app role takes effect slowly",
+        "Group memberships and app roles travel as claims inside that token",
         None,
         "https://learn.microsoft.com/en-us/entra/identity/managed-identities-azure-resources/"
         "managed-identity-best-practice-recommendations",
