@@ -37,7 +37,8 @@ def is_multi_tenant(ws: Workspace, sp: ServicePrincipal) -> bool:
 def multi_tenant_without_assignment(ws: Workspace, today: dt.date) -> Iterator[Finding]:
     """A multi-tenant app whose enterprise app does not require assignment: every user of each tenant that
     consented can sign in to it. Mirrors Maester MT.1075 (third-party apps open to all users), which is how the
-    app looks from each client's tenant."""
+    app looks from each client's tenant. Group assignment and its P1/P2 licence: learn.microsoft.com/en-us/entra/
+    identity/enterprise-apps/assign-user-or-group-access-portal."""
     for sp in live(ws.service_principals):
         if sp.assignment_required is True or not is_multi_tenant(ws, sp):
             continue
@@ -50,7 +51,8 @@ def multi_tenant_without_assignment(ws: Workspace, today: dt.date) -> Iterator[F
             "consented to it can sign in.",
             "In each tenant where it has an enterprise app, open Enterprise applications > the app > Properties, "
             "set 'Assignment required?' to Yes (Graph: appRoleAssignmentRequired = true), then assign only the "
-            "groups that need it under Users and groups; record assignment_required = true here.",
+            "groups that need it under Users and groups (group assignment needs Entra ID P1 or P2 and does not "
+            "reach nested groups; without it, assign the users); record assignment_required = true here.",
             "b2b-and-multi-tenant",
         )
 
