@@ -51,7 +51,10 @@ def test_plan_lists_the_policy_as_a_manual_explained_step(entra_ws: Workspace) -
     )  # set it before secrets are added
     text = render_text(plan)
     manual_part = text.split("Manual steps")[1]
-    assert "app management policy" in manual_part and f"would use PATCH {APP_POLICY_PATH}" in manual_part
+    assert (
+        "app management policy" in manual_part
+        and f"by hand, not by idspine: PATCH {APP_POLICY_PATH}" in manual_part
+    )
 
 
 def test_no_policy_step_where_no_secret_is_added(entra_ws: Workspace) -> None:

@@ -358,7 +358,7 @@ def render_text(plan: Plan) -> str:
         lines += ["", "Manual steps (an administrator does these in the browser):"]
         for step in plan.manual:
             lines.append(f"  * {step.summary}")
-            lines.extend(f"     - would use {call}" for call in step.calls)
+            lines.extend(f"     - by hand, not by idspine: {call}" for call in step.calls)
     if any(s.kind == "client-secret" for s in plan.steps):
         where = "Azure Key Vault" if plan.secret_store == "keyvault" else "a private env file (0600)"
         lines += ["", f"New client secrets go to {where}; the inventory keeps only the reference and expiry."]
