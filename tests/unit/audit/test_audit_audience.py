@@ -133,7 +133,9 @@ def test_testing_mode_client_in_a_client_workflow_is_an_error_with_fix_and_expla
     assert [(f.subject, f.severity) for f in hits] == [("credential:acme-sheets", Severity.ERROR)]
     f = hits[0]
     assert "7 days" in f.message and "n8n:Weekly report" in f.message
-    assert "Publish app" in f.fix and "Internal" in f.fix and "in-production" in f.fix
+    assert (
+        "Audience" in f.fix and "In production" in f.fix and "Internal" in f.fix and "in-production" in f.fix
+    )
     assert f.explainer == "google-oauth-verification" and exists(f.explainer)
     assert (EXPLAINERS / f"{f.explainer}.md").is_file()
     assert f.baseline == ""  # no Maester or ScubaGear check covers Google consent screens

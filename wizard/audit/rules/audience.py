@@ -12,7 +12,8 @@ from wizard.model import Hat, Method, ServicePrincipal, Workspace, is_google_ser
 
 # Scopes Google exempts from the 7-day limit on refresh tokens in Testing mode (name, email address, profile):
 # https://developers.google.com/identity/protocols/oauth2 ("Refresh token expiration"), and
-# https://support.google.com/cloud/answer/15549945 (publishing status, 7-day authorizations).
+# https://support.google.com/cloud/answer/15549945 (publishing status, 7-day authorizations). The Audience page
+# holds user type and publishing status: https://developers.google.com/data-manager/api/devguides/concepts/oauth-verification
 BASIC_GOOGLE_SCOPES = frozenset(
     {
         "openid",
@@ -79,8 +80,9 @@ def google_testing_in_production(ws: Workspace, today: dt.date) -> Iterator[Find
             f"{c.label or c.id} is a Google OAuth client in Testing mode used by {', '.join(workflows)}: "
             "its refresh token expires 7 days after consent, and the workflow then fails with invalid_grant"
             + (" in work delivered for a client." if for_client else "."),
-            "Publish the app (Google Auth Platform > Audience > Publish app), or make it Internal when only your "
-            "Workspace's accounts use it; submit it for verification if it asks for sensitive or restricted "
+            "On the Audience page (Google Cloud console > Google Auth Platform > Audience), move the publishing "
+            "status to In production, or set the user type to Internal when only your Workspace's accounts use "
+            "it; submit the app for verification if it asks for sensitive or restricted "
             "scopes; then sign the workflow's credential in again and record google_publishing_status = "
             "in-production.",
             "google-oauth-verification",
