@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -34,6 +34,14 @@ SafeText = Annotated[str, AfterValidator(refuse_secret)]
 SecretRef = Annotated[str, AfterValidator(validate_reference)]
 Slug = Annotated[str, Field(pattern=SLUG_RE)]
 Guid = Annotated[str, Field(pattern=GUID_PATTERN)]
+
+
+GOOGLE_SERVICES = frozenset({"google-cloud", "google-workspace", "bigquery"})
+
+
+def is_google_service(service: str) -> bool:
+    """Whether a catalogue service id is one of Google's (their OAuth clients have a publishing status)."""
+    return service in GOOGLE_SERVICES or service.startswith("google-")
 
 
 class Strict(BaseModel):
@@ -203,6 +211,10 @@ class ServicePrincipal(Strict):
     verification: Verification | None = None
     notes: SafeText = ""
     tenant: Placement | None = None  # None: wizard.placement's default for the client's tenant model
+    # As the IdP reports them (discover, or typed in): the app's sign-in audience (None: follow wizard.placement)
+    # and whether its enterprise app requires assignment (Entra's appRoleAssignmentRequired; None: not known).
+    sign_in_audience: Literal["single-tenant", "multi-tenant"] | None = None
+    assignment_required: bool | None = None
 
 
 class Credential(Strict):
@@ -230,6 +242,17 @@ class Credential(Strict):
     tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = (
         None  # None: wizard.placement default
     )
+    # Google OAuth clients only: the consent screen's publishing status (testing: refresh tokens of external
+    # users last 7 days). None: not recorded.
+    google_publishing_status: Literal["testing", "in-production"] | None = None
+
+    @model_validator(mode="after")
+    def _publishing_status_fits(self) -> Credential:
+        if self.google_publishing_status is not None and not is_google_service(self.service):
+            raise ValueError(
+                f"google_publishing_status is for Google OAuth clients; {self.id} is a {self.service} credential"
+            )
+        return self
 
     @model_validator(mode="after")
     def _key_kind_fits(self) -> Credential:

@@ -218,6 +218,36 @@ def _section(ws: Workspace, client: Client | None, findings: list[Finding], toda
     return out
 
 
+def _policy_lines(ws: Workspace, client: str | None) -> list[str]:
+    """The tenant-wide app management policy, for each Entra tenant where a client secret is still to be created
+    (the condition under which the Entra plan carries the same manual step): never set by idspine."""
+    if not idp.is_entra(ws):
+        return []
+    tenants: dict[str, placement.Tenant] = {}
+    for sp in ws.service_principals:
+        if sp.status == Status.RETIRED or (client is not None and sp.client != client):
+            continue
+        if sp.credential_kind == CredentialKind.SECRET and (
+            sp.secret_ref is None or sp.secret_expires is None
+        ):
+            t = placement.app_registration_tenant(ws, sp)
+            tenants.setdefault(t.key, t)
+    recorded = {i.id for i in ws.checklist}  # apply records the step; it then shows under Manual steps
+    todo = [t for key, t in tenants.items() if f"app-management-policy:{key}" not in recorded]
+    if not todo:
+        return []
+    out = ["## Tenant app management policy", ""]
+    out += [
+        f"- [ ] Before new client secrets are added {_in(t)}: turn on the default app management policy "
+        "(Enterprise apps > Security > Application policies, or PATCH /policies/defaultAppManagementPolicy): "
+        "client secrets at most 180 days (enter 181 days, P181D), and block new secrets once no app there needs "
+        "one. idspine never sets it. Licence: Microsoft Entra Workload ID Premium. "
+        "(explainer: app-management-policies)"
+        for t in todo
+    ]
+    return out + [""]
+
+
 def render(ws: Workspace, client: str | None = None, today: dt.date | None = None) -> str:
     """The checklist as Markdown, for every client or just one (KeyError when the client is unknown)."""
     today = today or dt.date.today()
@@ -238,6 +268,7 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
                 "sign-ins alerted"
                 for a in c.break_glass_accounts
             ] + [""]
+        lines += _policy_lines(ws, None)
         lines += _section(ws, None, findings, today)
         for cl in ws.clients:
             if cl.status != Status.RETIRED:
@@ -246,5 +277,6 @@ def render(ws: Workspace, client: str | None = None, today: dt.date | None = Non
         match = ws.client(client)
         if match is None:
             raise KeyError(client)
+        lines += _policy_lines(ws, client)
         lines += _section(ws, match, findings, today)
     return "\n".join(lines).rstrip() + "\n"

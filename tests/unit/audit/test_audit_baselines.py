@@ -343,12 +343,13 @@ def test_baselines_name_only_rules_that_exist_and_confirmed_maester_ids() -> Non
             secret_created=TODAY,
             secret_expires=TODAY + dt.timedelta(900),
         ),
+        sp(name="svc-c", credential_kind=CredentialKind.NONE, sign_in_audience="multi-tenant"),
     )
     fired = {f.rule_id for f in run_audit(ws, TODAY)}
     assert set(BASELINES) <= fired
     for source in BASELINES.values():
         assert re.fullmatch(
-            r"Maester MT\.(1002|1050|1057) \(https://maester\.dev/docs/(next/)?tests/MT\.\d{4}\)", source
+            r"Maester MT\.(1002|1050|1057|1075) \(https://maester\.dev/docs/(next/)?tests/MT\.\d{4}\)", source
         )
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 
 from wizard.audit import Finding
+from wizard.audit.rules.audience import google_testing_in_production, multi_tenant_without_assignment
 from wizard.audit.rules.consistency import (
     dangling_references,
     duplicate_keys,
@@ -62,11 +63,14 @@ RULES: list[Rule] = [
     secret_shared_across_clients,
     secret_beside_federation,
     tenant_not_recorded,
+    multi_tenant_without_assignment,
+    google_testing_in_production,
 ]
 
 # Public baseline checks a rule mirrors, only where the id was confirmed against the baseline's own pages (Maester's
 # test docs and Pester files in maester365/maester). None found for no-owner, secret-shared-across-clients: CISA
-# ScubaGear's MS.AAD.5.x cover app registration and consent, not these.
+# ScubaGear's MS.AAD.5.x cover app registration and consent, not these. None for google-oauth-testing: Maester and
+# ScubaGear check Microsoft 365 tenants, not Google Cloud projects' consent screens.
 BASELINES = {
     "takeover-permission": "Maester MT.1050 (https://maester.dev/docs/next/tests/MT.1050)",
     # MT.1002 checks the tenant has an app management policy; its own wording asks for passwords to be replaced and
@@ -76,4 +80,7 @@ BASELINES = {
     # MT.1057: app registrations should no longer use secrets (federated credentials or certificates instead).
     "secret-not-keyless": "Maester MT.1057 (https://maester.dev/docs/tests/MT.1057)",
     "secret-beside-federation": "Maester MT.1057 (https://maester.dev/docs/tests/MT.1057)",
+    # MT.1075: third-party (other tenants') enterprise apps should require assignment; a multi-tenant app of yours
+    # is exactly that in each client's tenant (tests/Maester/Entra/Test-AppRegistrations.Tests.ps1).
+    "multi-tenant-no-assignment": "Maester MT.1075 (https://maester.dev/docs/tests/MT.1075)",
 }

@@ -168,6 +168,12 @@ class _Applier(SecretSteps):
         )
         return StepOutcome(step.key, "manual", url)
 
+    def _app_management_policy(self, step: PlanStep) -> StepOutcome:
+        """The tenant-wide policy is never set here (it changes every app in the tenant): a checklist item."""
+        client = self.plan.key.removeprefix("client:") if self.plan.key.startswith("client:") else ""
+        self._set_checklist(f"app-management-policy:{self.plan.key}", step.summary, client=client)
+        return StepOutcome(step.key, "manual", "tenant policy: an administrator sets it")
+
 
 def _role_body(app_name: str, value: str, display: str, allowed: str) -> dict:
     members = {"user": ["User"], "application": ["Application"], "both": ["User", "Application"]}[allowed]

@@ -4,7 +4,9 @@ Each object goes to the tenant wizard.placement gives it: one Plan per tenant, t
 multi-tenant app is registered there before its service principal is made in the client's tenant). Each
 step has a stable key (e.g. `group:Tenant-Acme-Analyst`, `client-secret:svc-n8n-graph-acme`) so a
 rerun of apply can tell what is done. Order: groups, app registrations, service principals, app role
-assignments, federated credentials, client secrets, then manual admin-consent steps.
+assignments, federated credentials, client secrets, then manual admin-consent steps. A tenant whose plan adds a
+client secret also gets a manual step for the tenant-wide app management policy: idspine explains it and never
+sets it (it changes what every app in the tenant may do).
 """
 
 from __future__ import annotations
@@ -17,12 +19,25 @@ from wizard.settings import ENTRA_LOGIN_URL
 
 DEFAULT_SECRET_DAYS = 180
 
+# The tenant default app management policy (one object per tenant, off until enabled). Endpoint and permission:
+# Microsoft Graph v1.0 "Update tenantAppManagementPolicy" (PATCH /policies/defaultAppManagementPolicy,
+# Policy.ReadWrite.ApplicationConfiguration). Licence: the Graph overview of application authentication method
+# policies says all app policy management needs Microsoft Entra Workload ID Premium
+# (microsoftgraph/microsoft-graph-docs-contrib api-reference/v1.0/resources/applicationauthenticationmethodpolicy.md).
+# Baselines: CISA ScubaGear MS.AAD.5.5v1 (block password addition) and MS.AAD.5.6v1 (password lifetime at most
+# 180 days, entered as 181 because Entra compares with "less than"), whose instructions use Entra admin center >
+# Enterprise apps > Security > Application policies; Maester MT.1002 checks the policy is enabled.
+APP_POLICY_PATH = "/policies/defaultAppManagementPolicy"
+APP_POLICY_LICENCE = "Microsoft Entra Workload ID Premium"
+APP_POLICY_MAX_LIFETIME = f"P{DEFAULT_SECRET_DAYS + 1}D"
+
 KIND_ORDER = (
     "group",
     "application",
     "service-principal",
     "role-assignment",
     "federated-credential",
+    "app-management-policy",
     "client-secret",
     "admin-consent",
     "manual-fix",
@@ -104,6 +119,9 @@ def build_plans(
     for sp in sps:
         for key, steps in _service_principal_steps(ws, sp, rotate).items():
             plans[key].steps.extend(steps)
+    for plan in plans.values():
+        if any(s.kind == "client-secret" for s in plan.steps):
+            plan.steps.append(app_management_policy_step(plan))
     out = []
     for plan in plans.values():
         plan.steps.sort(key=lambda s: KIND_ORDER.index(s.kind))  # stable: keeps workspace order within a kind
@@ -138,6 +156,34 @@ def build_plan(
         "these objects live in several tenants ("
         + ", ".join(p.title for p in plans)
         + "): use build_plans, or name one tenant"
+    )
+
+
+def app_management_policy_step(plan: Plan) -> PlanStep:
+    """The tenant-wide app management policy as a manual step: what to set, where, the Graph call it would take
+    and the licence it needs. Apply records it as a checklist item and never calls Graph for it."""
+    who = (
+        f"An administrator of {plan.title}"
+        if plan.key == placement.HOME_KEY
+        else f"The client's administrator in {plan.title}"
+    )
+    return PlanStep(
+        "app-management-policy",
+        "app-management-policy",
+        plan.title,
+        f"{who} turns on the tenant's default app management policy (idspine never changes it): new client "
+        f"secrets at most {DEFAULT_SECRET_DAYS} days (passwordLifetime {APP_POLICY_MAX_LIFETIME}: Entra accepts "
+        "only lifetimes less than the maximum), then block new secrets (passwordAddition) once no app here needs "
+        "one - this plan still adds client secrets. Entra admin center > Enterprise apps > Security > "
+        f"Application policies, or PATCH {APP_POLICY_PATH} (Policy.ReadWrite.ApplicationConfiguration). "
+        f"Licence: {APP_POLICY_LICENCE}. See: idspine explain app-management-policies",
+        (
+            f"GET {APP_POLICY_PATH}",
+            f"PATCH {APP_POLICY_PATH}  (isEnabled true; applicationRestrictions.passwordCredentials: "
+            f"passwordLifetime maxLifetime {APP_POLICY_MAX_LIFETIME})",
+        ),
+        manual=True,
+        detail="app-management-policies",
     )
 
 
@@ -310,7 +356,9 @@ def render_text(plan: Plan) -> str:
         lines.extend(f"     - {call}" for call in step.calls)
     if plan.manual:
         lines += ["", "Manual steps (an administrator does these in the browser):"]
-        lines.extend(f"  * {step.summary}" for step in plan.manual)
+        for step in plan.manual:
+            lines.append(f"  * {step.summary}")
+            lines.extend(f"     - by hand, not by idspine: {call}" for call in step.calls)
     if any(s.kind == "client-secret" for s in plan.steps):
         where = "Azure Key Vault" if plan.secret_store == "keyvault" else "a private env file (0600)"
         lines += ["", f"New client secrets go to {where}; the inventory keeps only the reference and expiry."]
