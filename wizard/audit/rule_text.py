@@ -121,6 +121,20 @@ RULE_TEXT: dict[str, RuleText] = {
         "workload-identity-federation",
         _SEC + ("keyless",),
     ),
+    "multi-tenant-no-assignment": RuleText(
+        "Multi-tenant app open to every user",
+        "A multi-tenant app (or one placed as a multi-tenant app) does not require assignment, so every user in "
+        "each tenant that consented can sign in to it.",
+        "b2b-and-multi-tenant",
+        ("tenant", "access"),
+    ),
+    "google-oauth-testing": RuleText(
+        "Google OAuth client in Testing mode",
+        "A Google OAuth client still in Testing mode is used by unattended work; its refresh tokens stop working "
+        "after seven days.",
+        "google-oauth-verification",
+        ("google", "oauth", "lifetime"),
+    ),
     "secret-beside-federation": RuleText(
         "Secret beside a federated credential",
         "A service principal has both a client secret and a federated credential; the secret is probably left over.",

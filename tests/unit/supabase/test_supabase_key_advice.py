@@ -138,7 +138,9 @@ def test_a_legacy_service_role_key_in_a_workflow_gets_the_migration_fix() -> Non
         for f in run_audit(ws, DEMO_TODAY)
         if f.subject == "credential:acme-supabase-service-role" and f.rule_id == "privileged-in-workflow"
     )
-    assert "JWT secret" in finding.fix and "sb_secret_" in finding.fix
+    # Supabase's leaked-key route: callers move to secret keys, then the legacy keys are deactivated
+    assert "deactivate the legacy keys" in finding.fix and "sb_secret_" in finding.fix
+    assert "JWT secret" not in finding.fix  # rotating it is only for a leaked JWT secret, not a leaked key
     role = ws.credential("acme-supabase-service-role")
     assert role is not None
     role.key_kind = SupabaseKey.SECRET  # a current secret key in the same place: still an error, plainer fix
@@ -147,7 +149,7 @@ def test_a_legacy_service_role_key_in_a_workflow_gets_the_migration_fix() -> Non
         for f in run_audit(ws, DEMO_TODAY)
         if f.subject == "credential:acme-supabase-service-role" and f.rule_id == "privileged-in-workflow"
     )
-    assert "JWT secret" not in finding.fix
+    assert "legacy" not in finding.fix
 
 
 @pytest.mark.parametrize(

@@ -112,13 +112,11 @@ def privileged_in_workflows(ws: Workspace, today: dt.date) -> Iterator[Finding]:
                 "Give the workflow a narrower identity (a database role, a scoped key, an edge "
                 "function) and keep the privileged key in server-side code only."
             )
-            if (
-                c.key_kind == SupabaseKey.SERVICE_ROLE
-            ):  # legacy JWT: revoking it means changing the JWT secret
+            if c.key_kind == SupabaseKey.SERVICE_ROLE:  # a legacy JWT key cannot be revoked on its own
                 fix = (
                     "Give the workflow a Postgres role limited to its tables (n8n's Postgres credential). The "
-                    "legacy service_role key can only be revoked by rotating the JWT secret, which breaks "
-                    "every legacy key: move servers to their own secret keys (sb_secret_...) first."
+                    "legacy service_role key cannot be revoked on its own: move servers to their own secret "
+                    "keys (sb_secret_...), then deactivate the legacy keys."
                 )
             yield Finding(
                 "privileged-in-workflow",
