@@ -132,6 +132,18 @@ class Client(Strict):
     app_placement: Placement | None = None
 
 
+class Discovered(Strict):
+    """Where and when `idspine discover` found an entry in a live system before it was adopted after review."""
+
+    source: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9-]*(:[A-Za-z0-9._-]{1,100})?$"
+    )  # entra:TENANT, n8n, supabase:REF
+    at: dt.datetime
+    key: str = Field(
+        default="", max_length=200, pattern=r"^[A-Za-z0-9._:@/-]*$"
+    )  # the live object's stable id
+
+
 class Group(Strict):
     """A group in the IdP (security or Microsoft 365), internal when client is empty."""
 
@@ -145,6 +157,7 @@ class Group(Strict):
     membership_rule: SafeText = ""  # dynamic membership rule, empty for assigned membership
     object_id: Guid | None = None
     status: Status = Status.PLANNED
+    discovered: Discovered | None = None
     tenant: Annotated[Placement | None, AfterValidator(_home_or_client)] = (
         None  # None: wizard.placement default
     )
@@ -214,6 +227,7 @@ class ServicePrincipal(Strict):
     # As the IdP reports them (discover, or typed in): the app's sign-in audience (None: follow wizard.placement)
     # and whether its enterprise app requires assignment (Entra's appRoleAssignmentRequired; None: not known).
     sign_in_audience: Literal["single-tenant", "multi-tenant"] | None = None
+    discovered: Discovered | None = None
     assignment_required: bool | None = None
 
 
@@ -245,6 +259,9 @@ class Credential(Strict):
     # Google OAuth clients only: the consent screen's publishing status (testing: refresh tokens of external
     # users last 7 days). None: not recorded.
     google_publishing_status: Literal["testing", "in-production"] | None = None
+    key_id: Guid | None = None  # Entra: the keyId of the password or key credential this entry records
+    last_used: dt.date | None = None  # last sign-in with this credential, where a live system reports it
+    discovered: Discovered | None = None
 
     @model_validator(mode="after")
     def _publishing_status_fits(self) -> Credential:

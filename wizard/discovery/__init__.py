@@ -1,0 +1,1 @@
+"""What exists in live systems, set beside the inventory: snapshots read by `discover`, adoption, and drift."""
