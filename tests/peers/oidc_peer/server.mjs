@@ -4,7 +4,11 @@
 //   OIDC_PORT, OIDC_CERT, OIDC_KEY, OIDC_CLIENT_ID and OIDC_SECRET (the confidential client).
 // Clients: OIDC_CLIENT_ID (client credentials), "idspine-post" (client credentials with the same secret,
 // registered for client_secret_post, an id that is not a GUID), "idspine-cli" (public, device code + refresh
-// tokens). oidc-provider accepts a secret as HTTP Basic or in the form for either confidential client.
+// tokens), "idspine-native" (public, native: authorization code + PKCE on a loopback redirect
+// http://localhost:<any port>, and device code — but its device code sign-ins are refused the way a
+// Conditional Access policy blocking the device code flow refuses them in Entra: the token request answers
+// invalid_grant with AADSTS53003, see refuseDeviceCode below). oidc-provider accepts a secret as HTTP
+// Basic or in the form for either confidential client.
 import fs from 'node:fs';
 import https from 'node:https';
 import Koa from 'koa';
@@ -41,6 +45,14 @@ const provider = new Provider(issuer, {
       redirect_uris: [],
       response_types: [],
     },
+    {
+      client_id: 'idspine-native',
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+      redirect_uris: ['http://localhost'],
+      response_types: ['code'],
+    },
   ],
   scopes: ['openid', 'offline_access', 'profile', 'api:read'],
   features: {
@@ -55,6 +67,26 @@ const provider = new Provider(issuer, {
     },
   },
   issueRefreshToken: async () => true,
+});
+
+// Entra answers a device code sign-in that a Conditional Access policy blocks with an error whose description
+// starts with AADSTS53003 (BlockedByConditionalAccess, in Microsoft's "Microsoft Entra authentication and
+// authorization error codes" reference). For idspine-native the token issued at the end of a device code
+// sign-in is replaced by that refusal, so idspine's fallback to the browser can be tested for real.
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+provider.use(async (ctx, next) => {
+  await next();
+  const oidc = ctx.oidc;
+  if (ctx.status === 200 && oidc && oidc.route === 'token' && oidc.client
+      && oidc.client.clientId === 'idspine-native' && oidc.params && oidc.params.grant_type === DEVICE_GRANT) {
+    ctx.status = 400;
+    ctx.body = {
+      error: 'invalid_grant',
+      error_description: 'AADSTS53003: Access has been blocked by Conditional Access policies. '
+        + 'The access policy does not allow token issuance.',
+      error_codes: [53003],
+    };
+  }
 });
 
 const app = new Koa();

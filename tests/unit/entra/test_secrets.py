@@ -281,7 +281,8 @@ def test_cli_plan_and_apply_asks_first(
 
 def test_cli_explains_missing_sign_in_settings(run_cli, monkeypatch, tmp_path: Path) -> None:
     monkeypatch.delenv("IDSPINE_CLIENT_ID", raising=False)
-    res = run_cli("signin", "--tenant", "contoso.onmicrosoft.com", "--cache", str(tmp_path / "c.json"))
+    monkeypatch.delenv("IDSPINE_TENANT", raising=False)  # with a tenant, #17 signs in without an app of yours
+    res = run_cli("signin", "--cache", str(tmp_path / "c.json"))
     assert res.code == 2 and "IDSPINE_CLIENT_ID" in res.err
     res = run_cli("verify", "svc-nobody", "--demo")
     assert res.code == 2 and "no service principal named 'svc-nobody'" in res.err

@@ -21,6 +21,7 @@ from wizard.cli import add_file_option
 
 if TYPE_CHECKING:
     from wizard.model import Workspace
+    from wizard.providers.entra.device_flow import DeviceCode
     from wizard.providers.entra.signin_config import SigninConfig
 
 EXIT_FAILED = 1
@@ -50,7 +51,7 @@ def _commands() -> list[tuple[str, str, Callable[[argparse.ArgumentParser], None
         ),
         (
             "signin",
-            "sign in (device code by default) and cache the token",
+            "sign in (Azure CLI, device code or browser) and cache the token",
             _signin_command_options,
             run_signin,
         ),
@@ -112,6 +113,11 @@ def signin_options(p: argparse.ArgumentParser) -> None:
 def _signin_command_options(p: argparse.ArgumentParser) -> None:
     signin_options(p)
     p.add_argument("--browser", action="store_true", help="use the system browser instead of a device code")
+    p.add_argument(
+        "--no-azure-cli",
+        action="store_true",
+        help="do not use an existing Azure CLI sign-in (used only when no app of yours or idspine's is known)",
+    )
     p.add_argument("--scope", action="append", help="scopes (default: what apply needs)")
 
 
@@ -128,9 +134,15 @@ def fail(message: str, code: int = EXIT_FAILED) -> int:
 
 
 def signin_config(
-    args: argparse.Namespace, client_id: str | None = None, tenant: str | None = None
+    args: argparse.Namespace,
+    client_id: str | None = None,
+    tenant: str | None = None,
+    public_fallback: bool = False,
 ) -> SigninConfig:
-    """The sign-in settings the options name, completed from IDSPINE_* (ValueError or SigninError)."""
+    """The sign-in settings the options name, completed from IDSPINE_* (ValueError or SigninError).
+
+    *public_fallback*: the consultant's own sign-in may use idspine's bootstrapped app or Microsoft Graph
+    Command Line Tools when no client id is given (signin_config.signin_config_from)."""
     from wizard.providers.entra.signin_config import signin_config_from
 
     return signin_config_from(
@@ -139,6 +151,7 @@ def signin_config(
         oidc_authority=getattr(args, "oidc_authority", None),
         ca_bundle=getattr(args, "ca_bundle", None),
         cache=getattr(args, "cache", None),
+        public_fallback=public_fallback,
     )
 
 
@@ -190,35 +203,61 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def run_signin(args: argparse.Namespace) -> int:
-    """Device code sign-in (or the browser with --browser); the token is cached privately."""
-    from wizard.providers.entra.device_flow import DeviceSignin
-    from wizard.providers.entra.signin import interactive_signin
-    from wizard.providers.entra.signin_config import GRAPH_ADMIN_SCOPES, SigninError
+    """Sign in and cache the token (0600): the Azure CLI's sign-in when no app is known, else the device code
+    (or the browser with --browser, or when the tenant refuses device codes). Which way it went is said."""
+    from wizard.providers.entra.signin_chain import sign_in
+    from wizard.providers.entra.signin_config import GRAPH_ADMIN_SCOPES, WAY_AZURE_CLI, SigninError
 
     try:
-        config = signin_config(args)
+        config = signin_config(args, public_fallback=True)
     except (ValueError, SigninError) as exc:
         return fail(str(exc), EXIT_USAGE)
+
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    def show_code(code: DeviceCode) -> None:
+        print(
+            f"Open {code.verification_uri} and enter the code {code.user_code} "
+            f"(valid {code.seconds_left() // 60} min). Waiting...",
+            flush=True,
+        )
+
     try:
         scopes = args.scope or list(GRAPH_ADMIN_SCOPES)
-        if args.browser:
-            result = interactive_signin(config, scopes)
-        else:
-            device = DeviceSignin(config, scopes)
-            code = device.start()
-            print(
-                f"Open {code.verification_uri} and enter the code {code.user_code} "
-                f"(valid {code.seconds_left() // 60} min). Waiting...",
-                flush=True,
-            )
-            result = device.finish(code)
+        result, way = sign_in(
+            config,
+            scopes,
+            say=say,
+            show_code=show_code,
+            open_browser=_open_browser,
+            browser_only=args.browser,
+            try_azure_cli=not args.no_azure_cli,
+        )
     except SigninError as exc:  # the IdP failed (5xx, error page, TLS): one line, not a usage error
         return fail(str(exc))
     if not result.ok:
-        return fail(f"sign-in failed: {result.detail}")
+        return fail(f"sign-in failed ({way}): {result.detail}")
+    if way == WAY_AZURE_CLI:
+        print(
+            "Signed in with your Azure CLI sign-in. idspine asks the Azure CLI for a fresh token each time "
+            "and keeps none itself; run `idspine bootstrap` to register idspine's own app."
+        )
+        return 0
     who = f" as {result.account}" if result.account else ""
-    print(f"Signed in{who}. The token cache is {config.cache_file} (readable only by you).")
+    print(f"Signed in{who} with {way}. The token cache is {config.cache_file} (readable only by you).")
     return 0
+
+
+def _open_browser(url: str) -> None:
+    """Say the address (a sign-in on another screen can use it), and open the browser where there is one."""
+    from wizard.providers.entra.signin import browser_available
+
+    print(f"Open this address in a browser on this computer to sign in: {url}", flush=True)
+    if browser_available():
+        import webbrowser
+
+        webbrowser.open(url)
 
 
 def run_signout(args: argparse.Namespace) -> int:

@@ -92,7 +92,7 @@ def _graph_token(args: argparse.Namespace, plan: Plan, signing: list[Plan]) -> s
     """The Graph token for *plan*'s tenant alone: from --token-env, else a silent sign-in at that tenant's
     authority. *signing* holds every plan that needs a token (a bare --token-env serves only one)."""
     from wizard.cli.commands.entra import signin_config
-    from wizard.providers.entra.signin import silent_token
+    from wizard.providers.entra.signin_chain import cached_token
     from wizard.providers.entra.signin_config import GRAPH_ADMIN_SCOPES
     from wizard.settings import Environment
 
@@ -118,7 +118,9 @@ def _graph_token(args: argparse.Namespace, plan: Plan, signing: list[Plan]) -> s
         raise ValueError(
             "an OIDC authority is one issuer; with several tenants apply one at a time (--tenant)"
         )
-    result = silent_token(signin_config(args, tenant=plan.tenant), GRAPH_ADMIN_SCOPES)
+    result, _way = cached_token(
+        signin_config(args, tenant=plan.tenant, public_fallback=True), GRAPH_ADMIN_SCOPES
+    )
     if result is None or not result.ok:
         raise ValueError(
             f"not signed in to {plan.title} (or the sign-in expired): run "

@@ -2,7 +2,9 @@
 
 The token cache lives in one file (wizard.providers.entra.token_cache); the authority is an Entra tenant or
 any OpenID Connect issuer (wizard.providers.entra.signin_config); the device code flow is in
-wizard.providers.entra.device_flow, the msal calls in wizard.providers.entra.msal_calls. Nothing here logs
+wizard.providers.entra.device_flow, the browser's authorization code flow in wizard.providers.entra.
+auth_code_flow, the msal calls in wizard.providers.entra.msal_calls; which way to sign in first is in
+wizard.providers.entra.signin_chain. Nothing here logs
 or prints a token or a secret.
 """
 
@@ -113,14 +115,8 @@ def browser_available() -> bool:
 
 def interactive_signin(config: SigninConfig, scopes: Sequence[str], timeout: int = 300) -> TokenResult:
     """Sign in through the system browser (authorization code + PKCE on a loopback redirect)."""
+    from wizard.providers.entra.auth_code_flow import BrowserSignin
+
     if not browser_available():
         raise SigninError("no browser is available here; use the device code sign-in instead")
-    cache = TokenCacheFile(config.cache_file)
-    app = public_app(config, cache)
-    answer = msal_call(
-        "interactive sign-in",
-        lambda: app.acquire_token_interactive(list(scopes), timeout=timeout, prompt="select_account"),
-        session_of(app),
-    )
-    cache.save()
-    return TokenResult.from_msal(answer)
+    return BrowserSignin(config, scopes, timeout=timeout).run()

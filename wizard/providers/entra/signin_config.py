@@ -19,6 +19,18 @@ GRAPH_ADMIN_SCOPES = (
     "https://graph.microsoft.com/Application.ReadWrite.All",
 )
 CACHE_FILE_NAME = "msal_token_cache.json"
+SIGNIN_APPS_FILE_NAME = "signin_apps.json"  # tenant -> idspine's own app id, written by `idspine bootstrap`
+
+# Microsoft's public client "Microsoft Graph Command Line Tools" (the app Microsoft Graph PowerShell's
+# Connect-MgGraph signs in with by default; it reports "Connected via delegated access using
+# 14d82eec-204b-4c2f-b7e8-296a70dab67e"). idspine uses it only when no app of its own or yours is known.
+GRAPH_CLI_TOOLS_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+
+# How a sign-in was made, as the CLI and the Entra screen say it.
+WAY_AZURE_CLI = "Azure CLI"
+WAY_GRAPH_CLI_TOOLS = "Microsoft Graph Command Line Tools"
+WAY_OWN_APP = "idspine's own app"
+WAY_YOUR_APP = "your app"
 
 
 class SigninError(Exception):
@@ -50,6 +62,7 @@ class SigninConfig:
     ca_bundle: str | None = None  # PEM file trusted instead of the system store (self-signed test IdPs)
     cache_path: Path | None = None  # None: default_cache_path()
     timeout: float = 30.0
+    way: str = WAY_YOUR_APP  # which app this is, for people: WAY_YOUR_APP, WAY_OWN_APP, WAY_GRAPH_CLI_TOOLS
 
     def __post_init__(self) -> None:
         if bool(self.authority) == bool(self.oidc_authority):
@@ -62,6 +75,42 @@ class SigninConfig:
     def cache_file(self) -> Path:
         return self.cache_path or default_cache_path()
 
+    @property
+    def apps_file(self) -> Path:
+        """Where `idspine bootstrap` records idspine's own app per tenant: beside the token cache."""
+        return self.cache_file.parent / SIGNIN_APPS_FILE_NAME
+
+
+def recorded_client_id(apps_file: Path, tenant: str) -> str | None:
+    """idspine's own app id that `idspine bootstrap` recorded for *tenant* (None when there is none)."""
+    import json
+
+    from wizard.settings import GUID
+
+    try:
+        data = json.loads(apps_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get((tenant or "").strip().lower()) if isinstance(data, dict) else None
+    return value if isinstance(value, str) and GUID.match(value) else None
+
+
+def record_client_id(apps_file: Path, tenant: str, app_id: str) -> None:
+    """Remember *app_id* as idspine's own app for *tenant* (a private file, written atomically)."""
+    import json
+
+    from wizard.files import write_text_atomic
+
+    try:
+        data = json.loads(apps_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    data[(tenant or "").strip().lower()] = app_id
+    apps_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_text_atomic(apps_file, json.dumps(data, indent=2, sort_keys=True) + "\n", mode=0o600)
+
 
 def signin_config_from(
     client_id: str | None,
@@ -71,36 +120,51 @@ def signin_config_from(
     ca_bundle: str | None = None,
     cache: str | Path | None = None,
     environ: Mapping[str, str] | None = None,
+    public_fallback: bool = False,
 ) -> SigninConfig:
     """The one way sign-in, apply and verify decide where to sign in: options first, then IDSPINE_* variables.
 
     IDSPINE_OIDC_AUTHORITY (any OpenID issuer) wins over an Entra tenant, so a secret is only ever sent to
     the configured IdP; IDSPINE_CA_BUNDLE is trusted instead of the system store. ValueError says what is
-    missing.
+    missing. With *public_fallback* (the consultant's own sign-in at Entra, never verify), a missing client id
+    is filled in: idspine's own app recorded by `idspine bootstrap` for the tenant, else Microsoft Graph
+    Command Line Tools. A client id given as an option or in IDSPINE_CLIENT_ID always wins.
     """
     env = Environment.read(environ)
     cid = client_id or env.client_id
-    if not cid:
-        raise ValueError(
-            "no client id: register a public client app for idspine and pass --client-id or set "
-            "IDSPINE_CLIENT_ID"
-        )
+    way = WAY_YOUR_APP
     oidc = oidc_authority or env.oidc_authority
     ca = ca_bundle or env.ca_bundle
     cache_value = cache or env.token_cache
     cache_path = Path(cache_value) if cache_value else None
-    if oidc:
-        return SigninConfig(client_id=cid, oidc_authority=oidc, ca_bundle=ca, cache_path=cache_path)
     tenant = tenant or env.tenant
+    if not cid and public_fallback and not oidc and tenant:
+        apps_file = (cache_path or default_cache_path()).parent / SIGNIN_APPS_FILE_NAME
+        own = recorded_client_id(apps_file, tenant)
+        cid, way = (own, WAY_OWN_APP) if own else (GRAPH_CLI_TOOLS_CLIENT_ID, WAY_GRAPH_CLI_TOOLS)
+    if not cid:
+        raise ValueError(
+            "no client id: register a public client app for idspine and pass --client-id or set "
+            "IDSPINE_CLIENT_ID"
+            + (" (or give a tenant, to sign in without an app of your own)" if public_fallback else "")
+        )
+    if oidc:
+        return SigninConfig(client_id=cid, oidc_authority=oidc, ca_bundle=ca, cache_path=cache_path, way=way)
     if not tenant:
         raise ValueError("no tenant: pass --tenant or set IDSPINE_TENANT")
-    return SigninConfig(client_id=cid, authority=entra_authority(tenant), ca_bundle=ca, cache_path=cache_path)
+    return SigninConfig(
+        client_id=cid, authority=entra_authority(tenant), ca_bundle=ca, cache_path=cache_path, way=way
+    )
 
 
-def signin_config_for(connections: Connections, tenant: str, client_id: str | None = None) -> SigninConfig:
-    """How to reach the IdP for this tenant from connection settings (SigninError when something is missing)."""
+def signin_config_for(
+    connections: Connections, tenant: str, client_id: str | None = None, public_fallback: bool = False
+) -> SigninConfig:
+    """How to reach the IdP for this tenant from connection settings (SigninError when something is missing).
+
+    *public_fallback*: the consultant's own sign-in (see signin_config_from)."""
     cid = client_id or connections.client_id()
-    if not cid:
+    if not cid and not public_fallback:
         raise SigninError(
             "no client id for idspine's sign-in: register a public client app (allow public "
             "client flows) in your tenant and set IDSPINE_CLIENT_ID"
@@ -112,6 +176,7 @@ def signin_config_for(connections: Connections, tenant: str, client_id: str | No
             oidc_authority=connections.oidc_authority,
             ca_bundle=connections.ca_bundle,
             cache=connections.token_cache,
+            public_fallback=public_fallback,
         )
     except ValueError as exc:
         raise SigninError(str(exc)) from None
