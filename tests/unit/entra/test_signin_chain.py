@@ -4,6 +4,7 @@ flows are replaced by fakes here (they are tested for real in tests/peers/test_s
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -78,7 +79,7 @@ def test_a_damaged_apps_file_is_ignored(tmp_path: Path) -> None:
     apps = tmp_path / "signin_apps.json"
     apps.write_text("{not json")
     assert recorded_client_id(apps, TENANT) is None
-    apps.write_text('{"%s": "not-a-guid"}' % TENANT)
+    apps.write_text(json.dumps({TENANT: "not-a-guid"}))
     assert recorded_client_id(apps, TENANT) is None
 
 
