@@ -74,6 +74,8 @@ def cached_token(config: SigninConfig, scopes: Sequence[str]) -> tuple[TokenResu
         az = azure_cli_signin(config)
         if az.ok:
             return az, WAY_AZURE_CLI
+    if not config.cache_file.exists():  # nobody signed in here: no need to reach the IdP to find that out
+        return None, config.way
     return silent_token(config, scopes), config.way
 
 

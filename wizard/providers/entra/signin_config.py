@@ -13,10 +13,14 @@ from pathlib import Path
 from wizard.settings import ENTRA_LOGIN_URL, Connections, Environment
 
 GRAPH_DEFAULT_SCOPE = "https://graph.microsoft.com/.default"
-# Delegated scopes the consultant's own sign-in asks for to carry out a plan.
+# Delegated scopes the consultant's own sign-in asks for to carry out a plan. Assigning an app's roles to groups
+# (POST /servicePrincipals/{id}/appRoleAssignedTo) needs AppRoleAssignment.ReadWrite.All with Application.*
+# (Graph v1.0 reference, serviceprincipal-post-approleassignedto); idspine's own app asks for the same
+# (wizard.providers.entra.bootstrap.GRAPH_SCOPES).
 GRAPH_ADMIN_SCOPES = (
     "https://graph.microsoft.com/Group.ReadWrite.All",
     "https://graph.microsoft.com/Application.ReadWrite.All",
+    "https://graph.microsoft.com/AppRoleAssignment.ReadWrite.All",
 )
 CACHE_FILE_NAME = "msal_token_cache.json"
 SIGNIN_APPS_FILE_NAME = "signin_apps.json"  # tenant -> idspine's own app id, written by `idspine bootstrap`
