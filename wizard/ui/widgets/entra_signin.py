@@ -1,4 +1,6 @@
-"""The Entra screen's sign-in: one token per tenant by device code (or the browser), the code counted down.
+"""The Entra screen's sign-in: one token per tenant (Azure CLI, device code or the browser), the code counted down;
+the status line says which way it signed in (Azure CLI / Microsoft Graph Command Line Tools / idspine's own app /
+your app).
 
 `TenantSignin` is the part of the Entra screen that signs in; the screen (wizard.ui.screens.entra) extends
 it with the plan, apply and verify. `s` signs in to the tenant of the selected row; tokens are kept per
@@ -68,38 +70,51 @@ class TenantSignin(IdspineScreen[None]):
 
     def action_signin(self) -> None:
         self._signing = self.plan
-        self._status(f"asking the IdP for a device code for {self.tenant or 'the tenant'}…", busy=True)
+        self._status(f"signing in to {self.tenant or 'the tenant'}…", busy=True)
         self.start_signin()
 
     @work(thread=True, exclusive=True, group="entra-signin")
     def start_signin(self) -> None:
-        """Start the device code flow, show the code, then wait for the user in this worker."""
-        from wizard.providers.entra.device_flow import DeviceSignin
-        from wizard.providers.entra.signin import silent_token
+        """Sign in the way signin_chain decides (token cache, Azure CLI, device code, the browser when the
+        tenant refuses device codes) in this worker; the status line says which way it went."""
+        from wizard.providers.entra.signin_chain import cached_token, sign_in
         from wizard.providers.entra.signin_config import SigninError
 
         app, conn = self.app, self.connections
         try:
-            config = signin_config_for(conn, self.tenant)
-            cached = silent_token(config, admin_scopes_for(conn))
+            config = signin_config_for(conn, self.tenant, public_fallback=True)
+            cached, way = cached_token(config, admin_scopes_for(conn))
             if cached is not None and cached.ok:
-                app.call_from_thread(
-                    self._signed_in, cached.access_token, cached.account, "from the token cache"
-                )
+                how = way if way != config.way else f"{way}, from the token cache"
+                app.call_from_thread(self._signed_in, cached.access_token, cached.account, how)
                 return
-            signin = DeviceSignin(config, admin_scopes_for(conn))
-            code = signin.start()
-            app.call_from_thread(self._show_code, code)
-            result = signin.finish(code)
+            result, way = sign_in(
+                config,
+                admin_scopes_for(conn),
+                say=lambda line: app.call_from_thread(self._status, line, False, True),
+                show_code=lambda code: app.call_from_thread(self._show_code, code),
+                open_browser=lambda url: app.call_from_thread(self._open_browser, url),
+            )
         except SigninError as exc:
             app.call_from_thread(self._status, str(exc), True)
             app.call_from_thread(self._hide_code)
             return
         app.call_from_thread(self._hide_code)
         if result.ok:
-            app.call_from_thread(self._signed_in, result.access_token, result.account, "")
+            app.call_from_thread(self._signed_in, result.access_token, result.account, way)
         else:
-            app.call_from_thread(self._status, f"Sign-in did not complete: {result.detail}", True)
+            app.call_from_thread(self._status, f"Sign-in did not complete ({way}): {result.detail}", True)
+
+    def _open_browser(self, url: str) -> None:
+        """The browser's part of a sign-in: open it where there is one, and show the address either way."""
+        from wizard.providers.entra.signin import browser_available
+
+        self._hide_code()
+        self._status(f"Sign in in the browser: {url}", busy=True)
+        if browser_available():
+            import webbrowser
+
+            webbrowser.open(url)
 
     def action_browser_signin(self) -> None:
         """Sign in through the system browser (code flow with PKCE), where a browser exists."""
@@ -119,12 +134,15 @@ class TenantSignin(IdspineScreen[None]):
 
         app, conn = self.app, self.connections
         try:
-            result = interactive_signin(signin_config_for(conn, self.tenant), admin_scopes_for(conn))
+            config = signin_config_for(conn, self.tenant, public_fallback=True)
+            result = interactive_signin(config, admin_scopes_for(conn))
         except SigninError as exc:
             app.call_from_thread(self._status, str(exc), True)
             return
         if result.ok:
-            app.call_from_thread(self._signed_in, result.access_token, result.account, "browser")
+            app.call_from_thread(
+                self._signed_in, result.access_token, result.account, f"{config.way}, browser"
+            )
         else:
             app.call_from_thread(self._status, f"Sign-in did not complete: {result.detail}", True)
 
