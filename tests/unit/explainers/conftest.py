@@ -68,7 +68,10 @@ ISSUE_19_IDS = (
 # Issue 16: how each IdP names and limits groups and workload identities, and where to revoke.
 ISSUE_16_IDS = ("idp-objects",)
 
-REQUIRED_IDS = ISSUE_5_IDS | frozenset(ISSUE_19_IDS) | frozenset(ISSUE_16_IDS)
+# Issue 17: signing in before any app of yours exists (Azure CLI, Graph Command Line Tools, idspine bootstrap).
+ISSUE_17_IDS = ("first-sign-in",)
+
+REQUIRED_IDS = ISSUE_5_IDS | frozenset(ISSUE_19_IDS) | frozenset(ISSUE_16_IDS) | frozenset(ISSUE_17_IDS)
 
 FIRST_HALF = (
     "identity-provider",

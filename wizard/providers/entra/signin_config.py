@@ -25,9 +25,9 @@ GRAPH_ADMIN_SCOPES = (
 CACHE_FILE_NAME = "msal_token_cache.json"
 SIGNIN_APPS_FILE_NAME = "signin_apps.json"  # tenant -> idspine's own app id, written by `idspine bootstrap`
 
-# Microsoft's public client "Microsoft Graph Command Line Tools" (the app Microsoft Graph PowerShell's
-# Connect-MgGraph signs in with by default; it reports "Connected via delegated access using
-# 14d82eec-204b-4c2f-b7e8-296a70dab67e"). idspine uses it only when no app of its own or yours is known.
+# Microsoft's public client "Microsoft Graph Command Line Tools", the app Microsoft Graph PowerShell's Connect-MgGraph
+# signs in with by default (microsoftgraph/msgraph-sdk-powershell, src/Authentication: AuthContext's
+# PowerShellClientId). idspine uses it only when no app of its own or yours is known.
 GRAPH_CLI_TOOLS_CLIENT_ID = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
 
 # How a sign-in was made, as the CLI and the Entra screen say it.
