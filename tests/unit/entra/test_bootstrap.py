@@ -177,3 +177,21 @@ def test_without_a_sign_in_it_says_what_to_do(run_cli, ws_file, standin, directo
     assert res.code == 2 and "idspine signin --tenant" in res.err
     assert directory.calls == []
     assert run_cli("bootstrap", "--demo").code == 2
+
+
+def test_a_domain_and_the_tenant_id_both_find_the_app(
+    run_cli, ws_file, standin, directory, env, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import json
+
+    tid = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    claims = base64.urlsafe_b64encode(json.dumps({"tid": tid}).encode()).decode().rstrip("=")
+    directory.token = f"eyJhbGciOiJub25lIn0.{claims}.c2ln"  # a token Entra would issue for that tenant
+    monkeypatch.setenv("TEST_GRAPH_TOKEN", directory.token)
+    res = bootstrap(run_cli, ws_file, standin, "--tenant", "fjord.onmicrosoft.com")
+    assert res.code == 0, res.err
+    [app] = own_apps(directory)
+    for tenant in ("fjord.onmicrosoft.com", tid, tid.upper()):
+        config = signin_config_from(None, tenant, public_fallback=True)
+        assert (config.client_id, config.way) == (app["appId"], WAY_OWN_APP)

@@ -86,12 +86,11 @@ def _token(args: argparse.Namespace, tenant: str) -> str:
 
 
 def run_bootstrap(args: argparse.Namespace) -> int:
-    from wizard.cli.commands.entra import signin_config
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
     from wizard.inventory_errors import InventoryError
     from wizard.providers import ProviderError
     from wizard.providers.entra.bootstrap import GRAPH_SCOPES, OwnAppRegistrar
-    from wizard.providers.entra.signin_config import SigninError, record_client_id
+    from wizard.providers.entra.signin_config import SigninError
     from wizard.providers.http import HttpSettings
     from wizard.safe_text import one_line
     from wizard.settings import GRAPH_URL, Environment
@@ -103,7 +102,6 @@ def run_bootstrap(args: argparse.Namespace) -> int:
         tenant = _tenant(ws, args)
         recorded = own_app_entry(ws, args.client or "")
         token = _token(args, tenant)
-        config = signin_config(args, tenant=tenant, public_fallback=True)
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)
     except (ValueError, SigninError) as exc:
@@ -128,13 +126,31 @@ def run_bootstrap(args: argparse.Namespace) -> int:
         return _fail(
             f"the app {done.app_id} exists but the inventory could not be saved ({exc})", EXIT_FAILED
         )
-    record_client_id(config.apps_file, tenant, done.app_id)
+    _remember(args, tenant, token, done.app_id)
     print(
         f"idspine's own app {done.app_id}: {done.action}. Later sign-ins to {one_line(tenant)} use it "
         "(IDSPINE_CLIENT_ID still wins when set). The first sign-in asks for consent to the permissions "
         "above; an administrator can grant it for everyone in Entra admin center > Enterprise applications."
     )
     return 0
+
+
+def _remember(args: argparse.Namespace, tenant: str, token: str, app_id: str) -> None:
+    """Make later sign-ins to *tenant* use the app: recorded beside the token cache, under the tenant as given
+    and under the id of the tenant that issued the token (so a domain and its GUID both find it)."""
+    from wizard.providers.entra.signin_config import (
+        SIGNIN_APPS_FILE_NAME,
+        default_cache_path,
+        record_client_id,
+    )
+    from wizard.providers.entra.tenant_tokens import issuing_tenant
+    from wizard.settings import Environment
+
+    cache = args.cache or Environment.read().token_cache
+    apps_file = (Path(cache) if cache else default_cache_path()).parent / SIGNIN_APPS_FILE_NAME
+    for name in dict.fromkeys([tenant, issuing_tenant(token) or ""]):
+        if name:
+            record_client_id(apps_file, name, app_id)
 
 
 def _record(path: Path, client: str, tenant: str, done: object) -> None:
