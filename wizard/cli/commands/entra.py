@@ -1,7 +1,9 @@
 """`idspine entra plan|apply|verify|signin|signout` (and the same five at the top level, as aliases).
 
 Sign-in settings come from options or the environment (wizard.settings.Environment): IDSPINE_CLIENT_ID (the
-public client app the consultant registered for idspine), IDSPINE_TENANT, IDSPINE_OIDC_AUTHORITY (any OpenID
+public client app the consultant registered for idspine; without it, signin and apply use idspine's own app
+from `idspine bootstrap`, else the Azure CLI's sign-in, else Microsoft Graph Command Line Tools, see
+wizard.providers.entra.signin_chain), IDSPINE_TENANT, IDSPINE_OIDC_AUTHORITY (any OpenID
 issuer instead of Entra), IDSPINE_CA_BUNDLE (trust a private CA, for the IdP and for Graph/Key Vault calls),
 IDSPINE_TOKEN_CACHE (cache file), IDSPINE_GRAPH_URL. signin, apply and verify resolve them the same way
 (`signin_config.signin_config_from`), so verify never sends a secret anywhere but the configured IdP.
