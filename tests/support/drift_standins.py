@@ -167,8 +167,9 @@ def install_supabase_keys(server: LoopbackServer, token: str, ref: str) -> Supab
     doc = json.loads(SUPABASE_KEYS_CONTRACT.read_text())
     params = doc["paths"]["/v1/projects/{ref}/api-keys"]["get"]["parameters"]
     ref_validator = jsonschema.Draft202012Validator(next(p["schema"] for p in params if p["name"] == "ref"))
+    one = _schema(SUPABASE_KEYS_CONTRACT, "ApiKeyResponse")
     list_validator = jsonschema.Draft202012Validator(
-        {"type": "array", "items": _schema(SUPABASE_KEYS_CONTRACT, "ApiKeyResponse")}
+        {"type": "array", "items": {"$ref": one["$ref"]}, "components": one["components"]}
     )
     errors = list(ref_validator.iter_errors(ref))
     assert not errors, f"the stand-in's ref breaks the contract: {errors[0].message}"
