@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from wizard.discovery.findings import DriftFinding, DriftKind, DriftReport
 from wizard.model import Credential, Discovered, Method, Status, SupabaseKey, Workspace
+from wizard.safe_text import one_line
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def adopt_keys(ws: Workspace, snap: SupabaseSnapshot, now: dt.datetime | None = 
                 id=new_id,
                 service="supabase",
                 method=Method.API_KEY,
-                label=f"Supabase {kind.value} key {info.name}"[:120],
+                label=f"Supabase {kind.value} key {one_line(info.name)}"[:120],
                 key_kind=kind,
                 privileged=kind.privileged,
                 status=Status.ACTIVE,

@@ -278,3 +278,21 @@ def test_the_stand_in_checks_its_answers_against_the_contract(keys_standin, supa
     assert keys_standin.violations and "weird" in keys_standin.violations[0]
     assert snap.keys[0].kind is None  # a type idspine does not know: shown, never adopted
     assert adopt_keys(ws_with(supabase_ref, []), snap, NOW).skipped
+
+
+def test_cli_hostile_key_names_are_shown_and_recorded_plain(  # type: ignore[no-untyped-def]
+    keys_standin, supabase_ref, run_cli, tmp_path, monkeypatch
+):
+    monkeypatch.setenv(TOKEN_ENV, keys_standin.token)
+    keys_standin.keys = [
+        api_key("evil\x1b[2J\u202e|name\x07", "secret", SECRET_ID, "sb_secret_value_never_kept")
+    ]
+    path = _inventory(tmp_path, supabase_ref, [])
+    url = ["--api-url", keys_standin.server.url, "--allow-loopback-http"]
+    r = run_cli("discover", "supabase", "--file", str(path), "--adopt", *url)
+    assert r.code == 0, r.err
+    for bad in ("\x1b", "\u202e", "\x07"):
+        assert bad not in r.out
+    (cred,) = load(path).credentials
+    assert "\x1b" not in cred.label and "\\u001b" in cred.label
+    assert "sb_secret_value_never_kept" not in path.read_text() + r.out
