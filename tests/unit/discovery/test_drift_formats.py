@@ -128,7 +128,7 @@ def test_cli_writes_the_step_summary_and_the_output_file(run_cli, tmp_path, monk
 
     save(new_workspace("N", "n"), inv, expected_digest=None)
 
-    def fake_sources(ws, connections):  # type: ignore[no-untyped-def]
+    def fake_sources(ws, connections, *_):  # type: ignore[no-untyped-def]
         def read(_ws):  # type: ignore[no-untyped-def]
             return report()
 

@@ -31,6 +31,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--client", metavar="SLUG", help="only differences about this client")
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here instead of standard output")
+    p.add_argument(
+        "--system",
+        action="append",
+        choices=["n8n", "supabase", "entra"],
+        help="compare only this kind of system (repeatable; default: every one configured)",
+    )
+    p.add_argument(
+        "--token-env",
+        action="append",
+        default=[],
+        metavar="TENANT=VAR",
+        help="Entra: read a Graph token for TENANT from the environment variable VAR (default: the cached sign-in)",
+    )
     p.add_argument("--api-url", default=None, help=argparse.SUPPRESS)  # the Supabase Management API (tests)
     p.add_argument("--allow-loopback-http", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
@@ -64,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     connections = Connections(
         supabase_api_url=args.api_url or SUPABASE_API_URL, allow_loopback_http=bool(args.allow_loopback_http)
     )
-    sources = drift_sources(ws, connections)
+    systems = tuple(args.system) if args.system else ("n8n", "supabase", "entra")
+    sources = drift_sources(ws, connections, _entra_token(args), systems)
     if not sources:
         _err(
             "nothing to compare: record an n8n address and API key reference (the n8n flow) or a Supabase "
@@ -92,6 +106,46 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(text, end="")
     return report.exit_code
+
+
+def _entra_token(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """tenant -> Graph token: --token-env TENANT=VAR, else the cached sign-in for that tenant (read scopes)."""
+    from wizard.cli import UsageError
+
+    named: dict[str, str] = {}
+    for item in args.token_env:
+        tenant, sep, var = item.partition("=")
+        if not sep or not tenant.strip() or not var.strip():
+            raise UsageError(f"--token-env {item!r}: give TENANT=VAR")
+        named[tenant.strip().lower()] = var.strip()
+
+    def token_for(tenant: str) -> str:
+        import importlib
+
+        from wizard.secrets.resolver import SecretUnavailable
+
+        var = named.get(tenant.lower())
+        if var:
+            value = os.environ.get(var, "").strip()
+            if not value:
+                raise SecretUnavailable(f"the environment variable {var} (--token-env) is empty or not set")
+            return value
+        scopes = importlib.import_module("wizard.providers.entra.discover").DISCOVER_SCOPES
+        try:
+            from wizard.cli.commands.entra import signin_config
+            from wizard.providers.entra.signin import silent_token
+
+            result = silent_token(signin_config(args, tenant=tenant), scopes)
+        except Exception as exc:  # noqa: BLE001 - sign-in settings or cache: one line, the source is unreadable
+            raise SecretUnavailable(f"sign-in for {tenant}: {exc}") from None
+        if result is None or not result.ok:
+            raise SecretUnavailable(
+                f"not signed in to {tenant} (or the sign-in expired): run `idspine entra signin --tenant "
+                f"{tenant}` with read scopes, or pass --token-env {tenant}=VAR"
+            )
+        return str(result.access_token)
+
+    return token_for
 
 
 def _remember(inventory: str, report) -> None:  # type: ignore[no-untyped-def]
