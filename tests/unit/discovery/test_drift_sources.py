@@ -110,7 +110,9 @@ def test_entra_source_per_tenant_through_the_discover_modules(fake_entra) -> Non
     assert drift_sources(ws(), Connections()) == []  # no way to get a token: Entra is not compared
 
 
-def test_cli_entra_token_from_the_environment_or_unreadable(fake_entra, run_cli, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_cli_entra_token_from_the_environment_or_unreadable(
+    fake_entra, run_cli, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     from wizard.inventory import save
 
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
