@@ -71,7 +71,7 @@ def _rule(kind: DriftKind) -> dict[str, Any]:
         "name": "Drift" + "".join(p.capitalize() for p in kind.value.split("-")),
         "shortDescription": {"text": short},
         "fullDescription": {"text": full},
-        "help": {"text": f"{full} Learn more: `{explainer_hint(EXPLAINER)}`."},
+        "help": {"text": f"{full} Learn more: `{explainer_hint(EXPLAINER)}` (explainers/{EXPLAINER}.md)."},
         "properties": {"tags": ["security", "identity", "drift"], "explainer": EXPLAINER},
     }
     uri = _help_uri()

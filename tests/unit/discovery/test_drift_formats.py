@@ -61,6 +61,8 @@ def test_sarif_validates_with_one_rule_per_kind_and_stable_fingerprints(tmp_path
     ]
     for rule in rules:
         assert f"idspine explain {EXPLAINER}" in rule["help"]["text"]
+        assert f"explainers/{EXPLAINER}.md" in rule["help"]["text"]
+        assert (Path(__file__).parents[3] / "explainers" / f"{EXPLAINER}.md").exists()
         assert rule["helpUri"] in explainer_library.get(EXPLAINER).sources
     results = run["results"]
     assert [rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results] == [True] * 4
