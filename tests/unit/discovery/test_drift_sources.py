@@ -124,6 +124,9 @@ def test_cli_entra_token_from_the_environment_or_unreadable(
     r = run_cli("drift", "--file", str(path), "--token-env", "home.example=IDSPINE_TEST_GRAPH_TOKEN")
     assert r.code == 0, r.out + r.err
     assert fake_entra == [("home.example", "graph-token-value", ["Tenant-home-"])]
+    fake_entra.clear()
+    assert run_cli("drift", "--file", str(path), "--token-env", "home=IDSPINE_TEST_GRAPH_TOKEN").code == 0
+    assert fake_entra == [("home.example", "graph-token-value", ["Tenant-home-"])]
     r = run_cli("drift", "--file", str(path), "--token-env", "home.example=IDSPINE_TEST_UNSET_VAR")
     assert r.code == 2 and "IDSPINE_TEST_UNSET_VAR" in r.out
     assert run_cli("drift", "--file", str(path), "--token-env", "nonsense").code == 2

@@ -42,7 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="TENANT=VAR",
-        help="Entra: read a Graph token for TENANT from the environment variable VAR (default: the cached sign-in)",
+        help="Entra: read a Graph token for TENANT (tenant id or domain, home, or a client slug) from the "
+        "environment variable VAR (default: the cached sign-in)",
     )
     p.add_argument("--api-url", default=None, help=argparse.SUPPRESS)  # the Supabase Management API (tests)
     p.add_argument("--allow-loopback-http", action="store_true", help=argparse.SUPPRESS)
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         supabase_api_url=args.api_url or SUPABASE_API_URL, allow_loopback_http=bool(args.allow_loopback_http)
     )
     systems = tuple(args.system) if args.system else ("n8n", "supabase", "entra")
-    sources = drift_sources(ws, connections, _entra_token(args), systems)
+    sources = drift_sources(ws, connections, _entra_token(args, ws), systems)
     if not sources:
         _err(
             "nothing to compare: record an n8n address and API key reference (the n8n flow) or a Supabase "
@@ -108,16 +109,23 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _entra_token(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """tenant -> Graph token: --token-env TENANT=VAR, else the cached sign-in for that tenant (read scopes)."""
+def _entra_token(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
+    """tenant -> Graph token: --token-env TENANT=VAR (TENANT: the tenant id or domain as recorded, `home`, or a
+    client slug), else the cached sign-in for that tenant (read scopes)."""
     from wizard.cli import UsageError
 
     named: dict[str, str] = {}
     for item in args.token_env:
         tenant, sep, var = item.partition("=")
-        if not sep or not tenant.strip() or not var.strip():
+        tenant, var = tenant.strip(), var.strip()
+        if not sep or not tenant or not var:
             raise UsageError(f"--token-env {item!r}: give TENANT=VAR")
-        named[tenant.strip().lower()] = var.strip()
+        client = ws.client(tenant)
+        if tenant == "home":
+            tenant = ws.consultancy.home_tenant or tenant
+        elif client is not None and client.tenant:
+            tenant = client.tenant
+        named[tenant.lower()] = var
 
     def token_for(tenant: str) -> str:
         import importlib
