@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from wizard.discovery.findings import DriftFinding, DriftKind, DriftReport
 from wizard.model import Credential, Discovered, Method, Status, Workspace
+from wizard.safe_text import one_line
 
 SYSTEM = "n8n"
 USED_BY_PREFIX = "n8n:"
@@ -97,7 +98,7 @@ def compare_n8n(
                     f"type {lc.type}; used by {_names(lc.workflows)}",
                 )
             )
-        elif cred.n8n_type and lc.type and cred.n8n_type != lc.type:
+        elif cred.n8n_type and lc.type and cred.n8n_type != one_line(lc.type)[:100]:
             report.findings.append(
                 DriftFinding(
                     DriftKind.CHANGED,
@@ -164,15 +165,17 @@ def discovery_plan(ws: Workspace, workflows: list[WorkflowInfo]) -> N8nDiscovery
 
 
 def _safe(values: list[str]) -> tuple[list[str], list[str]]:
-    """(accepted, refused): entries the model accepts as used_by text (no secret-shaped text, one line)."""
+    """(accepted, refused): values as one plain line each (controls made visible); secret-shaped or overlong
+    ones refused, since the inventory must never hold a secret."""
     from wizard.secrets.guard import find_secret_kind
 
     ok, refused = [], []
     for value in values:
-        if find_secret_kind(value) or any(ord(ch) < 32 or ord(ch) == 127 for ch in value) or len(value) > 200:
+        plain = one_line(value)
+        if find_secret_kind(value) or find_secret_kind(plain) or len(plain) > 200:
             refused.append(value)
         else:
-            ok.append(value)
+            ok.append(plain)
     return ok, refused
 
 
@@ -218,7 +221,9 @@ def adopt(ws: Workspace, plan: N8nDiscovery, now: dt.datetime | None = None) -> 
             continue
         accepted, refused = _safe(uses)
         if refused:
-            result.skipped.append(f"{cred_id}: {len(refused)} workflow name(s) not recorded (unsafe text)")
+            result.skipped.append(
+                f"{cred_id}: {len(refused)} workflow name(s) not recorded (unsafe text: secret-shaped or too long)"
+            )
         merged = [u for u in cred.used_by if not u.startswith(USED_BY_PREFIX)] + accepted
         if merged != cred.used_by and accepted:
             cred.used_by = merged
@@ -236,10 +241,10 @@ def adopt(ws: Workspace, plan: N8nDiscovery, now: dt.datetime | None = None) -> 
                 method=method,
                 label=(label_ok[0] if label_ok else "")[:120],
                 used_by=accepted,
-                n8n_type=lc.type[:100],
+                n8n_type=one_line(lc.type)[:100],
                 n8n_id=lc.id,
                 status=Status.ACTIVE,
-                notes=f"Found in n8n workflows; the secret stays in n8n (type {lc.type[:100]})",
+                notes=f"Found in n8n workflows; the secret stays in n8n (type {one_line(lc.type)[:100]})",
                 discovered=Discovered(source=SYSTEM, at=at, key=lc.id),
             )
         except ValueError as exc:
@@ -249,5 +254,7 @@ def adopt(ws: Workspace, plan: N8nDiscovery, now: dt.datetime | None = None) -> 
         taken.add(new_id)
         result.adopted.append(new_id)
         if refused:
-            result.skipped.append(f"{new_id}: {len(refused)} workflow name(s) not recorded (unsafe text)")
+            result.skipped.append(
+                f"{new_id}: {len(refused)} workflow name(s) not recorded (unsafe text: secret-shaped or too long)"
+            )
     return result
