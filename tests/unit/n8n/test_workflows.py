@@ -92,6 +92,17 @@ def test_a_garbled_list_is_an_error_never_a_partial_result(loopback, garbage: by
     assert exc.value.kind == "bad-response"
 
 
+def test_pages_too_large_are_asked_again_smaller(loopback) -> None:  # type: ignore[no-untyped-def]
+    stand = install_n8n(loopback)
+    stand.workflows = [workflow(f"w{i:02}", "x" * 3000, [("slackApi", f"c{i}", "S")]) for i in range(40)]
+    small = HttpSettings(
+        allow_loopback_http=True, sleep=lambda s: None, max_retries=0, max_response_bytes=40_000
+    )
+    found = read_workflows(N8nProvider(stand.url, build_client(small), stand.api_key, small))
+    assert [w.id for w in found] == [f"w{i:02}" for i in range(40)]
+    assert stand.page_size_seen[:2] == [100, 25] and stand.violations == []
+
+
 def test_a_repeating_cursor_stops_with_an_error(loopback) -> None:  # type: ignore[no-untyped-def]
     stand = install_n8n(loopback)
     stand.workflows = [workflow(f"w{i}", "x", []) for i in range(3)]

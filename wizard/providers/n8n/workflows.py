@@ -5,7 +5,7 @@ n8n sends no nextCursor (n8n 1.123.81 public API, openapi.yml: parameters `limit
 response `workflowList` = {data: [workflow], nextCursor}). A node's `credentials` object maps the credential
 type to `{id, name}`. Needs the API key scopes workflow:list (and workflow:read). Nothing is written.
 
-A garbled answer (no `data` list, a node without a credential id, a cursor that repeats) is a ProviderError,
+A page over the response size limit is asked for again in smaller pages. A garbled answer (no `data` list, a node without a credential id, a cursor that repeats) is a ProviderError,
 never a partial result that would make drift say "in sync".
 """
 
@@ -20,6 +20,7 @@ from wizard.providers.http import expect_dict
 from wizard.providers.n8n.client import N8nProvider
 
 PAGE_SIZE = 100
+MIN_PAGE_SIZE = 5  # an answer over the size limit is asked again in pages a quarter the size, down to this
 MAX_PAGES = 2000  # 200,000 workflows: far beyond any real n8n; a server that never stops is refused
 MAX_TEXT = 500  # longer names or ids are cut (they only label findings)
 
@@ -79,7 +80,13 @@ def read_workflows(provider: N8nProvider, page_size: int = PAGE_SIZE) -> list[Wo
         path = f"/api/v1/workflows?limit={page_size}&excludePinnedData=true"
         if cursor:
             path += f"&cursor={quote(cursor, safe='')}"
-        body = expect_dict(api.call("GET", path).data, "n8n list workflows")
+        try:
+            body = expect_dict(api.call("GET", path).data, "n8n list workflows")
+        except ProviderError as exc:
+            if "too large" in exc.message and page_size > MIN_PAGE_SIZE:  # big workflows: smaller pages
+                page_size = max(MIN_PAGE_SIZE, page_size // 4)
+                continue
+            raise
         items = body.get("data")
         if not isinstance(items, list):
             raise ProviderError("n8n list workflows: 'data' is not a list", ErrorKind.BAD_RESPONSE)
