@@ -7,7 +7,8 @@ inventory by its id (Credential.n8n_id), never by its name.
 - unknown: a credential a workflow uses whose id no inventory entry records;
 - missing: an inventory entry's n8n_id that n8n says does not exist (a credential nobody uses is fine:
   credentials may sit unused; only one that is gone is drift);
-- changed: a recorded id whose n8n type differs from the one recorded.
+- changed: a recorded id whose n8n type differs from the one recorded, or an entry recorded as retired
+  whose credential workflows still use.
 
 `discovery_plan` and `adopt` are the review and `--adopt` of `idspine discover n8n`. Every text here came
 from a server: escape it wherever it is shown.
@@ -75,6 +76,10 @@ def recorded(ws: Workspace) -> dict[str, Credential]:
     return {c.n8n_id: c for c in ws.credentials if c.n8n_id and c.status != Status.RETIRED}
 
 
+def _retired(ws: Workspace) -> dict[str, Credential]:
+    return {c.n8n_id: c for c in ws.credentials if c.n8n_id and c.status == Status.RETIRED}
+
+
 Exists = Callable[[str], "bool | None"]  # n8n id -> True/False, None when n8n cannot say
 
 
@@ -85,9 +90,22 @@ def compare_n8n(
     report = DriftReport(checked_at=now or dt.datetime.now(dt.UTC), systems=[SYSTEM])
     live = live_credentials(workflows)
     known = recorded(ws)
+    retired = _retired(ws)
     for cid, lc in sorted(live.items()):
         cred = known.get(cid)
-        if cred is None:
+        if cred is None and cid in retired:
+            report.findings.append(
+                DriftFinding(
+                    DriftKind.CHANGED,
+                    SYSTEM,
+                    "n8n credential",
+                    cid,
+                    lc.name,
+                    f"recorded as retired; still used by {_names(lc.workflows)}",
+                    f"credential:{retired[cid].id}",
+                )
+            )
+        elif cred is None:
             report.findings.append(
                 DriftFinding(
                     DriftKind.UNKNOWN,
@@ -155,8 +173,11 @@ def discovery_plan(ws: Workspace, workflows: list[WorkflowInfo]) -> N8nDiscovery
     """The review: which workflows use each known credential, and which used credentials are unknown."""
     plan = N8nDiscovery(workflows=len(workflows))
     known = recorded(ws)
+    retired = _retired(ws)
     for cid, lc in sorted(live_credentials(workflows).items()):
         cred = known.get(cid)
+        if cred is None and cid in retired:
+            continue  # recorded, as retired: drift says it is still in use; adopting it again would duplicate it
         if cred is None:
             plan.unknown.append(lc)
         else:

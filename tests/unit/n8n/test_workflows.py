@@ -152,7 +152,7 @@ def test_compare_unknown_missing_changed_and_unconfirmed() -> None:
     )
     flows = [
         wf("Invoice sync", ("airtableTokenApi", "c-air", "Airtable"), ("githubApi", "c-new", "GitHub bot")),
-        wf("Alerts", ("slackOAuth2Api", "c-type", "Slack")),
+        wf("Alerts", ("slackOAuth2Api", "c-type", "Slack"), ("airtableTokenApi", "c-old", "Old")),
     ]
     answers = {"c-gone": False, "c-unsure": None, "c-idle": True}
     report = compare_n8n(ws, flows, lambda cid: answers[cid], NOW)
@@ -161,7 +161,9 @@ def test_compare_unknown_missing_changed_and_unconfirmed() -> None:
         (DriftKind.UNKNOWN, "c-new"),
         (DriftKind.MISSING, "c-gone"),
         (DriftKind.CHANGED, "c-type"),
+        (DriftKind.CHANGED, "c-old"),  # retired in the inventory, still used
     }
+    assert discovery_plan(ws, flows).unknown[0].id == "c-new" and len(discovery_plan(ws, flows).unknown) == 1
     unknown = next(f for f in report.findings if f.kind == DriftKind.UNKNOWN)
     assert unknown.name == "GitHub bot" and "Invoice sync" in unknown.detail and unknown.entry == ""
     assert next(f for f in report.findings if f.kind == DriftKind.MISSING).entry == "credential:gone"
