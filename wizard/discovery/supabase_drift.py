@@ -119,8 +119,20 @@ def match_keys(
             matched[spare[0].key] = cred
         else:
             missing.append(cred)
-    unknown = [k for k in snap.keys if k.key not in matched]
+    still = retired_but_live(ws, snap)
+    unknown = [k for k in snap.keys if k.key not in matched and k.key not in still]
     return matched, missing, unknown
+
+
+def retired_but_live(ws: Workspace, snap: SupabaseSnapshot) -> dict[str, Credential]:
+    """Live keys whose inventory entry (adopted with their id) is marked retired: the key was meant to be gone."""
+    live = {k.key for k in snap.keys}
+    out = {}
+    for c in ws.credentials:
+        key = _live_id(c, snap.ref)
+        if c.status == Status.RETIRED and c.service == "supabase" and key in live:
+            out[key] = c
+    return out
 
 
 def azure_app(ws: Workspace, ref: str) -> tuple[bool, str]:
@@ -157,6 +169,18 @@ def compare_supabase(ws: Workspace, snap: SupabaseSnapshot, now: dt.datetime | N
                     f"credential:{cred.id}",
                 )
             )
+    for key, cred in sorted(retired_but_live(ws, snap).items()):
+        report.findings.append(
+            DriftFinding(
+                DriftKind.CHANGED,
+                system,
+                "api key",
+                key,
+                live[key].name,
+                "recorded as retired; the key still exists in the project",
+                f"credential:{cred.id}",
+            )
+        )
     for cred in missing:
         kind = cred.key_kind.value if cred.key_kind else "?"
         key = _live_id(cred, snap.ref)

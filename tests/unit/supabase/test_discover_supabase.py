@@ -26,6 +26,7 @@ from wizard.model import (
     Integrations,
     Method,
     ServicePrincipal,
+    Status,
     SupabaseKey,
     Workspace,
 )
@@ -193,6 +194,11 @@ def test_adopt_then_in_sync_and_a_deleted_key_is_missing(supabase_ref) -> None: 
         backend.discovered is not None and backend.discovered.key == SECRET_ID and backend.secret_ref is None
     )
     assert compare_supabase(ws, snap, NOW).findings == []
+    retired = ws.model_copy(deep=True)
+    retired.credential("supabase-backend").status = Status.RETIRED  # type: ignore[union-attr]
+    (still,) = compare_supabase(retired, snap, NOW).findings
+    assert (still.kind, still.key) == (DriftKind.CHANGED, SECRET_ID) and "retired" in still.detail
+    assert adopt_keys(retired, snap, NOW).adopted == []  # never adopted twice
     gone = snapshot(supabase_ref, ApiKeyInfo("legacy:anon", "anon", "legacy"))
     (finding,) = compare_supabase(ws, gone, NOW).findings
     assert (finding.kind, finding.key, finding.entry) == (
