@@ -43,6 +43,9 @@ class DriftReport:
     systems: list[str] = field(default_factory=list)  # the systems compared
     findings: list[DriftFinding] = field(default_factory=list)
     unreadable: dict[str, str] = field(default_factory=dict)  # system -> one-line reason
+    # What a system could not confirm either way (e.g. an n8n key without the scope to probe a credential):
+    # said in the report, but neither drift nor "cannot read".
+    notes: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -56,3 +59,34 @@ class DriftReport:
         self.systems.extend(s for s in other.systems if s not in self.systems)
         self.findings.extend(other.findings)
         self.unreadable.update(other.unreadable)
+        self.notes.extend(other.notes)
+
+    def counts(self) -> dict[DriftKind, int]:
+        """How many findings of each kind (every kind listed, zeros included)."""
+        out = dict.fromkeys(DriftKind, 0)
+        for f in self.findings:
+            out[f.kind] += 1
+        return out
+
+    def as_dict(self) -> dict[str, object]:
+        """The report as plain JSON-ready data (texts as the servers sent them: escape them where shown)."""
+        return {
+            "checked_at": self.checked_at.isoformat(),
+            "exit_code": self.exit_code,
+            "systems": list(self.systems),
+            "counts": {k.value: n for k, n in self.counts().items()},
+            "unreadable": dict(self.unreadable),
+            "notes": list(self.notes),
+            "findings": [
+                {
+                    "kind": f.kind.value,
+                    "system": f.system,
+                    "object_type": f.object_type,
+                    "key": f.key,
+                    "name": f.name,
+                    "detail": f.detail,
+                    "entry": f.entry,
+                }
+                for f in self.findings
+            ],
+        }

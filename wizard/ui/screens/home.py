@@ -181,11 +181,24 @@ class HomeScreen(IdspineScreen[None]):
             top += f"\n[dim]… and {len(findings) - TOP_FINDINGS} more: press i to inspect them all[/dim]"
         self.query_one("#health", Static).update(
             f"{badge(self.app, 'error', '●')} {totals[Severity.ERROR]} errors   {badge(self.app, 'warning', '●')} {totals[Severity.WARNING]} "
-            f"warnings   {badge(self.app, 'info', '●')} {totals[Severity.INFO]} suggestions\n\n{top}"
+            f"warnings   {badge(self.app, 'info', '●')} {totals[Severity.INFO]} suggestions\n{self._drift_line()}\n{top}"
         )
         options = self.query_one("#next", OptionList)
         options.clear_options()
         options.add_options([Option(label, id=action) for action, label in next_steps(ws, totals)])
+
+    def _drift_line(self) -> str:
+        """The last `idspine drift` result for this inventory (a line and a blank); nothing for the demo or
+        an inventory not saved yet."""
+        state = self.workspace_state
+        path = state.path
+        if path is None or state.is_new:
+            return ""
+        from wizard.discovery.drift_store import describe, load_last
+
+        last = load_last(path)
+        health = "warning" if last is None else ("ok", "warning", "error")[last.exit_code]
+        return f"{badge(self.app, health, '●')} {escape(describe(last))}\n"
 
     def _show_clients(self, ws: Workspace, worst: dict[str, str]) -> None:
         """The clients table with as many columns as fit whole (narrow screens drop the least needed)."""
