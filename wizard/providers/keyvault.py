@@ -260,7 +260,7 @@ def _why(exc: ProviderError, vault: str, name: str, version: str | None) -> str:
             "role (or a get access policy), and the vault's firewall must let this machine in"
         )
     if exc.status == 404:
-        what = f"version {version} of {name}" if version else f"a secret named {name}"
+        what = f"version {version} of the secret {name}" if version else f"secret named {name}"
         return f"vault {vault} has no {what}{named or ' (SecretNotFound)'}"
     if exc.kind in (ErrorKind.NETWORK, ErrorKind.TLS, ErrorKind.INVALID_URL):
         return f"vault {vault} could not be reached: {exc.message}"

@@ -43,15 +43,11 @@ _NOT_SIGNED_IN = (
 )
 _MISSING = (
     "isn't an item",
-    "not an item",
     "isn't a vault",
-    "no item",
-    "could not find",
     "isn't a field",
-    "does not have a field",
-    "no such",
-    "not found",
     "isn't a section",
+    "does not have a field",
+    "could not find",
 )
 
 
