@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from wizard.providers.errors import ErrorKind, ProviderError, Throttled
@@ -177,7 +177,8 @@ class KeyVaultReader:
             page = expect_dict(self._api.call("GET", path).data, f"Azure Key Vault GET {path}")
             for item in page.get("value") or []:
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    attrs = item.get("attributes") if isinstance(item.get("attributes"), dict) else {}
+                    found = item.get("attributes")
+                    attrs: dict[str, Any] = found if isinstance(found, dict) else {}
                     out.append(
                         SecretVersion(
                             version=item["id"].rstrip("/").rsplit("/", 1)[-1],
