@@ -97,32 +97,47 @@ TokenProvider = Callable[[], str]
 def keyvault_token(connections: Connections | None = None) -> str:
     """THE token-provider hook for Key Vault: a bearer token for https://vault.azure.net of the signed-in account.
 
-    Sources, the first that has a token wins (extend the list here, e.g. with an Azure CLI token source):
-    1. idspine's own sign-in: a silent msal token from idspine's token cache for the tenant in IDSPINE_TENANT
-       (wizard.providers.entra.signin.silent_token), asked for KEYVAULT_SCOPE.
-    SecretUnavailable (without the reference; the caller adds it) says how to sign in when none has one.
+    Asks each source in KEYVAULT_TOKEN_SOURCES in turn; the first token wins. When none has one,
+    SecretUnavailable (without the reference; the caller adds it) gives every source's reason in one line.
     """
-    from wizard.providers.entra.signin import silent_token
-    from wizard.providers.entra.signin_config import SigninError, signin_config_for
     from wizard.secrets.resolver import SecretUnavailable
-    from wizard.settings import Connections, Environment
+    from wizard.settings import Connections
 
     conn = connections or Connections()
+    reasons: list[str] = []
+    for source in KEYVAULT_TOKEN_SOURCES:
+        token, why = source(conn)
+        if token:
+            return token
+        reasons.append(why)
+    raise SecretUnavailable("; ".join(r for r in reasons if r) or "no token for Key Vault")
+
+
+def idspine_signin_token(conn: Connections) -> tuple[str, str]:
+    """(token, "") from idspine's own sign-in: a silent msal token from idspine's token cache for the tenant in
+    IDSPINE_TENANT (wizard.providers.entra.signin.silent_token) asked for KEYVAULT_SCOPE; ("", why) otherwise."""
+    from wizard.providers.entra.signin import silent_token
+    from wizard.providers.entra.signin_config import SigninError, signin_config_for
+    from wizard.settings import Environment
+
     tenant = Environment.read().tenant
     if not tenant:
-        raise SecretUnavailable(
-            "no signed-in account for Key Vault: set IDSPINE_TENANT and run `idspine entra signin`"
-        )
+        return "", "no signed-in account for Key Vault: set IDSPINE_TENANT and run `idspine entra signin`"
     try:
         result = silent_token(signin_config_for(conn, tenant), [KEYVAULT_SCOPE])
     except SigninError as exc:
-        raise SecretUnavailable(f"cannot sign in to Key Vault: {exc}") from None
+        return "", f"cannot sign in to Key Vault: {exc}"
     if result is None or not result.ok or not result.access_token:
         why = f" ({result.detail})" if result is not None and not result.ok else ""
-        raise SecretUnavailable(
+        return "", (
             f"not signed in to tenant {tenant} for Key Vault{why}: run `idspine entra signin --tenant {tenant}`"
         )
-    return result.access_token
+    return result.access_token, ""
+
+
+# Where keyvault_token looks, in order: each source(connections) -> (token, "") or ("", why not).
+# An Azure CLI source (`az account get-access-token --resource https://vault.azure.net`) belongs here too.
+KEYVAULT_TOKEN_SOURCES: list[Callable[[Connections], tuple[str, str]]] = [idspine_signin_token]
 
 
 def vault_address(vault: str, connections: Connections | None = None) -> str:

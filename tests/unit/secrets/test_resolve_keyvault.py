@@ -204,3 +204,21 @@ def test_versions_page_through_next_link_without_values(vault: Vault) -> None:
     assert [v.version for v in versions] == [v["version"] for v in vault.secrets["svc-n8n-graph"]]
     assert [v.enabled for v in versions] == [True, True, True, False, True]
     assert sum(1 for r in vault.requests if r[1].endswith("/versions")) == 3
+
+
+def test_token_sources_are_asked_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[str] = []
+
+    def nothing(conn: Connections) -> tuple[str, str]:
+        asked.append("first")
+        return "", "first source has no token"
+
+    def azure_cli(conn: Connections) -> tuple[str, str]:
+        asked.append("second")
+        return TOKEN, ""
+
+    monkeypatch.setattr(keyvault, "KEYVAULT_TOKEN_SOURCES", [nothing, azure_cli])
+    assert keyvault.keyvault_token() == TOKEN and asked == ["first", "second"]
+    monkeypatch.setattr(keyvault, "KEYVAULT_TOKEN_SOURCES", [nothing, nothing])
+    with pytest.raises(SecretUnavailable, match="^first source has no token; first source has no token$"):
+        keyvault.keyvault_token()
