@@ -268,7 +268,7 @@ def _why(exc: ProviderError, vault: str, name: str, version: str | None) -> str:
             f"Key Vault refused the sign-in token{named}: it expired or is for another tenant; "
             "run `idspine entra signin` again"
         )
-    if exc.status == 403 and ("disabled" in text or code == "SecretDisabled"):
+    if exc.status == 403 and ("disabled secret" in text or code == "SecretDisabled"):
         return f"the secret {name} is disabled in vault {vault}; enable it (or point at an enabled version)"
     if exc.status == 403:
         return (

@@ -118,6 +118,11 @@ def test_the_vault_address_follows_the_override() -> None:
         (lambda v: v.add("gone-off", "disabled-value-123456", enabled=False), "gone-off", "is disabled"),
         (lambda v: None, "no-such-secret", "has no secret named no-such-secret (SecretNotFound)"),
         (lambda v: setattr(v, "forbidden", True), "svc-n8n-graph", "Key Vault Secrets User"),
+        (
+            lambda v: (v.add("disabled-in-name", "x-123456789012"), setattr(v, "forbidden", True)),
+            "disabled-in-name",
+            "may not read secrets in vault kv-northwind-ops (Forbidden)",
+        ),
         (lambda v: v.expired_tokens.add(TOKEN), "svc-n8n-graph", "expired or is for another tenant"),
         (
             lambda v: (setattr(v, "throttle", 99), setattr(v, "retry_after", 3600)),
@@ -125,7 +130,7 @@ def test_the_vault_address_follows_the_override() -> None:
             "throttling",
         ),
     ],
-    ids=["disabled", "not-found", "forbidden", "expired-token", "throttled"],
+    ids=["disabled", "not-found", "forbidden", "forbidden-name-says-disabled", "expired-token", "throttled"],
 )
 def test_each_failure_is_one_line_naming_the_reference(
     vault: Vault, arrange: Any, ref: str, expected: str
