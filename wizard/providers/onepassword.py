@@ -28,7 +28,7 @@ MAX_VALUE_BYTES = 64 * 1024
 # What op reads from its environment (accounts, sessions, service accounts, Connect, its config folder);
 # the rest of idspine's environment is not passed on.
 _KEEP = re.compile(
-    r"^(OP_.*|HOME|USER|LOGNAME|PATH|LANG|LC_.*|TMPDIR|XDG_.*|SYSTEMROOT|APPDATA|LOCALAPPDATA)$"
+    r"^(OP_.*|HOME|USER|LOGNAME|PATH|LANG|LC_.*|TMPDIR|XDG_.*|DBUS_SESSION_BUS_ADDRESS|SYSTEMROOT|APPDATA|LOCALAPPDATA)$"
 )
 _OP_REF = re.compile(r"^op://[^/\s]+/[^/\s]+(?:/[^/\s]+){1,2}$")
 _NOT_SIGNED_IN = (
