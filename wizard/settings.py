@@ -15,6 +15,8 @@ from pathlib import Path
 GRAPH_URL = "https://graph.microsoft.com/v1.0"
 ENTRA_LOGIN_URL = "https://login.microsoftonline.com"
 SUPABASE_API_URL = "https://api.supabase.com"
+# A vault's address: https://{vault}.vault.azure.net (https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates)
+KEYVAULT_URL_TEMPLATE = "https://{vault}.vault.azure.net"
 GUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 GUID = re.compile(GUID_PATTERN)
 
@@ -26,6 +28,8 @@ ENV_VARIABLES: dict[str, str] = {
     "IDSPINE_CA_BUNDLE": "a PEM file trusted instead of the system store (IdP, Graph, Key Vault)",
     "IDSPINE_TOKEN_CACHE": "the token cache file (0600)",
     "IDSPINE_GRAPH_URL": "the Microsoft Graph address (tests point it at loopback)",
+    "IDSPINE_KEYVAULT_URL": "the Key Vault address for keyvault:// references, {vault} standing for the vault "
+    "(tests point it at loopback)",
     "IDSPINE_SECRET_DIRS": "extra folders that file: secret references may read from (os.pathsep-separated)",
     "IDSPINE_TODAY": "the date to treat as today (YYYY-MM-DD), for reproducible output",
     "IDSPINE_DEBUG": "show a traceback instead of the one-line error",
@@ -42,6 +46,7 @@ class Environment:
     ca_bundle: str | None = None
     token_cache: str | None = None
     graph_url: str | None = None
+    keyvault_url: str | None = None
     secret_dirs: tuple[str, ...] = ()
     today: str | None = None
     debug: bool = False
@@ -62,6 +67,7 @@ class Environment:
             ca_bundle=get("IDSPINE_CA_BUNDLE"),
             token_cache=get("IDSPINE_TOKEN_CACHE"),
             graph_url=get("IDSPINE_GRAPH_URL"),
+            keyvault_url=get("IDSPINE_KEYVAULT_URL"),
             secret_dirs=dirs,
             today=get("IDSPINE_TODAY"),
             debug=bool(get("IDSPINE_DEBUG")),
@@ -78,6 +84,9 @@ class Connections:
 
     supabase_api_url: str = SUPABASE_API_URL
     graph_url: str = GRAPH_URL
+    keyvault_url: str | None = (
+        None  # None: $IDSPINE_KEYVAULT_URL, else KEYVAULT_URL_TEMPLATE ({vault} is filled in)
+    )
     allow_loopback_http: bool = False  # http://127.0.0.1 only, and only when a test asks for it
     environ: dict[str, str] | None = None  # where env: references resolve (None: the process environment)
     # Signing in: idspine's own public client app in your tenant, or any OpenID issuer (tests).
@@ -104,4 +113,4 @@ class Connections:
         """A secret value for a reference, at the moment of use; never stored or shown."""
         from wizard.secrets.resolver import resolve
 
-        return resolve(ref, self.environ)
+        return resolve(ref, self.environ, connections=self)

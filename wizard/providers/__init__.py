@@ -7,6 +7,7 @@ build_client`), so tests can point it at loopback servers. Importing this packag
 
 from __future__ import annotations
 
+from wizard.providers import secret_readers  # noqa: F401 - keyvault:// and op:// resolve where providers are
 from wizard.providers.errors import ErrorKind, ProviderError
 
 __all__ = ["ErrorKind", "ProviderError"]

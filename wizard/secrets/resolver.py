@@ -1,8 +1,13 @@
 """Resolve a secret reference (env:NAME, file:PATH[#KEY]) to its value at the moment of use.
 
 The value is returned to the caller and nowhere else: never logged, printed, cached or put in a message.
-Errors name the reference (which is not secret) and what to do. keyvault:// and 1password:// / op://
-references need their vendor's CLI and a network, so they raise a clear "not available offline" error here.
+Errors name the reference (which is not secret) and what to do.
+
+`keyvault://` (the Key Vault REST API) and `op://` / `1password://` (the 1Password CLI) need a network or a
+program, which is providers' business: wizard.providers registers their readers here when it is imported
+(wizard.providers.secret_readers), so this core module never imports network code, not even lazily (flows
+import wizard.settings, whose Connections.resolve leads here). Without a registered reader such a reference
+is refused with one line saying so.
 
 `file:` references are read only from idspine's own folders, so an inventory someone else edited cannot
 make idspine read ~/.ssh/id_ed25519 (or ~/.aws/credentials, ~/.pgpass) and push it to a server:
@@ -21,10 +26,14 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.secrets.guard import validate_reference
+
+if TYPE_CHECKING:
+    from wizard.settings import Connections
 
 MAX_SECRET_FILE_BYTES = 64 * 1024
 
@@ -33,19 +42,47 @@ class SecretUnavailable(Exception):
     """The secret behind a reference could not be read. The message names the reference, never a value."""
 
 
-def resolve(ref: str, environ: Mapping[str, str] | None = None) -> str:
-    """The secret value behind *ref*; SecretUnavailable when it cannot be read."""
+# reader(ref, environ, connections) -> the value; SecretUnavailable (one line naming the reference) otherwise
+SecretReader = Callable[[str, Mapping[str, str], "Connections | None"], str]
+_readers: dict[str, SecretReader] = {}
+
+
+def register_reader(prefix: str, reader: SecretReader) -> None:
+    """Let *reader* resolve references starting with *prefix* (wizard.providers.secret_readers does this)."""
+    _readers[prefix] = reader
+
+
+def registered_prefixes() -> tuple[str, ...]:
+    """The reference prefixes a registered reader resolves (besides env: and file:)."""
+    return tuple(_readers)
+
+
+def resolve(
+    ref: str, environ: Mapping[str, str] | None = None, *, connections: Connections | None = None
+) -> str:
+    """The secret value behind *ref*; SecretUnavailable when it cannot be read.
+
+    *environ*: where env: references (and the 1Password CLI's own variables) are read, default the process
+    environment; *connections*: the addresses and network settings for keyvault:// (None: the defaults).
+    """
     try:
         validate_reference(ref)
     except ValueError as exc:
         raise SecretUnavailable(f"not a usable secret reference: {str(exc).splitlines()[0]}") from None
+    env = os.environ if environ is None else environ
     if ref.startswith("env:"):
-        return _from_env(ref, os.environ if environ is None else environ)
+        return _from_env(ref, env)
     if ref.startswith("file:"):
         return _from_file(ref)
+    for prefix, reader in _readers.items():
+        if ref.startswith(prefix):
+            value = reader(ref, env, connections)
+            if not value:
+                raise SecretUnavailable(f"{ref}: the secret is empty")
+            return value
     scheme = ref.split(":", 1)[0]
     raise SecretUnavailable(
-        f"{ref}: {scheme} references are not available offline in this version of idspine; export the "
+        f"{ref}: {scheme} references cannot be read here (the reader for them is not loaded); export the "
         "secret into an environment variable for this run and use env:NAME"
     )
 

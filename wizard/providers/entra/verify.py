@@ -80,14 +80,22 @@ def verify_service_principal(
     """Client credentials as *sp* with *secret* at the IdP of *config_for*; never raises.
 
     Every failure, from a refused secret to the IdP's 5xx page or an untrusted certificate, becomes a failed
-    Verification with one line saying why.
+    Verification with one line saying why. At Entra a token that came back is read as well: its audience
+    must be the resource asked for and its roles the application permissions the inventory lists for that
+    resource (wizard.providers.entra.token_claims); an OpenID issuer's token is not judged by Entra's claims.
+    The token itself is dropped here, never kept.
     """
     from wizard.providers.entra.msal_calls import client_credentials
     from wizard.providers.entra.signin_config import SigninError
+    from wizard.providers.entra.token_claims import judge_app_token
 
     try:
         result = client_credentials(config_for, secret, list(scopes))
         answer = Answer(result.ok, result.detail)
+        if result.ok and config_for.authority:  # Entra: the token must carry what the inventory expects
+            verdict = judge_app_token(result.access_token, scopes, sp, result.detail)
+            answer = Answer(verdict.ok, verdict.detail)
+        result.access_token = ""
     except SigninError as exc:
         answer = Answer(False, str(exc))
     return verification_of(answer, secret, now)
