@@ -135,9 +135,23 @@ def idspine_signin_token(conn: Connections) -> tuple[str, str]:
     return result.access_token, ""
 
 
+def azure_cli_token(conn: Connections) -> tuple[str, str]:
+    """(token, "") from an existing Azure CLI sign-in (`az account get-access-token --scope` Key Vault);
+    ("", why) when az is missing, signed out or in another tenant."""
+    from wizard.providers.entra.azure_cli import AzUnavailable, az_token
+    from wizard.settings import Environment
+
+    got = az_token(KEYVAULT_SCOPE, Environment.read().tenant or None)
+    if isinstance(got, AzUnavailable):
+        return "", got.reason
+    return got.token, ""
+
+
 # Where keyvault_token looks, in order: each source(connections) -> (token, "") or ("", why not).
-# An Azure CLI source (`az account get-access-token --resource https://vault.azure.net`) belongs here too.
-KEYVAULT_TOKEN_SOURCES: list[Callable[[Connections], tuple[str, str]]] = [idspine_signin_token]
+KEYVAULT_TOKEN_SOURCES: list[Callable[[Connections], tuple[str, str]]] = [
+    idspine_signin_token,
+    azure_cli_token,
+]
 
 
 def vault_address(vault: str, connections: Connections | None = None) -> str:

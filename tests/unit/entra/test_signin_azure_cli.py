@@ -148,3 +148,24 @@ def test_the_token_is_a_jwt_the_stand_in_really_built(az: Path) -> None:
     assert isinstance(got, AzToken)
     payload = got.token.split(".")[1]
     assert json.loads(base64.urlsafe_b64decode(payload + "==")).get("tid") == TENANT
+
+
+def test_key_vault_references_use_the_azure_cli_sign_in_when_idspine_has_none(
+    az: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wizard.providers import keyvault
+
+    def signed_out(conn: object) -> tuple[str, str]:
+        return "", "not signed in to idspine"
+
+    monkeypatch.setenv("IDSPINE_TENANT", TENANT)
+    monkeypatch.setattr(keyvault, "KEYVAULT_TOKEN_SOURCES", [signed_out, keyvault.azure_cli_token])
+    token = keyvault.keyvault_token()
+    assert token.count(".") == 2
+    assert calls(tmp_path)[-1][:4] == ["account", "get-access-token", "--scope", KEYVAULT_SCOPE]
+    assert calls(tmp_path)[-1][-2:] == ["--tenant", TENANT]
+    monkeypatch.setenv("AZ_MODE", "logged-out")
+    from wizard.secrets.resolver import SecretUnavailable
+
+    with pytest.raises(SecretUnavailable, match="not signed in to idspine; the Azure CLI is not signed in: run `az login"):
+        keyvault.keyvault_token()
