@@ -25,6 +25,8 @@ from wizard.providers.n8n.workflows import check_id as _check_id
 from wizard.secrets.resolver import SecretUnavailable
 
 _PROBE_PROJECT = "idspine-existence-probe-no-such-project"
+
+
 class N8nProvider(WorkflowCalls):
     """One n8n instance's public API (base address like https://n8n.example.com)."""
 

@@ -45,14 +45,18 @@ _UNUSED_SECTION = "not used in any workflow"  # the credentials report's section
 def check_id(item_id: str) -> str:
     """An n8n id as it may go into a path (letters, digits, - and _), else ProviderError."""
     if not item_id or len(item_id) > 64 or not set(item_id) <= _ID_CHARS:
-        raise ProviderError("an n8n credential id is letters, digits, - and _ only", ErrorKind.INVALID_REQUEST)
+        raise ProviderError(
+            "an n8n credential id is letters, digits, - and _ only", ErrorKind.INVALID_REQUEST
+        )
     return item_id
 
 
 def node_uses(node: Any, cred_id: str) -> bool:
     """Whether a workflow node's `credentials` map names credential *cred_id*."""
     creds = node.get("credentials") if isinstance(node, dict) else None
-    return isinstance(creds, dict) and any(isinstance(r, dict) and r.get("id") == cred_id for r in creds.values())
+    return isinstance(creds, dict) and any(
+        isinstance(r, dict) and r.get("id") == cred_id for r in creds.values()
+    )
 
 
 class WorkflowCalls:
@@ -89,7 +93,11 @@ class WorkflowCalls:
             creds = node.get("credentials")
             if isinstance(creds, dict):
                 node["credentials"] = {
-                    t: ({"id": new_id, "name": new_name} if isinstance(ref, dict) and ref.get("id") == old_id else ref)
+                    t: (
+                        {"id": new_id, "name": new_name}
+                        if isinstance(ref, dict) and ref.get("id") == old_id
+                        else ref
+                    )
                     for t, ref in creds.items()
                 }
             nodes.append(node)
