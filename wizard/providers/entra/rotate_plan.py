@@ -151,7 +151,9 @@ def render_plan(
                     detail += f"; workflows using {cred.n8n_id}: {wf}"
         elif step == "remove-old":
             if graph is None and journal is None:
-                detail = ": the recorded key ids (Graph not read in this dry run)"
+                detail = (
+                    ": the secret the inventory records (the app's secrets are read from Graph when it runs)"
+                )
             else:
                 detail = f": {', '.join(old) if old else 'none found'}"
                 if kept:
