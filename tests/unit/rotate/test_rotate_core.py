@@ -152,3 +152,16 @@ def test_the_plan_reads_only_and_names_the_steps(rig: Rig) -> None:
     assert rig.old_key in text and rig.foreign_key in text and "Sync 2" in text
     assert "dual-phase-rotation" in text and "only after the new one" in text
     assert not rig.directory.writes() and not [c for c in rig.n8n.calls if c[0] != "GET"]
+
+
+def test_hostile_workflow_names_are_recorded_as_one_line_and_secret_shapes_never(rig: Rig) -> None:
+    pat = "ghp_" + "Zq8" * 12
+    rig.n8n.workflows[rig.workflows[0]]["name"] = "Sync\n\x1b[31m0"
+    rig.n8n.workflows[rig.workflows[1]]["name"] = pat
+    rig.rotator().run(SP)
+    cred = load(rig.path).credential(CRED)
+    assert cred is not None
+    assert all("\n" not in u and "\x1b" not in u for u in cred.used_by)
+    assert any(u.startswith("n8n:Sync") and u != "n8n:Sync 0" for u in cred.used_by)
+    assert pat not in rig.path.read_text() and "n8n:Sync 2" in cred.used_by
+    assert all(rig.n8n.credential_ids_used(w) == {cred.n8n_id} for w in rig.workflows)

@@ -311,7 +311,7 @@ class Rotator(GraphSteps):
                 switch = j.n8n.get(cred.id)
                 if switch is not None and switch.new_id:
                     cred.n8n_id = switch.new_id
-                    used = [f"n8n:{w}" for w in switch.workflow_names if f"n8n:{w}" not in cred.used_by]
+                    used = [u for u in map(_used_by, switch.workflow_names) if u and u not in cred.used_by]
                     cred.used_by = [*cred.used_by, *used]
 
         with self.lock if self.lock is not None else contextlib.nullcontext():
@@ -325,6 +325,15 @@ class Rotator(GraphSteps):
                 self.after_save(saved)
         self.say("6/6 recorded in the inventory")
         return saved
+
+
+def _used_by(workflow_name: str) -> str:
+    """`n8n:<workflow>` for used_by: one line; '' when the name looks like a secret (never recorded)."""
+    from wizard.safe_text import one_line
+    from wizard.secrets.guard import find_secret_kind
+
+    entry = f"n8n:{one_line(workflow_name)[:120]}"
+    return "" if find_secret_kind(entry) else entry
 
 
 def _end(j: Journal) -> dt.datetime:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from wizard.providers.entra.rotate_journal import Journal, N8nSwitch, save_journal
 from wizard.providers.errors import ProviderError
+from wizard.safe_text import one_line
 
 if TYPE_CHECKING:
     from wizard.model import Credential
@@ -97,7 +98,8 @@ def _repoint_and_delete(
             continue
         for workflow in n8n.workflows_using(old):
             n8n.repoint_workflow(workflow, old, switch.new_id, n8n_name(cred))
-            wf_id, wf_name = str(workflow.get("id")), str(workflow.get("name") or workflow.get("id"))
+            wf_id = str(workflow.get("id"))
+            wf_name = one_line(str(workflow.get("name") or wf_id))[:120]  # n8n's text: one line, never markup
             if wf_id not in switch.repointed:
                 switch.repointed.append(wf_id)
             if wf_name not in switch.workflow_names:
