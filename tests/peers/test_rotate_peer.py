@@ -1,4 +1,5 @@
-"""Rotation against a real n8n 1.123.81 (Entra is the Graph stand-in): workflows re-pointed, the old credential gone.
+"""Rotation against a real n8n 1.123.81 (Entra is the Graph stand-in): workflows re-pointed, the old credential gone;
+and the command's proof step (client credentials with the new secret) against a real OpenID provider.
 
 Also checks what rotation assumes of the real n8n: a workflow's PUT takes back what GET gave (settings
 filtered to the documented keys), and the security audit lists an unused credential with its id and name,
@@ -33,7 +34,6 @@ from wizard.providers.n8n.credentials import build_data  # noqa: E402
 from wizard.secrets.resolver import resolve  # noqa: E402
 from wizard.secrets.sinks import EnvFileSink  # noqa: E402
 
-pytestmark = [pytest.mark.peer("n8n"), pytest.mark.slow]
 SP, CRED, N8N_TYPE = "svc-n8n-graph-peer", "peer-graph-n8n", "microsoftOAuth2Api"
 APP_ID = "5f0e4a3b-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
 
@@ -155,6 +155,8 @@ def setup(n8n_peer: Any, tmp_path: Path, directory: Directory, issued_secrets: l
     provider.delete_credential(load(path).credential(CRED).n8n_id)  # type: ignore[union-attr]
 
 
+@pytest.mark.peer("n8n")
+@pytest.mark.slow
 def test_rotate_repoints_every_workflow_and_deletes_the_old_credential(n8n_peer, setup) -> None:
     rotator, provider, path, old_n8n, old_key, workflows = setup
     result = rotator().run(SP)
@@ -167,6 +169,8 @@ def test_rotate_repoints_every_workflow_and_deletes_the_old_credential(n8n_peer,
     assert str(new.key_id) != old_key and result.removed == [old_key]
 
 
+@pytest.mark.peer("n8n")
+@pytest.mark.slow
 def test_a_lost_create_is_found_through_the_real_audit_and_the_rerun_completes(n8n_peer, setup) -> None:
     rotator, provider, path, old_n8n, _, workflows = setup
     made: list[str] = []
@@ -187,3 +191,20 @@ def test_a_lost_create_is_found_through_the_real_audit_and_the_rerun_completes(n
     assert provider.credential_exists(made[0]) is False and provider.credential_exists(old_n8n) is False
     for wf in workflows:
         assert _uses(n8n_peer, wf)["id"] == new.n8n_id
+
+
+@pytest.mark.peer("oidc")
+def test_the_commands_proof_asks_a_real_provider_and_never_repeats_the_secret(oidc_peer) -> None:  # type: ignore[no-untyped-def]
+    import argparse
+
+    from tests.support.entra.fixtures import PEER_CLIENT_ID
+    from wizard.cli.commands.rotate import _prover
+
+    ws = Workspace(consultancy=Consultancy(name="Peer", slug="peer", home_tenant="peer.example"))
+    sp = ServicePrincipal(name=SP, app_id=PEER_CLIENT_ID, application_object_id=str(uuid.uuid4()))
+    ws.service_principals.append(sp)
+    args = argparse.Namespace(oidc_authority=oidc_peer.issuer, ca_bundle=oidc_peer.ca_bundle)
+    prove = _prover(args, ws, sp)
+    assert prove(oidc_peer.client_secret)[0] is True
+    ok, detail = prove(oidc_peer.client_secret[::-1])
+    assert ok is False and detail and oidc_peer.client_secret[::-1] not in detail
