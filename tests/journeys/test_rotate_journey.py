@@ -126,3 +126,26 @@ def test_rotate_dialog_snapshot(snap_compare, tmp_path: Path, monkeypatch, size:
 
     app = IdspineApp("idspine.toml", today=DEMO_TODAY)
     assert snap_compare(app, run_before=show, terminal_size=size)
+
+
+async def test_unsaved_changes_in_the_app_are_kept_beside_the_rotation(rig: Rig, monkeypatch) -> None:
+    rotator = rig.rotator()
+    parts = {k: getattr(rotator, k) for k in ("graph", "sink", "prove", "resolve", "n8n", "retry")}
+    monkeypatch.setattr(rotate_screen, "build_parts", lambda ws, conn, target: parts)
+    app = IdspineApp(rig.path, today=DEMO_TODAY, connections=Connections(allow_loopback_http=True))
+    async with app.run_test(size=(120, 44)) as pilot:
+        await open_with(pilot, "i", "InspectorScreen")
+        assert app.state is not None
+        app.state.workspace.consultancy.name = "Typed in the app, not saved yet"
+        app.state.dirty = True
+        await _highlight(pilot, f"service-principal:{SP}")
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        ws = app.state.workspace
+        assert app.state.dirty and ws.consultancy.name == "Typed in the app, not saved yet"
+        assert str(ws.credential(CRED).key_id) == str(load(rig.path).credential(CRED).key_id)  # type: ignore[union-attr]
+        assert ws.service_principal(SP).verification is not None  # type: ignore[union-attr]
+    rig.assert_completed()
