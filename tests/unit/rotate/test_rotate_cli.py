@@ -85,6 +85,8 @@ def test_a_failed_proof_is_one_line_exit_1_and_running_again_resumes(
     [
         (["--token-env", "IDSPINE_TEST_NO_SUCH_VAR"], "is empty or not set"),
         (["--secret-days", "0"], "--secret-days"),
+        (["--n8n-api-key-ref", "env:IDSPINE_TEST_NO_SUCH_KEY"], "n8n API key"),
+        (["--n8n-url", "ftp://n8n.example"], "n8n:"),
     ],
 )
 def test_refusals_are_one_line_and_exit_2(cli_rig: Rig, run_cli, change: list[str], message: str) -> None:

@@ -195,9 +195,16 @@ def _n8n(args: argparse.Namespace, ws: Workspace, settings: HttpSettings) -> N8n
             "this secret is used by n8n credentials: set integrations.n8n_url and n8n_api_key_ref "
             "(or pass --n8n-url and --n8n-api-key-ref)"
         )
-    return open_n8n(
-        url, ref, Connections(allow_loopback_http=settings.allow_loopback_http, ca_bundle=settings.ca_bundle)
-    )
+    from wizard.providers.errors import ProviderError
+    from wizard.secrets.resolver import SecretUnavailable
+
+    conn = Connections(allow_loopback_http=settings.allow_loopback_http, ca_bundle=settings.ca_bundle)
+    try:  # before anything changes: a refusal (exit 2), not a stop
+        return open_n8n(url, ref, conn)
+    except SecretUnavailable as exc:
+        raise ValueError(f"n8n {exc}") from None
+    except ProviderError as exc:
+        raise ValueError(f"n8n: {exc.message}") from None
 
 
 def _store_where(args: argparse.Namespace, ws: Workspace) -> str:
