@@ -165,3 +165,17 @@ def test_hostile_workflow_names_are_recorded_as_one_line_and_secret_shapes_never
     assert any(u.startswith("n8n:Sync") and u != "n8n:Sync 0" for u in cred.used_by)
     assert pat not in rig.path.read_text() and "n8n:Sync 2" in cred.used_by
     assert all(rig.n8n.credential_ids_used(w) == {cred.n8n_id} for w in rig.workflows)
+
+
+def test_resuming_without_n8n_stops_with_a_line_and_keeps_the_old_secret(rig: Rig) -> None:
+    def stop(point: str) -> None:
+        if point == "verify:proven":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rig.rotator(checkpoint=stop).run(SP)
+    with pytest.raises(RotateFailed, match="no n8n connection"):
+        rig.rotator(n8n=None).run(SP)
+    assert rig.old_key in {p["keyId"] for p in rig.passwords()}
+    rig.rotator().run(SP)
+    rig.assert_completed()

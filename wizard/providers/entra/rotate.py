@@ -165,8 +165,7 @@ class Rotator(GraphSteps):
             else:
                 break
         if j.step == "n8n":
-            assert self.n8n is not None or not j.n8n
-            switch_n8n(self, j, jpath)
+            switch_n8n(self, j, jpath)  # RotateFailed when n8n is needed and was not given
         if j.step == "remove-old":
             self._remove_old(j, jpath)
         self._sweep_attempts(j, jpath, settle=True)
