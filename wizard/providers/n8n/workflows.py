@@ -7,7 +7,8 @@ with those references changed. The PUT body takes name, nodes, connections and s
 refuses settings keys it does not know, so only the documented ones are sent (n8n's public API spec,
 packages/cli/src/public-api/v1/handlers/workflows/spec/schemas/workflow.yml and workflowSettings.yml in
 n8n-io/n8n). `unused_credentials` reads n8n's security audit (POST /api/v1/audit, securityAudit:generate):
-its credentials report lists the credentials no workflow uses, with their ids and names.
+its credentials report has a section "Credentials not used in any workflow" whose locations are
+{kind: credential, id, name} (packages/cli/src/security-audit/risk-reporters/credentials-risk-reporter.ts).
 """
 
 from __future__ import annotations
