@@ -179,3 +179,11 @@ def test_resuming_without_n8n_stops_with_a_line_and_keeps_the_old_secret(rig: Ri
     assert rig.old_key in {p["keyId"] for p in rig.passwords()}
     rig.rotator().run(SP)
     rig.assert_completed()
+
+
+def test_a_lost_remove_password_answer_is_confirmed_by_a_read(rig: Rig) -> None:
+    rig.directory.slow_seconds = 1.0
+    rig.directory.faults.append(Fault("lost", method="POST", path_re="removePassword$"))
+    rig.rotator().run(SP)
+    rig.assert_completed()
+    assert sum(1 for c in rig.directory.calls if c[1].endswith("removePassword")) == 2
