@@ -81,15 +81,7 @@ def app_parts(ws: Workspace, conn: Connections, target: RotationTarget) -> dict[
 class RotateScreen(IdspineModalScreen[bool]):
     """Confirm and run one rotation; dismisses True when the inventory changed."""
 
-    DEFAULT_CSS = """
-    RotateScreen { align: center middle; }
-    RotateScreen > Vertical { width: 92%; max-width: 110; height: auto; max-height: 90%;
-                              border: thick $warning; background: $surface; padding: 0 1; }
-    RotateScreen #rotate-plan { height: auto; max-height: 14; }
-    RotateScreen #rotate-log { height: auto; max-height: 10; margin-top: 1; display: none; }
-    RotateScreen #rotate-status { margin-top: 1; }
-    RotateScreen #rotate-status.problem { color: $error; }
-    """
+    CSS_PATH = "rotate.tcss"
     BINDINGS = [
         Binding("y", "rotate", "Rotate now"),
         Binding("l", "learn", "Learn more"),
