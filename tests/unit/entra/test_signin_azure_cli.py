@@ -167,5 +167,7 @@ def test_key_vault_references_use_the_azure_cli_sign_in_when_idspine_has_none(
     monkeypatch.setenv("AZ_MODE", "logged-out")
     from wizard.secrets.resolver import SecretUnavailable
 
-    with pytest.raises(SecretUnavailable, match="not signed in to idspine; the Azure CLI is not signed in: run `az login"):
+    with pytest.raises(
+        SecretUnavailable, match="not signed in to idspine; the Azure CLI is not signed in: run `az login"
+    ):
         keyvault.keyvault_token()

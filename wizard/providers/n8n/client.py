@@ -20,37 +20,14 @@ from wizard.model import Credential, Status, Workspace
 from wizard.providers.errors import ErrorKind, ProviderError
 from wizard.providers.http import HttpSettings, JsonApi, expect_dict, expect_str
 from wizard.providers.n8n.credentials import BuildContext, CredentialBuildError, build_data, schema_problems
+from wizard.providers.n8n.workflow_calls import WorkflowCalls
+from wizard.providers.n8n.workflow_calls import check_id as _check_id
 from wizard.secrets.resolver import SecretUnavailable
 
 _PROBE_PROJECT = "idspine-existence-probe-no-such-project"
-_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-_WORKFLOW_SETTINGS = frozenset(
-    {
-        "saveExecutionProgress",
-        "saveManualExecutions",
-        "saveDataErrorExecution",
-        "saveDataSuccessExecution",
-        "executionTimeout",
-        "errorWorkflow",
-        "timezone",
-        "executionOrder",
-        "callerPolicy",
-        "callerIds",
-        "timeSavedPerExecution",
-        "availableInMCP",
-    }
-)
 
 
-def _check_id(cred_id: str) -> str:
-    if not cred_id or len(cred_id) > 64 or not set(cred_id) <= _ID_CHARS:
-        raise ProviderError(
-            "an n8n credential id is letters, digits, - and _ only", ErrorKind.INVALID_REQUEST
-        )
-    return cred_id
-
-
-class N8nProvider:
+class N8nProvider(WorkflowCalls):
     """One n8n instance's public API (base address like https://n8n.example.com)."""
 
     def __init__(
@@ -138,63 +115,11 @@ class N8nProvider:
             return {}
         return expect_dict(res.data, "n8n audit")
 
-    # ---------------------------------------------------------------- workflows (rotation)
-    def workflows_using(self, cred_id: str) -> list[dict[str, Any]]:
-        """Workflows with a node that uses credential *cred_id* (needs workflow:list/read)."""
-        found: list[dict[str, Any]] = []
-        cursor = ""
-        for _ in range(200):
-            path = "/api/v1/workflows?limit=100" + (f"&cursor={quote(cursor, safe='')}" if cursor else "")
-            body = expect_dict(self._api.call("GET", path).data, "n8n list workflows")
-            items = body.get("data")
-            if not isinstance(items, list):
-                raise ProviderError("n8n list workflows: 'data' is not a list", ErrorKind.BAD_RESPONSE)
-            for wf in items:
-                if isinstance(wf, dict) and any(_node_uses(n, cred_id) for n in wf.get("nodes") or []):
-                    found.append(wf)
-            cursor = body.get("nextCursor") or ""
-            if not isinstance(cursor, str) or not cursor:
-                return found
-        raise ProviderError("n8n list workflows: too many pages", ErrorKind.BAD_RESPONSE)
-
-    def repoint_workflow(self, workflow: dict[str, Any], old_id: str, new_id: str, new_name: str) -> None:
-        """Point every node of *workflow* that used credential *old_id* at *new_id* (PUT /workflows/{id})."""
-        wf_id = _check_id(str(workflow.get("id", "")))
-        nodes = []
-        for node in workflow.get("nodes") or []:
-            node = dict(node)
-            creds = node.get("credentials")
-            if isinstance(creds, dict):
-                node["credentials"] = {
-                    t: (
-                        {"id": new_id, "name": new_name}
-                        if isinstance(ref, dict) and ref.get("id") == old_id
-                        else ref
-                    )
-                    for t, ref in creds.items()
-                }
-            nodes.append(node)
-        settings = {k: v for k, v in (workflow.get("settings") or {}).items() if k in _WORKFLOW_SETTINGS}
-        body = {
-            "name": workflow.get("name", ""),
-            "nodes": nodes,
-            "connections": workflow.get("connections") or {},
-            "settings": settings,
-        }
-        self._api.call("PUT", f"/api/v1/workflows/{wf_id}", json_body=body)
-
     # ---------------------------------------------------------------- routes (SSO verification)
     def route_status(self, path: str) -> int:
         """The HTTP status n8n answers for GET *path*, sent without the API key (404: no such route)."""
         res = self._plain.call("GET", path, ok=range(100, 600), parse=False)
         return res.status
-
-
-def _node_uses(node: Any, cred_id: str) -> bool:
-    creds = node.get("credentials") if isinstance(node, dict) else None
-    return isinstance(creds, dict) and any(
-        isinstance(r, dict) and r.get("id") == cred_id for r in creds.values()
-    )
 
 
 # ==================================================================== pushing the inventory

@@ -41,7 +41,7 @@ ROUTES: dict[str, Route] = {
 
 # Screen modules that are not routes: modals and screens the app opens itself.
 NOT_ROUTES = frozenset(
-    {"base", "confirm_quit", "credential_edit", "error", "help", "secret_reveal", "welcome"}
+    {"base", "confirm_quit", "credential_edit", "error", "help", "rotate", "secret_reveal", "welcome"}
 )
 
 

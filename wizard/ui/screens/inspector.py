@@ -37,13 +37,15 @@ class InspectorScreen(IdspineScreen[None]):
         "service:airtable, owner:alex, kind:group, tenant:home match one column. Enter in the filter moves to the "
         "table; the pane shows the highlighted row's findings and fixes; enter on a row opens the "
         "explainer of its worst finding. Click a column header (or press s) to sort; r reverses. "
-        "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes."
+        "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes. t rotates the "
+        "client secret of the highlighted service principal (or of the one a credential belongs to)."
     )
     BINDINGS = [
         # priority, so / jumps to the filter even from inside it; the filter refuses / (no name, slug, e-mail or
         # date it searches holds one), so nothing is lost
         Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("e", "edit", "Edit"),
+        Binding("t", "rotate", "Rotate", show=False),  # in the help text; the footer stays as it was
         Binding("s", "cycle_sort", "Sort"),
         Binding("r", "reverse_sort", "Reverse", show=False),
         Binding("right_square_bracket", "page(1)", "Next page"),
@@ -256,6 +258,21 @@ class InspectorScreen(IdspineScreen[None]):
         state.workspace = ws  # marks it changed until the save below has written it
         self.idspine.save_workspace()
         self.load_rows()
+
+    def action_rotate(self) -> None:
+        """Open the rotate dialog for the highlighted service principal or credential."""
+        from wizard.ui.screens.rotate import RotateScreen
+
+        row = self._highlighted()
+        if row is None or not row.subject.startswith(("service-principal:", "credential:")):
+            self.notify("Highlight a service principal or a credential to rotate its secret.", timeout=3)
+            return
+        name = row.subject.split(":", 1)[1]
+        self.app.push_screen(RotateScreen(name), self._rotated)
+
+    def _rotated(self, changed: bool | None) -> None:
+        if changed:  # the rotation saved the file and the app's copy follows it
+            self.load_rows()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
