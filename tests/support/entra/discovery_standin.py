@@ -326,8 +326,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _misbehave(self, fault: Misbehave) -> None:
         if fault.kind == "garbage":
             raise _Reply(200, raw=b"<html><body>Service Unavailable</body></html>")
-        if fault.kind == "truncated":
-            raise _Reply(200, raw=b'{"value": [{"id": "6a1f')
+        if fault.kind == "truncated":  # the connection drops before the announced length arrives
+            raise _Reply(200, raw=b'{"value": [{"id": "6a1f', headers={"X-Announce-Length": "4096"})
         if fault.kind == "401":
             raise _err(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
         if fault.kind == "403":
@@ -348,9 +348,11 @@ class _Handler(BaseHTTPRequestHandler):
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Content-Length", (headers or {}).get("X-Announce-Length", str(len(data))))
             self.end_headers()
             self.wfile.write(data)
+            if headers and "X-Announce-Length" in headers:
+                self.close_connection = True
         except (BrokenPipeError, ConnectionResetError):
             pass
 

@@ -109,7 +109,7 @@ class GraphReader:
         if not same or not link.startswith(self.base_url + "/"):
             raise ProviderError(
                 f"{where}: the next-page link points at another address ({target.scheme}://{target.hostname}); "
-                "idspine sends the token only to the Graph address it was given, so it stopped and wrote nothing",
+                "idspine sends the token only to the Graph address it was given; nothing was written",
                 "redirect",
             )
         return link[len(self.base_url) :]
@@ -131,6 +131,4 @@ class GraphReader:
                 "refused",
                 403,
             )
-        if exc.kind == "bad-response":
-            return ProviderError(f"{exc.message}; nothing was written", "bad-response", exc.status)
-        return exc
+        return ProviderError(f"{exc.message}; nothing was written", exc.kind, exc.status)
