@@ -116,6 +116,7 @@ class EntraSnapshot:
     notes: list[str] = field(
         default_factory=list
     )  # what could not be read (e.g. sign-in activity: no licence)
+    group_prefixes: list[str] = field(default_factory=list)  # the name prefixes groups were read for
 
     @property
     def source(self) -> str:

@@ -183,7 +183,12 @@ class Tenant:
                 for start, end in certificates
             ],
             "requiredResourceAccess": (
-                [{"resourceAppId": GRAPH_APP_ID, "resourceAccess": [{"id": ROLES[r], "type": "Role"} for r in roles]}]
+                [
+                    {
+                        "resourceAppId": GRAPH_APP_ID,
+                        "resourceAccess": [{"id": ROLES[r], "type": "Role"} for r in roles],
+                    }
+                ]
                 if roles
                 else []
             ),
@@ -260,12 +265,16 @@ class Tenant:
 
 
 class _Reply(Exception):
-    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None):
+    def __init__(
+        self, status: int, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
+    ):
         self.status, self.body, self.headers, self.raw = status, body, headers or {}, raw
 
 
 def _err(status: int, code: str, message: str) -> _Reply:
-    return _Reply(status, {"error": {"code": code, "message": message, "innerError": {"request-id": str(uuid.uuid4())}}})
+    return _Reply(
+        status, {"error": {"code": code, "message": message, "innerError": {"request-id": str(uuid.uuid4())}}}
+    )
 
 
 def _select(obj: dict[str, Any], select: str) -> dict[str, Any]:
@@ -331,7 +340,9 @@ class _Handler(BaseHTTPRequestHandler):
         if fault.kind == "401":
             raise _err(401, "InvalidAuthenticationToken", "Lifetime validation failed, the token is expired.")
         if fault.kind == "403":
-            raise _err(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+            raise _err(
+                403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation."
+            )
         if fault.kind == "503":
             raise _err(503, "serviceNotAvailable", "Service Unavailable")
         if fault.kind == "429":
@@ -341,7 +352,9 @@ class _Handler(BaseHTTPRequestHandler):
                 {"Retry-After": str(fault.retry_after)},
             )
 
-    def _send(self, status: int, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None) -> None:
+    def _send(
+        self, status: int, body: Any = None, headers: dict[str, str] | None = None, raw: bytes | None = None
+    ) -> None:
         data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
         try:
             self.send_response(status)
@@ -395,9 +408,16 @@ class _Handler(BaseHTTPRequestHandler):
         if len(segs) == 3 and segs[0] == "applications":
             oid = segs[1]
             if oid not in t.applications or (segs[2] == "owners" and oid in t.vanished):
-                raise _err(404, "Request_ResourceNotFound", f"Resource '{oid}' does not exist or one of its queried reference-property objects are not present.")
+                raise _err(
+                    404,
+                    "Request_ResourceNotFound",
+                    f"Resource '{oid}' does not exist or one of its queried reference-property objects are not present.",
+                )
             if segs[2] == "owners":
-                owners = [{"@odata.type": "#microsoft.graph.user", **_select(t.users[u], select)} for u in t.owners[oid]]
+                owners = [
+                    {"@odata.type": "#microsoft.graph.user", **_select(t.users[u], select)}
+                    for u in t.owners[oid]
+                ]
                 return self._page(path, query, owners)
             if segs[2] == "federatedIdentityCredentials":
                 return self._page(path, query, t.fics[oid])
@@ -437,7 +457,9 @@ class DiscoveryStandIn:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.server.RequestHandlerClass = type("BoundDiscoveryHandler", (_Handler,), {"tenant": tenant, "base": base})
+        self.server.RequestHandlerClass = type(
+            "BoundDiscoveryHandler", (_Handler,), {"tenant": tenant, "base": base}
+        )
         self.graph_url = f"{base}/v1.0"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -76,7 +76,9 @@ def waits() -> list[float]:
 
 
 @pytest.fixture
-def read(graph: DiscoveryStandIn, tenant: Tenant, settings: HttpSettings, waits: list[float]) -> Callable[..., EntraSnapshot]:
+def read(
+    graph: DiscoveryStandIn, tenant: Tenant, settings: HttpSettings, waits: list[float]
+) -> Callable[..., EntraSnapshot]:
     """discover_tenant against the stand-in, with no real sleeping (waits are recorded)."""
 
     def run(**options: object) -> EntraSnapshot:

@@ -33,7 +33,9 @@ def test_reads_apps_credentials_owners_permissions_groups_and_sign_ins(read, ten
     assert by_name["filler-001"].service_principal_object_id is None
     assert [g.display_name for g in snap.groups] == ["Org-Admins", "Tenant-Acme-Finance"]
     assert snap.notes == []
-    assert "Microsoft Graph" not in by_name  # Microsoft's own service principals are not the consultant's apps
+    assert (
+        "Microsoft Graph" not in by_name
+    )  # Microsoft's own service principals are not the consultant's apps
 
 
 def test_selects_only_what_it_needs_and_never_keeps_secret_hints(read, tenant: Tenant) -> None:
@@ -49,14 +51,18 @@ def test_short_throttling_is_retried_inside_the_call(read, tenant: Tenant) -> No
     assert len(snap.apps) == 4 + FILLER_APPS
 
 
-def test_long_retry_after_is_waited_out_through_apply_retry_policy(read, tenant: Tenant, waits: list[float]) -> None:
+def test_long_retry_after_is_waited_out_through_apply_retry_policy(
+    read, tenant: Tenant, waits: list[float]
+) -> None:
     tenant.faults.append(Misbehave("429", r"/servicePrincipals$", times=1, retry_after=120))
     snap = read()
     assert len(snap.apps) == 4 + FILLER_APPS
     assert any(w > 100 for w in waits)
 
 
-def test_5xx_beyond_the_call_retries_is_retried_with_backoff(read, tenant: Tenant, waits: list[float]) -> None:
+def test_5xx_beyond_the_call_retries_is_retried_with_backoff(
+    read, tenant: Tenant, waits: list[float]
+) -> None:
     tenant.faults.append(Misbehave("503", r"/groups$", times=5))
     snap = read()
     assert len(snap.groups) == 2 and waits

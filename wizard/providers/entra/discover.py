@@ -40,15 +40,15 @@ from wizard.providers.entra.retry import RetryPolicy
 from wizard.providers.http import HttpSettings, build_client
 from wizard.settings import GRAPH_URL
 
-APP_FIELDS = (
-    "id,appId,displayName,signInAudience,web,spa,publicClient,passwordCredentials,keyCredentials,requiredResourceAccess"
-)
+APP_FIELDS = "id,appId,displayName,signInAudience,web,spa,publicClient,passwordCredentials,keyCredentials,requiredResourceAccess"
 SP_FIELDS = "id,appId,displayName,appRoleAssignmentRequired,appOwnerOrganizationId,servicePrincipalType"
 OWNER_FIELDS = "id,displayName,userPrincipalName,accountEnabled"
 GROUP_FIELDS = "id,displayName,description,securityEnabled,groupTypes"
 PAGE = 100
 # Tenants that publish Microsoft's own first-party apps (Microsoft Services, Microsoft Corp).
-MICROSOFT_TENANTS = frozenset({"f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-86f1-41af-91ab-2d7cd011db47"})
+MICROSOFT_TENANTS = frozenset(
+    {"f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-86f1-41af-91ab-2d7cd011db47"}
+)
 # Read-only delegated scopes discover asks for (AuditLog.Read.All is optional: sign-in activity only).
 DISCOVER_SCOPES = (
     "https://graph.microsoft.com/Application.Read.All",
@@ -93,7 +93,9 @@ def discover_tenant(
     http = client or build_client(settings)
     try:
         reader = GraphReader(graph_url, http, token, settings, retry, tenant)
-        snapshot = EntraSnapshot(tenant=tenant, read_at=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0))
+        snapshot = EntraSnapshot(
+            tenant=tenant, read_at=(now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+        )
         _Discovery(reader, snapshot, progress, workers).run(group_prefixes)
         beta = beta_url(graph_url)
         if beta is None:
@@ -132,7 +134,9 @@ class _Discovery:
                 if app is None or app.app_id in apps:  # a replica may repeat an object across pages
                     continue
                 apps[app.app_id] = app
-                self.raw_rra[app.app_id] = [r for r in item.get("requiredResourceAccess") or [] if isinstance(r, dict)]
+                self.raw_rra[app.app_id] = [
+                    r for r in item.get("requiredResourceAccess") or [] if isinstance(r, dict)
+                ]
             self.progress(f"applications: {len(apps)}")
         return apps
 
@@ -149,7 +153,9 @@ class _Discovery:
                         continue
                     if item.get("servicePrincipalType") not in (None, "Application"):
                         continue  # managed identities, legacy and social-IdP principals are not app registrations
-                    app = apps[app_id] = DiscoveredApp(app_id=app_id, display_name=m.text(item.get("displayName")))
+                    app = apps[app_id] = DiscoveredApp(
+                        app_id=app_id, display_name=m.text(item.get("displayName"))
+                    )
                 app.service_principal_object_id = sp_id
                 required = item.get("appRoleAssignmentRequired")
                 app.assignment_required = required if isinstance(required, bool) else None
@@ -174,11 +180,18 @@ class _Discovery:
             app.owners = m.owners(owners or [])
             app.federated = m.federated(fics or [])
         if app.service_principal_object_id:
-            grants = self._maybe(f"/servicePrincipals/{quote(app.service_principal_object_id)}/appRoleAssignments")
+            grants = self._maybe(
+                f"/servicePrincipals/{quote(app.service_principal_object_id)}/appRoleAssignments"
+            )
             if grants is None:
                 gone.append("granted permissions")
             app.grants = [
-                GrantInfo(m.guid(g.get("resourceId")), m.text(g.get("resourceDisplayName")), m.guid(g.get("appRoleId")), "")
+                GrantInfo(
+                    m.guid(g.get("resourceId")),
+                    m.text(g.get("resourceDisplayName")),
+                    m.guid(g.get("appRoleId")),
+                    "",
+                )
                 for g in grants or []
                 if m.guid(g.get("resourceId")) and m.guid(g.get("appRoleId"))
             ]
@@ -224,7 +237,14 @@ class _Discovery:
             for grant in app.grants:
                 res = self._resource("id", grant.resource_id)
                 role = res.roles.get(grant.app_role_id, grant.app_role_id) if res else grant.app_role_id
-                named.append(GrantInfo(grant.resource_id, grant.resource_name or (res.name if res else ""), grant.app_role_id, role))
+                named.append(
+                    GrantInfo(
+                        grant.resource_id,
+                        grant.resource_name or (res.name if res else ""),
+                        grant.app_role_id,
+                        role,
+                    )
+                )
             app.grants = named
 
     def _resource(self, by: str, key: str) -> _Resource | None:
@@ -233,7 +253,9 @@ class _Discovery:
             return cache[key]
         fields = "id,appId,displayName,appRoles,oauth2PermissionScopes"
         if by == "appId":
-            items = self.reader.collect(f"/servicePrincipals?$filter=appId%20eq%20{odata_literal(key)}&$select={fields}")
+            items = self.reader.collect(
+                f"/servicePrincipals?$filter=appId%20eq%20{odata_literal(key)}&$select={fields}"
+            )
             found = items[0] if items else None
         else:
             found_list = self._maybe_one(f"/servicePrincipals/{quote(key)}?$select={fields}")
@@ -263,7 +285,8 @@ class _Discovery:
     # ------------------------------------------------------------------ groups
     def _groups(self, prefixes: Iterable[str]) -> None:
         seen: set[str] = set()
-        for prefix in dict.fromkeys(p for p in prefixes if p):
+        self.snapshot.group_prefixes = list(dict.fromkeys(p for p in prefixes if p))
+        for prefix in self.snapshot.group_prefixes:
             flt = f"startswith(displayName,{odata_literal(prefix)})"
             for page in self.reader.pages(f"/groups?$filter={flt}&$select={GROUP_FIELDS}&$top=999"):
                 for item in page:

@@ -76,7 +76,11 @@ def passwords(app: dict[str, Any]) -> list[PasswordInfo]:
     for p in _dicts(app.get("passwordCredentials")):
         key = guid(p.get("keyId"))
         if key:  # hint and secretText are never kept (secretText is null on reads anyway)
-            out.append(PasswordInfo(key, text(p.get("displayName")), when(p.get("startDateTime")), when(p.get("endDateTime"))))
+            out.append(
+                PasswordInfo(
+                    key, text(p.get("displayName")), when(p.get("startDateTime")), when(p.get("endDateTime"))
+                )
+            )
     return out
 
 

@@ -37,7 +37,9 @@ class GraphReader:
         retry: RetryPolicy | None = None,
         tenant: str = "",
     ):
-        self._api = JsonApi("Microsoft Graph", base_url, client, {"Authorization": f"Bearer {token}"}, settings)
+        self._api = JsonApi(
+            "Microsoft Graph", base_url, client, {"Authorization": f"Bearer {token}"}, settings
+        )
         self.base_url = self._api.base_url
         self._base = urlsplit(self.base_url)
         self.retry = retry or RetryPolicy()
@@ -64,7 +66,9 @@ class GraphReader:
                         "throttled",
                         exc.status,
                     ) from None
-                self.retry.pause("discover", max(wait, 0.0), f"Microsoft Graph asks to wait until {exc.resume_after}")
+                self.retry.pause(
+                    "discover", max(wait, 0.0), f"Microsoft Graph asks to wait until {exc.resume_after}"
+                )
             except ProviderError as exc:
                 failures += 1
                 if retryable(exc) and failures < self.retry.attempts:
@@ -90,7 +94,9 @@ class GraphReader:
                 return
             next_path = self._same_host_path(link, where)
             if next_path in seen:
-                raise ProviderError(f"{where}: the next-page link repeats itself; nothing was written", "bad-response")
+                raise ProviderError(
+                    f"{where}: the next-page link repeats itself; nothing was written", "bad-response"
+                )
             seen.add(next_path)
 
     def collect(self, path: str) -> list[dict[str, Any]]:
@@ -99,7 +105,9 @@ class GraphReader:
 
     def _same_host_path(self, link: Any, where: str) -> str:
         if not isinstance(link, str) or not link:
-            raise ProviderError(f"{where}: the next-page link is not an address; nothing was written", "bad-response")
+            raise ProviderError(
+                f"{where}: the next-page link is not an address; nothing was written", "bad-response"
+            )
         target = urlsplit(link)
         same = (target.scheme, target.hostname, target.port) == (
             self._base.scheme,
