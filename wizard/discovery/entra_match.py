@@ -183,3 +183,31 @@ def group_prefixes(ws: Workspace, client: str = "") -> list[str]:
         if prefix:
             out.setdefault(prefix, None)
     return list(out)
+
+
+class TargetError(ValueError):
+    """The tenant to discover cannot be named; the message is one line, safe to show."""
+
+
+def discover_target(ws: Workspace, tenant: str | None = None, client: str | None = None) -> tuple[str, str]:
+    """(tenant id or domain to read, client slug adopted entries belong to) from --tenant / --client.
+
+    --tenant takes 'home', a client slug, or a tenant id/domain; without it, the client's tenant, else home."""
+    if client and ws.client(client) is None:
+        raise TargetError(f"unknown client {client!r}")
+    if tenant:
+        if tenant == "home":
+            target, slug = ws.consultancy.home_tenant, client or ""
+        elif (named := ws.client(tenant)) is not None:
+            target, slug = named.tenant, client or named.slug
+        else:
+            match = next((c for c in ws.clients if c.tenant and c.tenant.lower() == tenant.lower()), None)
+            target, slug = tenant, client or (match.slug if match else "")
+    elif client:
+        target, slug = ws.client(client).tenant, client  # type: ignore[union-attr]
+    else:
+        target, slug = ws.consultancy.home_tenant, ""
+    if not target:
+        who = f"client {slug}" if slug and tenant != "home" else "the home tenant"
+        raise TargetError(f"no tenant id or domain is recorded for {who}: record it, or pass --tenant ID")
+    return target, slug
