@@ -90,7 +90,8 @@ def review(ws: Workspace, snapshot: EntraSnapshot) -> list[ReviewItem]:
                 rec = em.find_credential(ws, c.key_id)
                 diff = em.credential_difference(rec, c.end) if rec else ""
                 st = "new" if rec is None else ("changed" if diff else "in inventory")
-                ends = f"ends {em.end_date(c.end) or 'never'}"
+                expired = " (expired)" if c.end is not None and c.end < snapshot.read_at else ""
+                ends = f"ends {em.end_date(c.end) or 'never'}{expired}"
                 items.append(
                     ReviewItem(
                         key(c.key_id), kind, c.display_name or c.key_id, st, diff or ends, em.app_key(app)
