@@ -76,8 +76,9 @@ def _clean(text: str, limit: int = 64) -> str:
 def review(ws: Workspace, snapshot: EntraSnapshot) -> list[ReviewItem]:
     """Every found object, in snapshot order, with its status against the inventory."""
     items: list[ReviewItem] = []
+    idx = em.Index(ws)
     for app in snapshot.apps:
-        sp = em.find_sp(ws, app)
+        sp = em.find_sp(idx, app)
         diffs = em.app_differences(sp, app) if sp else []
         detail = "; ".join(diffs) if diffs else _app_summary(app)
         status = "new" if sp is None else ("changed" if diffs else "in inventory")
@@ -87,7 +88,7 @@ def review(ws: Workspace, snapshot: EntraSnapshot) -> list[ReviewItem]:
             ("certificate", em.certificate_key, app.certificates),
         ):
             for c in creds:
-                rec = em.find_credential(ws, c.key_id)
+                rec = em.find_credential(idx, c.key_id)
                 diff = em.credential_difference(rec, c.end) if rec else ""
                 st = "new" if rec is None else ("changed" if diff else "in inventory")
                 expired = " (expired)" if c.end is not None and c.end < snapshot.read_at else ""
@@ -98,7 +99,7 @@ def review(ws: Workspace, snapshot: EntraSnapshot) -> list[ReviewItem]:
                     )
                 )
     for g in snapshot.groups:
-        status = "in inventory" if em.find_group(ws, g) else "new"
+        status = "in inventory" if em.find_group(idx, g) else "new"
         items.append(
             ReviewItem(
                 em.group_key(g), "group", g.display_name, status, "Microsoft 365" if g.unified else "security"
@@ -131,6 +132,7 @@ def adopt(
     if keys is not None:
         report.notes.extend(f"{k}: not in this discovery; skipped" for k in sorted(keys - known))
     placement = _placement(ws, snapshot, client)
+    idx = em.Index(ws)
     for app in snapshot.apps:
         cred_keys = [em.password_key(p.key_id) for p in app.passwords] + [
             em.certificate_key(c.key_id) for c in app.certificates
@@ -138,12 +140,12 @@ def adopt(
         wanted_creds = [k for k in cred_keys if keys is None or k in keys or em.app_key(app) in keys]
         if keys is not None and em.app_key(app) not in keys and not wanted_creds:
             continue
-        sp = _adopt_app(ws, snapshot, app, client, placement, at, report)
+        sp = _adopt_app(idx, snapshot, app, client, placement, at, report)
         if sp is not None:
-            _adopt_credentials(ws, snapshot, app, sp, set(wanted_creds), at, report)
+            _adopt_credentials(idx, snapshot, app, sp, set(wanted_creds), at, report)
     for g in snapshot.groups:
         if keys is None or em.group_key(g) in keys:
-            _adopt_group(ws, snapshot, g, client, at, report)
+            _adopt_group(idx, snapshot, g, client, at, report)
     return report
 
 
@@ -157,18 +159,18 @@ def _placement(ws: Workspace, snapshot: EntraSnapshot, client: str) -> Placement
     return None
 
 
-def _unique_name(ws: Workspace, wanted: str, app_id: str) -> str:
+def _unique_name(idx: em.Index, wanted: str, app_id: str) -> str:
     name = wanted
-    if ws.service_principal(name) is not None:
+    if name in idx.sp_names:
         name = f"{wanted[:50]}-{app_id[:8]}"
     n = 2
-    while ws.service_principal(name) is not None:
+    while name in idx.sp_names:
         name = f"{wanted[:50]}-{app_id[:8]}-{n}"
         n += 1
     return name
 
 
-def _sp_name(ws: Workspace, app: DiscoveredApp, report: AdoptReport) -> str:
+def _sp_name(idx: em.Index, app: DiscoveredApp, report: AdoptReport) -> str:
     wanted = _clean(app.display_name)
     if not wanted or not em.safe(wanted):
         if wanted:
@@ -176,7 +178,7 @@ def _sp_name(ws: Workspace, app: DiscoveredApp, report: AdoptReport) -> str:
                 f"app {app.app_id}: its display name looks like a secret; recorded as app-{app.app_id[:8]}"
             )
         wanted = f"app-{app.app_id[:8]}"
-    return _unique_name(ws, wanted, app.app_id)
+    return _unique_name(idx, wanted, app.app_id)
 
 
 def _owner(app: DiscoveredApp) -> tuple[str, str]:
@@ -212,7 +214,7 @@ def _latest(app: DiscoveredApp) -> tuple[dt.date | None, dt.date | None]:
 
 
 def _adopt_app(
-    ws: Workspace,
+    idx: em.Index,
     snapshot: EntraSnapshot,
     app: DiscoveredApp,
     client: str,
@@ -220,7 +222,7 @@ def _adopt_app(
     at: dt.datetime,
     report: AdoptReport,
 ) -> ServicePrincipal | None:
-    sp = em.find_sp(ws, app)
+    sp = em.find_sp(idx, app)
     owner, owner_note = _owner(app)
     live: dict[str, Any] = {
         "app_id": app.app_id,
@@ -240,7 +242,7 @@ def _adopt_app(
     if sp is None:
         created, expires = _latest(app)
         sp = ServicePrincipal(
-            name=_sp_name(ws, app, report),
+            name=_sp_name(idx, app, report),
             client=client,
             status=Status.ACTIVE,
             credential_kind=_kind(app),
@@ -252,7 +254,8 @@ def _adopt_app(
             discovered=Discovered(source=snapshot.source, at=at, key=em.app_key(app)),
             **{k: v for k, v in live.items() if v is not None},
         )
-        ws.service_principals.append(sp)
+        idx.ws.service_principals.append(sp)
+        idx.add_sp(sp)
         report.added.append(f"service_principal:{sp.name}")
         return sp
     before = sp.model_dump()
@@ -263,21 +266,22 @@ def _adopt_app(
         sp.status = Status.ACTIVE
     if not sp.owner and owner:
         sp.owner = owner
+    idx.add_sp(sp)
     (report.updated if sp.model_dump() != before else report.unchanged).append(f"service_principal:{sp.name}")
     return sp
 
 
-def _credential_id(ws: Workspace, sp_name: str, key_id: str) -> str:
+def _credential_id(idx: em.Index, sp_name: str, key_id: str) -> str:
     base = _SLUG_BAD.sub("-", sp_name.lower()).strip("-")[:22].strip("-") or "app"
     for n in (8, 12, 36):
         cid = f"entra-{base}-{key_id.lower().replace('-', '')[:n]}"[:40].strip("-")
-        if ws.credential(cid) is None:
+        if cid not in idx.cred_ids:
             return cid
     return f"entra-{key_id.lower().replace('-', '')[:33]}"
 
 
 def _adopt_credentials(
-    ws: Workspace,
+    idx: em.Index,
     snapshot: EntraSnapshot,
     app: DiscoveredApp,
     sp: ServicePrincipal,
@@ -294,11 +298,11 @@ def _adopt_credentials(
         if key not in wanted:
             continue
         start, end = em.end_date(info.start), em.end_date(info.end)
-        cred = em.find_credential(ws, info.key_id)
+        cred = em.find_credential(idx, info.key_id)
         if cred is None:
             label = _clean(info.display_name, 80)
             cred = Credential(
-                id=_credential_id(ws, sp.name, info.key_id),
+                id=_credential_id(idx, sp.name, info.key_id),
                 service=ENTRA_SERVICE,
                 method=Method.OAUTH_CLIENT_CREDENTIALS,
                 client=sp.client,
@@ -313,7 +317,8 @@ def _adopt_credentials(
                 tenant=sp.tenant if sp.tenant != Placement.MULTI_TENANT else None,
                 discovered=Discovered(source=snapshot.source, at=at, key=key),
             )
-            ws.credentials.append(cred)
+            idx.ws.credentials.append(cred)
+            idx.add_credential(cred)
             report.added.append(f"credential:{cred.id}")
             continue
         before = cred.model_dump()
@@ -324,21 +329,21 @@ def _adopt_credentials(
 
 
 def _adopt_group(
-    ws: Workspace,
+    idx: em.Index,
     snapshot: EntraSnapshot,
     g: DiscoveredGroup,
     client: str,
     at: dt.datetime,
     report: AdoptReport,
 ) -> None:
-    if em.find_group(ws, g) is not None:
+    if em.find_group(idx, g) is not None:
         report.unchanged.append(f"group:{g.display_name}")
         return
     name = _clean(g.display_name, 256)
     if not name or not em.safe(name):
         report.notes.append(f"group {g.object_id}: its name is empty or looks like a secret; skipped")
         return
-    existing = ws.group(name)
+    existing = idx.group_names.get(name)
     if existing is not None and existing.object_id is None:  # recorded by name, never applied: same name only
         report.notes.append(
             f"group {name}: recorded without an object id; not matched by name alone, skipped"
@@ -347,17 +352,17 @@ def _adopt_group(
     if existing is not None:
         name = f"{name} ({g.object_id[:8]})"
     description = _clean(g.description, 500)
-    ws.groups.append(
-        Group(
-            name=name,
-            client=client,
-            kind=GroupKind.M365 if g.unified else GroupKind.SECURITY,
-            description=description if em.safe(description) else "",
-            object_id=g.object_id,
-            status=Status.ACTIVE,
-            discovered=Discovered(source=snapshot.source, at=at, key=em.group_key(g)),
-        )
+    group = Group(
+        name=name,
+        client=client,
+        kind=GroupKind.M365 if g.unified else GroupKind.SECURITY,
+        description=description if em.safe(description) else "",
+        object_id=g.object_id,
+        status=Status.ACTIVE,
+        discovered=Discovered(source=snapshot.source, at=at, key=em.group_key(g)),
     )
+    idx.ws.groups.append(group)
+    idx.add_group(group)
     report.added.append(f"group:{name}")
 
 

@@ -32,8 +32,9 @@ def compare_entra(ws: Workspace, snapshot: EntraSnapshot) -> DriftReport:
     system = snapshot.source
     report = DriftReport(checked_at=snapshot.read_at, systems=[system])
     add = report.findings.append
+    idx = em.Index(ws)
     for app in snapshot.apps:
-        sp = em.find_sp(ws, app)
+        sp = em.find_sp(idx, app)
         if sp is None:
             what = "application" if app.application_object_id else "service principal"
             creds = len(app.passwords) + len(app.certificates)
@@ -55,18 +56,18 @@ def compare_entra(ws: Workspace, snapshot: EntraSnapshot) -> DriftReport:
                     DriftKind.CHANGED, system, "application", app.app_id, app.display_name, diff, entry
                 )
             )
-        _credentials(ws, app, sp, system, report)
+        _credentials(idx, app, sp, system, report)
     _missing(ws, snapshot, system, report)
     return report
 
 
 def _credentials(
-    ws: Workspace, app: DiscoveredApp, sp: ServicePrincipal, system: str, report: DriftReport
+    idx: em.Index, app: DiscoveredApp, sp: ServicePrincipal, system: str, report: DriftReport
 ) -> None:
     rows = [("client secret", p.key_id, p.display_name, p.end) for p in app.passwords]
     rows += [("certificate", c.key_id, c.display_name, c.end) for c in app.certificates]
     for what, key_id, name, end in rows:
-        cred = em.find_credential(ws, key_id)
+        cred = em.find_credential(idx, key_id)
         if cred is None:
             report.findings.append(
                 DriftFinding(
@@ -91,6 +92,7 @@ def _missing(ws: Workspace, snapshot: EntraSnapshot, system: str, report: DriftR
     app_ids = {a.app_id for a in snapshot.apps}
     app_oids = {a.application_object_id for a in snapshot.apps if a.application_object_id}
     sp_oids = {a.service_principal_object_id for a in snapshot.apps if a.service_principal_object_id}
+    live_ids = app_ids | app_oids | sp_oids
     key_ids = {p.key_id for a in snapshot.apps for p in a.passwords} | {
         c.key_id for a in snapshot.apps for c in a.certificates
     }
@@ -100,7 +102,7 @@ def _missing(ws: Workspace, snapshot: EntraSnapshot, system: str, report: DriftR
             continue
         in_tenant[sp.name] = sp
         ids = [i.lower() for i in (sp.app_id, sp.application_object_id, sp.object_id) if i]
-        if ids and not (set(ids) & (app_ids | app_oids | sp_oids)):
+        if ids and not (set(ids) & live_ids):
             report.findings.append(
                 DriftFinding(
                     DriftKind.MISSING,

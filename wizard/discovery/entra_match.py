@@ -34,30 +34,56 @@ def group_key(group: DiscoveredGroup) -> str:
     return f"group:{group.object_id}"
 
 
-def find_sp(ws: Workspace, app: DiscoveredApp) -> ServicePrincipal | None:
+class Index:
+    """The inventory's Entra objects by their stable ids (and the names and credential ids in use), so matching
+    thousands of discovered objects stays linear. Add entries adopted meanwhile with `add_*`."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+        self.sps: dict[str, ServicePrincipal] = {}  # app id / application object id / sp object id -> entry
+        self.creds: dict[str, Credential] = {}  # key id -> entry
+        self.groups: dict[str, Group] = {}  # object id -> entry
+        self.sp_names = {sp.name for sp in ws.service_principals}
+        self.cred_ids = {c.id for c in ws.credentials}
+        self.group_names = {g.name: g for g in ws.groups}
+        for sp in ws.service_principals:
+            self.add_sp(sp)
+        for c in ws.credentials:
+            self.add_credential(c)
+        for g in ws.groups:
+            self.add_group(g)
+
+    def add_sp(self, sp: ServicePrincipal) -> None:
+        self.sp_names.add(sp.name)
+        for key in (sp.object_id, sp.application_object_id, sp.app_id):  # app id wins a clash: added last
+            if key:
+                self.sps[key.lower()] = sp
+
+    def add_credential(self, cred: Credential) -> None:
+        self.cred_ids.add(cred.id)
+        if cred.key_id:
+            self.creds.setdefault(cred.key_id.lower(), cred)
+
+    def add_group(self, group: Group) -> None:
+        self.group_names.setdefault(group.name, group)
+        if group.object_id:
+            self.groups.setdefault(group.object_id.lower(), group)
+
+
+def find_sp(idx: Index, app: DiscoveredApp) -> ServicePrincipal | None:
     """The recorded service principal with this app's app id, application object id or service principal id."""
-    for sp in ws.service_principals:
-        if sp.app_id and sp.app_id.lower() == app.app_id:
-            return sp
-        if (
-            app.application_object_id
-            and (sp.application_object_id or "").lower() == app.application_object_id
-        ):
-            return sp
-        if (
-            app.service_principal_object_id
-            and (sp.object_id or "").lower() == app.service_principal_object_id
-        ):
-            return sp
+    for key in (app.app_id, app.application_object_id, app.service_principal_object_id):
+        if key and key.lower() in idx.sps:
+            return idx.sps[key.lower()]
     return None
 
 
-def find_credential(ws: Workspace, key_id: str) -> Credential | None:
-    return next((c for c in ws.credentials if c.key_id and c.key_id.lower() == key_id.lower()), None)
+def find_credential(idx: Index, key_id: str) -> Credential | None:
+    return idx.creds.get(key_id.lower())
 
 
-def find_group(ws: Workspace, group: DiscoveredGroup) -> Group | None:
-    return next((g for g in ws.groups if g.object_id and g.object_id.lower() == group.object_id), None)
+def find_group(idx: Index, group: DiscoveredGroup) -> Group | None:
+    return idx.groups.get(group.object_id.lower())
 
 
 def safe(text: str) -> bool:
