@@ -146,3 +146,16 @@ def test_client_option_reads_the_clients_tenant_and_adopts_into_it(
     sp = load(ws_path).service_principals[0]
     assert sp.client == "acme" and sp.discovered is not None and sp.discovered.source == "entra:acme.example"
     _ = NOW
+
+
+def test_a_token_issued_by_another_tenant_is_refused(
+    run_cli, ws_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+
+    claims = base64.urlsafe_b64encode(
+        json.dumps({"tid": "11111111-2222-3333-4444-555555555555"}).encode()
+    ).decode()
+    monkeypatch.setenv("OTHER_TOKEN", f"eyJhbGciOiJub25lIn0.{claims.rstrip('=')}.sig")
+    result = run_cli("discover", "entra", "--file", str(ws_path), "--token-env", "OTHER_TOKEN")
+    assert result.code == 2 and "issued by tenant 11111111" in result.err

@@ -90,6 +90,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _token(args: argparse.Namespace, tenant: str) -> str:
+    """The Graph token for *tenant* alone (TokenMismatch, a ValueError, when a JWT names another tenant)."""
+    from wizard.providers.entra.tenant_tokens import TenantTokens
+
+    return TenantTokens().put("discover", tenant, _raw_token(args, tenant), tenant)
+
+
+def _raw_token(args: argparse.Namespace, tenant: str) -> str:
     from wizard.cli.commands.entra import signin_config
     from wizard.providers.entra.discover import DISCOVER_SCOPES
     from wizard.providers.entra.signin import silent_token
