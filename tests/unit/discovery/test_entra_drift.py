@@ -91,3 +91,25 @@ def test_unknown_app_is_reported_once_with_its_credentials_counted(read, tenant:
     assert [(f.kind, f.name, f.detail) for f in findings] == [
         (DriftKind.UNKNOWN, "shadow-it", "1 secret(s)/certificate(s)")
     ]
+
+
+def test_entra_drift_source_reads_and_compares_or_says_unreadable(
+    graph, tenant: Tenant, settings, read
+) -> None:
+    from tests.support.entra.discovery_standin import Misbehave
+    from wizard.providers.entra.discover import entra_drift
+    from wizard.providers.entra.retry import RetryPolicy
+
+    ws = home_ws()
+    adopt(ws, read(), None)
+    options = {
+        "graph_url": graph.graph_url,
+        "http_settings": settings,
+        "retry": RetryPolicy(sleep=lambda s: None),
+    }
+    assert entra_drift(ws, tenant.token, **options).exit_code == 0  # type: ignore[arg-type]
+    tenant.faults.append(Misbehave("401", r"/applications$", times=99))
+    report = entra_drift(ws, tenant.token, **options)  # type: ignore[arg-type]
+    assert report.exit_code == 2 and "sign in again" in next(iter(report.unreadable.values()))
+    ws.consultancy.home_tenant = ""
+    assert "no tenant id" in entra_drift(ws, tenant.token, **options).unreadable["entra"]  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
@@ -39,6 +39,10 @@ from wizard.providers.entra.graph_objects import odata_literal
 from wizard.providers.entra.retry import RetryPolicy
 from wizard.providers.http import HttpSettings, build_client
 from wizard.settings import GRAPH_URL
+
+if TYPE_CHECKING:
+    from wizard.discovery.findings import DriftReport
+    from wizard.model import Workspace
 
 APP_FIELDS = "id,appId,displayName,signInAudience,web,spa,publicClient,passwordCredentials,keyCredentials,requiredResourceAccess"
 SP_FIELDS = "id,appId,displayName,appRoleAssignmentRequired,appOwnerOrganizationId,servicePrincipalType"
@@ -324,3 +328,40 @@ def _sign_in_activity(beta: GraphReader, snapshot: EntraSnapshot) -> None:
             f"sign-in activity not read (HTTP {exc.status}): it needs AuditLog.Read.All and an Entra ID P1 or P2 "
             "licence; the 'unused 30+ days' check has nothing to go on for this tenant"
         )
+
+
+def entra_drift(
+    ws: Workspace,
+    token: str,
+    *,
+    tenant: str | None = None,
+    client: str | None = None,
+    graph_url: str = GRAPH_URL,
+    http_settings: HttpSettings | None = None,
+    retry: RetryPolicy | None = None,
+) -> DriftReport:
+    """One Entra drift source: read the tenant (--tenant/--client rules of discover) and compare it with *ws*.
+
+    Never raises for a tenant that cannot be read: the report names it in `unreadable` (drift exit code 2)."""
+    import datetime as _dt
+
+    from wizard.discovery.entra_drift import compare_entra
+    from wizard.discovery.entra_match import TargetError, discover_target, group_prefixes
+    from wizard.discovery.findings import DriftReport
+
+    try:
+        target, slug = discover_target(ws, tenant, client)
+    except TargetError as exc:
+        return DriftReport(checked_at=_dt.datetime.now(_dt.UTC), unreadable={"entra": str(exc)})
+    try:
+        snapshot = discover_tenant(
+            target,
+            token,
+            graph_url=graph_url,
+            http_settings=http_settings,
+            group_prefixes=group_prefixes(ws, slug),
+            retry=retry,
+        )
+    except ProviderError as exc:
+        return DriftReport(checked_at=_dt.datetime.now(_dt.UTC), unreadable={f"entra:{target}": exc.message})
+    return compare_entra(ws, snapshot)
