@@ -135,6 +135,13 @@ RULE_TEXT: dict[str, RuleText] = {
         "google-oauth-verification",
         ("google", "oauth", "lifetime"),
     ),
+    "credential-unused": RuleText(
+        "Credential unused for 30 days or more",
+        "Entra's sign-in activity shows no sign-in with this credential's app for 30 days or more; it is "
+        "probably left over and can be removed.",
+        "unused-credentials",
+        _LIFE,
+    ),
     "secret-beside-federation": RuleText(
         "Secret beside a federated credential",
         "A service principal has both a client secret and a federated credential; the secret is probably left over.",

@@ -116,8 +116,28 @@ class EntraSnapshot:
     notes: list[str] = field(
         default_factory=list
     )  # what could not be read (e.g. sign-in activity: no licence)
+    group_prefixes: list[str] = field(default_factory=list)  # the name prefixes groups were read for
 
     @property
     def source(self) -> str:
         """The Discovered.source for entries adopted from this snapshot."""
         return f"entra:{self.tenant}"
+
+
+def snapshot_dict(snapshot: EntraSnapshot) -> dict[str, object]:
+    """The snapshot as plain JSON-ready data (dates as ISO 8601 text); it holds no secret value."""
+    from dataclasses import asdict
+
+    def plain(value: object) -> object:
+        if isinstance(value, dt.datetime):
+            return value.isoformat()
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    data = plain(asdict(snapshot))
+    assert isinstance(data, dict)
+    data["source"] = snapshot.source
+    return data

@@ -63,6 +63,7 @@ ISSUE_19_IDS = (
     "break-glass-monitoring",
     "google-oauth-verification",
     "tenant-placement",
+    "unused-credentials",  # issue 17/19: sign-in activity and the credential-unused rule
 )
 
 # Issue 16: how each IdP names and limits groups and workload identities, and where to revoke.

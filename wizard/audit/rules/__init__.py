@@ -38,6 +38,7 @@ from wizard.audit.rules.secrets import (
     secret_shared_across_clients,
     secret_store_collisions,
 )
+from wizard.audit.rules.usage import unused_credentials
 from wizard.model import Workspace
 
 __all__ = ["BASELINES", "RULES", "TAKEOVER_PERMISSIONS", "TIER0_PERMISSIONS", "Rule"]
@@ -65,12 +66,14 @@ RULES: list[Rule] = [
     tenant_not_recorded,
     multi_tenant_without_assignment,
     google_testing_in_production,
+    unused_credentials,
 ]
 
 # Public baseline checks a rule mirrors, only where the id was confirmed against the baseline's own pages (Maester's
 # test docs and Pester files in maester365/maester). None found for no-owner, secret-shared-across-clients: CISA
 # ScubaGear's MS.AAD.5.x cover app registration and consent, not these. None for google-oauth-testing: Maester and
-# ScubaGear check Microsoft 365 tenants, not Google Cloud projects' consent screens.
+# ScubaGear check Microsoft 365 tenants, not Google Cloud projects' consent screens. None for credential-unused: Entra's own
+# recommendation (staleApps) flags whole apps after 90 days; the 30-day credential limit is issue 19's choice.
 BASELINES = {
     "takeover-permission": "Maester MT.1050 (https://maester.dev/docs/next/tests/MT.1050)",
     # MT.1002 checks the tenant has an app management policy; its own wording asks for passwords to be replaced and

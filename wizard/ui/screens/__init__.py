@@ -36,6 +36,10 @@ ROUTES: dict[str, Route] = {
         "Plan: dry run in your identity provider's API",
         "The calls idspine would make in Okta, Auth0, Google, Keycloak or authentik (apply is Entra-only)",
     ),
+    "discover": Route(
+        "Discover: what your Entra tenant already holds",
+        "Read apps, credentials, owners and groups (read-only), review them, adopt what you choose",
+    ),
     "wizard": Route("", "One guided flow, step by step (opened with the flow to run)"),
 }
 

@@ -1,0 +1,247 @@
+"""The Discover screen: read a tenant (read-only), review what is there, adopt what you select.
+
+The reading is `wizard.providers.entra.discover.discover_tenant` in a worker; the review and the adoption are
+`wizard.discovery.adopt` (`review`, `adopt_and_save`), the same functions `idspine discover entra` runs. The
+token is the tenant's cached sign-in with read-only scopes (or one a test sets on `token`). Adopting saves
+through the inventory writer: the lock, the digest check, and a change saved elsewhere meanwhile is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from wizard.ui.markup import cell, safe_content
+from wizard.ui.screens.base import IdspineScreen
+
+if TYPE_CHECKING:
+    from wizard.discovery.adopt import AdoptReport, ReviewItem
+    from wizard.discovery.entra_snapshot import EntraSnapshot
+
+STATUS_STYLE = {"new": "bold", "changed": "yellow", "in inventory": "green"}
+MARK = "✔"
+
+
+class DiscoverScreen(IdspineScreen[None]):
+    """Review what a tenant holds and adopt the selected objects into the inventory."""
+
+    CSS_PATH = "discover.tcss"
+    HELP_TITLE = "Discover"
+    HELP_TEXT = (
+        "Reads the app registrations, service principals, credentials (ids and dates, never values), owners "
+        "and naming-convention groups of a tenant through Microsoft Graph, read-only. Nothing enters the "
+        "inventory until you select rows (space) and adopt them (a); adopting an app adopts its secrets and "
+        "certificates too. Rows say whether the inventory already has the object (matched by ids, never by "
+        "name), lacks it, or records it differently. r reads again."
+    )
+    BINDINGS = [
+        Binding("space", "toggle_row", "Select"),
+        Binding("n", "select_new", "Select new"),
+        Binding("a", "adopt", "Adopt selected"),
+        Binding("r", "read", "Read again"),
+        Binding("escape", "leave", "Back"),
+    ]
+
+    def __init__(
+        self,
+        tenant: str | None = None,
+        client: str | None = None,
+        token: str = "",
+        now: dt.datetime | None = None,
+    ) -> None:
+        super().__init__()
+        self.now = now  # the read time to record (tests freeze it); None: the real time
+        self.tenant_arg, self.client_arg = tenant, client
+        self.token = token  # '' : the cached sign-in for the tenant is used
+        self.target = ""
+        self.client = ""
+        self.snapshot: EntraSnapshot | None = None
+        self.items: list[ReviewItem] = []
+        self.selected: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="discover-summary", classes="panel")
+        with Vertical(id="discover-box", classes="panel"):
+            yield DataTable(id="discover-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="discover-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from wizard.discovery.entra_match import TargetError, discover_target
+
+        self.query_one("#discover-summary").border_title = "Discover: Entra ID"
+        self.query_one("#discover-box").border_title = "Found"
+        table = self.query_one(DataTable)
+        for key, label in (
+            ("sel", " "),
+            ("status", "status"),
+            ("kind", "kind"),
+            ("name", "name"),
+            ("detail", "detail"),
+        ):
+            table.add_column(label, key=key)
+        try:
+            self.target, self.client = discover_target(
+                self.workspace_state.workspace, self.tenant_arg, self.client_arg
+            )
+        except TargetError as exc:
+            self._status(str(exc), error=True)
+            return
+        self.action_read()
+
+    # ------------------------------------------------------------------ reading
+    def action_read(self) -> None:
+        if not self.target:
+            return
+        self._status(f"reading {self.target}…")
+        self.read()
+
+    @work(thread=True, exclusive=True, group="discover-read")
+    def read(self) -> None:
+        from wizard.discovery.entra_match import group_prefixes
+        from wizard.providers import ProviderError
+        from wizard.providers.entra.discover import discover_tenant
+        from wizard.providers.http_settings import http_settings_for
+
+        app, conn = self.app, self.connections
+        token = self.token or self._cached_token()
+        if not token:
+            app.call_from_thread(
+                self._status,
+                f"Not signed in to {self.target}: run `idspine entra signin --tenant {self.target}` "
+                "(read-only scopes: see `idspine discover entra --help`), then press r",
+                True,
+            )
+            return
+        try:
+            snapshot = discover_tenant(
+                self.target,
+                token,
+                graph_url=conn.graph_url,
+                http_settings=http_settings_for(conn),
+                group_prefixes=group_prefixes(self.workspace_state.workspace, self.client),
+                progress=lambda line: app.call_from_thread(self._status, f"reading {self.target}: {line}"),
+                now=self.now,
+            )
+        except ProviderError as exc:
+            app.call_from_thread(self._status, exc.message, True)
+            return
+        app.call_from_thread(self._show, snapshot)
+
+    def _cached_token(self) -> str:
+        from wizard.providers.entra.discover import DISCOVER_SCOPES
+        from wizard.providers.entra.signin import silent_token
+        from wizard.providers.entra.signin_config import signin_config_for
+
+        try:
+            result = silent_token(signin_config_for(self.connections, self.target), DISCOVER_SCOPES)
+        except Exception:  # noqa: BLE001 - no sign-in configured or cached: the screen says so
+            return ""
+        return result.access_token if result is not None and result.ok else ""
+
+    def _show(self, snapshot: EntraSnapshot) -> None:
+        from wizard.discovery.adopt import review
+
+        self.snapshot = snapshot
+        self.items = review(self.workspace_state.workspace, snapshot)
+        self.selected &= {i.key for i in self.items}
+        table = self.query_one(DataTable)
+        table.clear()
+        for item in self.items:
+            table.add_row(
+                cell(MARK if item.key in self.selected else ""),
+                cell(item.status, STATUS_STYLE.get(item.status, "")),
+                cell(item.kind),
+                cell(("  " if item.parent else "") + item.name),
+                cell(item.detail),
+                key=item.key,
+            )
+        counts = {s: sum(1 for i in self.items if i.status == s) for s in ("new", "changed", "in inventory")}
+        notes = "".join(f"\nnote: {n}" for n in snapshot.notes)
+        self.query_one("#discover-summary", Static).update(
+            safe_content(
+                "Tenant [b]$tenant[/b], read $at UTC: $total found, $new new, $changed changed, $known in inventory.$notes",
+                tenant=snapshot.tenant,
+                at=snapshot.read_at.strftime("%Y-%m-%d %H:%M"),
+                total=len(self.items),
+                new=counts["new"],
+                changed=counts["changed"],
+                known=counts["in inventory"],
+                notes=notes,
+            )
+        )
+        self._status("space selects a row, n selects everything new or changed, a adopts the selection")
+
+    # ------------------------------------------------------------------ selection
+    def _mark(self, key: str, on: bool) -> None:
+        (self.selected.add if on else self.selected.discard)(key)
+        self.query_one(DataTable).update_cell(key, "sel", cell(MARK if on else ""))
+
+    def action_toggle_row(self) -> None:
+        table = self.query_one(DataTable)
+        if not self.items or table.cursor_row < 0:
+            return
+        key = self.items[table.cursor_row].key
+        self._mark(key, key not in self.selected)
+        self._status(f"{len(self.selected)} selected; a adopts them")
+
+    def action_select_new(self) -> None:
+        for item in self.items:
+            if item.status != "in inventory":
+                self._mark(item.key, True)
+        self._status(f"{len(self.selected)} selected; a adopts them")
+
+    # ------------------------------------------------------------------ adopting
+    def action_adopt(self) -> None:
+        if self.snapshot is None or not self.selected:
+            self._status("Select rows first (space, or n for everything new or changed).", error=True)
+            return
+        self._status(f"adopting {len(self.selected)}…")
+        self.adopt(set(self.selected))
+
+    @work(thread=True, exclusive=True, group="discover-adopt")
+    def adopt(self, keys: set[str]) -> None:
+        from wizard.discovery.adopt import adopt_and_save
+        from wizard.inventory import InventoryError
+        from wizard.inventory_writer import InventoryWriter
+
+        state, snapshot = self.workspace_state, self.snapshot
+        assert snapshot is not None
+        ws = state.workspace.model_copy(deep=True)
+        writer = InventoryWriter(state.path, state.digest)  # the lock and digest check of every save
+        try:
+            report = adopt_and_save(writer, ws, snapshot, keys, client=self.client)
+        except (InventoryError, ValueError) as exc:
+            self.app.call_from_thread(self._status, f"Nothing adopted: {exc}", True)
+            return
+        with state.lock:
+            if state.is_demo:
+                state.workspace = ws  # the demo is never written; the change stays in memory
+            else:
+                state.written_elsewhere(ws, writer.digest if isinstance(writer.digest, str) else None)
+        self.app.call_from_thread(self._adopted, report)
+
+    def _adopted(self, report: AdoptReport) -> None:
+        self.selected.clear()
+        if self.snapshot is not None:
+            self._show(self.snapshot)
+        notes = f" ({'; '.join(report.notes)})" if report.notes else ""
+        self._status(
+            f"Adopted {len(report.added)} new, updated {len(report.updated)}, "
+            f"{len(report.unchanged)} already recorded.{notes}"
+        )
+
+    def _status(self, text: str, error: bool = False) -> None:
+        self.query_one("#discover-status", Static).update(
+            safe_content("[red]$text[/red]" if error else "$text", text=text)
+        )
+
+    def action_leave(self) -> None:
+        self.dismiss()
