@@ -5,7 +5,7 @@
 - Supabase, when integrations.supabase_project_ref and supabase_access_token_ref are set: the project's API
   key metadata and Auth providers (wizard.discovery.supabase_drift);
 - Entra, one source per recorded tenant (home and clients' own), when the command line gives a way to get
-  a token and the discovery modules of `discover entra` are present: see the marked place below.
+  a token (wizard.providers.entra.discover reads, wizard.discovery.entra_drift compares).
 
 A source never raises: a key that cannot be read, a refused token, a network failure or a garbled answer
 becomes `unreadable={system: one line}` (exit code 2), so nothing is ever reported "in sync" unread.
@@ -81,28 +81,7 @@ def supabase_source(project_ref: str, token_ref: str, connections: Connections) 
 
 
 # ---- ENTRA SOURCE ------------------------------------------------------------------------------------------
-# The "discover" helper builds discover_tenant(...) -> EntraSnapshot (wizard/providers/entra/discover.py) and
-# compare_entra(ws, snapshot) -> DriftReport (wizard/discovery/entra_drift.py). They are imported by name when
-# drift runs, so this module works before they are merged (no Entra source then) and uses them after.
-ENTRA_MODULES = (
-    "wizard.providers.entra.discover",
-    "wizard.discovery.entra_drift",
-    "wizard.discovery.entra_match",
-)
-
 TokenFor = Callable[[str], str]  # tenant -> a Graph access token; SecretUnavailable when there is none
-
-
-def entra_available() -> bool:
-    """Whether the Entra discovery and comparison modules are part of this build."""
-    import importlib
-
-    try:
-        for name in ENTRA_MODULES:
-            importlib.import_module(name)
-    except ImportError:
-        return False
-    return True
 
 
 def entra_tenants(ws: Workspace) -> list[tuple[str, str]]:
@@ -122,23 +101,20 @@ def entra_source(tenant: str, client: str, token_for: TokenFor, connections: Con
     """One tenant's apps, credentials and groups (read through Graph, read-only) against the inventory."""
 
     def read(ws: Workspace) -> DriftReport:
-        import importlib
-
+        from wizard.discovery.entra_drift import compare_entra
+        from wizard.discovery.entra_match import group_prefixes
+        from wizard.providers.entra.discover import discover_tenant
         from wizard.providers.http_settings import http_settings_for
         from wizard.settings import Environment
 
-        discover = importlib.import_module("wizard.providers.entra.discover")
-        entra_drift = importlib.import_module("wizard.discovery.entra_drift")
-        entra_match = importlib.import_module("wizard.discovery.entra_match")
-        snapshot = discover.discover_tenant(
+        snapshot = discover_tenant(
             tenant,
             token_for(tenant),
             graph_url=Environment.read().graph_url or connections.graph_url,
             http_settings=http_settings_for(connections),
-            group_prefixes=entra_match.group_prefixes(ws, client),
+            group_prefixes=group_prefixes(ws, client),
         )
-        report: DriftReport = entra_drift.compare_entra(ws, snapshot)
-        return report
+        return compare_entra(ws, snapshot)
 
     return _Source(f"entra:{tenant}", read, "Microsoft Graph")
 
@@ -168,7 +144,7 @@ def drift_sources(
     if "supabase" in systems and i.supabase_project_ref and i.supabase_access_token_ref:
         sources.append(supabase_source(i.supabase_project_ref, i.supabase_access_token_ref, connections))
     on_entra = ws.consultancy.idp in (None, IdP.ENTRA)
-    if "entra" in systems and entra_token is not None and on_entra and entra_available():
+    if "entra" in systems and entra_token is not None and on_entra:
         for tenant, client in entra_tenants(ws):
             sources.append(entra_source(tenant, client, entra_token, connections))
     return sources

@@ -10,6 +10,7 @@ import types
 
 import pytest
 
+from wizard.cli.commands import discover as discover_entra
 from wizard.cli.commands import discover_n8n, discover_supabase
 from wizard.discovery.drift import run_drift
 from wizard.discovery.findings import DriftFinding, DriftKind, DriftReport
@@ -135,27 +136,15 @@ def test_cli_entra_token_from_the_environment_or_unreadable(
     assert r.code == 2 and "cannot read entra:home.example" in r.out
 
 
-def _their_hook(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
-    """The `discover_sources` hook of wizard/cli/commands/discover.py on the discover branch (as read)."""
-    parser = subparsers.choices.get("discover")
-    if parser is None:
-        parser = subparsers.add_parser("discover")
-    inner = getattr(parser, "_idspine_discover_sources", None)
-    if inner is None:
-        inner = parser.add_subparsers(dest="discover_source", metavar="SOURCE", required=True)
-        parser._idspine_discover_sources = inner  # type: ignore[attr-defined]
-    return inner
-
-
 @pytest.mark.parametrize("entra_first", [True, False])
 def test_discover_registration_works_in_either_order(entra_first: bool) -> None:
     parser = argparse.ArgumentParser()
     subparsers = parser.add_subparsers(dest="command")
     if entra_first:
-        _their_hook(subparsers).add_parser("entra")
+        discover_entra.register(subparsers)
     discover_n8n.register(subparsers)
     discover_supabase.register(subparsers)
     if not entra_first:
-        _their_hook(subparsers).add_parser("entra")
+        discover_entra.register(subparsers)
     for source in ("entra", "n8n", "supabase"):
         assert parser.parse_args(["discover", source]).discover_source == source

@@ -5,10 +5,7 @@ that use it (its `used_by` to be), and the credentials workflows use that the in
 With --adopt, used_by is filled and each unknown credential becomes an inventory entry marked discovered
 (source n8n, its id; no secret: it stays in n8n). Saved under the inventory's lock and digest check.
 
-Registration: the `discover` command group may be created by another module (wizard/cli/commands/discover.py,
-`discover entra`, with its hook `discover_sources`), which sorts first; `discover_group` reuses that parser's
-sub-command action when it is there (the attribute that hook keeps, else any sub-command action) and creates
-the group otherwise, storing it where that hook looks, so either order works.
+Registration: under the `discover` group through wizard/cli/commands/discover.py's `discover_sources` hook.
 """
 
 from __future__ import annotations
@@ -18,34 +15,15 @@ import json
 from typing import Any
 
 from wizard.cli import add_file_option
+from wizard.cli.commands.discover import discover_sources
 
 EXIT_FAILED = 1
 EXIT_UNUSABLE = 2
-GROUP = "discover"
-
-
-SOURCES_ATTR = "_idspine_discover_sources"  # where wizard/cli/commands/discover.py keeps the same action
-
-
-def discover_group(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
-    """The sub-command action of `idspine discover`, created when no module has made it yet (and kept where
-    `discover entra`'s hook looks for it, so either module may come first)."""
-    parser = subparsers.choices.get(GROUP)
-    if parser is None:
-        parser = subparsers.add_parser(GROUP, help="read what live systems hold, review it, adopt it")
-    inner = getattr(parser, SOURCES_ATTR, None)
-    if isinstance(inner, argparse._SubParsersAction):
-        return inner
-    inner = next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
-    if inner is None:
-        inner = parser.add_subparsers(dest="discover_source", metavar="SOURCE", required=True)
-    setattr(parser, SOURCES_ATTR, inner)
-    return inner
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `discover n8n`."""
-    p = discover_group(subparsers).add_parser(
+    p = discover_sources(subparsers).add_parser(
         "n8n", help="which credential each n8n workflow uses; credentials the inventory does not know"
     )
     add_file_option(p)

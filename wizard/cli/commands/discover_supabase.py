@@ -14,12 +14,13 @@ import json
 from typing import Any
 
 from wizard.cli import add_file_option
-from wizard.cli.commands.discover_n8n import EXIT_FAILED, EXIT_UNUSABLE, discover_group, open_for_adoption
+from wizard.cli.commands.discover import discover_sources
+from wizard.cli.commands.discover_n8n import EXIT_FAILED, EXIT_UNUSABLE, open_for_adoption
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `discover supabase`."""
-    p = discover_group(subparsers).add_parser(
+    p = discover_sources(subparsers).add_parser(
         "supabase", help="a Supabase project's API key metadata and Auth providers; keys the inventory lacks"
     )
     add_file_option(p)
