@@ -82,6 +82,26 @@ def _secret_files_under_pytest_tmp(tmp_path_factory: pytest.TempPathFactory) -> 
     os.environ["IDSPINE_SECRET_DIRS"] = str(tmp_path_factory.getbasetemp())
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_real_azure_cli(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A signed-in Azure CLI on the machine running the tests must not hand them real tokens: sign-in without
+    an app of one's own asks `az` first (wizard.providers.entra.azure_cli). An `az` that answers as a signed-out
+    CLI does goes first on PATH; tests of the Azure CLI path put their own stand-in in front of it."""
+    import os
+    import sys
+
+    folder = tmp_path_factory.mktemp("signed-out-az")
+    exe = folder / "az"
+    exe.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "print(\"ERROR: Please run 'az login' to setup account.\", file=sys.stderr)\n"
+        "sys.exit(1)\n"
+    )
+    exe.chmod(0o755)
+    os.environ["PATH"] = f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
 @pytest.fixture
 def today() -> dt.date:
     """The frozen date every test audits against."""

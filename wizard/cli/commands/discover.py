@@ -99,15 +99,15 @@ def _token(args: argparse.Namespace, tenant: str) -> str:
 def _raw_token(args: argparse.Namespace, tenant: str) -> str:
     from wizard.cli.commands.entra import signin_config
     from wizard.providers.entra.discover import DISCOVER_SCOPES
-    from wizard.providers.entra.signin import silent_token
+    from wizard.providers.entra.signin_chain import cached_token
 
     if args.token_env:
         token = os.environ.get(args.token_env, "").strip()
         if not token:
             raise ValueError(f"the environment variable {args.token_env} is empty or not set")
         return token
-    result = silent_token(signin_config(args, tenant=tenant), DISCOVER_SCOPES)
-    if result is None or not result.ok:
+    result, _way = cached_token(signin_config(args, tenant=tenant, public_fallback=True), DISCOVER_SCOPES)
+    if result is None or not result.ok or not result.access_token:
         raise ValueError(
             f"not signed in to {tenant} (or the sign-in expired): run `idspine entra signin --tenant {tenant} "
             + " ".join(f"--scope {s}" for s in DISCOVER_SCOPES)

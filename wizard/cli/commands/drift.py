@@ -128,8 +128,6 @@ def _entra_token(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
         named[tenant.lower()] = var
 
     def token_for(tenant: str) -> str:
-        import importlib
-
         from wizard.secrets.resolver import SecretUnavailable
 
         var = named.get(tenant.lower())
@@ -138,15 +136,18 @@ def _entra_token(args: argparse.Namespace, ws):  # type: ignore[no-untyped-def]
             if not value:
                 raise SecretUnavailable(f"the environment variable {var} (--token-env) is empty or not set")
             return value
-        scopes = importlib.import_module("wizard.providers.entra.discover").DISCOVER_SCOPES
+        from wizard.providers.entra.discover import DISCOVER_SCOPES
+
         try:
             from wizard.cli.commands.entra import signin_config
-            from wizard.providers.entra.signin import silent_token
+            from wizard.providers.entra.signin_chain import cached_token
 
-            result = silent_token(signin_config(args, tenant=tenant), scopes)
+            result, _way = cached_token(
+                signin_config(args, tenant=tenant, public_fallback=True), DISCOVER_SCOPES
+            )
         except Exception as exc:  # noqa: BLE001 - sign-in settings or cache: one line, the source is unreadable
             raise SecretUnavailable(f"sign-in for {tenant}: {exc}") from None
-        if result is None or not result.ok:
+        if result is None or not result.ok or not result.access_token:
             raise SecretUnavailable(
                 f"not signed in to {tenant} (or the sign-in expired): run `idspine entra signin --tenant "
                 f"{tenant}` with read scopes, or pass --token-env {tenant}=VAR"

@@ -137,11 +137,12 @@ class DiscoverScreen(IdspineScreen[None]):
 
     def _cached_token(self) -> str:
         from wizard.providers.entra.discover import DISCOVER_SCOPES
-        from wizard.providers.entra.signin import silent_token
+        from wizard.providers.entra.signin_chain import cached_token
         from wizard.providers.entra.signin_config import signin_config_for
 
         try:
-            result = silent_token(signin_config_for(self.connections, self.target), DISCOVER_SCOPES)
+            config = signin_config_for(self.connections, self.target, public_fallback=True)
+            result, _way = cached_token(config, DISCOVER_SCOPES)
         except Exception:  # noqa: BLE001 - no sign-in configured or cached: the screen says so
             return ""
         return result.access_token if result is not None and result.ok else ""
