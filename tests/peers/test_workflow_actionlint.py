@@ -73,6 +73,7 @@ def test_readme_workflow_names_only_commands_that_exist() -> None:
     assert "secrets." not in workflow_text()  # OIDC federation: nothing stored
     commands = idspine_commands(workflow)
     assert any(c[:1] == ["check"] and "sarif" in c for c in commands), commands
+    assert any(c[:1] == ["drift"] and "sarif" in c for c in commands), commands
     parser = build_parser()
     for command in commands:
         parser.parse_args(
