@@ -131,6 +131,21 @@ def test_hostile_display_names_become_valid_names(name: str) -> None:
     Workspace.model_validate(ws.model_dump())
 
 
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("\x1b[31mred\x1b[0m app\x07", "red app"),
+        ("\x1b]8;;https://evil.example/\x1b\\here\x1b]8;;\x1b\\ link", "here link"),
+        ("\x9b31mcsi\u202e rlo", "csi  rlo"),
+    ],
+)
+def test_escape_sequences_in_names_are_dropped_not_stored_mangled(name: str, kept: str) -> None:
+    ws = home_ws()
+    adopt(ws, _hostile_snapshot(name), None)
+    assert ws.service_principals[0].name == kept  # not "u001b[31mredu001b[0m appu0007"
+    assert ws.credentials[0].label == f"client secret {kept}"
+
+
 def test_a_display_name_shaped_like_a_secret_is_renamed_with_a_note(canaries: dict[str, str]) -> None:
     ws = home_ws()
     snap = _hostile_snapshot(canaries["github_pat"])
