@@ -306,9 +306,10 @@ def test_discover_adopt_check_and_drift_tell_the_truth(  # type: ignore[no-untyp
 
         # SARIF: valid against the official schema (draft-04, formats checked), one result per finding.
         sarif = json.loads(idspine(*drift, "--format", "sarif", expect=1))
-        jsonschema.Draft4Validator(
+        validator = jsonschema.Draft4Validator(
             SARIF_SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
-        ).validate(sarif)
+        )
+        validator.validate(sarif)
         results = sarif["runs"][0]["results"]
         assert sorted(r["ruleId"] for r in results) == ["drift-unknown", "drift-unrecorded-secret"]
 
@@ -320,6 +321,14 @@ def test_discover_adopt_check_and_drift_tell_the_truth(  # type: ignore[no-untyp
         recorded = next(c for c in load(path).credentials if c.key_id == sneaky)
         # The escape sequence in the server's name is dropped whole, not kept as mangled text ("u001b[31m").
         assert recorded.label == "client secret added by hand red", recorded.label
+
+        # A token the tenant refuses: exit 2, the system named as unreadable, nothing called in sync, no token.
+        monkeypatch.setenv(GRAPH_ENV, canaries["slack"])
+        refused = idspine(*drift, expect=2)
+        assert f"cannot read entra:{TENANT_ID}" in refused and "in sync" not in refused
+        unread = json.loads(idspine(*drift, "--format", "sarif", expect=2))
+        validator.validate(unread)
+        assert unread["runs"][0]["invocations"][0]["executionSuccessful"] is False
         assert tenant.problems == [] and tenant.writes == []
 
     # Nothing secret anywhere: the inventory, its .bak, what drift remembered, every output.
