@@ -13,7 +13,11 @@ nothing untrue; `drift` exits 0; a secret added in the tenant behind the invento
 naming it (unrecorded-secret); a credential added in n8n and used by a workflow is reported unknown;
 `drift --format sarif` validates against the official SARIF 2.1.0 schema (tests/unit/audit/schemas). No secret
 value (n8n credential data, the n8n API key, the Graph token, a secretText a careless server returns) reaches the
-inventory, its .bak, the remembered drift result, or any output.
+inventory, its .bak, the remembered drift result, or any output. A refused token makes `drift` exit 2.
+
+The second test needs no n8n: a client's own tenant beside home, one Graph address for both (the token picks
+the tenant, as on the real Graph). The client's tenant holds the home multi-tenant app's service principal
+(consent); adopting it must leave the home entry's ids alone, and drift over both tenants is in sync.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from tests.support.entra.discovery_standin import DiscoveryStandIn, Tenant, iso
 from tests.support.hostile import raw_characters
 from wizard.inventory import load, save
 from wizard.model import (
+    Client,
     Credential,
     CredentialKind,
     Integrations,
@@ -42,7 +47,7 @@ from wizard.model import (
     new_workspace,
 )
 
-pytestmark = [pytest.mark.peer("n8n"), pytest.mark.slow]
+pytestmark = pytest.mark.slow  # the first test needs the real n8n; the second only stand-in tenants
 
 TENANT_ID = "5c1e2f3a-7b8d-4e9f-a0b1-c2d3e4f5a6b7"
 KEY_ENV = "IDSPINE_TEST_ACCEPT_N8N_KEY"
@@ -186,6 +191,7 @@ def first_inventory(path: Path, t: Tenant, peer: Any, airtable_n8n_id: str) -> N
 
 
 # ------------------------------------------------------------------ the test
+@pytest.mark.peer("n8n")
 def test_discover_adopt_check_and_drift_tell_the_truth(  # type: ignore[no-untyped-def]
     n8n_peer, run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -339,3 +345,126 @@ def test_discover_adopt_check_and_drift_tell_the_truth(  # type: ignore[no-untyp
     for where, text in [*((str(p), t) for p, t in files.items()), *(("output", o) for o in outputs)]:
         leaked = [s[:6] + "…" for s in secrets if s in text]
         assert not leaked, f"{where} holds a secret: {leaked}"
+
+
+# ------------------------------------------------------------------ two tenants: home and a client's own
+CLIENT_TENANT = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a"
+
+
+class GraphByToken:
+    """One Graph address for several stand-in tenants, as the real Graph is: the token picks the tenant.
+    Requests are forwarded to the stand-in whose token they carry; its own address in next links is
+    rewritten to this one."""
+
+    def __init__(self, upstreams: dict[str, DiscoveryStandIn]):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                auth = self.headers.get("Authorization", "")
+                target = upstreams.get(auth.removeprefix("Bearer "))
+                if target is None:
+                    body = b'{"error": {"code": "InvalidAuthenticationToken", "message": "no such tenant"}}'
+                    status = 401
+                else:
+                    base = target.graph_url.removesuffix("/v1.0")
+                    r = httpx.get(base + self.path, headers={"Authorization": auth}, timeout=10)
+                    status, body = r.status_code, r.content.replace(base.encode(), outer.base.encode())
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.graph_url = self.base + "/v1.0"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> GraphByToken:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_clients_tenant_beside_home_stays_apart(  # type: ignore[no-untyped-def]
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Home holds a multi-tenant app; the client's tenant holds its own app and the home app's service
+    principal (admin consent). Discovering both and adopting everything: each tenant's ids stay its own,
+    drift over both tenants is in sync, and adopting again changes nothing."""
+    canaries = make_canaries(seed=18)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    home = seed_tenant(canaries)
+    client = Tenant(token=canaries["aws"])
+    client.add_app(
+        "svc-data-acme", secrets=[(days(-5), days(100))], owners=[client.add_user("it@acme.example")]
+    )
+    portal = home.app("Partner portal")
+    consent_sp = client._add(
+        "ServicePrincipal",
+        client.service_principals,
+        {
+            "appId": portal["appId"],
+            "displayName": "Partner portal",
+            "appRoleAssignmentRequired": True,
+            "servicePrincipalType": "Application",
+            "appOwnerOrganizationId": TENANT_ID,
+        },
+    )
+    client.grants[consent_sp] = []
+    monkeypatch.setenv("HOME_TOKEN", home.token)
+    monkeypatch.setenv("ACME_TOKEN", client.token)
+    path = tmp_path / "idspine.toml"
+    ws = new_workspace("Northwind", "northwind")
+    ws.consultancy.home_tenant = TENANT_ID
+    ws.clients.append(Client(slug="acme", name="Acme", tenant=CLIENT_TENANT))
+    save(ws, path, expected_digest=None)
+
+    def idspine(*argv: str, expect: int) -> str:
+        result = run_cli(*argv)
+        assert result.code == expect, f"idspine {' '.join(argv)} -> {result.code}\n{result.out}\n{result.err}"
+        return result.out
+
+    with (
+        DiscoveryStandIn(home) as h,
+        DiscoveryStandIn(client) as c,
+        GraphByToken({home.token: h, client.token: c}) as graph,
+    ):
+        monkeypatch.setenv("IDSPINE_GRAPH_URL", graph.graph_url)
+        flags = ["--file", str(path), "--allow-loopback-http", "--graph-url", graph.graph_url]
+        home_all = ["discover", "entra", *flags, "--token-env", "HOME_TOKEN", "--adopt-all"]
+        acme_all = ["discover", "entra", *flags, "--token-env", "ACME_TOKEN", "--client", "acme"]
+        acme_all.append("--adopt-all")
+        idspine(*home_all, expect=0)
+        recorded = load(path).service_principal("Partner portal")
+        assert recorded is not None
+        home_ids = (recorded.app_id, recorded.application_object_id, recorded.object_id)
+        idspine(*acme_all, expect=0)
+        after = load(path)
+        mine = after.service_principal("svc-data-acme")
+        assert mine is not None and mine.client == "acme"
+        portal_now = after.service_principal("Partner portal")
+        assert portal_now is not None
+        assert (portal_now.app_id, portal_now.application_object_id, portal_now.object_id) == home_ids
+
+        drift = ["drift", "--file", str(path), "--allow-loopback-http", "--system", "entra"]
+        drift += ["--token-env", "home=HOME_TOKEN", "--token-env", "acme=ACME_TOKEN"]
+        in_sync = idspine(*drift, expect=0)
+        assert f"entra:{TENANT_ID}" in in_sync and f"entra:{CLIENT_TENANT}" in in_sync
+        settled = path.read_bytes()
+        assert "Adopted 0 new, updated 0" in idspine(*home_all, expect=0)
+        assert "Adopted 0 new, updated 0" in idspine(*acme_all, expect=0)
+        assert path.read_bytes() == settled

@@ -266,6 +266,11 @@ def _adopt_app(
         idx.add_sp(sp)
         report.added.append(f"service_principal:{sp.name}")
         return sp
+    if app.application_object_id is None and sp.application_object_id is not None:
+        # Registered in another tenant, seen here only as its service principal (consent to a multi-tenant
+        # app): the entry's ids are the registering tenant's and must not take this tenant's.
+        report.unchanged.append(f"service_principal:{sp.name}")
+        return sp
     before = sp.model_dump()
     for name, value in live.items():
         if value is not None and getattr(sp, name) != value:
