@@ -69,8 +69,16 @@ class AdoptReport:
         return bool(self.added or self.updated)
 
 
+# Terminal escape sequences in a server's names (CSI in its 7- and 8-bit forms, OSC up to its terminator) and
+# the remaining control, bidi and separator characters: dropped before a name is stored, so the inventory keeps
+# the readable words rather than escapes with their backslashes removed ("u001b[31m").
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def _clean(text: str, limit: int = 64) -> str:
-    return one_line(text).replace("\\", "").strip()[:limit].strip()
+    plain = _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    return one_line(plain).replace("\\", "").strip()[:limit].strip()
 
 
 def review(ws: Workspace, snapshot: EntraSnapshot) -> list[ReviewItem]:
@@ -257,6 +265,11 @@ def _adopt_app(
         idx.ws.service_principals.append(sp)
         idx.add_sp(sp)
         report.added.append(f"service_principal:{sp.name}")
+        return sp
+    if app.application_object_id is None and sp.application_object_id is not None:
+        # Registered in another tenant, seen here only as its service principal (consent to a multi-tenant
+        # app): the entry's ids are the registering tenant's and must not take this tenant's.
+        report.unchanged.append(f"service_principal:{sp.name}")
         return sp
     before = sp.model_dump()
     for name, value in live.items():

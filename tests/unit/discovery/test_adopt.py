@@ -131,6 +131,21 @@ def test_hostile_display_names_become_valid_names(name: str) -> None:
     Workspace.model_validate(ws.model_dump())
 
 
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("\x1b[31mred\x1b[0m app\x07", "red app"),
+        ("\x1b]8;;https://evil.example/\x1b\\here\x1b]8;;\x1b\\ link", "here link"),
+        ("\x9b31mcsi\u202e rlo", "csi  rlo"),
+    ],
+)
+def test_escape_sequences_in_names_are_dropped_not_stored_mangled(name: str, kept: str) -> None:
+    ws = home_ws()
+    adopt(ws, _hostile_snapshot(name), None)
+    assert ws.service_principals[0].name == kept  # not "u001b[31mredu001b[0m appu0007"
+    assert ws.credentials[0].label == f"client secret {kept}"
+
+
 def test_a_display_name_shaped_like_a_secret_is_renamed_with_a_note(canaries: dict[str, str]) -> None:
     ws = home_ws()
     snap = _hostile_snapshot(canaries["github_pat"])
@@ -155,3 +170,28 @@ def test_adopt_and_save_goes_through_the_lock_and_keeps_another_writers_change(r
     on_disk = load(path)
     assert on_disk.consultancy.name == "Northwind Data"
     assert len(on_disk.service_principals) == len(snap.apps) and report.added
+
+
+def test_a_multi_tenant_apps_consent_in_another_tenant_keeps_the_home_ids(read) -> None:
+    """The client's tenant shows the home app only as a service principal (admin consent): adopting it must not
+    replace the home entry's object id with the client's, nor flip it back and forth on each discovery."""
+    ws = home_ws()
+    adopt(ws, read(), None)
+    sp = ws.service_principal("Partner portal")
+    assert sp is not None and sp.app_id and sp.object_id
+    ids = (sp.app_id, sp.application_object_id, sp.object_id, sp.assignment_required)
+    elsewhere = EntraSnapshot(
+        tenant="acme.example",
+        read_at=NOW,
+        apps=[
+            DiscoveredApp(
+                app_id=sp.app_id,
+                display_name="Partner portal",
+                service_principal_object_id=str(uuid.uuid4()),
+                assignment_required=not sp.assignment_required,
+            )
+        ],
+    )
+    report = adopt(ws, elsewhere, None)
+    assert (sp.app_id, sp.application_object_id, sp.object_id, sp.assignment_required) == ids
+    assert not report.changed and len(ws.service_principals) == len(read().apps)
