@@ -45,7 +45,9 @@ class _Source:
         except SecretUnavailable as exc:
             reason = f"the key or token cannot be read: {exc}"
         except ProviderError as exc:
-            reason = exc.message + f" ({advice(exc.kind, Service(self._service))})"
+            reason = exc.message
+            if not exc.explained:
+                reason += f" ({advice(exc.kind, Service(self._service))})"
         return DriftReport(
             checked_at=dt.datetime.now(dt.UTC), systems=[self.system], unreadable={self.system: reason}
         )

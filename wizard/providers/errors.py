@@ -110,7 +110,14 @@ class ProviderError(Exception):
     given as a string must be one of the ErrorKind values: a new kind needs its advice first.
     """
 
-    def __init__(self, message: str, kind: ErrorKind | str = ErrorKind.HTTP, status: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        kind: ErrorKind | str = ErrorKind.HTTP,
+        status: int | None = None,
+        *,
+        explained: bool = False,
+    ):
         from wizard.safe_text import one_line
 
         message = one_line(message)  # server text quoted inside can never act on a terminal
@@ -118,6 +125,7 @@ class ProviderError(Exception):
         self.message = message
         self.kind: ErrorKind = ErrorKind(kind)
         self.status = status
+        self.explained = explained  # the message already says what to do: no general advice after it
 
 
 class Throttled(ProviderError):

@@ -148,3 +148,23 @@ def test_discover_registration_works_in_either_order(entra_first: bool) -> None:
         discover_entra.register(subparsers)
     for source in ("entra", "n8n", "supabase"):
         assert parser.parse_args(["discover", source]).discover_source == source
+
+
+def test_an_explained_refusal_is_not_followed_by_general_advice() -> None:
+    from wizard.providers.drift_sources import _Source
+    from wizard.providers.errors import ProviderError
+
+    def refused(message: str, explained: bool):  # type: ignore[no-untyped-def]
+        def read(w: Workspace) -> DriftReport:
+            raise ProviderError(message, "refused", 401, explained=explained)
+
+        return _Source("entra:home.example", read, "Microsoft Graph")(ws())
+
+    told = refused("Microsoft Graph refused the token (HTTP 401): sign in again", True)
+    assert told.unreadable == {
+        "entra:home.example": "Microsoft Graph refused the token (HTTP 401): sign in again"
+    }
+    assert told.exit_code == 2
+    general = refused("HTTP 401", False).unreadable["entra:home.example"]
+    assert general.startswith("HTTP 401 (") and len(general) > len("HTTP 401 ()")
+    assert "written" not in general.lower()

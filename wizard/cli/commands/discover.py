@@ -153,7 +153,7 @@ def run_entra(args: argparse.Namespace) -> int:
             progress=lambda line: err(line, prefix="discover"),
         )
     except ProviderError as exc:
-        return fail(exc.message)
+        return fail(f"{exc.message}; nothing was written")
     keys: set[str] | None = None
     if args.adopt:
         keys = set(args.adopt)

@@ -62,7 +62,7 @@ class GraphReader:
                 if wait > self.retry.max_throttle_wait or throttles > self.retry.attempts + 2:
                     raise ProviderError(
                         f"Microsoft Graph is throttling the reads of {self.tenant or 'this tenant'}; "
-                        f"nothing was written. Run discover again after {exc.resume_after}",
+                        f"try again after {exc.resume_after}",
                         "throttled",
                         exc.status,
                     ) from None
@@ -85,7 +85,7 @@ class GraphReader:
             where = f"GET {path.split('?')[0]}"
             if not isinstance(data, dict) or not isinstance(data.get("value"), list):
                 raise ProviderError(
-                    f"{where}: the answer is not a Graph collection (no 'value' list); nothing was written",
+                    f"{where}: the answer is not a Graph collection (no 'value' list)",
                     "bad-response",
                 )
             yield [v for v in data["value"] if isinstance(v, dict)]
@@ -94,9 +94,7 @@ class GraphReader:
                 return
             next_path = self._same_host_path(link, where)
             if next_path in seen:
-                raise ProviderError(
-                    f"{where}: the next-page link repeats itself; nothing was written", "bad-response"
-                )
+                raise ProviderError(f"{where}: the next-page link repeats itself", "bad-response")
             seen.add(next_path)
 
     def collect(self, path: str) -> list[dict[str, Any]]:
@@ -105,9 +103,7 @@ class GraphReader:
 
     def _same_host_path(self, link: Any, where: str) -> str:
         if not isinstance(link, str) or not link:
-            raise ProviderError(
-                f"{where}: the next-page link is not an address; nothing was written", "bad-response"
-            )
+            raise ProviderError(f"{where}: the next-page link is not an address", "bad-response")
         target = urlsplit(link)
         same = (target.scheme, target.hostname, target.port) == (
             self._base.scheme,
@@ -117,7 +113,7 @@ class GraphReader:
         if not same or not link.startswith(self.base_url + "/"):
             raise ProviderError(
                 f"{where}: the next-page link points at another address ({target.scheme}://{target.hostname}); "
-                "idspine sends the token only to the Graph address it was given; nothing was written",
+                "idspine sends the token only to the Graph address it was given",
                 "redirect",
             )
         return link[len(self.base_url) :]
@@ -128,15 +124,17 @@ class GraphReader:
         if exc.status == 401:
             return ProviderError(
                 f"Microsoft Graph refused the token for {who} (HTTP 401: expired or not for Graph); "
-                f"sign in again (`idspine entra signin --tenant {self.tenant or 'TENANT'}`). Nothing was written",
+                f"sign in again (`idspine entra signin --tenant {self.tenant or 'TENANT'}`)",
                 "refused",
                 401,
+                explained=True,
             )
         if exc.status == 403:
             return ProviderError(
                 f"Microsoft Graph refused GET {path.split('?')[0]} in {who} (HTTP 403): the signed-in account or "
-                f"app lacks consent for {READ_SCOPES_HINT}, or a directory reader role. Nothing was written",
+                f"app lacks consent for {READ_SCOPES_HINT}, or a directory reader role",
                 "refused",
                 403,
+                explained=True,
             )
-        return ProviderError(f"{exc.message}; nothing was written", exc.kind, exc.status)
+        return ProviderError(exc.message, exc.kind, exc.status)
