@@ -210,3 +210,16 @@ def test_findings_are_sorted_by_severity_and_counted() -> None:
     assert order == sorted(order, key=[Severity.ERROR, Severity.WARNING, Severity.INFO].index)
     c = counts(findings)
     assert sum(c.values()) == len(findings) and c[Severity.ERROR] >= 3
+
+
+def test_no_secret_ref_skips_secrets_kept_in_n8n_alone_and_dead_ones() -> None:
+    def finds(**fields: object) -> bool:
+        ws = healthy()
+        ws.credentials.append(
+            Credential(id="found", service="airtable", method=Method.PAT, owner=OWNER, **fields)  # type: ignore[arg-type]
+        )
+        return any(f.rule_id == "no-secret-ref" and f.subject.endswith("found") for f in run_audit(ws, TODAY))
+
+    assert finds(expires=TODAY + dt.timedelta(days=30))  # active, nothing says where the PAT lives
+    assert not finds(expires=TODAY + dt.timedelta(days=30), n8n_id="k3Jd8aQ2")  # it lives in n8n
+    assert not finds(expires=TODAY - dt.timedelta(days=1))  # expired: `expired` asks to remove it instead
