@@ -52,6 +52,17 @@ def terminal_text(text: object, keep: str = "\n\t") -> str:
     return "".join(f"\\u{ord(c):04x}" if _unsafe(c, keep) else c for c in value)
 
 
+_ESCAPE_SEQUENCES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+
+
+def plain_text(text: object) -> str:
+    """Text from a live system made fit to keep as a name: escape sequences dropped, every other control
+    character a space, one line. For storing; output still goes through the escapers above."""
+    value = text if isinstance(text, str) else str(text)
+    value = _UNSAFE_CANDIDATE.sub(" ", _ESCAPE_SEQUENCES.sub("", value))
+    return " ".join(value.split())
+
+
 def one_line(text: object) -> str:
     """`terminal_text` with line breaks and tabs escaped too, for a value that must stay on one line."""
     return terminal_text(text, keep="")

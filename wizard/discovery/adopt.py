@@ -36,7 +36,7 @@ from wizard.model import (
     Status,
     Workspace,
 )
-from wizard.safe_text import one_line
+from wizard.safe_text import plain_text
 
 if TYPE_CHECKING:
     from wizard.inventory_writer import InventoryWriter
@@ -69,16 +69,10 @@ class AdoptReport:
         return bool(self.added or self.updated)
 
 
-# Terminal escape sequences in a server's names (CSI in its 7- and 8-bit forms, OSC up to its terminator) and
-# the remaining control, bidi and separator characters: dropped before a name is stored, so the inventory keeps
-# the readable words rather than escapes with their backslashes removed ("u001b[31m").
-_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
+# A server's names keep their readable words (wizard.safe_text.plain_text drops escape sequences and controls),
+# never escapes with their backslashes removed ("u001b[31m").
 def _clean(text: str, limit: int = 64) -> str:
-    plain = _CONTROLS.sub(" ", _ESCAPES.sub("", text))
-    return one_line(plain).replace("\\", "").strip()[:limit].strip()
+    return plain_text(text).replace("\\", "").strip()[:limit].strip()
 
 
 def review(ws: Workspace, snapshot: EntraSnapshot) -> list[ReviewItem]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from wizard.discovery.findings import DriftFinding, DriftKind, DriftReport
 from wizard.model import Credential, Discovered, Method, Status, Workspace
-from wizard.safe_text import one_line
+from wizard.safe_text import one_line, plain_text
 
 SYSTEM = "n8n"
 USED_BY_PREFIX = "n8n:"
@@ -186,13 +186,13 @@ def discovery_plan(ws: Workspace, workflows: list[WorkflowInfo]) -> N8nDiscovery
 
 
 def _safe(values: list[str]) -> tuple[list[str], list[str]]:
-    """(accepted, refused): values as one plain line each (controls made visible); secret-shaped or overlong
-    ones refused, since the inventory must never hold a secret."""
+    """(accepted, refused): values as one plain line each (escape sequences and controls dropped, as Entra
+    adoption does); secret-shaped or overlong ones refused, since the inventory must never hold a secret."""
     from wizard.secrets.guard import find_secret_kind
 
     ok, refused = [], []
     for value in values:
-        plain = one_line(value)
+        plain = plain_text(value)
         if find_secret_kind(value) or find_secret_kind(plain) or len(plain) > 200:
             refused.append(value)
         else:

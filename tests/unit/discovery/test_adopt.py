@@ -136,7 +136,7 @@ def test_hostile_display_names_become_valid_names(name: str) -> None:
     [
         ("\x1b[31mred\x1b[0m app\x07", "red app"),
         ("\x1b]8;;https://evil.example/\x1b\\here\x1b]8;;\x1b\\ link", "here link"),
-        ("\x9b31mcsi\u202e rlo", "csi  rlo"),
+        ("\x9b31mcsi\u202e rlo", "csi rlo"),
     ],
 )
 def test_escape_sequences_in_names_are_dropped_not_stored_mangled(name: str, kept: str) -> None:

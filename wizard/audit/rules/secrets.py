@@ -23,7 +23,9 @@ def missing_secret_reference(ws: Workspace, today: dt.date) -> Iterator[Finding]
     for c in live(ws.credentials):
         if c.secret_ref or not credential_needs_secret(c, sps.get):
             continue
-        if c.n8n_id and not c.identity:  # kept in n8n alone (adopted from its workflows): n8n is where it lives
+        if (
+            c.n8n_id and not c.identity
+        ):  # kept in n8n alone (adopted from its workflows): n8n is where it lives
             continue
         if c.expires is not None and c.expires < today:  # dead already: the `expired` finding says remove it
             continue
