@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated suites: " + "startup,screens,inspector,inventory")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    common.with_byte_code_cache()
     _suites()
     names = [n for n in args.only.split(",") if n] or list(SUITES)
     unknown = [n for n in names if n not in SUITES]

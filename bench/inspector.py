@@ -28,8 +28,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Figure, machine_speed, run_python, table
-from bench.paint import PaintClock, press, workers_idle
+from bench.common import with_byte_code_cache, Figure, machine_speed, run_python, table
+from bench.paint import PaintClock, press, settled, workers_idle
 
 TARGET_FIRST_MS = 300
 TARGET_FILTER_MS = 50
@@ -48,7 +48,7 @@ async def measure_app(path: Path) -> dict[str, Any]:
     app = IdspineApp(path, today=DEMO_TODAY)
     async with app.run_test(size=SIZE):
         clock = PaintClock(app)
-        await clock.painted(lambda: type(app.screen).__name__ == "HomeScreen" and workers_idle(app))
+        await settled(clock, "HomeScreen")
         start = time.perf_counter()
         press(app, "i")
         first = await clock.painted(
@@ -180,6 +180,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,20000")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    with_byte_code_cache()
     figures = measure(args.runs, tuple(int(s) for s in args.sizes.split(",")))
     print(json.dumps([f.as_dict() for f in figures], indent=2) if args.json else table(figures))
     return 0

@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Figure, alternate, run_python, table, timed
+from bench.common import with_byte_code_cache, Figure, alternate, run_python, table, timed
 
 TARGET_LOAD_MS = 300
 TARGET_SAVE_MS = 300
@@ -92,6 +92,7 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    with_byte_code_cache()
     figures = measure(args.runs, tuple(int(s) for s in args.sizes.split(",")))
     print(json.dumps([f.as_dict() for f in figures], indent=2) if args.json else table(figures))
     return 0

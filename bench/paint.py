@@ -54,6 +54,15 @@ class PaintClock:
             await asyncio.sleep(0.001)
 
 
+async def settled(clock: PaintClock, screen: str) -> None:
+    """Wait like a user who looks at the screen before pressing a key: painted, and the app's background work
+    after the first frame (the home screen's audit, the warm-up of the other screens) done."""
+    app = clock.app
+    await clock.painted(lambda: type(app.screen).__name__ == screen)
+    await asyncio.sleep(0.3)
+    await clock.painted(lambda: workers_idle(app))
+
+
 def workers_idle(app: Any) -> bool:
     """No worker of the app is pending or running (the screen's content has arrived)."""
     return not any(w.state.name in ("PENDING", "RUNNING") for w in app.workers)

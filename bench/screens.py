@@ -20,8 +20,8 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Figure, machine_speed, table
-from bench.paint import PaintClock, press, workers_idle
+from bench.common import with_byte_code_cache, Figure, machine_speed, table
+from bench.paint import PaintClock, press, settled, workers_idle
 
 TARGET_SCREEN_MS = 100
 TARGET_PANE_MS = 100
@@ -53,13 +53,13 @@ async def measure_screens() -> dict[str, float]:
     app = IdspineApp(demo=True, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
         clock = PaintClock(app)
-        await _painted(clock, "HomeScreen")
+        await settled(clock, "HomeScreen")
         for key, name in SCREENS.items():
             start = time.perf_counter()
             press(app, key)
             out[name] = (await _painted(clock, name) - start) * 1000
             app.pop_screen()
-            await _painted(clock, "HomeScreen")
+            await settled(clock, "HomeScreen")
     return out
 
 
@@ -75,7 +75,7 @@ async def measure_pane() -> tuple[float, str]:
     app = IdspineApp(demo=True, today=DEMO_TODAY)
     async with app.run_test(size=SIZE) as pilot:
         clock = PaintClock(app)
-        await _painted(clock, "HomeScreen")
+        await settled(clock, "HomeScreen")
         await pilot.press("s")
         await _painted(clock, "WizardScreen")
         pane = app.screen.query_one(ExplainPane)
@@ -166,6 +166,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    with_byte_code_cache()
     figures = measure(args.runs)
     print(json.dumps([f.as_dict() for f in figures], indent=2) if args.json else table(figures))
     return 0

@@ -22,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import ROOT, Figure, alternate, bench_env, table
+from bench.common import with_byte_code_cache, ROOT, Figure, alternate, bench_env, table
 
 TARGET_RATIO = 1.5
 
@@ -113,6 +113,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    with_byte_code_cache()
     figures = measure(args.runs)
     if args.json:
         print(json.dumps([f.as_dict() for f in figures], indent=2))

@@ -119,8 +119,9 @@ class HomeScreen(IdspineScreen[None]):
         self.query_one("#home-right").border_title = "Inventory health"
         self.query_one("#next").border_title = "Next steps"
         self._client_columns: tuple[str, ...] = ()
-        # The first audit loads and validates the catalogue (~40 ms): done in a worker so the screen is
-        # interactive at once; the health panel fills in a moment later.
+        # The first audit loads and validates the catalogue (~40 ms): done in a worker, started once the
+        # first frame is painted, so the screen shows the consultancy and its clients at once; the health
+        # panel and the clients' badges fill in a moment later.
         self.refresh_view(inline=False)
         self.query_one("#next").focus()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_view())  # badge colours
@@ -137,8 +138,10 @@ class HomeScreen(IdspineScreen[None]):
         if inline and len(state.workspace.credentials) <= INLINE_AUDIT_LIMIT:
             self._show_health(state.workspace, run_audit(state.workspace, state.today))
             return
+        if not self._client_columns:  # first show: the names now, their health after the audit
+            self._show_clients(state.workspace, None)
         self.query_one("#health", Static).update("[dim]auditing…[/dim]")
-        self.audit_in_background()
+        self.call_after_refresh(self.audit_in_background)
 
     @work(thread=True, exclusive=True, group="home-audit")
     def audit_in_background(self) -> None:
@@ -187,15 +190,20 @@ class HomeScreen(IdspineScreen[None]):
         options.clear_options()
         options.add_options([Option(label, id=action) for action, label in next_steps(ws, totals)])
 
-    def _show_clients(self, ws: Workspace, worst: dict[str, str]) -> None:
-        """The clients table with as many columns as fit whole (narrow screens drop the least needed)."""
+    def _show_clients(self, ws: Workspace, worst: dict[str, str] | None) -> None:
+        """The clients table with as many columns as fit whole (narrow screens drop the least needed);
+        worst None: not audited yet (the health column shows … until it is)."""
         table = self.query_one("#clients", DataTable)
         rows: list[tuple[str, dict[str, tuple[str | Text, str | Text]]]] = []  # cell: (shown, measured)
+        live: dict[str, int] = {}
+        for x in ws.credentials:  # one pass, not one per client
+            if x.status != Status.RETIRED:
+                live[x.client] = live.get(x.client, 0) + 1
         for cl in ws.clients:
-            n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
-            health = worst.get(cl.slug, "ok")
+            n = live.get(cl.slug, 0)
+            health = worst.get(cl.slug, "ok") if worst is not None else ""
             cells: dict[str, tuple[str | Text, str | Text]] = {
-                "": (badge(self.app, health), WORDS.get(health, health))
+                "": (badge(self.app, health), WORDS.get(health, health)) if health else ("[dim]…[/]", "…")
             }
             for column, value in (
                 ("client", cell(cl.name)),
