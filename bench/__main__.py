@@ -5,7 +5,7 @@
                                misses its target by more than the margin (bench/common.py MARGIN)
   python -m bench --noise K    the short mode K times over: how far each figure's median moves between
                                runs on this machine, which is what the margin has to cover
-  --only startup,screens,inspector,inventory   a subset; --json for machine-readable output
+  --only startup,screens,inspector,inventory,library   a subset; --json for machine-readable output
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ SUITES: dict[str, Callable[[int, bool], list[common.Figure]]] = {}
 
 
 def _suites() -> None:
-    from bench import inspector, inventory_scale, screens, startup
+    from bench import inspector, inventory_scale, library, screens, startup
 
     SUITES["startup"] = lambda runs, short: startup.measure(runs)
     SUITES["screens"] = lambda runs, short: screens.measure(runs)
     SUITES["inspector"] = lambda runs, short: inspector.measure(runs, (10_000,) if short else (10_000, 20_000))
     SUITES["inventory"] = lambda runs, short: inventory_scale.measure(runs)
+    SUITES["library"] = lambda runs, short: library.measure(runs)
 
 
 def run(names: list[str], runs: int, short: bool) -> list[common.Figure]:
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="short mode; exit 1 when a target is missed")
     parser.add_argument("--noise", type=int, metavar="K", help="repeat the short mode K times, report spreads")
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, or 3 in the short modes)")
-    parser.add_argument("--only", default="", help="comma-separated suites: " + "startup,screens,inspector,inventory")
+    parser.add_argument("--only", default="", help="comma-separated suites: " + "startup,screens,inspector,inventory,library")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     common.with_byte_code_cache()

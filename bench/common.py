@@ -177,7 +177,7 @@ def table(figures: list[Figure], margin: float | None = None) -> str:
         rule += " ---: | ---: | --- |"
     lines = [head, rule]
     for f in figures:
-        fmt = "{:.0f}" if f.unit == "ms" or f.unit == "MB" else "{:.2f}"
+        fmt = "{:.0f}" if min(f.measured, f.floor if f.floor_samples else f.measured) >= 10 else "{:.1f}"
         measured = fmt.format(f.measured) + f" {f.unit}"
         floor = (fmt.format(f.floor) + f" {f.unit} ({f.floor_name})") if f.floor_samples else f.floor_name
         ratio = f"{f.ratio:.2f}×" if f.floor_samples else "—"

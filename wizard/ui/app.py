@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -13,6 +14,9 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator
 
 from wizard.session import WorkspaceState, load_state
+
+if TYPE_CHECKING:
+    from wizard.audit import Finding
 from wizard.settings import Connections
 from wizard.ui.commands import ExplainerSearch, idspine_commands
 from wizard.ui.markup import esc, plain
@@ -60,6 +64,7 @@ class IdspineApp(App[None]):
         self.today = today or dt.date.today()
         self._initial_theme = THEMES.get(theme or "dark", "textual-dark")
         self.state: WorkspaceState | None = None
+        self._audit: tuple[tuple[int, int, dt.date], list[Finding]] | None = None
 
     def on_mount(self) -> None:
         self.theme = self._initial_theme
@@ -109,6 +114,21 @@ class IdspineApp(App[None]):
             self.push_screen(WelcomeScreen(state.path))
         self.call_after_refresh(self.first_screen_shown)
         self.call_after_refresh(self.warm_up)
+
+    def audit_findings(self) -> list[Finding]:
+        """The audit of the open workspace, run once per revision and shared by the screens (at 10,000
+        credentials an audit is a few hundred milliseconds: home and the inspector need not both pay it)."""
+        from wizard.audit import run_audit
+
+        state = self.state
+        assert state is not None
+        key = (id(state.workspace), state.revision, state.today)
+        cached = self._audit
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        findings = run_audit(state.workspace, state.today)
+        self._audit = (key, findings)
+        return findings
 
     def first_screen_shown(self) -> None:
         """Called once the home screen has rendered (the start-up benchmark times up to here)."""

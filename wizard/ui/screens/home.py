@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.audit import Finding, Severity, counts, run_audit
+from wizard.audit import Finding, Severity, counts
 from wizard.idps import profile_for
 from wizard.model import Status, Workspace
 from wizard.ui.badges import WORDS, badge
@@ -136,7 +136,7 @@ class HomeScreen(IdspineScreen[None]):
         state = self.workspace_state
         self._show_consultancy(state.workspace)
         if inline and len(state.workspace.credentials) <= INLINE_AUDIT_LIMIT:
-            self._show_health(state.workspace, run_audit(state.workspace, state.today))
+            self._show_health(state.workspace, self.idspine.audit_findings())
             return
         if not self._client_columns:  # first show: the names now, their health after the audit
             self._show_clients(state.workspace, None)
@@ -147,7 +147,7 @@ class HomeScreen(IdspineScreen[None]):
     def audit_in_background(self) -> None:
         """Run the audit off the UI thread so the first screen appears without waiting for it."""
         state = self.workspace_state
-        findings = run_audit(state.workspace, state.today)
+        findings = self.idspine.audit_findings()
         self.app.call_from_thread(self._show_health, state.workspace, findings)
 
     def _show_consultancy(self, ws: Workspace) -> None:
