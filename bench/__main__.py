@@ -1,11 +1,11 @@
 """Every benchmark of idspine, each figure beside its floor measured in the same run.
 
-  python -m bench              all figures (5 runs each, inspector also at 20,000 credentials)
-  python -m bench --check      the short mode for CI (3 runs each, 10,000 credentials): exit 1 when a figure
-                               misses its target by more than the margin (bench/common.py MARGIN)
-  python -m bench --noise K    the short mode K times over: how far each figure's median moves between
-                               runs on this machine, which is what the margin has to cover
-  --only startup,screens,inspector,inventory,library   a subset; --json for machine-readable output
+python -m bench              all figures (5 runs each, inspector also at 20,000 credentials)
+python -m bench --check      the short mode for CI (3 runs each, 10,000 credentials): exit 1 when a figure
+                             misses its target by more than the margin (bench/common.py MARGIN)
+python -m bench --noise K    the short mode K times over: how far each figure's median moves between
+                             runs on this machine, which is what the margin has to cover
+--only startup,screens,inspector,inventory,library   a subset; --json for machine-readable output
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ def _suites() -> None:
 
     SUITES["startup"] = lambda runs, short: startup.measure(runs)
     SUITES["screens"] = lambda runs, short: screens.measure(runs)
-    SUITES["inspector"] = lambda runs, short: inspector.measure(runs, (10_000,) if short else (10_000, 20_000))
+    SUITES["inspector"] = lambda runs, short: inspector.measure(
+        runs, (10_000,) if short else (10_000, 20_000)
+    )
     SUITES["inventory"] = lambda runs, short: inventory_scale.measure(runs)
     SUITES["library"] = lambda runs, short: library.measure(runs)
 
@@ -61,11 +63,17 @@ def noise(names: list[str], repeats: int, runs: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="short mode; exit 1 when a target is missed")
-    parser.add_argument("--noise", type=int, metavar="K", help="repeat the short mode K times, report spreads")
+    parser.add_argument(
+        "--noise", type=int, metavar="K", help="repeat the short mode K times, report spreads"
+    )
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, or 3 in the short modes)")
-    parser.add_argument("--only", default="", help="comma-separated suites: " + "startup,screens,inspector,inventory,library")
+    parser.add_argument(
+        "--only", default="", help="comma-separated suites: " + "startup,screens,inspector,inventory,library"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     common.with_byte_code_cache()
@@ -86,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"margin": common.MARGIN, "figures": [f.as_dict() for f in figures]}, indent=2))
     else:
         print(common.table(figures, common.MARGIN if args.check else None))
-        print(f"\n{len(figures)} figures in {time.perf_counter() - started:.0f} s; median of {runs} runs each.")
+        print(
+            f"\n{len(figures)} figures in {time.perf_counter() - started:.0f} s; median of {runs} runs each."
+        )
     if args.check:
         for f in missed:
             print(

@@ -34,7 +34,9 @@ CALIBRATION_REFERENCE_MS = 40.0
 def calibration_ms() -> float:
     """Milliseconds of a fixed workload shaped like idspine's own: dicts, strings, sorting, small objects."""
     start = time.perf_counter()
-    rows = [{"id": f"cred-{i:05d}", "client": f"client-{i % 200:04d}", "n": i * 7 % 1000} for i in range(40_000)]
+    rows = [
+        {"id": f"cred-{i:05d}", "client": f"client-{i % 200:04d}", "n": i * 7 % 1000} for i in range(40_000)
+    ]
     index: dict[str, list[dict[str, object]]] = {}
     for row in rows:
         index.setdefault(str(row["client"]), []).append(row)
@@ -159,7 +161,11 @@ def with_byte_code_cache() -> None:
 
 def run_python(code_or_argv: str | list[str], timeout: float = 120) -> tuple[float, str]:
     """Milliseconds a fresh `python -c CODE` (or `python ARGV...`) takes, wall clock, and its stdout."""
-    argv = [sys.executable, "-c", code_or_argv] if isinstance(code_or_argv, str) else [sys.executable, *code_or_argv]
+    argv = (
+        [sys.executable, "-c", code_or_argv]
+        if isinstance(code_or_argv, str)
+        else [sys.executable, *code_or_argv]
+    )
     start = time.perf_counter()
     done = subprocess.run(argv, env=bench_env(), capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     elapsed = (time.perf_counter() - start) * 1000

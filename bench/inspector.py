@@ -28,7 +28,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import with_byte_code_cache, Figure, machine_speed, run_python, table
+from bench.common import Figure, machine_speed, run_python, table, with_byte_code_cache
 from bench.paint import PaintClock, press, settled, workers_idle
 
 TARGET_FIRST_MS = 300
@@ -52,8 +52,10 @@ async def measure_app(path: Path) -> dict[str, Any]:
         start = time.perf_counter()
         press(app, "i")
         first = await clock.painted(
-            lambda: type(app.screen).__name__ == "InspectorScreen"
-            and any(t.row_count for t in app.screen.query(DataTable))
+            lambda: (
+                type(app.screen).__name__ == "InspectorScreen"
+                and any(t.row_count for t in app.screen.query(DataTable))
+            )
         )
         screen: Any = app.screen
         table = screen.query_one(DataTable)
@@ -66,7 +68,7 @@ async def measure_app(path: Path) -> dict[str, Any]:
         start_filter = time.perf_counter()
         screen.apply_filter()
         keyed = await clock.painted(lambda: True)
-        assert 0 < table.row_count and all("client-0007" in r.haystack for r in screen.matches)
+        assert table.row_count > 0 and all("client-0007" in r.haystack for r in screen.matches)
         filter_input.value = ""
         screen.apply_filter()
         table.focus()
@@ -154,8 +156,16 @@ def measure(runs: int, sizes: tuple[int, ...] = (10_000,)) -> list[Figure]:
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             path = write_inventory(n, Path(tmp))
-            first = Figure(f"inspector {n:,}: first render", "ms", "max", TARGET_FIRST_MS, "bare DataTable, same page")
-            keyed = Figure(f"inspector {n:,}: filter keystroke", "ms", "max", TARGET_FILTER_MS, "bare DataTable, same page")
+            first = Figure(
+                f"inspector {n:,}: first render", "ms", "max", TARGET_FIRST_MS, "bare DataTable, same page"
+            )
+            keyed = Figure(
+                f"inspector {n:,}: filter keystroke",
+                "ms",
+                "max",
+                TARGET_FILTER_MS,
+                "bare DataTable, same page",
+            )
             sort = Figure(f"inspector {n:,}: sort", "ms", "max", TARGET_SORT_MS, "bare DataTable, same page")
             first.speed = keyed.speed = sort.speed = machine_speed()
             for _ in range(runs):
@@ -165,7 +175,11 @@ def measure(runs: int, sizes: tuple[int, ...] = (10_000,)) -> list[Figure]:
                     figure.samples.append(got[key])
                     figure.floor_samples.append(floor)
             memory = Figure(
-                f"memory, app with {n:,} loaded, inspector open", "MB", "max", TARGET_MEMORY_MB, "Textual app with a DataTable"
+                f"memory, app with {n:,} loaded, inspector open",
+                "MB",
+                "max",
+                TARGET_MEMORY_MB,
+                "Textual app with a DataTable",
             )
             for _ in range(max(1, runs // 2)):
                 memory.floor_samples.append(_maxrss(MEMORY_FLOOR))

@@ -19,7 +19,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import with_byte_code_cache, Figure, alternate, run_python, table, timed
+from bench.common import Figure, alternate, run_python, table, timed, with_byte_code_cache
 
 TARGET_LOAD_MS = 300
 TARGET_SAVE_MS = 300
@@ -63,7 +63,7 @@ def measure(runs: int, sizes: tuple[int, ...] = (10_000,)) -> list[Figure]:
                     Figure(f"save {n:,} credentials", "ms", "max", TARGET_SAVE_MS, "plain write"),
                     runs,
                     lambda w=ws, p=path: timed(lambda: save(w, p)),
-                    lambda d=data: timed(lambda: plain.write_bytes(d)),
+                    lambda d=data, o=plain: timed(lambda: o.write_bytes(d)),
                 )
             )
             check = ["-m", "wizard", "check", str(path), "--today", str(DEMO_TODAY)]

@@ -40,7 +40,8 @@ def measure(runs: int) -> list[Figure]:
 
     explainer_library.search("warm up the index")
     texts = [
-        " ".join((e.title, e.summary, *e.sections.values())).lower() for e in explainer_library.all_explainers()
+        " ".join((e.title, e.summary, *e.sections.values())).lower()
+        for e in explainer_library.all_explainers()
     ]
     words = QUERY.split()
     catalogue = alternate(

@@ -58,9 +58,12 @@ async def settled(clock: PaintClock, screen: str) -> None:
     """Wait like a user who looks at the screen before pressing a key: painted, and the app's background work
     after the first frame (the home screen's audit, the warm-up of the other screens) done."""
     app = clock.app
-    await clock.painted(lambda: type(app.screen).__name__ == screen)
+    await clock.painted(
+        lambda: type(app.screen).__name__ == screen and getattr(app, "state", True) is not None
+    )
     await asyncio.sleep(0.3)
-    await clock.painted(lambda: workers_idle(app))
+    warmed = getattr(app, "warmed", None)
+    await clock.painted(lambda: workers_idle(app) and (warmed is None or warmed.is_set()))
 
 
 def workers_idle(app: Any) -> bool:

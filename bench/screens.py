@@ -20,7 +20,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import with_byte_code_cache, Figure, machine_speed, table
+from bench.common import Figure, machine_speed, table, with_byte_code_cache
 from bench.paint import PaintClock, press, settled, workers_idle
 
 TARGET_SCREEN_MS = 100
@@ -51,7 +51,7 @@ async def measure_screens() -> dict[str, float]:
 
     out = {}
     app = IdspineApp(demo=True, today=DEMO_TODAY)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE):
         clock = PaintClock(app)
         await settled(clock, "HomeScreen")
         for key, name in SCREENS.items():
@@ -91,7 +91,11 @@ async def measure_pane() -> tuple[float, str]:
 
 def _settled(markdown: Any, before: int) -> bool:
     """The Markdown widget has taken its new text: its blocks are mounted and nothing is left to process."""
-    return bool(markdown.children) and not markdown._next_callbacks and all(c.is_mounted for c in markdown.children)
+    return (
+        bool(markdown.children)
+        and not markdown._next_callbacks
+        and all(c.is_mounted for c in markdown.children)
+    )
 
 
 async def floor_screen() -> float:
@@ -143,7 +147,13 @@ async def floor_pane(text: str) -> float:
 
 def measure(runs: int) -> list[Figure]:
     figures = {
-        name: Figure(f"open {name.removesuffix('Screen')} on the demo", "ms", "max", TARGET_SCREEN_MS, "bare screen push")
+        name: Figure(
+            f"open {name.removesuffix('Screen')} on the demo",
+            "ms",
+            "max",
+            TARGET_SCREEN_MS,
+            "bare screen push",
+        )
         for name in SCREENS.values()
     }
     pane = Figure("explanation pane fills in", "ms", "max", TARGET_PANE_MS, "bare Markdown update")

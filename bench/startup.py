@@ -22,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import with_byte_code_cache, ROOT, Figure, alternate, bench_env, table
+from bench.common import ROOT, Figure, alternate, bench_env, table, with_byte_code_cache
 
 TARGET_RATIO = 1.5
 
@@ -74,7 +74,9 @@ def first_paint_ms(code: str, expect: str = "") -> tuple[float, str]:
         [sys.executable, "-c", code], env=bench_env(), capture_output=True, text=True, timeout=120, cwd=ROOT
     )
     if done.returncode != 0 or "painted" not in done.stdout:
-        raise RuntimeError(f"start-up benchmark process failed:\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}")
+        raise RuntimeError(
+            f"start-up benchmark process failed:\n{done.stdout[-1000:]}\n{done.stderr[-2000:]}"
+        )
     stamp = float(done.stdout.split("painted", 1)[1].split()[0])
     if expect and expect not in done.stdout:
         raise RuntimeError(f"the first screen did not show {expect!r}:\n{done.stdout[-1000:]}")

@@ -46,10 +46,14 @@ def test_check_mode_exits_non_zero_when_a_target_is_missed(
 ) -> None:
     monkeypatch.setattr(common, "with_byte_code_cache", lambda: None)
     monkeypatch.setattr(bench_main, "_suites", lambda: None)
-    monkeypatch.setattr(bench_main, "SUITES", {"fake": lambda runs, short: [figure("max", 50, [80] * runs, [1])]})
+    monkeypatch.setattr(
+        bench_main, "SUITES", {"fake": lambda runs, short: [figure("max", 50, [80] * runs, [1])]}
+    )
     assert bench_main.main(["--check", "--only", "fake"]) == 1
     assert "MISSED" in capsys.readouterr().err
-    monkeypatch.setattr(bench_main, "SUITES", {"fake": lambda runs, short: [figure("max", 50, [55] * runs, [1])]})
+    monkeypatch.setattr(
+        bench_main, "SUITES", {"fake": lambda runs, short: [figure("max", 50, [55] * runs, [1])]}
+    )
     assert bench_main.main(["--check", "--only", "fake"]) == 0  # within the margin
     out = capsys.readouterr().out
     assert "within margin" in out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from wizard import explainer_library as lib
