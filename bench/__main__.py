@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         for f in missed:
             print(
-                f"MISSED: {f.name}: {f.value:.2f} against a target of {f.target:g} "
+                f"MISSED: {f.name}: {f.value:.2f} (checked value) against a target of {f.target:g} "
                 f"(+{common.MARGIN:.0%} margin: {f.target * (1 + common.MARGIN):.2f})",
                 file=sys.stderr,
             )
