@@ -47,15 +47,20 @@ def test_check_mode_exits_non_zero_when_a_target_is_missed(
 ) -> None:
     monkeypatch.setattr(common, "with_byte_code_cache", lambda: None)
     monkeypatch.setattr(bench_main, "_suites", lambda: None)
-    monkeypatch.setattr(
-        bench_main, "SUITES", {"fake": lambda runs, short: [figure("max", 50, [80] * runs, [1])]}
-    )
-    assert bench_main.main(["--check", "--only", "fake"]) == 1
+
+    def suite(f: Figure) -> dict[str, object]:
+        return {"fake": lambda runs, short: [f]}
+
+    monkeypatch.setattr(bench_main, "SUITES", suite(figure("ratio", 1.5, [400] * 3, [200] * 3)))
+    assert bench_main.main(["--check", "--only", "fake"]) == 1  # 2x against 1.5x (+25 %): missed
     assert "MISSED" in capsys.readouterr().err
-    monkeypatch.setattr(
-        bench_main, "SUITES", {"fake": lambda runs, short: [figure("max", 50, [55] * runs, [1])]}
-    )
-    assert bench_main.main(["--check", "--only", "fake"]) == 0  # within the margin
+    monkeypatch.setattr(bench_main, "SUITES", suite(figure("max", 50, [80] * 3, [1])))
+    assert bench_main.main(["--check", "--only", "fake"]) == 0  # an absolute time: shown, not gating
+    assert "(shown)" in capsys.readouterr().out
+    assert bench_main.main(["--check", "--strict", "--only", "fake"]) == 1
+    capsys.readouterr()
+    monkeypatch.setattr(bench_main, "SUITES", suite(figure("max", 50, [55] * 3, [1])))
+    assert bench_main.main(["--check", "--strict", "--only", "fake"]) == 0  # within the margin
     out = capsys.readouterr().out
     assert "within margin" in out
     assert bench_main.main(["--only", "fake", "--json"]) == 0
