@@ -58,7 +58,7 @@ def shown(self):
     print("screen", type(screen).__name__, consultancy.splitlines()[0], "|", ";".join(names), flush=True)
     self.exit()
 
-ui.IdspineApp.first_screen_shown = shown
+ui.IdspineApp.first_frame_painted = shown
 ui.IdspineApp.run = lambda self, **kw: App.run(self, headless=True)
 from wizard.cli import main
 code = main(["--demo"])

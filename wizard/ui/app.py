@@ -81,7 +81,7 @@ class IdspineApp(App[None]):
             from wizard.ui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen(preview))
-            self.call_after_refresh(self._first_screen_shown)
+            self.call_after_refresh(self._first_frame)
             self.call_after_refresh(self.load_workspace)  # after the first frame, not competing with it
             return
         self.load_workspace()
@@ -130,13 +130,18 @@ class IdspineApp(App[None]):
             from wizard.ui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(state.path))
-        self.call_after_refresh(self._first_screen_shown)
+        self.call_after_refresh(self._first_frame)
+        self.call_after_refresh(self.first_screen_shown)
         self.call_after_refresh(self.warm_up)
 
-    def _first_screen_shown(self) -> None:
-        if not getattr(self, "_shown", False):
-            self._shown = True
-            self.first_screen_shown()
+    def _first_frame(self) -> None:
+        if not getattr(self, "_painted", False):
+            self._painted = True
+            self.first_frame_painted()
+
+    def first_frame_painted(self) -> None:
+        """Called once, when the home screen has first rendered: from the preview, or from the loaded
+        workspace when there is no preview (the start-up benchmark times up to here)."""
 
     def audit_findings(self) -> list[Finding]:
         """The audit of the open workspace, run once per revision and shared by the screens (at 10,000
@@ -154,8 +159,7 @@ class IdspineApp(App[None]):
         return findings
 
     def first_screen_shown(self) -> None:
-        """Called once, when the home screen has first rendered, from the preview or the loaded workspace
-        (the start-up benchmark times up to here)."""
+        """Called once the home screen has rendered with the loaded workspace."""
 
     def warm_up(self) -> None:
         """Once the first screen is painted: import every screen's module and read the catalogue and the
