@@ -1,7 +1,17 @@
-"""Benchmark: the inventory inspector at 1,000 and 10,000 credentials — load, first render, one filter
-keystroke — beside the floor of an empty DataTable screen, plus the peak memory of the process.
+"""The inventory inspector at 10,000 (and 20,000) credentials, each figure beside its floor.
 
-Run: python bench/inspector.py [--short] [--json]
+- first render: from pressing `i` on the home screen to the table showing its first page;
+- filter keystroke: one filter pass (what a keystroke costs once the 0.1 s typing pause has passed) and the
+  repaint of the table;
+- sort: pressing `s` (sort by the next column) to the repainted table;
+- memory: peak resident memory (VmHWM: ru_maxrss would carry the forking parent's peak over) of a fresh
+  process that ran the app with the inventory loaded and the inspector open.
+
+Floors, measured in the same run: a bare DataTable in a minimal Textual app filled with the same page of
+rows (first render, filter, sort: one page is what each of them repaints), and the peak memory of a fresh
+process running that minimal app.
+
+Run: python bench/inspector.py [--runs N] [--sizes 10000,20000] [--json]
 """
 
 from __future__ import annotations
@@ -9,100 +19,184 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wizard.demo import DEMO_TODAY, scaled_workspace  # noqa: E402
-from wizard.inventory import save  # noqa: E402
+from bench.common import Figure, machine_speed, run_python, table, with_byte_code_cache
+from bench.paint import PaintClock, press, settled, workers_idle
+
+TARGET_FIRST_MS = 300
+TARGET_FILTER_MS = 50
+TARGET_SORT_MS = 100
+TARGET_MEMORY_MB = 150
+SIZE = (120, 40)
 
 
-async def _settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def measure_one(path: Path) -> dict[str, float]:
-    """Seconds from pressing `i` to a rendered table, and for one filter keystroke."""
+async def measure_app(path: Path) -> dict[str, Any]:
+    """Milliseconds for first render, one filter pass with repaint, one sort with repaint; and the page."""
     from textual.widgets import DataTable, Input
 
+    from wizard.demo import DEMO_TODAY
     from wizard.ui.app import IdspineApp
 
     app = IdspineApp(path, today=DEMO_TODAY)
-    start = time.perf_counter()
-    async with app.run_test(size=(120, 40)) as pilot:
-        while app.state is None or type(app.screen).__name__ == "LoadingScreen":
-            await pilot.pause(0.01)
-        await _settle(pilot)
-        loaded = time.perf_counter() - start
+    async with app.run_test(size=SIZE):
+        clock = PaintClock(app)
+        await settled(clock, "HomeScreen")
         start = time.perf_counter()
-        await pilot.press("i")
-        while type(app.screen).__name__ != "InspectorScreen" or not app.screen.query_one(DataTable).row_count:
-            await pilot.pause(0.005)
-        first = time.perf_counter() - start
-        start = time.perf_counter()
-        app.screen.query_one("#filter", Input).value = "client:client-0007 method:pat"
-        app.screen.apply_filter()
-        await pilot.pause()
-        keystroke = time.perf_counter() - start
-    return {"load_s": loaded, "first_render_s": first, "filter_keystroke_s": keystroke}
+        press(app, "i")
+        first = await clock.painted(
+            lambda: (
+                type(app.screen).__name__ == "InspectorScreen"
+                and any(t.row_count for t in app.screen.query(DataTable))
+            )
+        )
+        screen: Any = app.screen
+        table = screen.query_one(DataTable)
+        await clock.painted(lambda: workers_idle(app))
+        filter_input = screen.query_one("#filter", Input)
+        filter_input.value = "client-0007"  # the typing pause (debounce) is not counted: the pass after it is
+        await asyncio.sleep(0)
+        if screen._debounce is not None:
+            screen._debounce.stop()
+        start_filter = time.perf_counter()
+        screen.apply_filter()
+        keyed = await clock.painted(lambda: True)
+        assert table.row_count > 0 and all("client-0007" in r.haystack for r in screen.matches)
+        filter_input.value = ""
+        screen.apply_filter()
+        table.focus()
+        await clock.painted(lambda: True)
+        before = screen.sort_column
+        start_sort = time.perf_counter()
+        press(app, "s")
+        sort = await clock.painted(lambda: screen.sort_column != before)
+        page = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    return {
+        "first": (first - start) * 1000,
+        "filter": (keyed - start_filter) * 1000,
+        "sort": (sort - start_sort) * 1000,
+        "page": page,
+    }
 
 
-async def floor() -> float:
-    """An empty app pushing a screen with a 200-row DataTable: the least any table screen costs."""
-    from textual.app import App
+async def measure_floor(page: list[list[str]]) -> float:
+    """Milliseconds to fill a bare DataTable with the same page of rows and paint it."""
+    from textual.app import App, ComposeResult
     from textual.widgets import DataTable
 
     class Floor(App[None]):
-        def compose(self):  # type: ignore[no-untyped-def]
+        def compose(self) -> ComposeResult:
             yield DataTable()
 
     app = Floor()
-    async with app.run_test(size=(120, 40)) as pilot:
-        start = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        clock = PaintClock(app)
         table = app.query_one(DataTable)
-        table.add_columns(*"abcdefghi")
-        for i in range(200):
-            table.add_row(*(str(i),) * 9)
+        table.add_columns(*(str(i) for i in range(len(page[0]))))
         await pilot.pause()
-        return time.perf_counter() - start
+        start = time.perf_counter()
+        for row in page:
+            table.add_row(*row)
+        return (await clock.painted(lambda: True) - start) * 1000
+
+
+MEMORY = """
+import asyncio, sys
+from pathlib import Path
+from wizard.demo import DEMO_TODAY
+from wizard.ui.app import IdspineApp
+
+async def main():
+    app = IdspineApp(Path(sys.argv[1]), today=DEMO_TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        while type(app.screen).__name__ != "HomeScreen":
+            await pilot.pause(0.01)
+        await pilot.press("i")
+        while type(app.screen).__name__ != "InspectorScreen" or not app.screen.query_one("DataTable").row_count:
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+asyncio.run(main())
+print("maxrss", next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024)
+"""
+
+MEMORY_FLOOR = """
+import asyncio
+from textual.app import App
+from textual.widgets import DataTable, Footer, Header
+
+class Floor(App):
+    def compose(self):
+        yield Header(); yield DataTable(); yield Footer()
+
+async def main():
+    async with Floor().run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+asyncio.run(main())
+print("maxrss", next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024)
+"""
+
+
+def _maxrss(code: str, *args: str) -> float:
+    out = run_python(["-c", code, *args])[1]
+    return float(out.split("maxrss", 1)[1].split()[0])
+
+
+def measure(runs: int, sizes: tuple[int, ...] = (10_000,)) -> list[Figure]:
+    from bench.inventory_scale import write_inventory
+
+    figures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            path = write_inventory(n, Path(tmp))
+            first = Figure(
+                f"inspector {n:,}: first render", "ms", "max", TARGET_FIRST_MS, "bare DataTable, same page"
+            )
+            keyed = Figure(
+                f"inspector {n:,}: filter keystroke",
+                "ms",
+                "max",
+                TARGET_FILTER_MS,
+                "bare DataTable, same page",
+            )
+            sort = Figure(f"inspector {n:,}: sort", "ms", "max", TARGET_SORT_MS, "bare DataTable, same page")
+            first.speed = keyed.speed = sort.speed = machine_speed()
+            for _ in range(runs):
+                got: dict[str, Any] = asyncio.run(measure_app(path))
+                floor = asyncio.run(measure_floor(got["page"]))
+                for figure, key in ((first, "first"), (keyed, "filter"), (sort, "sort")):
+                    figure.samples.append(got[key])
+                    figure.floor_samples.append(floor)
+            memory = Figure(
+                f"memory, app with {n:,} loaded, inspector open",
+                "MB",
+                "max",
+                TARGET_MEMORY_MB,
+                "Textual app with a DataTable",
+            )
+            for _ in range(max(1, runs // 2)):
+                memory.floor_samples.append(_maxrss(MEMORY_FLOOR))
+                memory.samples.append(_maxrss(MEMORY, str(path)))
+            figures += [first, keyed, sort, memory]
+    return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--short", action="store_true", help="only 10,000 credentials (CI)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="10000,20000")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in [10_000] if args.short else [1_000, 10_000]:
-            path = Path(tmp) / f"inv-{n}.toml"
-            save(scaled_workspace(n, DEMO_TODAY), path, expected_digest=None)
-            rows.append({"credentials": n, **asyncio.run(measure_one(path))})
-    result = {
-        "floor_table_200_rows_s": asyncio.run(floor()),
-        "rows": rows,
-        "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
-    if args.json:
-        print(json.dumps(result, indent=2))
-        return 0
-    print("| credentials | load | inspector first render | filter keystroke |")
-    print("| ---: | ---: | ---: | ---: |")
-    for r in rows:
-        print(
-            f"| {r['credentials']:,} | {r['load_s'] * 1000:.0f} ms | {r['first_render_s'] * 1000:.0f} ms "
-            f"| {r['filter_keystroke_s'] * 1000:.0f} ms |"
-        )
-    print(
-        f"floor (a 200-row DataTable): {result['floor_table_200_rows_s'] * 1000:.0f} ms; "
-        f"peak memory {result['peak_memory_mb']:.0f} MB"
-    )
+    with_byte_code_cache()
+    figures = measure(args.runs, tuple(int(s) for s in args.sizes.split(",")))
+    print(json.dumps([f.as_dict() for f in figures], indent=2) if args.json else table(figures))
     return 0
 
 

@@ -1,86 +1,114 @@
-"""Benchmark: load, save and `idspine check` at 1,000 and 10,000 credentials, each beside its floor.
+"""Inventory at scale: load, save and `idspine check` of 10,000 credentials, each beside its floor.
 
-Floors: reading the same file's bytes (load/save), and starting Python to run nothing (check).
-Run: python bench/inventory_scale.py [--short] [--json]
+Floors, measured in the same run on the same file:
+- load: parsing the file's TOML with tomli (the compiled parser idspine uses) and nothing else;
+- save: writing the same bytes to a file (open, write, close) and nothing else;
+- check: a fresh interpreter that parses the same file with tomli (start-up + parse, no validation).
+
+Run: python bench/inventory_scale.py [--runs N] [--sizes 10000,20000] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from wizard.demo import DEMO_TODAY, scaled_workspace  # noqa: E402
-from wizard.inventory import load, save  # noqa: E402
+from bench.common import Figure, alternate, run_python, table, timed, with_byte_code_cache
 
-
-def _best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times) if repeat < 3 else statistics.median(times)
+TARGET_LOAD_MS = 300
+TARGET_SAVE_MS = 300
+TARGET_CHECK_MS = 500
 
 
-def _run(argv: list[str]) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run(argv, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+def write_inventory(n: int, folder: Path) -> Path:
+    """The demo workspace grown to n credentials, saved at folder/inv-n.toml."""
+    from wizard.demo import DEMO_TODAY, scaled_workspace
+    from wizard.inventory import save
+
+    path = folder / f"inv-{n}.toml"
+    save(scaled_workspace(n, DEMO_TODAY), path, expected_digest=None)
+    return path
 
 
-def measure(sizes: list[int], repeat: int) -> list[dict[str, float | int]]:
-    """Seconds per operation for each size."""
-    rows = []
+def measure(runs: int, sizes: tuple[int, ...] = (10_000,)) -> list[Figure]:
+    import tomli
+
+    from wizard.demo import DEMO_TODAY
+    from wizard.inventory import load, load_with_digest, save
+
+    figures = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
-            path = Path(tmp) / f"inv-{n}.toml"
-            ws = scaled_workspace(n, DEMO_TODAY)
-            save(ws, path, expected_digest=None)
-            rows.append(
-                {
-                    "credentials": n,
-                    "bytes": path.stat().st_size,
-                    "read_bytes_floor": _best(path.read_bytes, repeat),
-                    "load": _best(lambda p=path: load(p), repeat),
-                    "save": _best(lambda w=ws, p=path: save(w, p), repeat),
-                    "python_start_floor": _best(lambda: _run([sys.executable, "-c", "pass"]), repeat),
-                    "check_cli": _best(
-                        lambda p=path: _run(
-                            [sys.executable, "-m", "wizard", "check", str(p), "--today", str(DEMO_TODAY)]
-                        ),
-                        repeat,
-                    ),
-                }
+            path = write_inventory(n, Path(tmp))
+            data = path.read_bytes()
+            ws = load(path)
+            plain = Path(tmp) / "plain.toml"
+            load(path)  # warm: schema built, catalogue cached, as in a running app
+            figures.append(
+                alternate(
+                    Figure(f"load {n:,} credentials", "ms", "max", TARGET_LOAD_MS, "tomli parse"),
+                    runs,
+                    lambda p=path: timed(lambda: load(p)),
+                    lambda d=data: timed(lambda: tomli.loads(d.decode())),
+                )
             )
-    return rows
+            saved = {"digest": load_with_digest(path).digest, "run": 0}
+
+            def save_changed(w: Any = ws, p: Path = path, saved: dict[str, Any] = saved) -> float:
+                """The app's save (Ctrl+S): digest check, lock, atomic write and .bak, of a changed workspace."""
+                saved["run"] += 1
+                w.credentials[0].notes = f"benchmark run {saved['run']}"  # a real change: a real write
+                start = time.perf_counter()
+                saved["digest"] = save(w, p, expected_digest=saved["digest"])
+                return (time.perf_counter() - start) * 1000
+
+            figures.append(
+                alternate(
+                    Figure(
+                        f"save {n:,} credentials (the app's save)", "ms", "max", TARGET_SAVE_MS, "plain write"
+                    ),
+                    runs,
+                    save_changed,
+                    lambda d=data, o=plain: timed(lambda: o.write_bytes(d)),
+                )
+            )
+            check = ["-m", "wizard", "check", str(path), "--today", str(DEMO_TODAY)]
+            floor = f"import tomli; tomli.loads(open({str(path)!r}, 'rb').read().decode())"
+            run_python(check)  # warm the byte-code cache
+            figures.append(
+                alternate(
+                    Figure(
+                        f"`idspine check` {n:,} credentials, whole process",
+                        "ms",
+                        "max",
+                        TARGET_CHECK_MS,
+                        "python + tomli parse",
+                    ),
+                    runs,
+                    lambda c=check: run_python(c)[0],
+                    lambda f=floor: run_python(f)[0],
+                )
+            )
+    return figures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--short", action="store_true", help="one run per figure (CI)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="10000")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    rows = measure([1_000, 10_000], 1 if args.short else 5)
-    if args.json:
-        print(json.dumps(rows, indent=2))
-        return 0
-    print("| credentials | file size | read floor | load | save | python start floor | idspine check |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for r in rows:
-        print(
-            f"| {r['credentials']:,} | {r['bytes'] / 1e6:.1f} MB | {r['read_bytes_floor'] * 1000:.1f} ms "
-            f"| {r['load'] * 1000:.0f} ms | {r['save'] * 1000:.0f} ms | {r['python_start_floor'] * 1000:.0f} ms "
-            f"| {r['check_cli'] * 1000:.0f} ms |"
-        )
+    with_byte_code_cache()
+    figures = measure(args.runs, tuple(int(s) for s in args.sizes.split(",")))
+    print(json.dumps([f.as_dict() for f in figures], indent=2) if args.json else table(figures))
     return 0
 
 

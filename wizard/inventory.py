@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import tomli as toml_reader  # a dependency: the compiled build of the parser tomllib is made from, ~2x faster
-import tomli_w
 from pydantic import ValidationError
 
+from wizard import inventory_toml
 from wizard.files import link_target, write_bytes_atomic
 from wizard.inventory_errors import InventoryError, dotted, line_from_message, line_of
 from wizard.inventory_scan import (
@@ -189,18 +189,7 @@ def dumps(ws: Workspace) -> str:
     doc["schema_version"] = ws.schema_version
     ordered = {"schema_version": doc.pop("schema_version")}
     ordered.update(doc)
-    return HEADER + tomli_w.dumps(_plain(ordered), multiline_strings=False)
-
-
-def _plain(value: Any) -> Any:
-    """Enums to their values, recursively (tomli-w wants plain types)."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, str):
-        return str(value)
-    return value
+    return HEADER + inventory_toml.dumps(ordered)  # tomli-w's layout, faster (wizard/inventory_toml.py)
 
 
 @contextlib.contextmanager

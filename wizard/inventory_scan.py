@@ -41,6 +41,11 @@ def refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
                 field=dotted(loc),
             )
 
+    def check(item: str, loc: tuple[Any, ...], key: Any) -> None:
+        # The location is only built for a value that fails (a tuple per string costs ~10% of a load).
+        if len(item) > MAX_FIELD_CHARS or (len(item) >= 8 and find_secret_kind(item)):
+            refuse_string(item, (*loc, key))
+
     def walk(value: Any, loc: tuple[Any, ...]) -> None:
         if len(loc) > MAX_DEPTH:  # checked before recursing further, so Python's own limit is never reached
             raise InventoryError(
@@ -62,13 +67,13 @@ def refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
                         )
                     checked_keys.add(key)
                 if isinstance(item, str):
-                    refuse_string(item, (*loc, key))
+                    check(item, loc, key)
                 elif isinstance(item, (dict, list)):
                     walk(item, (*loc, key))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, str):
-                    refuse_string(item, (*loc, i))
+                    check(item, loc, i)
                 elif isinstance(item, (dict, list)):
                     walk(item, (*loc, i))
         elif isinstance(value, str):
@@ -77,33 +82,36 @@ def refuse_planted_secrets(raw: Any, text: str, path: Path | str) -> None:
     walk(raw, ())
 
 
-def secret_comment_line(text: str) -> tuple[int, str] | None:
+def _commented_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of every line holding a '#', numbered as str.splitlines counts lines."""
+    if "#" not in text:
+        return []
+    return [(no, line) for no, line in enumerate(text.splitlines(), 1) if "#" in line]
+
+
+def secret_comment_line(text: str, commented: list[tuple[int, str]] | None = None) -> tuple[int, str] | None:
     """(line number, kind) of the first line with a comment that holds something secret-shaped, else None.
 
     Only lines with a '#' are looked at; values, keys and table names are checked on the parsed document.
     """
-    if "#" not in text:
-        return None
-    for no, line in enumerate(text.splitlines(), 1):
-        if "#" in line:
-            kind = find_secret_kind(line[line.index("#") :]) or find_secret_kind(line)
-            if kind:
-                return no, kind
+    for no, line in _commented_lines(text) if commented is None else commented:
+        kind = find_secret_kind(line[line.index("#") :]) or find_secret_kind(line)
+        if kind:
+            return no, kind
     return None
 
 
 def refuse_secret_comments(text: str, path: Path | str) -> None:
     """Refuse a comment holding something secret-shaped (or an absurdly long commented line)."""
-    if "#" in text:
-        for no, line in enumerate(text.splitlines(), 1):
-            if len(line) > 2 * MAX_FIELD_CHARS and "#" in line:
-                raise InventoryError(
-                    path,
-                    f"a line of {len(line):,} characters with a comment is longer than "
-                    "an inventory ever needs",
-                    line=no,
-                )
-    found = secret_comment_line(text)
+    commented = _commented_lines(text)  # split once for both checks
+    for no, line in commented:
+        if len(line) > 2 * MAX_FIELD_CHARS:
+            raise InventoryError(
+                path,
+                f"a line of {len(line):,} characters with a comment is longer than an inventory ever needs",
+                line=no,
+            )
+    found = secret_comment_line(text, commented)
     if found:
         raise InventoryError(
             path,

@@ -46,6 +46,11 @@ class WorkspaceState:
         self._changes += 1
 
     @property
+    def revision(self) -> int:
+        """A number that changes whenever the workspace is replaced or marked changed (a cache key)."""
+        return self._changes
+
+    @property
     def dirty(self) -> bool:
         """True when the workspace changed since it was loaded or last saved."""
         return self._changes != self._saved

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from textual.widgets import DataTable, Input
@@ -69,21 +68,15 @@ async def test_inspector_at_ten_thousand_credentials(tmp_path: Path) -> None:
     app = IdspineApp(path, today=DEMO_TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        start = time.perf_counter()
         await open_with(pilot, "i", "InspectorScreen")
-        first_render = time.perf_counter() - start
         table = app.screen.query_one(DataTable)
         assert table.row_count == 200  # one page, not 10,000 widgets' worth of rows
-        start = time.perf_counter()
         app.screen.query_one("#filter", Input).value = "client:client-0007"
         app.screen.apply_filter()
         await pilot.pause()
-        keystroke = time.perf_counter() - start
-        print(
-            f"inspector at 10k: first render {first_render * 1000:.0f} ms, filter {keystroke * 1000:.0f} ms"
-        )
         assert 0 < table.row_count <= 200
-        assert keystroke < 2.0  # generous: CI machines are shared; bench/ tracks the real figure
+        assert all(r.client == "client-0007" for r in app.screen.matches)
+        # Timings at 10,000 are benchmark figures (`python -m bench --only inspector`), not test bounds.
 
 
 async def test_changes_are_saved_to_the_inventory(tmp_path: Path) -> None:

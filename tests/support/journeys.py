@@ -17,8 +17,11 @@ def demo_app(theme: str = "dark") -> IdspineApp:
 
 async def settle(pilot: Pilot) -> None:
     """Wait until the workspace has loaded (or failed), workers are done and the screen has refreshed."""
-    for _ in range(200):
-        if type(pilot.app.screen).__name__ != "LoadingScreen":
+    for _ in range(200):  # the loading screen, or the home screen painted from a preview, until loaded
+        app = pilot.app
+        loading = type(app.screen).__name__ == "LoadingScreen"
+        previewing = getattr(app, "state", True) is None and type(app.screen).__name__ == "HomeScreen"
+        if not loading and not previewing:
             break
         await pilot.pause(0.02)
     await _workers_done(pilot)

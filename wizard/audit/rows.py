@@ -67,9 +67,11 @@ def _where(*sides: placement.Tenant) -> tuple[str, str]:
     return _short(sides[-1]), sides[-1].label
 
 
-def build_rows(ws: Workspace, today: dt.date | None = None) -> tuple[list[Row], dict[str, list[Finding]]]:
-    """All rows and the findings per subject."""
-    findings = by_subject(run_audit(ws, today))
+def build_rows(
+    ws: Workspace, today: dt.date | None = None, audited: list[Finding] | None = None
+) -> tuple[list[Row], dict[str, list[Finding]]]:
+    """All rows and the findings per subject (`audited`: run_audit(ws, today) when already at hand)."""
+    findings = by_subject(run_audit(ws, today) if audited is None else audited)
 
     def health(subject: str) -> str:
         found = findings.get(subject)

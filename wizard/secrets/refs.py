@@ -161,6 +161,8 @@ def collisions(ws: Workspace) -> list[Collision]:
     a credential sharing its service principal's secret is fine."""
     found: list[Collision] = []
     for key, owners in _owners(ws).items():
+        if len({ref for _, ref, _ in owners}) == 1 and owners[0][1]:
+            continue  # one reference spelled one way: every pair is skipped below (pairs cost O(n²))
         for i, (subject_a, ref_a, sp_a) in enumerate(owners):
             for subject_b, ref_b, sp_b in owners[i + 1 :]:
                 if subject_a == subject_b or (ref_a and ref_a == ref_b) or (sp_a and sp_a == sp_b):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -13,6 +15,9 @@ from textual.screen import Screen
 from textual.widgets import LoadingIndicator
 
 from wizard.session import WorkspaceState, load_state
+
+if TYPE_CHECKING:
+    from wizard.audit import Finding
 from wizard.settings import Connections
 from wizard.ui.commands import ExplainerSearch, idspine_commands
 from wizard.ui.markup import esc, plain
@@ -60,10 +65,25 @@ class IdspineApp(App[None]):
         self.today = today or dt.date.today()
         self._initial_theme = THEMES.get(theme or "dark", "textual-dark")
         self.state: WorkspaceState | None = None
+        self._audit: tuple[tuple[int, int, dt.date], list[Finding]] | None = None
+        self.warmed = threading.Event()  # set once warm_up() has imported the screens
 
     def on_mount(self) -> None:
         self.theme = self._initial_theme
-        self.push_screen(LoadingScreen())
+        from wizard import inventory_preview
+
+        # The demo, or a small inventory, is painted from a preview (no model, no validation) while the
+        # worker loads and validates it; nothing opens or saves until it has (wizard/inventory_preview.py).
+        preview = inventory_preview.demo() if self.demo else inventory_preview.of_file(self.path)
+        if preview is None:
+            self.push_screen(LoadingScreen())
+        else:
+            from wizard.ui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen(preview))
+            self.call_after_refresh(self._first_frame)
+            self.call_after_refresh(self.load_workspace)  # after the first frame, not competing with it
+            return
         self.load_workspace()
 
     @work(thread=True, exclusive=True, group="load")
@@ -102,15 +122,75 @@ class IdspineApp(App[None]):
 
         self.state = state
         self.sub_title = "demo workspace" if state.is_demo else plain(state.path).plain
-        self.switch_screen(HomeScreen())
+        if isinstance(self.screen, HomeScreen):  # the preview: the same screen takes the workspace
+            self.screen.workspace_loaded()
+        else:
+            self.switch_screen(HomeScreen())
         if state.is_new:
             from wizard.ui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(state.path))
+        self.call_after_refresh(self._first_frame)
         self.call_after_refresh(self.first_screen_shown)
+        self.call_after_refresh(self.warm_up)
+
+    def _first_frame(self) -> None:
+        if not getattr(self, "_painted", False):
+            self._painted = True
+            self.first_frame_painted()
+
+    def first_frame_painted(self) -> None:
+        """Called once, when the home screen has first rendered: from the preview, or from the loaded
+        workspace when there is no preview (the start-up benchmark times up to here)."""
+
+    def audit_findings(self) -> list[Finding]:
+        """The audit of the open workspace, run once per revision and shared by the screens (at 10,000
+        credentials an audit is a few hundred milliseconds: home and the inspector need not both pay it)."""
+        from wizard.audit import run_audit
+
+        state = self.state
+        assert state is not None
+        key = (id(state.workspace), state.revision, state.today)
+        cached = self._audit
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        findings = run_audit(state.workspace, state.today)
+        self._audit = (key, findings)
+        return findings
 
     def first_screen_shown(self) -> None:
-        """Called once the home screen has rendered (the start-up benchmark times up to here)."""
+        """Called once the home screen has rendered with the loaded workspace."""
+
+    def warm_up(self) -> None:
+        """Once the first screen is painted: import every screen's module and read the catalogue and the
+        explainers in a background thread, so that opening a screen later costs no imports (100-200 ms each
+        the first time). `warmed` is set when done.
+
+        A daemon thread rather than a worker: nothing waits for it (not the app's exit, not a test waiting
+        for the app's workers). Nothing here is network code (msal and httpx load when a provider is first
+        used), nothing touches the workspace, and a failure only means a screen pays for its own import.
+        """
+        if self.warmed.is_set() or getattr(self, "_warming", False):
+            return
+        self._warming = True
+
+        def run() -> None:
+            from wizard.ui import screens
+
+            try:
+                for route in screens.ROUTES:
+                    screens.screen_class(route)
+                from wizard import explainer_library
+                from wizard.catalogue import load_catalogue
+
+                load_catalogue()
+                explainer_library.all_explainers()
+            except Exception:  # noqa: BLE001, S110 - an optimisation; each screen reports its own errors
+                pass
+            finally:
+                self.warmed.set()
+
+        threading.Thread(target=run, name="idspine-warm-up", daemon=True).start()
 
     def show_error(self, title: str, message: str, hint: str, context: str = "") -> None:
         """Replace whatever is showing with a readable error panel."""

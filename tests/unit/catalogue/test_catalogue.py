@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -178,20 +177,12 @@ rotation = "Medium"
             parse_catalogue(bad)
 
 
-def test_loading_is_cheap() -> None:
-    import wizard.catalogue as package
-
+def test_loading_is_cached() -> None:
+    # (how long a load takes is a benchmark figure: `python -m bench --only library`)
     load_catalogue.cache_clear()
     try:
-        runs = []
-        for _ in range(3):
-            load_catalogue.cache_clear()
-            start = time.perf_counter()
-            package.load_catalogue()
-            runs.append(time.perf_counter() - start)
+        first = load_catalogue()
+        assert load_catalogue() is first
     finally:
         load_catalogue.cache_clear()
         load_catalogue()
-    best = min(runs)
-    print(f"catalogue load (read + parse + validate {len(load_catalogue())} services): {best * 1000:.1f} ms")
-    assert best < 0.050

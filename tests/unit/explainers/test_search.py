@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from wizard import explainer_library as lib
@@ -88,9 +86,7 @@ def test_empty_query_lists_everything() -> None:
     assert len(lib.search("   ")) == len(lib.all_explainers())
 
 
-def test_search_is_fast() -> None:
-    lib.search("warm up the index")
-    start = time.perf_counter()
-    for _ in range(50):
-        lib.search("refresh token lifetime entra")
-    assert (time.perf_counter() - start) / 50 < 0.02
+def test_search_finds_the_same_answer_twice() -> None:
+    # (how long a search takes is a benchmark figure: `python -m bench --only library`)
+    first = [r.explainer.id for r in lib.search("refresh token lifetime entra")]
+    assert first and first == [r.explainer.id for r in lib.search("refresh token lifetime entra")]

@@ -11,22 +11,26 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.audit import Finding, Severity, counts, run_audit
 from wizard.idps import profile_for
-from wizard.model import Status, Workspace
+from wizard.inventory_preview import Preview, of_workspace
 from wizard.ui.badges import WORDS, badge
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
-from wizard.vocabulary import IdP
-
-if TYPE_CHECKING:
-    from rich.text import Text
 from wizard.ui.screens import route_for
 from wizard.ui.screens.base import IdspineScreen
+from wizard.vocabulary import IdP
+
+if TYPE_CHECKING:  # the model and the audit load with the workspace, after the first frame
+    from rich.text import Text
+
+    from wizard.audit import Finding, Severity
+    from wizard.model import Workspace
 
 
 def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list[tuple[str, str]]:
     """(action id, label) suggestions, most useful first."""
+    from wizard.audit import Severity
+
     steps: list[tuple[str, str]] = []
     setup = ws.flow_progress("first-setup")
     if setup is None and ws.consultancy.idp is None:
@@ -102,6 +106,11 @@ class HomeScreen(IdspineScreen[None]):
         Binding("r", "refresh", "Refresh", show=False),
     ]
 
+    def __init__(self, preview: Preview | None = None):
+        """preview: what to show before the workspace has loaded (the app opens nothing until it has)."""
+        super().__init__()
+        self._preview = preview
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="home-body"):
@@ -119,11 +128,22 @@ class HomeScreen(IdspineScreen[None]):
         self.query_one("#home-right").border_title = "Inventory health"
         self.query_one("#next").border_title = "Next steps"
         self._client_columns: tuple[str, ...] = ()
-        # The first audit loads and validates the catalogue (~40 ms): done in a worker so the screen is
-        # interactive at once; the health panel fills in a moment later.
-        self.refresh_view(inline=False)
         self.query_one("#next").focus()
+        if self.idspine.state is None and self._preview is not None:
+            # Painted from the preview while the workspace loads; workspace_loaded() takes over.
+            self._show_consultancy(self._preview)
+            self._show_clients(self._preview, None)
+            self.query_one("#health", Static).update("[dim]reading the inventory…[/dim]")
+        else:
+            self.workspace_loaded()
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.refresh_view())  # badge colours
+
+    def workspace_loaded(self) -> None:
+        """Show the loaded workspace. The first audit loads and validates the catalogue (~40 ms): done in a
+        worker, started once the frame is painted, so the consultancy and the clients show at once; the
+        health panel and the clients' badges fill in a moment later."""
+        self._preview = None
+        self.refresh_view(inline=False)
 
     def on_screen_resume(self) -> None:
         if getattr(self, "_resumed_once", False):  # the first resume is the first show: on_mount did it
@@ -132,38 +152,43 @@ class HomeScreen(IdspineScreen[None]):
 
     def refresh_view(self, inline: bool = True) -> None:
         """Show the workspace now; the audit (which loads the catalogue) follows from a worker."""
-        state = self.workspace_state
-        self._show_consultancy(state.workspace)
-        if inline and len(state.workspace.credentials) <= INLINE_AUDIT_LIMIT:
-            self._show_health(state.workspace, run_audit(state.workspace, state.today))
+        if self.idspine.state is None:  # still the preview: workspace_loaded() follows
             return
+        state = self.workspace_state
+        self._show_consultancy(of_workspace(state.workspace))
+        if inline and len(state.workspace.credentials) <= INLINE_AUDIT_LIMIT:
+            self._show_health(state.workspace, self.idspine.audit_findings())
+            return
+        if not self._client_columns:  # first show: the names now, their health after the audit
+            self._show_clients(of_workspace(state.workspace), None)
         self.query_one("#health", Static).update("[dim]auditing…[/dim]")
-        self.audit_in_background()
+        self.call_after_refresh(self.audit_in_background)
 
     @work(thread=True, exclusive=True, group="home-audit")
     def audit_in_background(self) -> None:
         """Run the audit off the UI thread so the first screen appears without waiting for it."""
         state = self.workspace_state
-        findings = run_audit(state.workspace, state.today)
+        findings = self.idspine.audit_findings()
         self.app.call_from_thread(self._show_health, state.workspace, findings)
 
-    def _show_consultancy(self, ws: Workspace) -> None:
-        c = ws.consultancy
-        hats = ", ".join(h.value for h in c.hats) or "not set"
-        idp = c.idp.value if c.idp else "not chosen yet"
-        where = f"Home tenant: {escape(c.home_tenant or '—')}"
+    def _show_consultancy(self, p: Preview) -> None:
+        hats = ", ".join(p.hats) or "not set"
+        idp = p.idp or "not chosen yet"
+        where = f"Home tenant: {escape(p.home_tenant or '—')}"
         workloads = "service principals"
-        if c.idp and c.idp != IdP.ENTRA:  # the chosen IdP's own name, address and workload identities
-            profile = profile_for(c.idp)
+        if p.idp and p.idp != IdP.ENTRA.value:  # the chosen IdP's own name, address and workload identities
+            profile = profile_for(p.idp)
             idp, workloads = profile.name, f"{profile.workload.short}s"
-            where = f"{profile.name} address: {escape(c.idp_address or 'not recorded yet')}"
+            where = f"{profile.name} address: {escape(p.idp_address or 'not recorded yet')}"
         self.query_one("#consultancy", Static).update(
-            f"[b]{escape(c.name)}[/b]  ({c.slug})\nIdentity provider: {idp}\n{where}\n"
-            f"Hats: {hats}\nInventory: {len(ws.groups)} groups, {len(ws.service_principals)} {workloads}, "
-            f"{len(ws.credentials)} credentials"
+            f"[b]{escape(p.name)}[/b]  ({p.slug})\nIdentity provider: {idp}\n{where}\n"
+            f"Hats: {hats}\nInventory: {p.groups} groups, {p.service_principals} {workloads}, "
+            f"{p.credentials} credentials"
         )
 
     def _show_health(self, ws: Workspace, findings: list[Finding]) -> None:
+        from wizard.audit import Severity, counts
+
         totals = counts(findings)
         worst: dict[str, str] = {}
         client_of = {f"credential:{x.id}": x.client for x in ws.credentials}
@@ -173,7 +198,7 @@ class HomeScreen(IdspineScreen[None]):
             slug = client_of.get(f.subject, "")
             if slug and worst.get(slug) != "error":
                 worst[slug] = f.severity.value if f.severity != Severity.INFO else worst.get(slug, "ok")
-        self._show_clients(ws, worst)
+        self._show_clients(of_workspace(ws), worst)
         top = "\n".join(
             f"{badge(self.app, f.severity.value, '●')} {escape(f.message)}" for f in findings[:TOP_FINDINGS]
         )
@@ -200,21 +225,21 @@ class HomeScreen(IdspineScreen[None]):
         health = "warning" if last is None else ("ok", "warning", "error")[last.exit_code]
         return f"{badge(self.app, health, '●')} {escape(describe(last))}\n"
 
-    def _show_clients(self, ws: Workspace, worst: dict[str, str]) -> None:
-        """The clients table with as many columns as fit whole (narrow screens drop the least needed)."""
+    def _show_clients(self, p: Preview, worst: dict[str, str] | None) -> None:
+        """The clients table with as many columns as fit whole (narrow screens drop the least needed);
+        worst None: not audited yet (the health column shows … until it is)."""
         table = self.query_one("#clients", DataTable)
         rows: list[tuple[str, dict[str, tuple[str | Text, str | Text]]]] = []  # cell: (shown, measured)
-        for cl in ws.clients:
-            n = sum(1 for x in ws.credentials if x.client == cl.slug and x.status != Status.RETIRED)
-            health = worst.get(cl.slug, "ok")
+        for cl in p.clients:
+            health = worst.get(cl.slug, "ok") if worst is not None else ""
             cells: dict[str, tuple[str | Text, str | Text]] = {
-                "": (badge(self.app, health), WORDS.get(health, health))
+                "": (badge(self.app, health), WORDS.get(health, health)) if health else ("[dim]…[/]", "…")
             }
             for column, value in (
                 ("client", cell(cl.name)),
-                ("creds", str(n)),
+                ("creds", str(cl.credentials)),
                 ("residency", cell(cl.residency or "—")),
-                ("tenant model", cl.tenant_model.value),
+                ("tenant model", cl.tenant_model),
             ):
                 cells[column] = (value, value)
             rows.append((cl.slug, cells))
@@ -245,6 +270,8 @@ class HomeScreen(IdspineScreen[None]):
     def action_open(self, action: str) -> None:
         """Open a screen or flow named like 'inspector', 'inspector:error' or 'wizard:first-setup'."""
         app = self.idspine
+        if app.state is None:  # the preview: nothing opens before the workspace has loaded and validated
+            return
         name, _, arg = action.partition(":")
         if name == "wizard":
             restart = arg == "client-onboarding"  # each onboarding is a new client

