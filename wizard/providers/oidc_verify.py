@@ -296,15 +296,6 @@ def _post_grant(
     raise VerifyRefused(f"{what}: the token endpoint answered HTTP {status} without an OAuth answer")
 
 
-def assertion_audience(idp: str, address: str, endpoint: TokenEndpoint) -> str:
-    """Who a client assertion is for: Auth0 wants its tenant address with a trailing slash (its private key JWT
-    guide); Okta, Keycloak, authentik and oidc-provider take the token endpoint (RFC 7523 section 3)."""
-    if idp == IdP.AUTH0:
-        parts = urlsplit(endpoint.issuer or address)
-        return f"{parts.scheme}://{parts.netloc}/"
-    return endpoint.url
-
-
 def oidc_token_ask(
     ws: Workspace,
     *,
@@ -335,12 +326,17 @@ def oidc_token_ask(
             raise VerifyRefused("Okta needs at least one custom scope of the authorization server (--scope)")
         with client() as http:
             endpoint = find_token_endpoint(idp, address, http, settings, issuer=issuer)
-        method = pick_auth_method(idp, endpoint, auth_method)
+        try:  # a secret's method; a certificate identity signs an assertion instead
+            method, unfit = pick_auth_method(idp, endpoint, auth_method), None
+        except VerifyRefused as exc:
+            method, unfit = "", exc
         aud = audience
         if aud is None and idp == IdP.AUTH0:  # the Management API, as Auth0's own examples ask
             aud = f"https://{urlsplit(address).netloc}/api/v2/"
 
         def ask(secret: str) -> Answer:
+            if unfit is not None:
+                raise unfit
             with client() as http:
                 return request_token(
                     endpoint.url,
@@ -354,7 +350,7 @@ def oidc_token_ask(
                 )
 
         def ask_certificate(cert: ClientCertificate) -> Answer:
-            from wizard.providers.entra.client_assertion import PRIVATE_KEY_JWT
+            from wizard.providers.entra.client_assertion import PRIVATE_KEY_JWT, assertion_audience
 
             if endpoint.auth_methods and PRIVATE_KEY_JWT not in endpoint.auth_methods:
                 raise VerifyRefused(
@@ -367,7 +363,7 @@ def oidc_token_ask(
                     http,
                     client_id,
                     cert,
-                    assertion_audience=assertion_audience(idp, address, endpoint),
+                    assertion_audience=assertion_audience(idp, endpoint.issuer or address, endpoint.url),
                     scopes=scopes,
                     audience=aud or "",
                     max_bytes=settings.max_response_bytes,

@@ -10,6 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import jwt as pyjwt
 import pytest
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 import wizard.providers.entra.msal_calls as msal_calls
 from tests.peers.oidc_peer.harness import client_certificate_pem
+from tests.support.loopback import LoopbackServer, send
 from wizard.inventory import load, save
 from wizard.model import CredentialKind, Permission, ServicePrincipal, new_workspace
 from wizard.providers.entra.client_assertion import (
@@ -29,6 +31,8 @@ from wizard.providers.entra.client_assertion import (
 )
 from wizard.providers.entra.signin_config import SigninConfig, signin_config_from
 from wizard.providers.entra.verify import VerifyRefused, verify_and_record
+from wizard.providers.http_settings import HttpSettings
+from wizard.providers.oidc_verify import oidc_token_ask
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 APP_ID = "11111111-2222-3333-4444-555555555555"
@@ -280,3 +284,86 @@ def test_a_secret_identity_still_sends_its_secret_as_a_string(
         ws, "svc-cert", signin_for=entra, resolve_secret=lambda ref: "plain-value", scopes=[GRAPH]
     )
     assert sent == ["plain-value"]
+
+
+# ---------------------------------------------------------------- IdPs other than Entra (loopback stand-in)
+
+
+def idp_cert_file(tmp_path: Path, idp: str, address: str) -> Path:
+    ws = new_workspace("Fjord Analytics", "fjord")
+    ws.consultancy.idp = idp  # type: ignore[assignment]
+    ws.consultancy.idp_address = address
+    ws.service_principals.append(
+        ServicePrincipal(
+            name="svc-cert",
+            credential_kind=CredentialKind.CERTIFICATE,
+            client_id="cli-123",
+            secret_ref="env:K",
+        )
+    )
+    path = tmp_path / "idspine.toml"
+    save(ws, path, expected_digest=None)
+    return path
+
+
+def verify_idp(path: Path, pem: str) -> Any:
+    ws = load(path)
+    settings = HttpSettings(allow_loopback_http=True, max_retries=0)
+    return verify_and_record(
+        ws,
+        "svc-cert",
+        token_ask_for=oidc_token_ask(ws, settings=settings),
+        resolve_secret=lambda r: pem,
+        path=path,
+    )
+
+
+def serve(loopback: LoopbackServer, issuer: str, token_path: str, methods: list[str] | None = None) -> None:
+    doc: dict[str, Any] = {"issuer": issuer, "token_endpoint": loopback.url + token_path}
+    if methods is not None:
+        doc["token_endpoint_auth_methods_supported"] = methods
+    well_known = issuer.removeprefix(loopback.url).rstrip("/") + "/.well-known/openid-configuration"
+    loopback.route("GET", well_known, lambda h, seen: send(h, 200, doc))
+    loopback.route("POST", token_path, lambda h, s: send(h, 200, {"access_token": "a.b.c", "expires_in": 60}))
+
+
+def test_other_idps_get_a_signed_assertion_in_the_form(
+    key: rsa.RSAPrivateKey, loopback: LoopbackServer, tmp_path: Path
+) -> None:
+    issuer = loopback.url + "/realms/acme"
+    serve(loopback, issuer, "/realms/acme/token")
+    pem = client_certificate_pem(key)
+    outcome = verify_idp(idp_cert_file(tmp_path, "keycloak", issuer), pem)
+    assert outcome.verification.ok
+    form = parse_qs(loopback.seen[-1].body.decode())
+    assert form["client_assertion_type"] == ["urn:ietf:params:oauth:client-assertion-type:jwt-bearer"]
+    assert form["client_id"] == ["cli-123"] and "client_secret" not in form
+    claims = pyjwt.decode(
+        form["client_assertion"][0],
+        key.public_key(),
+        algorithms=["RS256"],
+        audience=loopback.url + "/realms/acme/token",
+    )
+    assert claims["iss"] == claims["sub"] == "cli-123"
+    assert b"PRIVATE KEY" not in loopback.seen[-1].body
+
+
+def test_auth0_assertions_are_for_the_tenant_address(
+    key: rsa.RSAPrivateKey, loopback: LoopbackServer, tmp_path: Path
+) -> None:
+    serve(loopback, loopback.url + "/", "/oauth/token")
+    verify_idp(idp_cert_file(tmp_path, "auth0", loopback.url), client_certificate_pem(key))
+    assertion = parse_qs(loopback.seen[-1].body.decode())["client_assertion"][0]
+    assert pyjwt.decode(assertion, options={"verify_signature": False})["aud"] == loopback.url + "/"
+
+
+def test_an_endpoint_that_takes_no_private_key_jwt_is_refused_before_sending(
+    key: rsa.RSAPrivateKey, loopback: LoopbackServer, tmp_path: Path
+) -> None:
+    issuer = loopback.url + "/realms/acme"
+    serve(loopback, issuer, "/realms/acme/token", methods=["client_secret_basic"])
+    path = idp_cert_file(tmp_path, "keycloak", issuer)
+    before = path.read_bytes()
+    with pytest.raises(VerifyRefused, match="does not accept private_key_jwt .* nothing was sent"):
+        verify_idp(path, client_certificate_pem(key))
+    assert [s.method for s in loopback.seen] == ["GET"] and path.read_bytes() == before

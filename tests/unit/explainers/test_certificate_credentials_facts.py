@@ -9,7 +9,7 @@ import pytest
 
 from wizard import explainer_library as lib
 from wizard.providers.entra import client_assertion
-from wizard.providers.oidc_verify import TokenEndpoint, assertion_audience
+from wizard.providers.entra.client_assertion import assertion_audience
 
 
 def text_of(explainer_id: str) -> str:
@@ -58,11 +58,7 @@ def test_what_it_says_is_what_the_code_does() -> None:
     # the assertion lives at most five minutes (Auth0's limit; Entra advises a short one)
     assert "min(lifetime, 300)" in inspect.getsource(client_assertion.client_assertion)
     # aud: Auth0's tenant address with a trailing slash, else the token endpoint
-    endpoint = TokenEndpoint(
-        url="https://fjord.eu.auth0.com/oauth/token", issuer="https://fjord.eu.auth0.com/"
-    )
-    assert (
-        assertion_audience("auth0", "https://fjord.eu.auth0.com", endpoint) == "https://fjord.eu.auth0.com/"
-    )
-    okta = TokenEndpoint(url="https://fjord.okta.com/oauth2/default/v1/token")
-    assert assertion_audience("okta", "https://fjord.okta.com", okta) == okta.url
+    auth0 = "https://fjord.eu.auth0.com/oauth/token"
+    assert assertion_audience("auth0", "https://fjord.eu.auth0.com", auth0) == "https://fjord.eu.auth0.com/"
+    okta = "https://fjord.okta.com/oauth2/default/v1/token"
+    assert assertion_audience("okta", "https://fjord.okta.com/oauth2/default", okta) == okta

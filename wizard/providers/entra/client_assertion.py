@@ -30,6 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from wizard.vocabulary import IdP
+
 if TYPE_CHECKING:
     from wizard.providers.entra.msal_calls import TokenResult
     from wizard.providers.entra.signin_config import SigninConfig
@@ -169,6 +171,17 @@ def client_assertion(
     }
     headers = {"typ": "JWT", "x5t": cert.x5t, "x5t#S256": cert.x5t_s256}
     return jwt.encode(claims, cert.private_key_pem, algorithm=cert.algorithm, headers=headers)
+
+
+def assertion_audience(idp: str, issuer: str, token_endpoint: str) -> str:
+    """Who an assertion is for: Auth0 wants its tenant address with a trailing slash (its private key JWT
+    guide); Okta, Keycloak, authentik and oidc-provider take the token endpoint (RFC 7523 section 3)."""
+    from urllib.parse import urlsplit
+
+    if idp == IdP.AUTH0:
+        parts = urlsplit(issuer)
+        return f"{parts.scheme}://{parts.netloc}/"
+    return token_endpoint
 
 
 def msal_credential(cert: ClientCertificate) -> dict[str, str]:
