@@ -367,3 +367,19 @@ def test_an_endpoint_that_takes_no_private_key_jwt_is_refused_before_sending(
     with pytest.raises(VerifyRefused, match="does not accept private_key_jwt .* nothing was sent"):
         verify_idp(path, client_certificate_pem(key))
     assert [s.method for s in loopback.seen] == ["GET"] and path.read_bytes() == before
+
+
+def test_an_unreadable_certificate_file_is_one_line_and_nothing_is_asked(
+    tmp_path: Path, run_cli: Any
+) -> None:
+    path = cert_inventory(tmp_path)
+    before = path.read_bytes()
+    missing = run_cli(
+        "entra", "verify", "svc-cert", "--file", str(path), "--certificate", str(tmp_path / "no.pem")
+    )
+    assert missing.code == 2 and "--certificate" in missing.err and len(missing.err.strip().splitlines()) == 1
+    not_pem = tmp_path / "not.pem"
+    not_pem.write_text("hello")
+    res = run_cli("entra", "verify", "svc-cert", "--file", str(path), "--certificate", str(not_pem))
+    assert res.code == 2 and "no PEM certificate" in res.err
+    assert path.read_bytes() == before
