@@ -15,6 +15,8 @@ of the IdP's profile (wizard.idps) filled in with `Consultancy.idp_address`:
 
 The discovered issuer must be the address asked (a trailing slash aside), and the token endpoint must be
 https on the issuer's own host, so a secret only ever goes to the configured IdP; redirects are not followed.
+A certificate identity signs a client assertion instead (private_key_jwt, see
+wizard.providers.entra.client_assertion), sent in the form when discovery does not rule the method out.
 Anything that keeps the IdP from judging the secret (no answer, TLS, a 5xx, an answer that is not OAuth JSON)
 is a VerifyRefused and nothing is recorded; an OAuth error such as invalid_client is the IdP's verdict.
 """
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     import httpx
 
     from wizard.model import ServicePrincipal, Workspace
+    from wizard.providers.entra.client_assertion import ClientCertificate
     from wizard.providers.entra.signin_config import SigninConfig
     from wizard.settings import Connections
 
@@ -211,13 +214,7 @@ def request_token(
     max_bytes: int = 1024 * 1024,
 ) -> Answer:
     """One client-credentials request; the IdP's verdict, or VerifyRefused when it gave none."""
-    import httpx
-
-    form = {"grant_type": "client_credentials"}
-    if scopes:
-        form["scope"] = " ".join(scopes)
-    if audience:
-        form["audience"] = audience
+    form = _grant_form(scopes, audience)
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     basic = ""
     if method == POST:
@@ -226,6 +223,50 @@ def request_token(
         pair = f"{quote(client_id, safe='')}:{quote(secret, safe='')}"
         basic = base64.b64encode(pair.encode()).decode()
         headers["Authorization"] = f"Basic {basic}"
+    return _post_grant(endpoint, client, form, headers, [secret, basic] if basic else [secret], max_bytes)
+
+
+def request_token_with_certificate(
+    endpoint: str,
+    client: httpx.Client,
+    client_id: str,
+    cert: ClientCertificate,
+    *,
+    assertion_audience: str,
+    scopes: Sequence[str] = (),
+    audience: str = "",
+    max_bytes: int = 1024 * 1024,
+) -> Answer:
+    """One client-credentials request authenticated with private_key_jwt (RFC 7523 section 2.2)."""
+    from wizard.providers.entra.client_assertion import ASSERTION_TYPE, client_assertion
+
+    assertion = client_assertion(cert, client_id, assertion_audience)
+    form = _grant_form(scopes, audience)
+    form.update(client_id=client_id, client_assertion_type=ASSERTION_TYPE, client_assertion=assertion)
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    return _post_grant(endpoint, client, form, headers, [assertion, cert.private_key_pem], max_bytes)
+
+
+def _grant_form(scopes: Sequence[str], audience: str) -> dict[str, str]:
+    form = {"grant_type": "client_credentials"}
+    if scopes:
+        form["scope"] = " ".join(scopes)
+    if audience:
+        form["audience"] = audience
+    return form
+
+
+def _post_grant(
+    endpoint: str,
+    client: httpx.Client,
+    form: dict[str, str],
+    headers: dict[str, str],
+    known: list[str],
+    max_bytes: int,
+) -> Answer:
+    """POST *form*; a token or an OAuth error is the IdP's verdict, anything else a VerifyRefused."""
+    import httpx
+
     what = "client credentials"
     try:
         response = client.post(endpoint, data=form, headers=headers)
@@ -241,7 +282,6 @@ def request_token(
         data = json.loads(body)
     except ValueError:
         data = None
-    known = [secret, basic] if basic else [secret]
     if status == 200 and isinstance(data, dict) and isinstance(data.get("access_token"), str):
         expires = data.get("expires_in")
         valid = f" (valid {expires} s)" if isinstance(expires, int) and not isinstance(expires, bool) else ""
@@ -286,12 +326,17 @@ def oidc_token_ask(
             raise VerifyRefused("Okta needs at least one custom scope of the authorization server (--scope)")
         with client() as http:
             endpoint = find_token_endpoint(idp, address, http, settings, issuer=issuer)
-        method = pick_auth_method(idp, endpoint, auth_method)
+        try:  # a secret's method; a certificate identity signs an assertion instead
+            method, unfit = pick_auth_method(idp, endpoint, auth_method), None
+        except VerifyRefused as exc:
+            method, unfit = "", exc
         aud = audience
         if aud is None and idp == IdP.AUTH0:  # the Management API, as Auth0's own examples ask
             aud = f"https://{urlsplit(address).netloc}/api/v2/"
 
         def ask(secret: str) -> Answer:
+            if unfit is not None:
+                raise unfit
             with client() as http:
                 return request_token(
                     endpoint.url,
@@ -304,7 +349,27 @@ def oidc_token_ask(
                     max_bytes=settings.max_response_bytes,
                 )
 
-        return TokenAsk(where=endpoint.url, ask=ask)
+        def ask_certificate(cert: ClientCertificate) -> Answer:
+            from wizard.providers.entra.client_assertion import PRIVATE_KEY_JWT, assertion_audience
+
+            if endpoint.auth_methods and PRIVATE_KEY_JWT not in endpoint.auth_methods:
+                raise VerifyRefused(
+                    f"the token endpoint does not accept {PRIVATE_KEY_JWT} "
+                    f"(it takes {', '.join(endpoint.auth_methods)}); nothing was sent"
+                )
+            with client() as http:
+                return request_token_with_certificate(
+                    endpoint.url,
+                    http,
+                    client_id,
+                    cert,
+                    assertion_audience=assertion_audience(idp, endpoint.issuer or address, endpoint.url),
+                    scopes=scopes,
+                    audience=aud or "",
+                    max_bytes=settings.max_response_bytes,
+                )
+
+        return TokenAsk(where=endpoint.url, ask=ask, ask_certificate=ask_certificate)
 
     return ask_for
 

@@ -5,8 +5,10 @@ A missing peer is a failure, not a skip: the msal tests mean nothing without a r
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import ipaddress
+import json
 import os
 import shutil
 import socket
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 HERE = Path(__file__).parent
 INSTALLER = "tests/peers/install_oidc.sh"
@@ -63,6 +66,57 @@ def write_self_signed(directory: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
+def client_key() -> rsa.RSAPrivateKey:
+    """A fresh RSA key for a private_key_jwt client."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def public_jwks(key: rsa.RSAPrivateKey) -> str:
+    """The JWK Set (RFC 7517) of *key*'s public half, as oidc-provider takes a client's jwks."""
+    numbers = key.public_key().public_numbers()
+
+    def b64(n: int) -> str:
+        return base64.urlsafe_b64encode(n.to_bytes((n.bit_length() + 7) // 8, "big")).rstrip(b"=").decode()
+
+    jwk = {"kty": "RSA", "use": "sig", "kid": "idspine-pkjwt-1", "n": b64(numbers.n), "e": b64(numbers.e)}
+    return json.dumps({"keys": [jwk]})
+
+
+def client_certificate_pem(key: rsa.RSAPrivateKey, *, valid_days: float = 30, expired: bool = False) -> str:
+    """The private key (PKCS#8 PEM) followed by a self-signed certificate for it: what a secret reference holds.
+
+    expired=True: a certificate whose validity ended a day ago.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "svc-pkjwt")])
+    now = dt.datetime.now(dt.UTC)
+    start, end = (
+        (now - dt.timedelta(days=40), now - dt.timedelta(days=1))
+        if expired
+        else (
+            now - dt.timedelta(minutes=5),
+            now + dt.timedelta(days=valid_days),
+        )
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .sign(key, hashes.SHA256())
+    )
+    pem_key = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return (pem_key + cert.public_bytes(serialization.Encoding.PEM)).decode("ascii")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -81,6 +135,8 @@ class OidcPeer:
     post_client_id: str = "idspine-post"  # the same secret; an id that is not a GUID (client_secret_post)
     process: subprocess.Popen | None = field(default=None, repr=False)
     log_path: Path | None = None
+    pkjwt_client_id: str = "idspine-pkjwt"  # private_key_jwt, its public key registered at start
+    pkjwt_key: rsa.RSAPrivateKey | None = field(default=None, repr=False)
 
 
 def start(workdir: Path, client_id: str, client_secret: str, timeout: float = 30.0) -> OidcPeer:
@@ -94,6 +150,7 @@ def start(workdir: Path, client_id: str, client_secret: str, timeout: float = 30
     script = pdir / "idspine-oidc-server.mjs"  # beside node_modules so its imports resolve
     shutil.copyfile(HERE / "server.mjs", script)
     cert, key = write_self_signed(workdir)
+    pkjwt_key = client_key()
     port = free_port()
     log_path = workdir / "oidc-provider.log"
     env = {
@@ -103,6 +160,7 @@ def start(workdir: Path, client_id: str, client_secret: str, timeout: float = 30
         "OIDC_KEY": str(key),
         "OIDC_CLIENT_ID": client_id,
         "OIDC_SECRET": client_secret,
+        "OIDC_PKJWT_JWKS": public_jwks(pkjwt_key),
     }
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([node, str(script)], cwd=pdir, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -123,6 +181,7 @@ def start(workdir: Path, client_id: str, client_secret: str, timeout: float = 30
                     client_secret=client_secret,
                     process=proc,
                     log_path=log_path,
+                    pkjwt_key=pkjwt_key,
                 )
         except requests.RequestException:
             pass

@@ -1,14 +1,16 @@
 // A loopback OpenID Provider for idspine's msal tests: panva's oidc-provider mounted at /acme on a
 // Koa app, served over TLS with a self-signed certificate. Run from the peer cache directory (so its
 // node_modules resolve). Settings come from the environment:
-//   OIDC_PORT, OIDC_CERT, OIDC_KEY, OIDC_CLIENT_ID and OIDC_SECRET (the confidential client).
+//   OIDC_PORT, OIDC_CERT, OIDC_KEY, OIDC_CLIENT_ID and OIDC_SECRET (the confidential client), and
+//   OIDC_PKJWT_JWKS: the public JWK Set of "idspine-pkjwt", made by the harness at test time.
 // Clients: OIDC_CLIENT_ID (client credentials), "idspine-post" (client credentials with the same secret,
 // registered for client_secret_post, an id that is not a GUID), "idspine-cli" (public, device code + refresh
 // tokens), "idspine-native" (public, native: authorization code + PKCE on a loopback redirect
 // http://localhost:<any port>, and device code — but its device code sign-ins are refused the way a
 // Conditional Access policy blocking the device code flow refuses them in Entra: the token request answers
-// invalid_grant with AADSTS53003, see refuseDeviceCode below). oidc-provider accepts a secret as HTTP
-// Basic or in the form for either confidential client.
+// invalid_grant with AADSTS53003, see refuseDeviceCode below), "idspine-pkjwt" (client credentials with
+// private_key_jwt: a client assertion signed by the key whose public half is OIDC_PKJWT_JWKS). oidc-provider
+// accepts a secret as HTTP Basic or in the form for either confidential client.
 import fs from 'node:fs';
 import https from 'node:https';
 import Koa from 'koa';
@@ -33,6 +35,15 @@ const provider = new Provider(issuer, {
       client_id: 'idspine-post',
       client_secret: process.env.OIDC_SECRET,
       token_endpoint_auth_method: 'client_secret_post',
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      response_types: [],
+      scope: 'api:read',
+    },
+    {
+      client_id: 'idspine-pkjwt',
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: JSON.parse(process.env.OIDC_PKJWT_JWKS),
       grant_types: ['client_credentials'],
       redirect_uris: [],
       response_types: [],

@@ -69,8 +69,9 @@ ISSUE_19_IDS = (
 # Issue 16: how each IdP names and limits groups and workload identities, and where to revoke.
 ISSUE_16_IDS = ("idp-objects",)
 
-# Issue 17: signing in before any app of yours exists (Azure CLI, Graph Command Line Tools, idspine bootstrap).
-ISSUE_17_IDS = ("first-sign-in",)
+# Issue 17: signing in before any app of yours exists (Azure CLI, Graph Command Line Tools, idspine bootstrap),
+# and verifying certificate credentials (private_key_jwt).
+ISSUE_17_IDS = ("first-sign-in", "certificate-credentials")
 
 REQUIRED_IDS = ISSUE_5_IDS | frozenset(ISSUE_19_IDS) | frozenset(ISSUE_16_IDS) | frozenset(ISSUE_17_IDS)
 

@@ -37,11 +37,16 @@ def verify_options(p: argparse.ArgumentParser) -> None:
         choices=["basic", "post"],
         help="IdPs other than Entra: send the secret as HTTP Basic or in the form (default: the IdP's usual)",
     )
+    p.add_argument(
+        "--certificate",
+        metavar="PEM",
+        help="certificate identities: the certificate's PEM file, when it is not beside the key in the secret",
+    )
     p.add_argument("--allow-loopback-http", action="store_true", help=argparse.SUPPRESS)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    """Acquire a token with the service principal's own secret; print and record the result."""
+    """Acquire a token with the service principal's own secret or certificate; print and record the result."""
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
     from wizard.providers.entra.signin_config import GRAPH_DEFAULT_SCOPE, signin_config_from
     from wizard.providers.entra.verify import VerifyRefused, verify_and_record
@@ -58,6 +63,10 @@ def run_verify(args: argparse.Namespace) -> int:
             client_id, tenant, oidc_authority=args.oidc_authority, ca_bundle=args.ca_bundle
         )
 
+    try:
+        certificate_pem = _read_certificate(args.certificate)
+    except ValueError as exc:
+        return fail(str(exc), EXIT_USAGE)
     save = not args.no_save and not args.demo
     # Okta, Auth0, Keycloak, authentik: that IdP's own token endpoint; Entra (or --oidc-authority): msal
     token_ask_for = _idp_token_ask(args, ws) if uses_oidc_verify(ws) else None
@@ -72,6 +81,7 @@ def run_verify(args: argparse.Namespace) -> int:
             client_id=args.client_id,
             tenant=args.tenant,
             path=Path(args.file) if save else None,
+            certificate_pem=certificate_pem,
         )
     except VerifyRefused as exc:
         return fail(str(exc), EXIT_USAGE)
@@ -82,6 +92,21 @@ def run_verify(args: argparse.Namespace) -> int:
     if outcome.save_error:
         return fail(outcome.save_error)
     return 0 if verification.ok else EXIT_FAILED
+
+
+def _read_certificate(path: str | None) -> str:
+    """The certificate's PEM text from --certificate (public: read as it is); '' when not given."""
+    if not path:
+        return ""
+    try:
+        with open(path, encoding="ascii") as f:
+            text = f.read(256 * 1024)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not a PEM text file"
+        raise ValueError(f"--certificate {one_line(path)}: cannot read ({reason.lower()})") from None
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise ValueError(f"--certificate {one_line(path)}: no PEM certificate in the file")
+    return text
 
 
 def _idp_token_ask(args: argparse.Namespace, ws: Workspace) -> TokenAskFor:

@@ -187,9 +187,9 @@ def public_app(config: SigninConfig, cache: TokenCacheFile | None = None) -> msa
 
 
 def confidential_app(
-    config: SigninConfig, client_secret: str, cache: TokenCacheFile | None = None
+    config: SigninConfig, client_secret: str | dict[str, str], cache: TokenCacheFile | None = None
 ) -> msal.ConfidentialClientApplication:
-    """An msal confidential client holding a service principal's secret (kept only in memory)."""
+    """An msal confidential client holding a service principal's secret or certificate credential (in memory)."""
     import msal
 
     kwargs = _app_kwargs(config, cache)
@@ -204,13 +204,17 @@ def confidential_app(
     return app
 
 
-def client_credentials(config: SigninConfig, client_secret: str, scopes: Sequence[str]) -> TokenResult:
+def client_credentials(
+    config: SigninConfig, client_secret: str | dict[str, str], scopes: Sequence[str]
+) -> TokenResult:
     """Acquire a token for an app itself (unattended); the IdP's exact error on failure.
 
-    No cache file is used: each call proves the secret works right now.
+    *client_secret* is a secret, or msal's certificate credential {"private_key", "thumbprint"}
+    (wizard.providers.entra.client_assertion). No cache file is used: each call proves it works right now.
     """
     app = confidential_app(config, client_secret)
     answer = msal_call(
         "client credentials", lambda: app.acquire_token_for_client(scopes=list(scopes)), session_of(app)
     )
-    return TokenResult.from_msal(answer, secrets=[client_secret])
+    known = [client_secret] if isinstance(client_secret, str) else [client_secret.get("private_key", "")]
+    return TokenResult.from_msal(answer, secrets=known)

@@ -1,4 +1,4 @@
-"""Prove that a service principal's client secret gets a token, and record the result: the one verify operation.
+"""Prove that a service principal's secret or certificate gets a token, and record it: the one verify operation.
 
 The CLI (`idspine entra verify`) and the Entra screen both call `verify_and_record`: it finds the service
 principal, decides the tenant (where wizard.placement puts it), asks the face where to ask for a token —
@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wizard.model import ServicePrincipal, Verification, Workspace
+from wizard.model import CredentialKind, ServicePrincipal, Verification, Workspace
 
 if TYPE_CHECKING:
     from wizard.inventory_writer import Updated
+    from wizard.providers.entra.client_assertion import ClientCertificate
     from wizard.providers.entra.signin_config import SigninConfig
 
 _WITHHELD = "the identity provider's answer was withheld (it looked like it held a secret)"
@@ -45,11 +46,14 @@ class Answer:
 class TokenAsk:
     """Where a token will be asked for (decided before the secret is read) and the one request that asks.
 
-    `ask(secret)` returns the IdP's Answer, or raises VerifyRefused when the IdP gave no verdict.
+    `ask(secret)` returns the IdP's Answer, or raises VerifyRefused when the IdP gave no verdict;
+    `ask_certificate(cert)` does the same for a certificate credential (private_key_jwt), None when this
+    IdP's token endpoint cannot take one.
     """
 
     where: str
     ask: Callable[[str], Answer] = field(repr=False)
+    ask_certificate: Callable[[ClientCertificate], Answer] | None = field(default=None, repr=False)
 
 
 # token_ask_for(client_id, tenant) -> TokenAsk; VerifyRefused when it cannot say
@@ -76,8 +80,9 @@ def verify_service_principal(
     secret: str,
     scopes: Sequence[str],
     now: dt.datetime | None = None,
+    certificate: ClientCertificate | None = None,
 ) -> Verification:
-    """Client credentials as *sp* with *secret* at the IdP of *config_for*; never raises.
+    """Client credentials as *sp* with *secret* (or *certificate*) at the IdP of *config_for*; never raises.
 
     Every failure, from a refused secret to the IdP's 5xx page or an untrusted certificate, becomes a failed
     Verification with one line saying why. At Entra a token that came back is read as well: its audience
@@ -85,18 +90,22 @@ def verify_service_principal(
     resource (wizard.providers.entra.token_claims); an OpenID issuer's token is not judged by Entra's claims.
     The token itself is dropped here, never kept.
     """
+    from wizard.providers.entra.client_assertion import CertificateProblem, certificate_client_credentials
     from wizard.providers.entra.msal_calls import client_credentials
     from wizard.providers.entra.signin_config import SigninError
     from wizard.providers.entra.token_claims import judge_app_token
 
     try:
-        result = client_credentials(config_for, secret, list(scopes))
+        if certificate is not None:  # private_key_jwt: msal signs the assertion with the certificate's key
+            result = certificate_client_credentials(config_for, certificate, list(scopes))
+        else:
+            result = client_credentials(config_for, secret, list(scopes))
         answer = Answer(result.ok, result.detail)
         if result.ok and config_for.authority:  # Entra: the token must carry what the inventory expects
             verdict = judge_app_token(result.access_token, scopes, sp, result.detail)
             answer = Answer(verdict.ok, verdict.detail)
         result.access_token = ""
-    except SigninError as exc:
+    except (SigninError, CertificateProblem) as exc:
         answer = Answer(False, str(exc))
     return verification_of(answer, secret, now)
 
@@ -119,7 +128,15 @@ def _msal_ask(config: SigninConfig, sp: ServicePrincipal, scopes: Sequence[str])
         v = verify_service_principal(sp, config, secret, scopes)
         return Answer(v.ok, v.detail)
 
-    return TokenAsk(where=config.authority or config.oidc_authority or "", ask=ask)
+    def ask_certificate(cert: ClientCertificate) -> Answer:
+        if cert.algorithm != "RS256":  # msal signs RS256 (Entra's certificate credentials take RSA keys)
+            raise VerifyRefused("the certificate's key is not RSA; Entra takes RSA certificates only")
+        v = verify_service_principal(sp, config, "", scopes, certificate=cert)
+        return Answer(v.ok, v.detail)
+
+    return TokenAsk(
+        where=config.authority or config.oidc_authority or "", ask=ask, ask_certificate=ask_certificate
+    )
 
 
 def record_verification(path: Path | str, name: str, verification: Verification) -> Updated:
@@ -159,8 +176,27 @@ def verifiable(ws: Workspace, name: str, client_id: str | None = None) -> Servic
             )
         raise VerifyRefused(f"{sp.name} has no app id yet: run `idspine entra apply` first")
     if not sp.secret_ref:
-        raise VerifyRefused(f"{sp.name} has no secret reference; verify works for client-secret identities")
+        if sp.credential_kind == CredentialKind.CERTIFICATE:
+            raise VerifyRefused(
+                f"{sp.name} has no secret reference: point it at the certificate's private key (PEM)"
+            )
+        raise VerifyRefused(
+            f"{sp.name} has no secret reference; verify works for client-secret and certificate identities"
+        )
     return sp
+
+
+def _ask_with_certificate(token_ask: TokenAsk, key_pem: str, certificate_pem: str) -> Answer:
+    """The key and certificate checked here (VerifyRefused when unusable or expired), then the IdP asked."""
+    from wizard.providers.entra.client_assertion import CertificateProblem, load_client_certificate
+
+    if token_ask.ask_certificate is None:
+        raise VerifyRefused(f"{token_ask.where} cannot be asked with a certificate (private_key_jwt)")
+    try:
+        cert = load_client_certificate(key_pem, certificate_pem)
+    except CertificateProblem as exc:
+        raise VerifyRefused(str(exc)) from None
+    return token_ask.ask_certificate(cert)
 
 
 def verify_and_record(
@@ -176,6 +212,7 @@ def verify_and_record(
     path: Path | str | None = None,
     lock: contextlib.AbstractContextManager[object] | None = None,
     after_save: Callable[[Updated | None, Verification], None] | None = None,
+    certificate_pem: str = "",
 ) -> VerifyOutcome:
     """Verify the service principal *name* of *ws* and record the result in the file at *path* (if any).
 
@@ -183,6 +220,8 @@ def verify_and_record(
     *token_ask_for* (another IdP's token endpoint; see wizard.providers.oidc_verify) — exactly one.
     *lock* (the app's session lock) is held while the file is written and *after_save* runs, so the face can
     bring its own copy up to date in the same breath. VerifyRefused when nothing could be asked.
+    A certificate identity's reference holds its private key (and, unless *certificate_pem* gives it, its
+    certificate): see wizard.providers.entra.client_assertion; an expired certificate is refused here.
     """
     from wizard.inventory import InventoryError
     from wizard.providers.entra.signin_config import SigninError
@@ -207,7 +246,11 @@ def verify_and_record(
     except SecretUnavailable as exc:
         raise VerifyRefused(str(exc)) from None
     try:
-        verification = verification_of(token_ask.ask(secret), secret)
+        if sp.credential_kind == CredentialKind.CERTIFICATE:
+            answer = _ask_with_certificate(token_ask, secret, certificate_pem)
+        else:
+            answer = token_ask.ask(secret)
+        verification = verification_of(answer, secret)
     finally:
         secret = ""
     outcome = VerifyOutcome(sp.name, verification)
