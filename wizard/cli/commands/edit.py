@@ -1,4 +1,5 @@
-"""`idspine edit CRED_ID --secret-ref REF [--expires DATE] [--owner EMAIL] [--notes TEXT]`: a credential's facts."""
+"""`idspine edit CRED_ID --secret-ref REF [--expires DATE] [--owner EMAIL] [--notes TEXT]
+[--google-publishing-status testing|in-production] [--n8n-id ID]`: a credential's facts."""
 
 from __future__ import annotations
 
@@ -22,12 +23,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--secret-ref",
         metavar="REF",
-        help="where the secret lives: env:NAME, keyvault://vault/name, 1password://vault/item, file:PATH "
+        help="where the secret lives: env:NAME, keyvault://vault/name, op://vault/item/field, file:PATH "
         "('' clears it); never the secret itself",
     )
     p.add_argument("--expires", metavar="YYYY-MM-DD", help="the credential's end date ('' clears it)")
     p.add_argument("--owner", metavar="EMAIL", help="who rotates it and answers for it")
     p.add_argument("--notes", metavar="TEXT", help="one line of notes")
+    p.add_argument(
+        "--google-publishing-status",
+        metavar="STATUS",
+        help="Google OAuth clients: testing or in-production, as the consent screen shows ('' clears it)",
+    )
+    p.add_argument("--n8n-id", metavar="ID", help="the id of the n8n credential that holds it ('' clears it)")
     p.set_defaults(func=run)
 
 
@@ -38,15 +45,14 @@ def _fail(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Check the values, then save with the inventory's lock and digest check; one line either way."""
-    from wizard.credential_edit import EditProblems, edit_credential
+    from wizard.credential_edit import FIELDS, EditProblems, edit_credential
 
-    changes = {
-        f: getattr(args, f)
-        for f in ("secret_ref", "expires", "owner", "notes")
-        if getattr(args, f) is not None
-    }
+    changes = {f: getattr(args, f) for f in FIELDS if getattr(args, f) is not None}
     if not changes:
-        return _fail("nothing to change: give --secret-ref, --expires, --owner or --notes")
+        return _fail(
+            "nothing to change: give --secret-ref, --expires, --owner, --notes, --google-publishing-status "
+            "or --n8n-id"
+        )
     if args.demo:
         return _fail("the demo workspace is never written; use --file PATH")
     shown_id = args.cred_id if _SAFE_ID.match(args.cred_id) else "that id"  # never echo an odd (or secret) id

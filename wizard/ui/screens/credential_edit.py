@@ -1,4 +1,5 @@
-"""The inspector's edit form: a credential's secret location, owner, expiry and notes, checked as you type."""
+"""The inspector's edit form: a credential's secret location, owner, expiry, notes, Google publishing status (Google
+OAuth clients) and n8n credential id, checked as you type."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from wizard.credential_edit import FIELDS, EditProblems, edit_credential, field_problem
+from wizard.credential_edit import EditProblems, edit_credential, field_problem, fields_for
 from wizard.model import Workspace
 from wizard.ui.markup import esc as escape
 from wizard.ui.screens.base import IdspineModalScreen
@@ -16,11 +17,16 @@ from wizard.ui.screens.base import IdspineModalScreen
 LABELS = {
     "secret_ref": (
         "Where the secret lives",
-        "env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH",
+        "env:NAME, keyvault://vault/name, op://vault/item/field or file:PATH",
     ),
     "owner": ("Owner (e-mail)", "who rotates it and answers for it"),
     "expires": ("Expires (YYYY-MM-DD)", "the end date the service shows; empty when none"),
     "notes": ("Notes", "one line"),
+    "google_publishing_status": (
+        "Publishing status (Google)",
+        "testing or in-production, as the OAuth consent screen shows; empty when not known",
+    ),
+    "n8n_id": ("n8n credential id", "from the credential's address in n8n; empty when not in n8n"),
 }
 
 
@@ -39,12 +45,16 @@ class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
         self.cred_id = cred_id
         cred = ws.credential(cred_id)
         assert cred is not None
-        self.initial = {
+        self.fields = fields_for(ws, cred_id)
+        recorded = {
             "secret_ref": cred.secret_ref or "",
             "owner": cred.owner,
             "expires": cred.expires.isoformat() if cred.expires else "",
             "notes": cred.notes,
+            "google_publishing_status": cred.google_publishing_status or "",
+            "n8n_id": cred.n8n_id,
         }
+        self.initial = {f: recorded[f] for f in self.fields}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-box"):
@@ -52,7 +62,7 @@ class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
                 f"[b]Edit {escape(self.cred_id)}[/b]  [dim]a reference, never the secret itself[/dim]",
                 id="edit-title",
             )
-            for field in FIELDS:
+            for field in self.fields:
                 label, hint = LABELS[field]
                 yield Label(label, classes="edit-label")
                 yield Input(value=self.initial[field], placeholder=hint, id=f"edit-{field}", compact=True)
@@ -64,7 +74,7 @@ class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
 
     def values(self) -> dict[str, str]:
         """The fields as typed."""
-        return {f: self.query_one(f"#edit-{f}", Input).value for f in FIELDS}
+        return {f: self.query_one(f"#edit-{f}", Input).value for f in self.fields}
 
     def changes(self) -> dict[str, str]:
         """Only the fields whose value differs from what is recorded."""
@@ -80,7 +90,7 @@ class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
     def check_as_typed(self, event: Input.Changed) -> None:
         """The same check `idspine edit` makes, shown under the field (never repeating the value)."""
         field = (event.input.id or "").removeprefix("edit-")
-        if field in FIELDS:
+        if field in self.fields:
             self._show(field, field_problem(self.ws, self.cred_id, field, event.value))
 
     @on(Input.Submitted)
@@ -104,7 +114,7 @@ class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
         try:
             ws = edit_credential(self.ws, self.cred_id, changes)
         except EditProblems as exc:
-            for field in FIELDS:
+            for field in self.fields:
                 self._show(field, exc.problems.get(field, ""))
             return
         self.dismiss(ws)
