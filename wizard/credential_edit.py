@@ -43,6 +43,15 @@ def email_problem(value: str) -> str:
     return "" if EMAIL.match(value) and len(value) <= 254 else "an e-mail address, e.g. alex@yourdomain.com"
 
 
+def notes_problem(value: str) -> str:
+    """'' for one line of plain notes, else what is wrong."""
+    from wizard.safe_text import has_unsafe
+
+    if "\n" in value or has_unsafe(value):  # the one definition of a control character (C0, C1, bidi)
+        return "notes are one line of plain text (no control characters)"
+    return "" if len(value) <= MAX_NOTES else f"at most {MAX_NOTES} characters"
+
+
 def fields_for(ws: Workspace, cred_id: str) -> tuple[str, ...]:
     """The fields this credential has (the Google publishing status only for Google services)."""
     cred = ws.credential(cred_id)
@@ -90,11 +99,7 @@ def field_problem(ws: Workspace, cred_id: str, field: str, value: str) -> str:
             return "a date as YYYY-MM-DD, e.g. 2027-03-31"
         return "" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else "a date as YYYY-MM-DD, e.g. 2027-03-31"
     if field == "notes":
-        from wizard.safe_text import has_unsafe
-
-        if "\n" in value or has_unsafe(value):  # the one definition of a control character (C0, C1, bidi)
-            return "notes are one line of plain text (no control characters)"
-        return "" if len(value) <= MAX_NOTES else f"at most {MAX_NOTES} characters"
+        return notes_problem(value)
     return f"{field} cannot be edited here"
 
 
