@@ -1,5 +1,7 @@
-"""The inspector's edit form: a credential's secret location, owner, expiry, notes, Google publishing status (Google
-OAuth clients) and n8n credential id, checked as you type."""
+"""The inspector's edit forms, checked as you type: a credential's secret location, owner, expiry, notes, Google
+publishing status (Google OAuth clients) and n8n credential id (wizard.credential_edit); a service principal's
+owner, client id (IdPs other than Entra), sign-in audience, assignment and notes (wizard.sp_edit). The command
+line's `idspine edit` and `idspine edit-sp` use the same core checks."""
 
 from __future__ import annotations
 
@@ -28,42 +30,48 @@ LABELS = {
     ),
     "n8n_id": ("n8n credential id", "from the credential's address in n8n; empty when not in n8n"),
 }
+SP_LABELS = {
+    "owner": ("Owner (e-mail)", "who answers for it"),
+    "client_id": ("Client id", "as the IdP shows it (Okta 0oa…, a Keycloak clientId)"),
+    "sign_in_audience": ("Sign-in audience", "single-tenant or multi-tenant; empty when not known"),
+    "assignment_required": ("Assignment required", "yes or no; empty when not known"),
+    "notes": ("Notes", "one line"),
+}
 
 
-class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
-    """Edit one credential's recorded facts; dismisses with the changed workspace, or None when cancelled."""
+class EditForm(IdspineModalScreen[Workspace | None]):
+    """One entry's fields as inputs; dismisses with the changed workspace, or None when cancelled.
+
+    Subclasses set the fields, their labels and recorded values, and the core check and change."""
 
     CSS_PATH = "credential_edit.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
+    title_text = ""
+    subtitle = ""
 
-    def __init__(self, ws: Workspace, cred_id: str):
+    def __init__(self, ws: Workspace, fields: tuple[str, ...], labels: dict[str, tuple[str, str]]):
         super().__init__()
         self.ws = ws
-        self.cred_id = cred_id
-        cred = ws.credential(cred_id)
-        assert cred is not None
-        self.fields = fields_for(ws, cred_id)
-        recorded = {
-            "secret_ref": cred.secret_ref or "",
-            "owner": cred.owner,
-            "expires": cred.expires.isoformat() if cred.expires else "",
-            "notes": cred.notes,
-            "google_publishing_status": cred.google_publishing_status or "",
-            "n8n_id": cred.n8n_id,
-        }
-        self.initial = {f: recorded[f] for f in self.fields}
+        self.fields = fields
+        self.labels = labels
+        self.initial: dict[str, str] = {}
+
+    def problem(self, field: str, value: str) -> str:
+        raise NotImplementedError
+
+    def changed(self, changes: dict[str, str]) -> Workspace:
+        raise NotImplementedError
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-box"):
             yield Static(
-                f"[b]Edit {escape(self.cred_id)}[/b]  [dim]a reference, never the secret itself[/dim]",
-                id="edit-title",
+                f"[b]Edit {escape(self.title_text)}[/b]  [dim]{escape(self.subtitle)}[/dim]", id="edit-title"
             )
             for field in self.fields:
-                label, hint = LABELS[field]
+                label, hint = self.labels[field]
                 yield Label(label, classes="edit-label")
                 yield Input(value=self.initial[field], placeholder=hint, id=f"edit-{field}", compact=True)
                 yield Static("", id=f"problem-{field}", classes="edit-problem", markup=False)
@@ -88,10 +96,10 @@ class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
 
     @on(Input.Changed)
     def check_as_typed(self, event: Input.Changed) -> None:
-        """The same check `idspine edit` makes, shown under the field (never repeating the value)."""
+        """The same check the command line makes, shown under the field (never repeating the value)."""
         field = (event.input.id or "").removeprefix("edit-")
         if field in self.fields:
-            self._show(field, field_problem(self.ws, self.cred_id, field, event.value))
+            self._show(field, self.problem(field, event.value))
 
     @on(Input.Submitted)
     def submitted(self) -> None:
@@ -112,7 +120,7 @@ class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
             self.dismiss(None)
             return
         try:
-            ws = edit_credential(self.ws, self.cred_id, changes)
+            ws = self.changed(changes)
         except EditProblems as exc:
             for field in self.fields:
                 self._show(field, exc.problems.get(field, ""))
@@ -121,3 +129,66 @@ class CredentialEditScreen(IdspineModalScreen[Workspace | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class CredentialEditScreen(EditForm):
+    """Edit one credential's recorded facts."""
+
+    subtitle = "a reference, never the secret itself"
+
+    def __init__(self, ws: Workspace, cred_id: str):
+        super().__init__(ws, fields_for(ws, cred_id), LABELS)
+        self.cred_id = self.title_text = cred_id
+        cred = ws.credential(cred_id)
+        assert cred is not None
+        recorded = {
+            "secret_ref": cred.secret_ref or "",
+            "owner": cred.owner,
+            "expires": cred.expires.isoformat() if cred.expires else "",
+            "notes": cred.notes,
+            "google_publishing_status": cred.google_publishing_status or "",
+            "n8n_id": cred.n8n_id,
+        }
+        self.initial = {f: recorded[f] for f in self.fields}
+
+    def problem(self, field: str, value: str) -> str:
+        return field_problem(self.ws, self.cred_id, field, value)
+
+    def changed(self, changes: dict[str, str]) -> Workspace:
+        return edit_credential(self.ws, self.cred_id, changes)
+
+
+class ServicePrincipalEditScreen(EditForm):
+    """Edit one service principal's recorded facts."""
+
+    subtitle = "what the IdP shows; never a secret"
+
+    def __init__(self, ws: Workspace, name: str):
+        from wizard.sp_edit import recorded_sp_values, sp_fields_for
+
+        super().__init__(ws, sp_fields_for(ws), SP_LABELS)
+        self.sp_name = self.title_text = name
+        sp = ws.service_principal(name)
+        assert sp is not None
+        recorded = recorded_sp_values(sp)
+        self.initial = {f: recorded[f] for f in self.fields}
+
+    def problem(self, field: str, value: str) -> str:
+        from wizard.sp_edit import sp_field_problem
+
+        return sp_field_problem(self.ws, self.sp_name, field, value)
+
+    def changed(self, changes: dict[str, str]) -> Workspace:
+        from wizard.sp_edit import edit_service_principal
+
+        return edit_service_principal(self.ws, self.sp_name, changes)
+
+
+def edit_form_for(ws: Workspace, subject: str) -> EditForm | None:
+    """The edit form for an inspector row's subject (credential:ID or service-principal:NAME), or None."""
+    kind, _, key = subject.partition(":")
+    if kind == "credential" and ws.credential(key) is not None:
+        return CredentialEditScreen(ws, key)
+    if kind == "service-principal" and ws.service_principal(key) is not None:
+        return ServicePrincipalEditScreen(ws, key)
+    return None
