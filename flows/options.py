@@ -139,7 +139,7 @@ def check_tenant(value: Answer) -> list[str]:
 
 
 def check_reference(value: Answer) -> list[str]:
-    """Validator: where a secret lives (env:NAME, keyvault://vault/name, 1password://vault/item, op://, file:)."""
+    """Validator: where a secret lives (env:NAME, keyvault://vault/name, op://vault/item/field, file:)."""
     from wizard.secrets.guard import validate_reference
 
     try:

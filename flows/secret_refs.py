@@ -74,7 +74,7 @@ def secret_questions(ws: Workspace, client: str, services: ServicesOf) -> tuple[
                 default=default,
                 required=False,
                 validate=_ref_check(ws, c.id),
-                placeholder="env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH",
+                placeholder="env:NAME, keyvault://vault/name, op://vault/item/field or file:PATH",
                 help=f"{c.id}: a reference, never the secret. Left empty, the audit reports it.",
             )
         )

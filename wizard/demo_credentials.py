@@ -169,7 +169,7 @@ def demo_credentials(today: dt.date) -> list[Credential]:
             client="globex",
             label="QuickBooks invoices",
             scopes=["com.intuit.quickbooks.accounting"],
-            secret_ref="1password://Globex/QuickBooks",
+            secret_ref="1password://Globex/QuickBooks/credential",
             used_by=["n8n:Invoice export"],
             n8n_type="quickBooksOAuth2Api",
             expires=today + d(days=90),
@@ -263,7 +263,7 @@ def demo_credentials(today: dt.date) -> list[Credential]:
             method=Method.OAUTH_USER,
             label="Own bookkeeping",
             scopes=["com.intuit.quickbooks.accounting"],
-            secret_ref="1password://Northwind/QuickBooks",
+            secret_ref="1password://Northwind/QuickBooks/credential",
             expires=today + d(days=95),
         ),
         cred(

@@ -103,6 +103,13 @@ RULE_TEXT: dict[str, RuleText] = {
         "secret-stores",
         _SEC,
     ),
+    "secret-ref-no-field": RuleText(
+        "1Password reference without a field",
+        "A 1password:// or op:// reference names a vault and an item but no field; `op read` needs "
+        "vault/item/field, so the secret can never be read.",
+        "secret-stores",
+        _SEC,
+    ),
     "secret-collision": RuleText(
         "Two credentials share one secret-store entry",
         "Two credentials point at the same secret-store entry; rotating one overwrites the other.",

@@ -253,17 +253,17 @@ def validate_reference(ref: str) -> str:
     if find_secret_kind(ref):
         raise SecretValueError(
             "refused: this looks like a secret value, not a reference; use env:NAME, keyvault://vault/name, "
-            "1password://vault/item or file:PATH"
+            "op://vault/item/field or file:PATH"
         )
     raise ValueError(
-        "not a secret reference: use env:NAME, keyvault://vault/name, 1password://vault/item or file:PATH"
+        "not a secret reference: use env:NAME, keyvault://vault/name, op://vault/item/field or file:PATH"
     )
 
 
 _EXAMPLES = {
     "env:": "env:N8N_API_KEY",
     "keyvault://": "keyvault://kv-acme-prod/n8n-graph-secret",
-    "1password://": "1password://Clients/Acme n8n",
+    "1password://": "1password://Clients/Acme-n8n/credential",
     "op://": "op://Clients/Acme/credential",
     "file:": "file:~/.config/idspine/secrets/acme.env",
 }

@@ -33,6 +33,7 @@ from wizard.audit.rules.permissions import (
 )
 from wizard.audit.rules.secrets import (
     missing_secret_reference,
+    onepassword_ref_without_field,
     secret_beside_federation,
     secret_not_keyless,
     secret_shared_across_clients,
@@ -67,6 +68,7 @@ RULES: list[Rule] = [
     multi_tenant_without_assignment,
     google_testing_in_production,
     unused_credentials,
+    onepassword_ref_without_field,
 ]
 
 # Public baseline checks a rule mirrors, only where the id was confirmed against the baseline's own pages (Maester's
@@ -74,6 +76,7 @@ RULES: list[Rule] = [
 # ScubaGear's MS.AAD.5.x cover app registration and consent, not these. None for google-oauth-testing: Maester and
 # ScubaGear check Microsoft 365 tenants, not Google Cloud projects' consent screens. None for credential-unused: Entra's own
 # recommendation (staleApps) flags whole apps after 90 days; the 30-day credential limit is issue 19's choice.
+# None for secret-ref-no-field: it checks the 1Password CLI's own reference syntax, not a tenant setting.
 BASELINES = {
     "takeover-permission": "Maester MT.1050 (https://maester.dev/docs/next/tests/MT.1050)",
     # MT.1002 checks the tenant has an app management policy; its own wording asks for passwords to be replaced and

@@ -39,7 +39,7 @@ def missing_secret_reference(ws: Workspace, today: dt.date) -> Iterator[Finding]
             Severity.WARNING,
             credential_subject(c),
             f"{c.label or c.id} {when}.",
-            "Record the reference (env:NAME, keyvault://vault/name, 1password://vault/item, file:PATH): "
+            "Record the reference (env:NAME, keyvault://vault/name, op://vault/item/field, file:PATH): "
             f"the wizard's secrets step, the inspector (e), or `idspine edit {c.id} --secret-ref REF`.",
             "secret-stores",
         )
@@ -144,3 +144,29 @@ def secret_beside_federation(ws: Workspace, today: dt.date) -> Iterator[Finding]
                 "store and clear its reference here.",
                 "workload-identity-federation",
             )
+
+
+def onepassword_ref_without_field(ws: Workspace, today: dt.date) -> Iterator[Finding]:
+    """A 1Password reference naming a vault and an item but no field: `op read` resolves only
+    op://vault/item/[section/]field (developer.1password.com/docs/cli/secrets-reference-syntax), so push,
+    verify and rotation can never read it. The reference guard still accepts the short form, so older
+    inventories load; this rule says what to add."""
+    refs = [(credential_subject(c), c.secret_ref) for c in live(ws.credentials)]
+    refs += [(f"service-principal:{sp.name}", sp.secret_ref) for sp in live(ws.service_principals)]
+    for subject, ref in refs:
+        if not ref or not ref.startswith(("1password://", "op://")):
+            continue
+        parts = ref.split("://", 1)[1].split("/")
+        if len(parts) >= 3 and all(parts):
+            continue
+        yield Finding(
+            "secret-ref-no-field",
+            Severity.WARNING,
+            subject,
+            "Its 1Password reference names a vault and an item but no field, so `op read` cannot resolve it.",
+            "Add the field: op://vault/item/field (e.g. op://Clients/Acme-n8n/credential), with "
+            f"`idspine edit {subject.split(':', 1)[1]} --secret-ref REF` or the inspector (e)."
+            if subject.startswith("credential:")
+            else "Add the field: op://vault/item/field (e.g. op://Clients/Acme-n8n/credential).",
+            "secret-stores",
+        )

@@ -57,7 +57,12 @@ def _commands() -> list[tuple[str, str, Callable[[argparse.ArgumentParser], None
             _signin_command_options,
             run_signin,
         ),
-        ("signout", "forget the signed-in account (delete the token cache)", _signout_options, run_signout),
+        (
+            "signout",
+            "forget the signed-in account (delete the token cache); --forget-app also forgets idspine's own app",
+            _signout_options,
+            run_signout,
+        ),
     ]
 
 
@@ -125,6 +130,13 @@ def _signin_command_options(p: argparse.ArgumentParser) -> None:
 
 def _signout_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache", metavar="PATH", default=None, help="token cache file")
+    p.add_argument(
+        "--forget-app",
+        action="store_true",
+        help="also forget the app `idspine bootstrap` recorded for the tenant (--tenant, $IDSPINE_TENANT, or "
+        "every tenant when neither is set), so later sign-ins use Microsoft's public app again",
+    )
+    p.add_argument("--tenant", help="the tenant whose recorded app --forget-app forgets ($IDSPINE_TENANT)")
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> int:
@@ -263,11 +275,39 @@ def _open_browser(url: str) -> None:
 
 
 def run_signout(args: argparse.Namespace) -> int:
-    """Delete the token cache."""
-    from wizard.providers.entra.signin_config import default_cache_path
+    """Delete the token cache; with --forget-app, forget idspine's own app for the tenant too. Without it, say
+    that the app is kept (it is a setting, not a sign-in) and how to forget it."""
+    from wizard.providers.entra.signin_config import (
+        SIGNIN_APPS_FILE_NAME,
+        default_cache_path,
+        forget_client_id,
+        recorded_tenants,
+    )
     from wizard.providers.entra.token_cache import sign_out
+    from wizard.safe_text import one_line
     from wizard.settings import Environment
 
-    path = Path(args.cache or Environment.read().token_cache or default_cache_path())
+    env = Environment.read()
+    path = Path(args.cache or env.token_cache or default_cache_path())
+    apps_file = path.parent / SIGNIN_APPS_FILE_NAME
     print("Signed out." if sign_out(path) else "Nobody was signed in.")
+    tenant = (args.tenant or env.tenant or "").strip() or None
+    if args.forget_app:
+        gone = forget_client_id(apps_file, tenant)
+        if not gone:
+            where = f" for {one_line(tenant)}" if tenant else ""
+            print(f"No app of idspine's was recorded{where}; nothing else to forget.")
+            return 0
+        print(
+            f"Forgot idspine's own app for {one_line(', '.join(gone))}: later sign-ins use Microsoft Graph "
+            "Command Line Tools (or the Azure CLI). The app registration itself stays in the tenant; delete "
+            "it in Entra admin center > App registrations if nobody uses it."
+        )
+        return 0
+    kept = recorded_tenants(apps_file)
+    if kept:
+        print(
+            f"idspine's own app is still recorded for {one_line(', '.join(kept))} (in {one_line(str(apps_file))}), so the "
+            "next sign-in uses it; `idspine signout --forget-app [--tenant TENANT]` forgets it."
+        )
     return 0

@@ -130,31 +130,33 @@ def _graph_token(args: argparse.Namespace, plan: Plan, signing: list[Plan]) -> s
 
 
 def _secret_sink(args: argparse.Namespace, ws: Workspace, settings: HttpSettings) -> SecretSink:
-    from wizard.providers.keyvault import KeyVaultSink
-    from wizard.secrets.sinks import EnvFileSink
+    """The workspace's secret store (wizard.providers.secret_store, shared with rotate and the app)."""
+    from wizard.providers.secret_store import secret_sink_for
 
-    integ = ws.consultancy.integrations
-    if integ.secret_store == "keyvault":
-        url = args.keyvault_url or (
-            f"https://{integ.keyvault_name}.vault.azure.net" if integ.keyvault_name else ""
-        )
-        if not url:
-            raise ValueError(
-                "the secret store is keyvault but no vault is named (integrations.keyvault_name)"
-            )
-        token = os.environ.get(args.keyvault_token_env or "", "").strip() if args.keyvault_token_env else ""
-        if not token:
-            raise ValueError("Key Vault needs an access token: pass --keyvault-token-env VAR")
-        from wizard.providers.http import build_client
+    return secret_sink_for(
+        ws,
+        env_file=_env_file(args),
+        vault_url=args.keyvault_url,
+        vault_token=lambda: _cli_vault_token(args),
+        settings=settings,
+    )
 
-        return KeyVaultSink(
-            url, build_client(settings), token, vault_name=integ.keyvault_name, settings=settings
-        )
+
+def _env_file(args: argparse.Namespace) -> Path:
+    """--env-file, else secrets.env in idspine's config folder."""
     if args.env_file:
-        return EnvFileSink(args.env_file)
+        return Path(args.env_file)
     from platformdirs import user_config_dir
 
-    return EnvFileSink(Path(user_config_dir("idspine")) / "secrets.env")
+    return Path(user_config_dir("idspine")) / "secrets.env"
+
+
+def _cli_vault_token(args: argparse.Namespace) -> str:
+    """The Key Vault token the command line names with --keyvault-token-env (ValueError when there is none)."""
+    token = os.environ.get(args.keyvault_token_env or "", "").strip() if args.keyvault_token_env else ""
+    if not token:
+        raise ValueError("Key Vault needs an access token: pass --keyvault-token-env VAR")
+    return token
 
 
 def _open_with_digest(args: argparse.Namespace) -> tuple[Workspace, str | None]:

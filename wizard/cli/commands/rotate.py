@@ -208,10 +208,9 @@ def _n8n(args: argparse.Namespace, ws: Workspace, settings: HttpSettings) -> N8n
 
 
 def _store_where(args: argparse.Namespace, ws: Workspace) -> str:
-    integ = ws.consultancy.integrations
-    if integ.secret_store == "keyvault":
-        return f"Key Vault {integ.keyvault_name or args.keyvault_url or '(not named)'}"
-    return f"env file {args.env_file or 'secrets.env in the idspine config folder'}"
+    from wizard.providers.secret_store import store_where
+
+    return store_where(ws, Path(args.env_file) if args.env_file else None, args.keyvault_url)
 
 
 def _retry_policy() -> RetryPolicy:

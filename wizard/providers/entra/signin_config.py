@@ -116,6 +116,46 @@ def record_client_id(apps_file: Path, tenant: str, app_id: str) -> None:
     write_text_atomic(apps_file, json.dumps(data, indent=2, sort_keys=True) + "\n", mode=0o600)
 
 
+def recorded_tenants(apps_file: Path) -> list[str]:
+    """The tenants (as recorded: ids and domains) that have idspine's own app in *apps_file*."""
+    import json
+
+    try:
+        data = json.loads(apps_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return sorted(k for k in data if isinstance(k, str)) if isinstance(data, dict) else []
+
+
+def forget_client_id(apps_file: Path, tenant: str | None) -> list[str]:
+    """Forget idspine's own app for *tenant* (and for the other names bootstrap recorded the same app under:
+    the tenant's domain and its id), or for every tenant when *tenant* is None. Returns the names forgotten;
+    the file is rewritten atomically, or removed when nothing is left."""
+    import json
+
+    from wizard.files import write_text_atomic
+
+    try:
+        data = json.loads(apps_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    if tenant is None:
+        gone = sorted(k for k in data if isinstance(k, str))
+    else:
+        key = tenant.strip().lower()
+        if key not in data:
+            return []
+        gone = sorted(k for k, v in data.items() if k == key or (v == data[key] and isinstance(k, str)))
+    left = {k: v for k, v in data.items() if k not in gone}
+    if left:
+        write_text_atomic(apps_file, json.dumps(left, indent=2, sort_keys=True) + "\n", mode=0o600)
+    else:
+        apps_file.unlink(missing_ok=True)
+    return gone
+
+
 def signin_config_from(
     client_id: str | None,
     tenant: str | None = None,

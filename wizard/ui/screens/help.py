@@ -12,7 +12,7 @@ from wizard.ui.screens.base import IdspineModalScreen
 
 SECRETS_NOTE = (
     "idspine never stores a secret: wherever it asks where a secret lives, answer with a reference "
-    "such as env:NAME, keyvault://vault/name or 1password://vault/item."
+    "such as env:NAME, keyvault://vault/name or op://vault/item/field."
 )
 
 # Keys worth knowing that are not bindings of ours (Textual's own widgets handle them).

@@ -37,7 +37,8 @@ class InspectorScreen(IdspineScreen[None]):
         "service:airtable, owner:alex, kind:group, tenant:home match one column. Enter in the filter moves to the "
         "table; the pane shows the highlighted row's findings and fixes; enter on a row opens the "
         "explainer of its worst finding. Click a column header (or press s) to sort; r reverses. "
-        "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes. t rotates the "
+        "e (or Edit in the pane) records a credential's secret location, owner, expiry and notes, or a service "
+        "principal's owner, client id, audience and assignment. t rotates the "
         "client secret of the highlighted service principal (or of the one a credential belongs to)."
     )
     BINDINGS = [
@@ -165,7 +166,7 @@ class InspectorScreen(IdspineScreen[None]):
             ("tenant", row.tenant_label),
         ]
         lines = [lead("[b $text-accent]", "", row.name, width) + "[/]", f"[dim]{escape(row.kind)}[/]"]
-        if row.subject.startswith("credential:"):
+        if row.subject.startswith(("credential:", "service-principal:")):
             lines.append("[@click=screen.edit()][u]Edit[/u][/] [dim](e)[/]")
         lines.append("")
         lines += [lead(f"[b]{k}:[/] ", f"{k}: ", v, width) for k, v in facts if v]
@@ -237,18 +238,15 @@ class InspectorScreen(IdspineScreen[None]):
         return self.matches[index] if table.row_count and 0 <= index < len(self.matches) else None
 
     def action_edit(self) -> None:
-        """Open the edit form for the highlighted credential."""
-        from wizard.ui.screens.credential_edit import CredentialEditScreen
+        """Open the edit form for the highlighted credential or service principal."""
+        from wizard.ui.screens.credential_edit import edit_form_for
 
         row = self._highlighted()
-        state = self.workspace_state
-        if row is None or not row.subject.startswith("credential:"):
-            self.notify("Highlight a credential to edit it.", timeout=3)
+        form = edit_form_for(self.workspace_state.workspace, row.subject) if row else None
+        if form is None:
+            self.notify("Highlight a credential or a service principal to edit it.", timeout=3)
             return
-        cred_id = row.subject.removeprefix("credential:")
-        if state.workspace.credential(cred_id) is None:
-            return
-        self.app.push_screen(CredentialEditScreen(state.workspace, cred_id), self._edited)
+        self.app.push_screen(form, self._edited)
 
     def _edited(self, ws: Workspace | None) -> None:
         """Keep the edited workspace, save it (lock and digest check) and refresh the rows."""

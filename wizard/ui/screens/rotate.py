@@ -4,7 +4,9 @@ Opened from the inspector (`t` on a service principal or one of its credentials)
 (wizard.providers.entra.rotate_plan), asks, then runs `wizard.providers.entra.rotate.Rotator` in a worker:
 the same operation as `idspine rotate`, resumable the same way (a rotation stopped here or in a terminal
 continues from its journal either way). The Graph token is the tenant's cached sign-in (the Entra screen's
-`s`); new secrets go to the env file as apply's do; the proof asks for a token with the new secret.
+`s`); new secrets go to the workspace's secret store, chosen as the CLI chooses it
+(wizard.providers.secret_store: Key Vault with the signed-in account's token, or the env file); the proof asks
+for a token with the new secret.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def app_parts(ws: Workspace, conn: Connections, target: RotationTarget) -> dict[
     )
     from wizard.providers.entra.verify import verification_tenant, verify_service_principal
     from wizard.providers.http_settings import build_client, http_settings_for
-    from wizard.secrets.sinks import EnvFileSink
+    from wizard.providers.secret_store import secret_sink_for
 
     sp = target.sp
     tenant = verification_tenant(ws, sp)
@@ -63,7 +65,13 @@ def app_parts(ws: Workspace, conn: Connections, target: RotationTarget) -> dict[
 
     parts: dict[str, Any] = {
         "graph": GraphClient(conn.graph_url, build_client(settings), token.access_token, settings),
-        "sink": EnvFileSink(conn.secrets_file()),
+        "sink": secret_sink_for(
+            ws,
+            env_file=conn.secrets_file(),
+            vault_token=lambda: _vault_token(conn),
+            settings=settings,
+            connections=conn,
+        ),
         "prove": prove,
         "resolve": conn.resolve,
         "n8n": None,
@@ -76,6 +84,17 @@ def app_parts(ws: Workspace, conn: Connections, target: RotationTarget) -> dict[
             raise ValueError("this secret is used in n8n: set the n8n address and API key (n8n screen) first")
         parts["n8n"] = open_n8n(integ.n8n_url, integ.n8n_api_key_ref, conn)
     return parts
+
+
+def _vault_token(conn: Connections) -> str:
+    """The signed-in account's Key Vault token (idspine's sign-in, then the Azure CLI); ValueError when none."""
+    from wizard.providers.keyvault import keyvault_token
+    from wizard.secrets.resolver import SecretUnavailable
+
+    try:
+        return keyvault_token(conn)
+    except SecretUnavailable as exc:
+        raise ValueError(f"Key Vault is this workspace's secret store: {exc}") from None
 
 
 class RotateScreen(IdspineModalScreen[bool]):
@@ -108,9 +127,13 @@ class RotateScreen(IdspineModalScreen[bool]):
 
     def on_mount(self) -> None:
         from wizard.providers.entra.rotate_plan import RotateRefused, render_plan
+        from wizard.providers.secret_store import store_where
 
+        ws = self.workspace_state.workspace
         try:
-            lines = render_plan(self.workspace_state.workspace, self.target_name)
+            lines = render_plan(
+                ws, self.target_name, store_where=store_where(ws, self.connections.secrets_env_file)
+            )
         except RotateRefused as exc:
             self._status(str(exc), error=True)
             self.query_one("#rotate-plan-text", Static).update(plain("Nothing to rotate."))
