@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from graph_standin import Directory, Fault, GraphStandIn
 
 from tests.peers.test_entra_screen import wait_until
@@ -12,9 +13,19 @@ from tests.support.journeys import open_with
 from tests.unit.entra.test_concurrent_saves import other_writer, retire
 from wizard.demo import DEMO_TODAY
 from wizard.inventory import load, save
-from wizard.model import Status
+from wizard.model import Status, Workspace
 from wizard.settings import Connections
 from wizard.ui.app import IdspineApp
+
+
+@pytest.fixture
+def ws_file(tmp_path: Path, entra_ws: Workspace) -> Path:
+    """The Entra workspace with new secrets going to the env file the app is given (the demo's store is Key
+    Vault: the last test here covers that path)."""
+    entra_ws.consultancy.integrations.secret_store = "env-file"
+    path = tmp_path / "idspine.toml"
+    save(entra_ws, path, expected_digest=None)
+    return path
 
 
 def _app(path: Path, standin: GraphStandIn, tmp_path: Path) -> IdspineApp:
@@ -79,3 +90,30 @@ async def test_app_apply_stops_with_the_resume_time_on_a_long_retry_after(
         await wait_until(pilot, lambda: "Stopped" in _status(screen))
         assert "Resume after" in _status(screen)
     assert directory.problems == []
+
+
+async def test_app_apply_refuses_a_key_vault_store_it_cannot_reach_before_changing_anything(
+    ws_file: Path, standin: GraphStandIn, directory: Directory, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The screen stores new secrets where the workspace says (here Key Vault), as the CLI does, never silently
+    in the env file; with no Key Vault token it says so and Graph sees no write."""
+    from wizard.providers import keyvault
+
+    ws = load(ws_file)
+    ws.consultancy.integrations.secret_store = "keyvault"
+    ws.consultancy.integrations.keyvault_name = "kv-northwind-ops"
+    ws_file.unlink()
+    save(ws, ws_file, expected_digest=None)
+    monkeypatch.setattr(
+        keyvault, "KEYVAULT_TOKEN_SOURCES", [lambda conn: ("", "not signed in for Key Vault")]
+    )
+    app = _app(ws_file, standin, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_with(pilot, "a", "EntraScreen")
+        screen = app.screen
+        screen.token = directory.token
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "Key Vault" in _status(screen))
+        assert "not signed in for Key Vault" in _status(screen)
+    assert not (tmp_path / "secrets.env").exists()
+    assert not [c for c in directory.calls if c[0] in ("POST", "PATCH", "DELETE")]

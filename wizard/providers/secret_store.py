@@ -72,3 +72,15 @@ def secret_sink_for(
     token = vault_token()
     name = ws.consultancy.integrations.keyvault_name or None
     return KeyVaultSink(url, client or build_client(settings), token, vault_name=name, settings=settings)
+
+
+def signed_in_vault_token(connections: Connections | None = None) -> str:
+    """A Key Vault token for the signed-in account (idspine's sign-in, then the Azure CLI); ValueError saying
+    why when there is none."""
+    from wizard.providers.keyvault import keyvault_token
+    from wizard.secrets.resolver import SecretUnavailable
+
+    try:
+        return keyvault_token(connections)
+    except SecretUnavailable as exc:
+        raise ValueError(f"Key Vault is this workspace's secret store: {exc}") from None

@@ -13,7 +13,7 @@ import wizard.providers.keyvault as keyvault
 from tests.support.entra.keyvault_standin import Vault, VaultStandIn
 from wizard.demo import DEMO_TODAY, demo_workspace
 from wizard.model import Workspace
-from wizard.providers.entra import signin
+from wizard.providers.entra import signin, signin_chain
 from wizard.providers.entra.msal_calls import TokenResult
 from wizard.providers.entra.rotate_plan import rotation_target
 from wizard.providers.http import HttpSettings
@@ -32,6 +32,11 @@ def signed_in(monkeypatch: pytest.MonkeyPatch) -> None:
     """Graph: a cached sign-in; Key Vault: the signed-in account's token (no real msal, no az)."""
     monkeypatch.setattr(
         signin, "silent_token", lambda config, scopes: TokenResult(ok=True, access_token="graph")
+    )
+    monkeypatch.setattr(
+        signin_chain,
+        "cached_token",
+        lambda config, scopes: (TokenResult(ok=True, access_token="graph"), "stand-in"),
     )
     monkeypatch.setattr(keyvault, "KEYVAULT_TOKEN_SOURCES", [lambda conn: (TOKEN, "")])
 

@@ -152,10 +152,14 @@ def _env_file(args: argparse.Namespace) -> Path:
 
 
 def _cli_vault_token(args: argparse.Namespace) -> str:
-    """The Key Vault token the command line names with --keyvault-token-env (ValueError when there is none)."""
-    token = os.environ.get(args.keyvault_token_env or "", "").strip() if args.keyvault_token_env else ""
+    """The Key Vault token named by --keyvault-token-env, else the signed-in account's (ValueError: none)."""
+    if not args.keyvault_token_env:  # the signed-in account's (idspine's sign-in, then the Azure CLI)
+        from wizard.providers.secret_store import signed_in_vault_token
+
+        return signed_in_vault_token()
+    token = os.environ.get(args.keyvault_token_env, "").strip()
     if not token:
-        raise ValueError("Key Vault needs an access token: pass --keyvault-token-env VAR")
+        raise ValueError(f"Key Vault needs an access token: {args.keyvault_token_env} is empty or not set")
     return token
 
 

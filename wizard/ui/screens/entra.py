@@ -257,11 +257,25 @@ class EntraScreen(TenantSignin):
         from wizard.inventory_writer import InventoryWriter
         from wizard.providers.entra.apply_tenants import acquire_tokens, apply_tenants
         from wizard.providers.entra.retry import RetryPolicy
-        from wizard.secrets.sinks import EnvFileSink
+        from wizard.providers.secret_store import secret_sink_for, signed_in_vault_token
 
         app, state, conn = self.app, self.workspace_state, self.connections
         ws = state.workspace.model_copy(deep=True)
-        sink = RevealingSink(EnvFileSink(conn.secrets_file()))
+        sinks: list[RevealingSink] = []
+
+        def sink_for() -> RevealingSink:
+            """The workspace's secret store (env file or Key Vault), built when a step first needs it."""
+            if not sinks:
+                store = secret_sink_for(
+                    ws,
+                    env_file=conn.secrets_file(),
+                    vault_token=lambda: signed_in_vault_token(conn),
+                    settings=http_settings_for(conn),
+                    connections=conn,
+                )
+                sinks.append(RevealingSink(store))
+            return sinks[0]
+
         # the same lock and digest check as every save; a change saved elsewhere meanwhile is merged, not reverted
         writer = InventoryWriter(state.path, state.digest)
 
@@ -288,7 +302,7 @@ class EntraScreen(TenantSignin):
                 http_settings=http_settings_for(conn),
                 writer=writer,
                 retry=RetryPolicy(on_wait=waiting),
-                sink_for=lambda: sink,
+                sink_for=sink_for,
                 progress_for=progress_for,
             )
         except InventoryError as exc:
@@ -298,7 +312,7 @@ class EntraScreen(TenantSignin):
             app.call_from_thread(self._status, str(exc), True)
             return
         if run.last is not None:
-            app.call_from_thread(self._applied, run.last, sink.new)
+            app.call_from_thread(self._applied, run.last, sinks[0].new if sinks else [])
 
     def _step_status(self, index: int, key: str, status: str) -> None:
         table = self.query_one(DataTable)

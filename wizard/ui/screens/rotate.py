@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def app_parts(ws: Workspace, conn: Connections, target: RotationTarget) -> dict[str, Any]:
     """Graph, the secret store, the proof and n8n for the app (ValueError says what is missing)."""
     from wizard.providers.entra.client import GraphClient
-    from wizard.providers.entra.signin import silent_token
+    from wizard.providers.entra.signin_chain import cached_token
     from wizard.providers.entra.signin_config import (
         SigninError,
         admin_scopes_for,
@@ -41,12 +41,14 @@ def app_parts(ws: Workspace, conn: Connections, target: RotationTarget) -> dict[
     )
     from wizard.providers.entra.verify import verification_tenant, verify_service_principal
     from wizard.providers.http_settings import build_client, http_settings_for
-    from wizard.providers.secret_store import secret_sink_for
+    from wizard.providers.secret_store import secret_sink_for, signed_in_vault_token
 
     sp = target.sp
     tenant = verification_tenant(ws, sp)
     try:
-        token = silent_token(signin_config_for(conn, tenant), admin_scopes_for(conn))
+        token, _way = cached_token(
+            signin_config_for(conn, tenant, public_fallback=True), admin_scopes_for(conn)
+        )
     except SigninError as exc:
         raise ValueError(str(exc)) from None
     if token is None or not token.ok:
@@ -68,7 +70,7 @@ def app_parts(ws: Workspace, conn: Connections, target: RotationTarget) -> dict[
         "sink": secret_sink_for(
             ws,
             env_file=conn.secrets_file(),
-            vault_token=lambda: _vault_token(conn),
+            vault_token=lambda: signed_in_vault_token(conn),
             settings=settings,
             connections=conn,
         ),
@@ -84,17 +86,6 @@ def app_parts(ws: Workspace, conn: Connections, target: RotationTarget) -> dict[
             raise ValueError("this secret is used in n8n: set the n8n address and API key (n8n screen) first")
         parts["n8n"] = open_n8n(integ.n8n_url, integ.n8n_api_key_ref, conn)
     return parts
-
-
-def _vault_token(conn: Connections) -> str:
-    """The signed-in account's Key Vault token (idspine's sign-in, then the Azure CLI); ValueError when none."""
-    from wizard.providers.keyvault import keyvault_token
-    from wizard.secrets.resolver import SecretUnavailable
-
-    try:
-        return keyvault_token(conn)
-    except SecretUnavailable as exc:
-        raise ValueError(f"Key Vault is this workspace's secret store: {exc}") from None
 
 
 class RotateScreen(IdspineModalScreen[bool]):
