@@ -149,3 +149,24 @@ async def test_unsaved_changes_in_the_app_are_kept_beside_the_rotation(rig: Rig,
         assert str(ws.credential(CRED).key_id) == str(load(rig.path).credential(CRED).key_id)  # type: ignore[union-attr]
         assert ws.service_principal(SP).verification is not None  # type: ignore[union-attr]
     rig.assert_completed()
+
+
+async def test_nothing_to_rotate_offers_no_rotate_now() -> None:
+    """On the demo (no tenant, and acme-graph-n8n has no app object id) the dialog says why and its footer has
+    no "Rotate now"; pressing y anyway changes nothing."""
+    app = IdspineApp(demo=True, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 44)) as pilot:
+        await open_with(pilot, "i", "InspectorScreen")
+        await _highlight(pilot, "credential:acme-graph-n8n")
+        await pilot.press("t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, rotate_screen.RotateScreen) and screen.refused
+        status = str(screen.query_one("#rotate-status", Static).render())
+        assert "Nothing to rotate" in str(screen.query_one("#rotate-plan-text", Static).render())
+        assert status and "rotates now" not in status
+        shown = {b.binding.action for b in app.active_bindings.values() if b.binding.show and b.enabled}
+        assert "rotate" not in shown and "learn" in shown
+        await pilot.press("y")
+        await settle(pilot)
+        assert not screen.running

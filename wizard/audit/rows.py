@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from wizard import placement
 from wizard.audit import SEVERITY_ORDER, Finding, by_subject, run_audit
-from wizard.model import Workspace
+from wizard.model import Verification, Workspace
 
 HEALTH_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
 COLUMNS = ("health", "kind", "name", "client", "service", "method", "owner", "expires", "status", "tenant")
@@ -164,3 +164,43 @@ def sort_rows(rows: list[Row], column: str, reverse: bool = False) -> list[Row]:
     if column == "health":
         return sorted(rows, key=lambda r: (HEALTH_ORDER[r.health], r.name), reverse=reverse)
     return sorted(rows, key=lambda r: (getattr(r, column).lower(), r.name), reverse=reverse)
+
+
+def detail_facts(ws: Workspace, subject: str) -> list[tuple[str, str]]:
+    """More facts about one row's object for the detail pane: where its secret lives, its Entra key id, last
+    use, n8n id and users, and where and when `discover` found it. Values are hostile text: escape them."""
+    kind, _, key = subject.partition(":")
+    facts: list[tuple[str, str]] = []
+    found = None
+    if kind == "credential":
+        c = ws.credential(key)
+        if c is None:
+            return []
+        facts = [
+            ("secret", c.secret_ref or ""),
+            ("key id", c.key_id or ""),
+            ("last used", str(c.last_used or "")),
+            ("n8n id", c.n8n_id),
+            ("used by", ", ".join(c.used_by)),
+        ]
+        found = c.discovered
+    elif kind == "service-principal":
+        sp = ws.service_principal(key)
+        if sp is None:
+            return []
+        facts = [
+            ("secret", sp.secret_ref or ""),
+            ("app id", sp.app_id or sp.client_id),
+            ("verified", "" if sp.verification is None else _verified(sp.verification)),
+        ]
+        found = sp.discovered
+    elif kind == "group":
+        g = ws.group(key)
+        found = g.discovered if g is not None else None
+    if found is not None:
+        facts.append(("discovered", f"{found.source}, {found.at:%Y-%m-%d %H:%M} UTC"))
+    return [(k, v) for k, v in facts if v]
+
+
+def _verified(v: Verification) -> str:
+    return f"{'ok' if v.ok else 'failed'} {v.at:%Y-%m-%d}"

@@ -12,7 +12,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from wizard.audit import SEVERITY_ORDER, Finding
-from wizard.audit.rows import COLUMNS, Row, build_rows, filter_rows, sort_rows
+from wizard.audit.rows import COLUMNS, Row, build_rows, detail_facts, filter_rows, sort_rows
 from wizard.ui.badges import WORDS, badge
 from wizard.ui.fit import lead, wrap
 from wizard.ui.markup import cell
@@ -46,7 +46,7 @@ class InspectorScreen(IdspineScreen[None]):
         # date it searches holds one), so nothing is lost
         Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("e", "edit", "Edit"),
-        Binding("t", "rotate", "Rotate", show=False),  # in the help text; the footer stays as it was
+        Binding("t", "rotate", "Rotate"),
         Binding("s", "cycle_sort", "Sort"),
         Binding("r", "reverse_sort", "Reverse", show=False),
         Binding("right_square_bracket", "page(1)", "Next page"),
@@ -164,6 +164,7 @@ class InspectorScreen(IdspineScreen[None]):
             ("owner", row.owner or "—"),
             ("expires", row.expires or "—"),
             ("tenant", row.tenant_label),
+            *detail_facts(self.workspace_state.workspace, row.subject),
         ]
         lines = [lead("[b $text-accent]", "", row.name, width) + "[/]", f"[dim]{escape(row.kind)}[/]"]
         if row.subject.startswith(("credential:", "service-principal:")):

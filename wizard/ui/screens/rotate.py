@@ -103,6 +103,7 @@ class RotateScreen(IdspineModalScreen[bool]):
         self.target_name = name
         self.running = False
         self.changed = False
+        self.refused = False  # nothing to rotate here: the footer offers no "Rotate now"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -126,11 +127,23 @@ class RotateScreen(IdspineModalScreen[bool]):
                 ws, self.target_name, store_where=store_where(ws, self.connections.secrets_env_file)
             )
         except RotateRefused as exc:
-            self._status(str(exc), error=True)
+            self._refuse(str(exc))
             self.query_one("#rotate-plan-text", Static).update(plain("Nothing to rotate."))
             return
         self.query_one("#rotate-plan-text", Static).update(plain("\n".join(lines)))
+        if self.workspace_state.path is None:
+            self._refuse("The demo workspace has no tenant: open an inventory file to rotate.")
+            return
         self._status("y rotates now (killed or stopped, it resumes next time) · l explains · escape closes")
+
+    def _refuse(self, why: str) -> None:
+        self.refused = True
+        self._status(why, error=True)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No "Rotate now" where there is nothing to rotate."""
+        return not (action == "rotate" and self.refused)
 
     def _status(self, text: str, error: bool = False) -> None:
         status = self.query_one("#rotate-status", Static)
@@ -145,7 +158,7 @@ class RotateScreen(IdspineModalScreen[bool]):
 
     def action_rotate(self) -> None:
         state = self.workspace_state
-        if self.running:
+        if self.running or self.refused:
             return
         if state.path is None:
             self._status("The demo workspace has no tenant: open an inventory file to rotate.", error=True)
