@@ -84,3 +84,16 @@ def signed_in_vault_token(connections: Connections | None = None) -> str:
         return keyvault_token(connections)
     except SecretUnavailable as exc:
         raise ValueError(f"Key Vault is this workspace's secret store: {exc}") from None
+
+
+def workspace_sink(ws: Workspace, connections: Connections) -> SecretSink:
+    """The workspace's store for new secrets, from the app's connection settings (ValueError as above)."""
+    from wizard.providers.http_settings import http_settings_for
+
+    return secret_sink_for(
+        ws,
+        env_file=connections.secrets_file(),
+        vault_token=lambda: signed_in_vault_token(connections),
+        settings=http_settings_for(connections),
+        connections=connections,
+    )

@@ -257,23 +257,15 @@ class EntraScreen(TenantSignin):
         from wizard.inventory_writer import InventoryWriter
         from wizard.providers.entra.apply_tenants import acquire_tokens, apply_tenants
         from wizard.providers.entra.retry import RetryPolicy
-        from wizard.providers.secret_store import secret_sink_for, signed_in_vault_token
+        from wizard.providers.secret_store import workspace_sink
 
         app, state, conn = self.app, self.workspace_state, self.connections
         ws = state.workspace.model_copy(deep=True)
         sinks: list[RevealingSink] = []
 
-        def sink_for() -> RevealingSink:
-            """The workspace's secret store (env file or Key Vault), built when a step first needs it."""
+        def sink_for() -> RevealingSink:  # the workspace's store, built when a step first needs it
             if not sinks:
-                store = secret_sink_for(
-                    ws,
-                    env_file=conn.secrets_file(),
-                    vault_token=lambda: signed_in_vault_token(conn),
-                    settings=http_settings_for(conn),
-                    connections=conn,
-                )
-                sinks.append(RevealingSink(store))
+                sinks.append(RevealingSink(workspace_sink(ws, conn)))
             return sinks[0]
 
         # the same lock and digest check as every save; a change saved elsewhere meanwhile is merged, not reverted
@@ -317,11 +309,9 @@ class EntraScreen(TenantSignin):
     def _step_status(self, index: int, key: str, status: str) -> None:
         table = self.query_one(DataTable)
         style = STATUS_STYLE.get(status, "white")
-        try:
+        with contextlib.suppress(Exception):  # a row may be missing if the plan changed; progress is cosmetic
             table.update_cell(key, "status", f"[{style}]{status}[/]")
             table.move_cursor(row=index - 1)
-        except Exception:  # noqa: BLE001 - a row may be missing if the plan changed; progress is cosmetic
-            pass
         if status != "running":
             self.query_one("#apply-progress", ProgressBar).update(progress=index)
 
@@ -332,9 +322,7 @@ class EntraScreen(TenantSignin):
         self._planned = self.workspace_state.workspace  # our own result: keep statuses
         summary = report.render_text().strip().splitlines()[-1]
         if report.stopped_at:
-            summary = (
-                f"Stopped at {report.stopped_at}: {report.error}\nRun apply again to continue from there."
-            )
+            summary = f"Stopped at {report.stopped_at}: {report.error}\nRun apply again to continue from it."
         self._status(summary, not report.ok)
         for name, value, ref in reversed(new_secrets):
             self.app.push_screen(SecretRevealScreen(name, value, ref))

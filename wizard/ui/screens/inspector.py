@@ -46,7 +46,9 @@ class InspectorScreen(IdspineScreen[None]):
         # date it searches holds one), so nothing is lost
         Binding("slash", "focus_filter", "Filter", priority=True),
         Binding("e", "edit", "Edit"),
-        Binding("t", "rotate", "Rotate"),
+        Binding(
+            "t", "rotate", "Rotate", show=False
+        ),  # the detail pane offers it where it applies (80x24 footer)
         Binding("s", "cycle_sort", "Sort"),
         Binding("r", "reverse_sort", "Reverse", show=False),
         Binding("right_square_bracket", "page(1)", "Next page"),
@@ -168,7 +170,8 @@ class InspectorScreen(IdspineScreen[None]):
         ]
         lines = [lead("[b $text-accent]", "", row.name, width) + "[/]", f"[dim]{escape(row.kind)}[/]"]
         if row.subject.startswith(("credential:", "service-principal:")):
-            lines.append("[@click=screen.edit()][u]Edit[/u][/] [dim](e)[/]")
+            rotate = "  [@click=screen.rotate()][u]Rotate[/u][/] [dim](t)[/]" if _rotatable(row) else ""
+            lines.append(f"[@click=screen.edit()][u]Edit[/u][/] [dim](e)[/]{rotate}")
         lines.append("")
         lines += [lead(f"[b]{k}:[/] ", f"{k}: ", v, width) for k, v in facts if v]
         lines.append("")
@@ -278,3 +281,11 @@ class InspectorScreen(IdspineScreen[None]):
 
     def action_leave(self) -> None:
         self.dismiss()
+
+
+def _rotatable(row: Row) -> bool:
+    """Rows `t` may rotate: a service principal with a client secret, or a client-credentials credential (the
+    rotate dialog then says whether it belongs to a service principal it can rotate)."""
+    if row.kind == "service-principal":
+        return row.method == "secret"
+    return row.method == "oauth-client-credentials"
