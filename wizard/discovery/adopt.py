@@ -289,7 +289,6 @@ def _adopt_credentials(
     at: dt.datetime,
     report: AdoptReport,
 ) -> None:
-    last_used = app.last_sign_in.date() if app.last_sign_in else None
     rows: list[tuple[str, PasswordInfo | CertificateInfo, str]] = [
         (em.password_key(p.key_id), p, "client secret") for p in app.passwords
     ]
@@ -298,6 +297,7 @@ def _adopt_credentials(
         if key not in wanted:
             continue
         start, end = em.end_date(info.start), em.end_date(info.end)
+        last_used = em.last_used(snapshot, app, info)
         cred = em.find_credential(idx, info.key_id)
         if cred is None:
             label = _clean(info.display_name, 80)

@@ -11,7 +11,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from wizard.discovery.entra_snapshot import DiscoveredApp, DiscoveredGroup, EntraSnapshot
+from wizard.discovery.entra_snapshot import (
+    CertificateInfo,
+    DiscoveredApp,
+    DiscoveredGroup,
+    EntraSnapshot,
+    PasswordInfo,
+)
 from wizard.model import Credential, FederatedCredential, Group, Permission, ServicePrincipal, Workspace
 from wizard.secrets.guard import find_secret_kind
 
@@ -166,6 +172,15 @@ def app_differences(sp: ServicePrincipal, app: DiscoveredApp) -> list[str]:
 
 def end_date(end: dt.datetime | None) -> dt.date | None:
     return end.date() if end is not None else None
+
+
+def last_used(
+    snapshot: EntraSnapshot, app: DiscoveredApp, info: PasswordInfo | CertificateInfo
+) -> dt.date | None:
+    """A credential's last use: its own key's last sign-in when the per-credential report was read, else (the
+    report refused) its app's last sign-in, which every credential on the app shares."""
+    at = info.last_used if snapshot.credential_activity else app.last_sign_in
+    return at.date() if at is not None else None
 
 
 def credential_difference(cred: Credential, end: dt.datetime | None) -> str:
