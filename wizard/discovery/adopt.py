@@ -235,9 +235,7 @@ def _adopt_app(
             "redirect_uris": [u for u in app.redirect_uris if em.safe(u)],
             "permissions": em.live_permissions(app),
             "federated_credentials": em.live_federated(app),
-            "sign_in_audience": "multi-tenant"
-            if "Multiple" in app.sign_in_audience or "Personal" in app.sign_in_audience
-            else "single-tenant",
+            "sign_in_audience": em.audience(app),
         }
     if sp is None:
         created, expires = _latest(app)
