@@ -322,6 +322,7 @@ _STARTS = re.compile(r"^startswith\(displayName,'((?:[^']|'')*)'\)$")
 
 class _Handler(BaseHTTPRequestHandler):
     tenant: Tenant
+    tenants: dict[str, Tenant]  # token -> tenant: one server can play several tenants
     base: str  # http://127.0.0.1:PORT
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
@@ -330,7 +331,8 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        t = self.tenant
+        bearer = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        t = self.tenant = self.tenants.get(bearer, self.tenant)  # the tenant this token belongs to
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         with t.lock:
@@ -486,15 +488,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class DiscoveryStandIn:
-    """Serve *tenant* on a free loopback port; `graph_url` ends in /v1.0 (beta beside it)."""
+    """Serve *tenant* (and *more* tenants, each chosen by its own token) on a free loopback port; `graph_url`
+    ends in /v1.0 (beta beside it)."""
 
-    def __init__(self, tenant: Tenant):
+    def __init__(self, tenant: Tenant, *more: Tenant):
         self.tenant = tenant
+        tenants = {t.token: t for t in (tenant, *more)}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.server.RequestHandlerClass = type(
-            "BoundDiscoveryHandler", (_Handler,), {"tenant": tenant, "base": base}
+            "BoundDiscoveryHandler", (_Handler,), {"tenant": tenant, "tenants": tenants, "base": base}
         )
         self.graph_url = f"{base}/v1.0"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
