@@ -1,9 +1,14 @@
 """Discover screen journey: read the stand-in tenant, review, select, adopt; the file is saved through the
-writer (a change saved elsewhere meanwhile is kept) and a second read shows everything in the inventory."""
+writer (a change saved elsewhere meanwhile is kept) and a second read shows everything in the inventory.
+Not signed in, the screen signs in by itself through the core chain (Azure CLI, then the device code shown
+on the screen; escape cancels) and then reads."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
+import time
 from pathlib import Path
 
 from tests.peers.test_entra_screen import wait_until
@@ -13,6 +18,10 @@ from tests.unit.discovery.conftest import TENANT_ID, days
 from wizard.demo import DEMO_TODAY
 from wizard.inventory import load, save
 from wizard.model import new_workspace
+from wizard.providers.entra.device_flow import DeviceCode
+from wizard.providers.entra.discover import DISCOVER_SCOPES
+from wizard.providers.entra.msal_calls import TokenResult
+from wizard.providers.entra.signin_config import WAY_GRAPH_CLI_TOOLS
 from wizard.settings import Connections
 from wizard.ui.app import IdspineApp
 
@@ -114,3 +123,154 @@ async def test_a_bad_answer_is_one_red_line_and_nothing_is_written(tmp_path: Pat
             await pilot.press("a")
             assert "Select rows first" in _text(screen, "#discover-status")
     assert path.read_bytes() == before
+
+
+# ---- the screen signs in on its own ------------------------------------------------------------------------
+class FakeDeviceSignin:
+    """Stands in for wizard.providers.entra.device_flow.DeviceSignin (start() gives the code, finish() waits
+    until the test approves or the code is cancelled), so the real sign-in chain runs around it."""
+
+    approve: threading.Event
+    token = ""
+    started: list[list[str]]
+
+    def __init__(self, config, scopes) -> None:  # type: ignore[no-untyped-def]
+        self.config = config
+        type(self).started.append(list(scopes))
+
+    def start(self) -> DeviceCode:
+        return FixedCode(
+            user_code="FJRD-7Q2K",
+            verification_uri="https://microsoft.com/devicelogin",
+            expires_at=time.time() + 900,
+            message="",
+            flow={"expires_at": time.time() + 900},
+        )
+
+    def finish(self, code: DeviceCode) -> TokenResult:
+        deadline = time.time() + 60  # a test that fails never leaves this thread waiting for ever
+        while not type(self).approve.wait(0.05):
+            if code.flow["expires_at"] == 0 or time.time() > deadline:  # cancelled (escape, leaving)
+                return TokenResult(False, "authorization_pending", "cancelled by the user")
+        return TokenResult(True, account="ola@northwind.example", access_token=type(self).token)
+
+
+@dataclasses.dataclass
+class FixedCode(DeviceCode):
+    def seconds_left(self, now: float | None = None) -> int:
+        return 899  # a still picture for the snapshot
+
+
+def signing_app(path: Path, server: DiscoveryStandIn, tmp_path: Path) -> IdspineApp:
+    """No app of one's own and no cached token: the screen must sign in by itself."""
+    conn = Connections(
+        graph_url=server.graph_url, allow_loopback_http=True, token_cache=tmp_path / "cache.json"
+    )
+    return IdspineApp(path, today=DEMO_TODAY, connections=conn)
+
+
+def fake_device(monkeypatch, tenant: Tenant) -> type[FakeDeviceSignin]:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("IDSPINE_CLIENT_ID", raising=False)
+    monkeypatch.delenv("IDSPINE_TOKEN_CACHE", raising=False)
+    fake = type(
+        "Device", (FakeDeviceSignin,), {"approve": threading.Event(), "token": tenant.token, "started": []}
+    )
+    monkeypatch.setattr("wizard.providers.entra.device_flow.DeviceSignin", fake)
+    return fake
+
+
+async def test_not_signed_in_the_screen_signs_in_with_a_device_code_then_reads(
+    tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    tenant = small_tenant()
+    path = ws_file(tmp_path)
+    device = fake_device(monkeypatch, tenant)
+    with DiscoveryStandIn(tenant) as server:
+        app = signing_app(path, server, tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_screen("discover", now=NOW)
+            await wait_until(pilot, lambda: "FJRD-7Q2K" in _text(app.screen, "#discover-device"))
+            screen = app.screen
+            assert screen.query_one("#discover-device").display
+            assert "microsoft.com/devicelogin" in _text(screen, "#discover-device")
+            assert device.started == [list(DISCOVER_SCOPES)]  # read-only scopes, no write scope
+            assert not tenant.calls  # nothing read before the sign-in finished
+            device.approve.set()
+            await wait_until(pilot, lambda: bool(screen.items))
+            assert not screen.query_one("#discover-device").display
+            assert screen.signed_in_as == WAY_GRAPH_CLI_TOOLS
+            assert "Signed in" in _text(screen, "#discover-status") or "space selects" in _text(
+                screen, "#discover-status"
+            )
+            calls = len(tenant.calls)
+            await pilot.press("r")  # reads again with the token it got, no second sign-in
+            await wait_until(pilot, lambda: len(tenant.calls) > calls and bool(screen.items))
+            assert len(device.started) == 1
+            assert not tenant.writes
+
+
+async def test_escape_cancels_a_waiting_sign_in_and_writes_nothing(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tenant = small_tenant()
+    path = ws_file(tmp_path)
+    before = path.read_bytes()
+    fake_device(monkeypatch, tenant)
+    with DiscoveryStandIn(tenant) as server:
+        app = signing_app(path, server, tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_screen("discover", now=NOW)
+            await wait_until(pilot, lambda: "FJRD-7Q2K" in _text(app.screen, "#discover-device"))
+            screen = app.screen
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: "try again" in _text(screen, "#discover-status"))
+            assert (
+                type(app.screen).__name__ == "DiscoverScreen"
+            )  # escape cancelled the sign-in, not the screen
+            assert not screen.query_one("#discover-device").display and not tenant.calls
+    assert path.read_bytes() == before
+
+
+async def test_a_token_from_another_tenant_is_refused(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import json
+
+    tenant = small_tenant()
+    path = ws_file(tmp_path)
+    device = fake_device(monkeypatch, tenant)
+    claims = base64.urlsafe_b64encode(json.dumps({"tid": "11111111-2222-3333-4444-555555555555"}).encode())
+    device.token = "eyJhbGciOiJub25lIn0." + claims.decode().rstrip("=") + ".c2ln"
+    device.approve.set()
+    with DiscoveryStandIn(tenant) as server:
+        app = signing_app(path, server, tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_screen("discover", now=NOW)
+            await wait_until(
+                pilot, lambda: "issued by tenant 11111111" in _text(app.screen, "#discover-status")
+            )
+            assert not tenant.calls
+
+
+async def test_leaving_the_screen_while_a_code_waits_ends_the_sign_in(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tenant = small_tenant()
+    path = ws_file(tmp_path)
+    device = fake_device(monkeypatch, tenant)
+    ended: list[bool] = []
+    finish = device.finish
+
+    def recorded(self, code):  # type: ignore[no-untyped-def]
+        result = finish(self, code)
+        ended.append(result.ok)
+        return result
+
+    monkeypatch.setattr(device, "finish", recorded)
+    with DiscoveryStandIn(tenant) as server:
+        app = signing_app(path, server, tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_screen("discover", now=NOW)
+            await wait_until(pilot, lambda: "FJRD-7Q2K" in _text(app.screen, "#discover-device"))
+            app.screen.dismiss()  # left some other way than escape (or the app quits)
+            await wait_until(pilot, lambda: ended == [False])  # the waiting sign-in stopped at once
+    assert not tenant.calls

@@ -28,3 +28,33 @@ def test_discover_screen(
         assert snap_compare(
             discover_app(Path(ws_file(tmp_path).name), server), run_before=run_before, terminal_size=size
         )
+
+
+def test_discover_screen_signing_in_with_a_device_code(
+    snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Not signed in: the screen signs in by itself and shows the device code (a still countdown)."""
+    from tests.journeys.test_discover_journey import NOW, _text, fake_device, signing_app
+    from tests.peers.test_entra_screen import wait_until
+    from tests.support.journeys import settle
+
+    monkeypatch.chdir(tmp_path)
+    tenant = small_tenant()
+    device = fake_device(monkeypatch, tenant)
+    with DiscoveryStandIn(tenant) as server:
+
+        async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+            await settle(pilot)
+            pilot.app.open_screen("discover", now=NOW)
+            await wait_until(pilot, lambda: "FJRD-7Q2K" in _text(pilot.app.screen, "#discover-device"))
+            pilot.app.screen.set_focus(None)
+            await until_stable(pilot)
+
+        try:
+            assert snap_compare(
+                signing_app(Path(ws_file(tmp_path).name), server, tmp_path),
+                run_before=run_before,
+                terminal_size=(120, 40),
+            )
+        finally:
+            device.approve.set()  # let the waiting sign-in thread end

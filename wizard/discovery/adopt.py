@@ -237,9 +237,7 @@ def _adopt_app(
             "redirect_uris": [u for u in app.redirect_uris if em.safe(u)],
             "permissions": em.live_permissions(app),
             "federated_credentials": em.live_federated(app),
-            "sign_in_audience": "multi-tenant"
-            if "Multiple" in app.sign_in_audience or "Personal" in app.sign_in_audience
-            else "single-tenant",
+            "sign_in_audience": em.audience(app),
         }
     if sp is None:
         created, expires = _latest(app)
@@ -296,7 +294,6 @@ def _adopt_credentials(
     at: dt.datetime,
     report: AdoptReport,
 ) -> None:
-    last_used = app.last_sign_in.date() if app.last_sign_in else None
     rows: list[tuple[str, PasswordInfo | CertificateInfo, str]] = [
         (em.password_key(p.key_id), p, "client secret") for p in app.passwords
     ]
@@ -305,6 +302,7 @@ def _adopt_credentials(
         if key not in wanted:
             continue
         start, end = em.end_date(info.start), em.end_date(info.end)
+        last_used = em.last_used(snapshot, app, info)
         cred = em.find_credential(idx, info.key_id)
         if cred is None:
             label = _clean(info.display_name, 80)

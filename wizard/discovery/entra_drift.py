@@ -3,7 +3,8 @@
 - unknown: an app in Entra that no service principal records (matched by app id / object ids, never by name);
 - missing: an active service principal, credential or group of this tenant, recorded with a live id, that
   Entra no longer holds (groups only for the name prefixes discover read);
-- changed: redirect URIs, permissions, federated subjects, a credential's end date;
+- changed: assignment required and sign-in audience (where the inventory records them), redirect URIs,
+  permissions, federated subjects, a credential's end date;
 - unrecorded-secret: a client secret or certificate on a recorded app that no credential records.
 Expiry is not drift: a recorded end date that has passed, recorded as it is, is in sync (`check` reports it).
 """

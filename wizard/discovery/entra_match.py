@@ -11,7 +11,13 @@ import datetime as dt
 import re
 from typing import Any
 
-from wizard.discovery.entra_snapshot import DiscoveredApp, DiscoveredGroup, EntraSnapshot
+from wizard.discovery.entra_snapshot import (
+    CertificateInfo,
+    DiscoveredApp,
+    DiscoveredGroup,
+    EntraSnapshot,
+    PasswordInfo,
+)
 from wizard.model import Credential, FederatedCredential, Group, Permission, ServicePrincipal, Workspace
 from wizard.secrets.guard import find_secret_kind
 
@@ -143,12 +149,45 @@ def _fmt(items: set[Any]) -> str:
     return ", ".join(sorted(" ".join(i) if isinstance(i, tuple) else i for i in items)) or "none"
 
 
-def app_differences(sp: ServicePrincipal, app: DiscoveredApp) -> list[str]:
-    """What the recorded service principal says differently from Entra (redirect URIs, permissions, federated
-    subjects); one short line each. Only compared where Entra holds an application object."""
-    if app.application_object_id is None:
-        return []
+def audience(app: DiscoveredApp) -> str | None:
+    """The inventory's sign_in_audience for the application's signInAudience (None: no application object or
+    no audience read). AzureADMyOrg is single-tenant; AzureADMultipleOrgs and the personal-account audiences
+    are multi-tenant (https://learn.microsoft.com/en-us/graph/api/resources/application, signInAudience)."""
+    if app.application_object_id is None or not app.sign_in_audience:
+        return None
+    return (
+        "multi-tenant"
+        if "Multiple" in app.sign_in_audience or "Personal" in app.sign_in_audience
+        else "single-tenant"
+    )
+
+
+def _settings_differences(sp: ServicePrincipal, app: DiscoveredApp) -> list[str]:
+    """Assignment required and sign-in audience, compared only where the inventory records them (None: not
+    recorded, not compared) and Entra gave a value."""
     out = []
+    recorded, live_required = sp.assignment_required, app.assignment_required
+    if recorded is not None and live_required is not None and recorded != live_required:
+        out.append(f"assignment required: recorded {_yes(recorded)}; in Entra {_yes(live_required)}")
+    live = audience(app)
+    if sp.sign_in_audience is not None and live is not None and sp.sign_in_audience != live:
+        out.append(
+            f"sign-in audience: recorded {sp.sign_in_audience}; in Entra {live} ({app.sign_in_audience})"
+        )
+    return out
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def app_differences(sp: ServicePrincipal, app: DiscoveredApp) -> list[str]:
+    """What the recorded service principal says differently from Entra (assignment required, sign-in audience,
+    redirect URIs, permissions, federated subjects); one short line each. All but assignment required are
+    compared only where Entra holds an application object."""
+    out = _settings_differences(sp, app)
+    if app.application_object_id is None:
+        return out
     recorded, live = set(sp.redirect_uris), {u for u in app.redirect_uris if safe(u)}
     if recorded != live:
         out.append(f"redirect URIs: recorded {_fmt(recorded)}; in Entra {_fmt(live)}")
@@ -166,6 +205,15 @@ def app_differences(sp: ServicePrincipal, app: DiscoveredApp) -> list[str]:
 
 def end_date(end: dt.datetime | None) -> dt.date | None:
     return end.date() if end is not None else None
+
+
+def last_used(
+    snapshot: EntraSnapshot, app: DiscoveredApp, info: PasswordInfo | CertificateInfo
+) -> dt.date | None:
+    """A credential's last use: its own key's last sign-in when the per-credential report was read, else (the
+    report refused) its app's last sign-in, which every credential on the app shares."""
+    at = info.last_used if snapshot.credential_activity else app.last_sign_in
+    return at.date() if at is not None else None
 
 
 def credential_difference(cred: Credential, end: dt.datetime | None) -> str:

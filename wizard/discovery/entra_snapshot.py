@@ -18,6 +18,7 @@ class PasswordInfo:
     display_name: str
     start: dt.datetime | None
     end: dt.datetime | None
+    last_used: dt.datetime | None = None  # this key's last sign-in (appCredentialSignInActivities), when read
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class CertificateInfo:
     end: dt.datetime | None
     usage: str = ""  # "Verify" for client authentication
     thumbprint: str = ""  # customKeyIdentifier, as Graph gives it
+    last_used: dt.datetime | None = None  # this key's last sign-in (appCredentialSignInActivities), when read
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ class EntraSnapshot:
         default_factory=list
     )  # what could not be read (e.g. sign-in activity: no licence)
     group_prefixes: list[str] = field(default_factory=list)  # the name prefixes groups were read for
+    # True when the per-credential sign-in report was read: each PasswordInfo/CertificateInfo.last_used is then
+    # that key's own last sign-in (None: none reported). False: only the app-level date, if any, is known.
+    credential_activity: bool = False
 
     @property
     def source(self) -> str:

@@ -3,8 +3,9 @@ misbehaving on request.
 
 Shapes: every seeded application, service principal, password/key credential, federated credential, app role
 assignment and group is validated against the published Graph v1.0 typings (contracts/graph-v1.0-types-subset
-.json through graph_contract.py); users and the beta servicePrincipalSignInActivity against
-tests/support/contracts/graph-discovery-subset.json (copied from the Graph reference, sources inside).
+.json through graph_contract.py); users and the beta servicePrincipalSignInActivity and
+appCredentialSignInActivity against tests/support/contracts/graph-discovery-subset.json (copied from the
+Graph reference, sources inside).
 
 Behaviour modelled on the Graph documentation:
 - paging (https://learn.microsoft.com/en-us/graph/paging): at most `$top` items (default 100) per page and an
@@ -14,7 +15,8 @@ Behaviour modelled on the Graph documentation:
 - throttling (https://learn.microsoft.com/en-us/graph/throttling): 429 with Retry-After seconds;
 - a stale replica: `repeat_across_pages` repeats the last item of a page at the top of the next one, and
   `vanished` app object ids answer 404 Request_ResourceNotFound on their owners (deleted meanwhile);
-- sign-in activity (beta /reports/servicePrincipalSignInActivities) answers 403
+- sign-in activity (beta /reports/servicePrincipalSignInActivities per app and /reports/
+  appCredentialSignInActivities per key, both paged) answers 403
   Authentication_RequestFromNonPremiumTenantOrB2CTenant when the tenant has no P1/P2 licence;
 - bad answers on request (`Misbehave`): garbage, truncated JSON, 401 expired token, 403 missing consent,
   a next link to another host, 503.
@@ -67,7 +69,7 @@ class Misbehave:
 
 
 def _shape_problems(kind: str, obj: dict[str, Any]) -> list[str]:
-    if kind in ("User", "ServicePrincipalSignInActivity"):
+    if kind in ("User", "ServicePrincipalSignInActivity", "AppCredentialSignInActivity"):
         import jsonschema
 
         doc = json.loads(SHAPES.read_text(encoding="utf-8"))
@@ -89,6 +91,7 @@ class Tenant:
     fics: dict[str, list[dict]] = field(default_factory=dict)  # app object id -> credentials
     grants: dict[str, list[dict]] = field(default_factory=dict)  # sp id -> appRoleAssignments
     sign_ins: dict[str, dict] = field(default_factory=dict)  # appId -> servicePrincipalSignInActivity
+    credential_sign_ins: list[dict] = field(default_factory=list)  # appCredentialSignInActivity entries
     licensed: bool = True  # Entra ID P1/P2: sign-in activity readable
     repeat_across_pages: bool = False
     vanished: set[str] = field(default_factory=set)  # app object ids whose owners answer 404
@@ -260,6 +263,35 @@ class Tenant:
             raise AssertionError("seeded sign-in activity breaks the published shape")
         self.sign_ins[app_id] = item
 
+    def add_credential_sign_in(self, key_id: str, at: dt.datetime, resource_id: str | None = None) -> None:
+        """A beta appCredentialSignInActivity: the key *key_id* of a seeded app signed in at *at* (one entry per
+        key and accessed resource, as the report lists them)."""
+        app = next(
+            a
+            for a in self.applications.values()
+            if any(c["keyId"] == key_id for c in a["passwordCredentials"] + a["keyCredentials"])
+        )
+        secret = any(c["keyId"] == key_id for c in app["passwordCredentials"])
+        sp = next((s for s in self.service_principals.values() if s["appId"] == app["appId"]), None)
+        cred = next(c for c in app["passwordCredentials"] + app["keyCredentials"] if c["keyId"] == key_id)
+        item = {
+            "id": str(uuid.uuid4()),
+            "appId": app["appId"],
+            "appObjectId": app["id"],
+            "servicePrincipalObjectId": sp["id"] if sp else None,
+            "resourceId": resource_id or self.graph_sp,
+            "keyId": key_id,
+            "keyType": "clientSecret" if secret else "certificate",
+            "keyUsage": "sign" if secret else "verify",
+            "credentialOrigin": "application",
+            "createdDateTime": cred["startDateTime"],
+            "expirationDateTime": cred["endDateTime"],
+            "signInActivity": {"lastSignInDateTime": iso(at), "lastSignInRequestId": str(uuid.uuid4())},
+        }
+        if self.validate and _shape_problems("AppCredentialSignInActivity", item):
+            raise AssertionError("seeded credential sign-in activity breaks the published shape")
+        self.credential_sign_ins.append(item)
+
     def app(self, name: str) -> dict[str, Any]:
         return next(a for a in self.applications.values() if a["displayName"] == name)
 
@@ -290,6 +322,7 @@ _STARTS = re.compile(r"^startswith\(displayName,'((?:[^']|'')*)'\)$")
 
 class _Handler(BaseHTTPRequestHandler):
     tenant: Tenant
+    tenants: dict[str, Tenant]  # token -> tenant: one server can play several tenants
     base: str  # http://127.0.0.1:PORT
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
@@ -298,7 +331,8 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        t = self.tenant
+        bearer = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+        t = self.tenant = self.tenants.get(bearer, self.tenant)  # the tenant this token belongs to
         parts = urlsplit(self.path)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         with t.lock:
@@ -376,14 +410,18 @@ class _Handler(BaseHTTPRequestHandler):
         segs = [s for s in rest.split("/") if s]
         select = query.get("$select", "")
         if version == "beta":
-            if segs == ["reports", "servicePrincipalSignInActivities"]:
+            reports = {
+                "servicePrincipalSignInActivities": list(t.sign_ins.values()),
+                "appCredentialSignInActivities": list(t.credential_sign_ins),
+            }
+            if len(segs) == 2 and segs[0] == "reports" and segs[1] in reports:
                 if not t.licensed:
                     raise _err(
                         403,
                         "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
                         "Neither tenant is B2C or tenant doesn't have premium license",
                     )
-                return self._page(path, query, list(t.sign_ins.values()))
+                return self._page(path, query, reports[segs[1]])
             raise _err(404, "BadRequest", "Resource not found for the segment.")
         if version != "v1.0":
             raise _err(404, "BadRequest", "Invalid version.")
@@ -450,15 +488,17 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class DiscoveryStandIn:
-    """Serve *tenant* on a free loopback port; `graph_url` ends in /v1.0 (beta beside it)."""
+    """Serve *tenant* (and *more* tenants, each chosen by its own token) on a free loopback port; `graph_url`
+    ends in /v1.0 (beta beside it)."""
 
-    def __init__(self, tenant: Tenant):
+    def __init__(self, tenant: Tenant, *more: Tenant):
         self.tenant = tenant
+        tenants = {t.token: t for t in (tenant, *more)}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.server.RequestHandlerClass = type(
-            "BoundDiscoveryHandler", (_Handler,), {"tenant": tenant, "base": base}
+            "BoundDiscoveryHandler", (_Handler,), {"tenant": tenant, "tenants": tenants, "base": base}
         )
         self.graph_url = f"{base}/v1.0"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -1,10 +1,12 @@
 """A seeded stand-in tenant for discover/adopt/drift: apps with secrets (some expired, one unrecorded), a
 certificate, a wildcard-ish federated subject, owners (one disabled), a multi-tenant app and naming-convention
-groups; more than one page of applications."""
+groups; more than one page of applications; per-credential sign-ins (a left-over secret idle beside one in
+use)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -51,6 +53,13 @@ def seed(t: Tenant) -> Tenant:
     t.add_group("Unrelated group")
     t.add_sign_in(t.app("svc-n8n-graph-acme")["appId"], days(-2))
     t.add_sign_in(t.app("Partner portal")["appId"], days(-90))
+    # Per key: the n8n app's current secret signed in two days ago (an older entry for another resource
+    # too); its expired secret, left over, last signed in 60 days ago. The certificate never did.
+    left_over, current = (p["keyId"] for p in t.app("svc-n8n-graph-acme")["passwordCredentials"])
+    t.add_credential_sign_in(current, days(-9), resource_id=str(uuid.UUID(int=9)))
+    t.add_credential_sign_in(current, days(-2))
+    t.add_credential_sign_in(left_over, days(-60))
+    t.add_credential_sign_in(t.app("Partner portal")["passwordCredentials"][0]["keyId"], days(-90))
     return t
 
 

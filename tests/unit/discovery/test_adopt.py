@@ -38,7 +38,13 @@ def test_adopt_all_records_apps_credentials_and_groups_marked_discovered(read) -
     assert len(creds) == 2 and all(c.secret_ref is None and c.key_id for c in creds)
     assert all(c.method == Method.OAUTH_CLIENT_CREDENTIALS and c.service == "microsoft-graph" for c in creds)
     assert sorted(str(c.expires) for c in creds) == [str((days(-35)).date()), str((days(160)).date())]
-    assert all(c.last_used == dt.date(2026, 11, 21) for c in creds)
+    # each key its own last use (appCredentialSignInActivities), not the app's: the left-over secret is idle
+    assert {str(c.expires): c.last_used for c in creds} == {
+        str(days(-35).date()): dt.date(2026, 9, 24),
+        str(days(160).date()): dt.date(2026, 11, 21),
+    }
+    cert = next(c for c in ws.credentials if c.identity == "svc-reports-cert")
+    assert cert.last_used is None  # the report lists no sign-in for it
     gha = ws.service_principal("svc-gha-deploy-acme")
     assert gha is not None and gha.owner == "" and "former@northwind.example" in gha.notes
     assert gha.federated_credentials[0].subject == "repo:acme/*:ref:refs/heads/main"
@@ -195,3 +201,16 @@ def test_a_multi_tenant_apps_consent_in_another_tenant_keeps_the_home_ids(read) 
     report = adopt(ws, elsewhere, None)
     assert (sp.app_id, sp.application_object_id, sp.object_id, sp.assignment_required) == ids
     assert not report.changed and len(ws.service_principals) == len(read().apps)
+
+
+def test_refused_per_credential_report_falls_back_to_the_app_date_and_says_so(read, tenant: Tenant) -> None:
+    from tests.support.entra.discovery_standin import Misbehave
+
+    tenant.faults.append(Misbehave("403", r"appCredentialSignInActivities$", times=99))
+    snap = read()
+    assert not snap.credential_activity
+    assert any("per-credential sign-in activity not read" in n for n in snap.notes)
+    ws = home_ws()
+    adopt(ws, snap, None)
+    creds = [c for c in ws.credentials if c.identity == "svc-n8n-graph-acme"]
+    assert [c.last_used for c in creds] == [dt.date(2026, 11, 21)] * 2  # the app's date, shared

@@ -159,3 +159,72 @@ def test_a_token_issued_by_another_tenant_is_refused(
     monkeypatch.setenv("OTHER_TOKEN", f"eyJhbGciOiJub25lIn0.{claims.rstrip('=')}.sig")
     result = run_cli("discover", "entra", "--file", str(ws_path), "--token-env", "OTHER_TOKEN")
     assert result.code == 2 and "issued by tenant 11111111" in result.err
+
+
+def _two_tenant_ws(tmp_path: Path) -> Path:
+    ws = home_ws()
+    ws.clients.append(Client(slug="acme", name="Acme", tenant="acme.example"))
+    ws.clients.append(Client(slug="globex", name="Globex", tenant="globex.example"))
+    path = tmp_path / "all.toml"
+    save(ws, path, expected_digest=None)
+    return path
+
+
+@pytest.fixture
+def two_tenants(tenant: Tenant):
+    acme = Tenant(token="acme-token")
+    acme.add_app("acme-billing", secrets=[(NOW, NOW.replace(year=2027))])
+    with DiscoveryStandIn(tenant, acme) as server:
+        yield server, acme
+
+
+def test_all_tenants_reads_each_with_its_own_token_reports_the_unreadable_and_adopts_per_client(
+    run_cli, two_tenants, tenant: Tenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, acme = two_tenants
+    path = _two_tenant_ws(tmp_path)
+    monkeypatch.setenv("HOME_TOKEN", tenant.token)
+    monkeypatch.setenv("ACME_TOKEN", acme.token)
+    monkeypatch.delenv("GLOBEX_TOKEN", raising=False)
+    result = run_cli(
+        "discover", "entra", "--file", str(path), "--all-tenants", "--adopt-all",
+        "--graph-url", server.graph_url, "--allow-loopback-http",
+        "--token-env", "home=HOME_TOKEN", "--token-env", "acme=ACME_TOKEN", "--token-env", "globex=GLOBEX_TOKEN",
+    )  # fmt: skip
+    assert result.code == 1  # one tenant could not be read; the others went on
+    assert "globex.example not read" in result.err and "GLOBEX_TOKEN" in result.err
+    assert "Found in 2 tenant(s)" in result.out
+    assert "acme-billing" in result.out and "svc-n8n-graph-acme" in result.out
+    assert result.out.count("Adopted") == 2
+    ws = load(path)
+    billing = ws.service_principal("acme-billing")
+    assert billing is not None and billing.client == "acme"
+    assert billing.discovered is not None and billing.discovered.source == "entra:acme.example"
+    home = ws.service_principal("svc-n8n-graph-acme")
+    assert home is not None and home.client == "" and home.discovered.source == f"entra:{TENANT_ID}"  # type: ignore[union-attr]
+    assert [c.client for c in ws.credentials if c.identity == "acme-billing"] == ["acme"]
+    assert "Bearer" not in result.err and tenant.token not in result.err + result.out
+
+
+def test_all_tenants_refuses_one_token_for_two_tenants_and_qualified_keys(
+    run_cli, two_tenants, tenant: Tenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, acme = two_tenants
+    path = _two_tenant_ws(tmp_path)
+    before = path.read_bytes()
+    monkeypatch.setenv("ONE_TOKEN", tenant.token)
+    base = ("discover", "entra", "--file", str(path), "--all-tenants", "--graph-url", server.graph_url,
+            "--allow-loopback-http")  # fmt: skip
+    same = run_cli(*base, "--token-env", "ONE_TOKEN")
+    assert same.code == 1 and "each tenant needs a token of its own" in same.err
+    monkeypatch.setenv("ACME_TOKEN", acme.token)
+    key = f"app:{acme.app('acme-billing')['appId']}"
+    wrong = run_cli(*base, "--token-env", "home=ONE_TOKEN", "--token-env", "acme=ACME_TOKEN",
+                    "--token-env", "globex=NOPE", "--adopt", f"home/{key}")  # fmt: skip
+    assert wrong.code == 2 and "nothing was written" in wrong.err and path.read_bytes() == before
+    right = run_cli(*base, "--token-env", "home=ONE_TOKEN", "--token-env", "acme=ACME_TOKEN",
+                    "--token-env", "globex=NOPE", "--adopt", f"acme/{key}")  # fmt: skip
+    assert right.code == 1, right.err  # globex unread: exit 1, the rest adopted
+    assert "Adopted 2 new" in right.out  # the app and its secret
+    assert [sp.name for sp in load(path).service_principals] == ["acme-billing"]
+    assert run_cli(*base, "--tenant", "home").code == 2  # --all-tenants with --tenant is a usage error

@@ -107,3 +107,42 @@ def test_odata_literals_in_group_filters_are_escaped(read, tenant: Tenant) -> No
     tenant.add_group("O'Brien-Team")
     snap = read(group_prefixes=["O'Brien-"])
     assert [g.display_name for g in snap.groups] == ["O'Brien-Team"]
+
+
+def test_last_use_per_credential_is_read_by_key_id_paged_latest_entry_wins(read, tenant: Tenant) -> None:
+    import datetime as dt
+
+    from tests.unit.discovery.conftest import days
+
+    current = tenant.app("svc-n8n-graph-acme")["passwordCredentials"][1]["keyId"]
+    for i in range(150):  # older entries for other resources: more than one page of the report
+        tenant.add_credential_sign_in(
+            current, days(-200 - i), resource_id=f"00000000-0000-0000-0000-{i:012d}"
+        )
+    snap = read()
+    assert snap.credential_activity
+    assert tenant.calls.count("/beta/reports/appCredentialSignInActivities") >= 2
+    n8n = next(a for a in snap.apps if a.display_name == "svc-n8n-graph-acme")
+    left_over, in_use = n8n.passwords
+    assert in_use.last_used == days(-2) and left_over.last_used == days(-60)
+    cert = next(a for a in snap.apps if a.display_name == "svc-reports-cert").certificates[0]
+    assert cert.last_used is None
+    assert isinstance(in_use.last_used, dt.datetime) and not snap.notes
+
+
+def test_graph_short_offsets_in_report_dates_are_read() -> None:
+    from wizard.providers.entra.discover_map import credential_sign_ins
+
+    rows = credential_sign_ins(
+        [
+            {
+                "keyId": "83f45296-fb8f-4aaa-a399-ac51084e02b7",
+                "signInActivity": {"lastSignInDateTime": "2021-03-18T00:00:00-8:00"},
+            },
+            {"keyId": "not-a-guid", "signInActivity": {"lastSignInDateTime": "2021-03-18T00:00:00Z"}},
+            {"keyId": "83f45296-fb8f-4aaa-a399-ac51084e02b7", "signInActivity": "garbage"},
+        ]
+    )
+    assert [(k, at.isoformat()) for k, at in rows] == [
+        ("83f45296-fb8f-4aaa-a399-ac51084e02b7", "2021-03-18T00:00:00-08:00")
+    ]

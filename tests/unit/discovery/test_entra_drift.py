@@ -113,3 +113,48 @@ def test_entra_drift_source_reads_and_compares_or_says_unreadable(
     assert report.exit_code == 2 and "sign in again" in next(iter(report.unreadable.values()))
     ws.consultancy.home_tenant = ""
     assert "no tenant id" in entra_drift(ws, tenant.token, **options).unreadable["entra"]  # type: ignore[arg-type]
+
+
+def test_assignment_required_and_sign_in_audience_changed_behind_its_back(read, tenant: Tenant) -> None:
+    ws = home_ws()
+    adopt(ws, read(), None)
+    n8n = tenant.app("svc-n8n-graph-acme")
+    sp = next(s for s in tenant.service_principals.values() if s["appId"] == n8n["appId"])
+    sp["appRoleAssignmentRequired"] = True
+    n8n["signInAudience"] = "AzureADMultipleOrgs"
+    findings = compare_entra(ws, read()).findings
+    assert sorted(f.detail for f in findings) == [
+        "assignment required: recorded no; in Entra yes",
+        "sign-in audience: recorded single-tenant; in Entra multi-tenant (AzureADMultipleOrgs)",
+    ]
+    assert all(
+        f.kind == DriftKind.CHANGED and f.entry == "service_principal:svc-n8n-graph-acme" for f in findings
+    )
+
+
+def test_settings_the_inventory_does_not_record_are_not_compared(read, tenant: Tenant) -> None:
+    ws = home_ws()
+    adopt(ws, read(), None)
+    recorded = ws.service_principal("svc-n8n-graph-acme")
+    assert recorded is not None
+    recorded.assignment_required = None
+    recorded.sign_in_audience = None
+    n8n = tenant.app("svc-n8n-graph-acme")
+    next(s for s in tenant.service_principals.values() if s["appId"] == n8n["appId"])[
+        "appRoleAssignmentRequired"
+    ] = True
+    n8n["signInAudience"] = "AzureADMultipleOrgs"
+    assert compare_entra(ws, read()).findings == []
+
+
+def test_assignment_required_is_compared_for_a_service_principal_without_its_app(
+    read, tenant: Tenant
+) -> None:
+    ws = home_ws()
+    adopt(ws, read(), None)
+    filler = tenant.app("filler-000")
+    tenant.applications.pop(filler["id"])  # now only its service principal is in this tenant
+    sp = next(s for s in tenant.service_principals.values() if s["appId"] == filler["appId"])
+    sp["appRoleAssignmentRequired"] = True
+    details = [f.detail for f in compare_entra(ws, read()).findings if f.name == "filler-000"]
+    assert details == ["assignment required: recorded no; in Entra yes"]

@@ -14,6 +14,10 @@ def text_of(explainer_id: str) -> str:
     return re.sub(r"\s+", " ", " ".join([e.summary, *e.sections.values()]))
 
 
+CRED_LIST = "https://learn.microsoft.com/en-us/graph/api/reportroot-list-appcredentialsigninactivities?view=graph-rest-beta"
+CRED_RESOURCE = (
+    "https://learn.microsoft.com/en-us/graph/api/resources/appcredentialsigninactivity?view=graph-rest-beta"
+)
 LIST_API = "https://learn.microsoft.com/en-us/graph/api/reportroot-list-serviceprincipalsigninactivities?view=graph-rest-beta"
 RESOURCE = "https://learn.microsoft.com/en-us/graph/api/resources/serviceprincipalsigninactivity?view=graph-rest-beta"
 LICENCE = "https://github.com/MicrosoftDocs/entra-docs/blob/main/docs/includes/licensing-monitoring-health.md"
@@ -30,8 +34,13 @@ FACTS = [
         LIST_API,
     ),
     ("**AuditLog.Read.All**", None, LIST_API),
-    ("is a **beta** API", None, LIST_API),
-    ("exists only in the global cloud", None, LIST_API),
+    ("are **beta** APIs", None, LIST_API),
+    ("exist only in the global cloud", None, CRED_LIST),
+    ("GET /beta/reports/appCredentialSignInActivities", "/v1.0/reports/appCredential", CRED_LIST),
+    ("by `keyId`", None, CRED_RESOURCE),
+    ("`credentialOrigin`: the application or the service principal", None, CRED_RESOURCE),
+    ("`signInActivity` holding `lastSignInDateTime`", None, CRED_RESOURCE),
+    ("only when the per-credential report is refused", "The activity is per app, not per secret", CRED_LIST),
     ("per `appId`", None, RESOURCE),
     (
         "as a client with its own credential (app-only), as a resource, and with a user (delegated)",
@@ -56,5 +65,5 @@ def test_fact(phrase: str, wrong: str | None, source: str) -> None:
 def test_names_the_rule_and_lists_its_sources() -> None:
     e = lib.get("unused-credentials")
     assert "`credential-unused`" in text_of("unused-credentials")
-    for url in (LIST_API, RESOURCE, LICENCE, ERROR, STALE_APPS):
+    for url in (CRED_LIST, CRED_RESOURCE, LIST_API, RESOURCE, LICENCE, ERROR, STALE_APPS):
         assert url in e.sources

@@ -1,12 +1,19 @@
 """`idspine discover entra`: read what a tenant holds (read-only), show it for review, adopt only what is named.
 
-    idspine discover entra [--tenant T] [--client SLUG] [--adopt KEY ...|--adopt-all] [--format text|json]
+    idspine discover entra [--tenant T] [--client SLUG | --all-tenants] [--adopt KEY ...|--adopt-all]
+                           [--format text|json]
 
 The reading is `wizard.providers.entra.discover.discover_tenant`, the review and adoption
 `wizard.discovery.adopt` (the same functions the Discover screen calls). Without --adopt/--adopt-all nothing
-is written. The token is for one tenant: --token-env VAR, else the cached sign-in for that tenant with
-read-only scopes (Application.Read.All, Group.Read.All, User.Read.All; AuditLog.Read.All for sign-in
-activity, optional).
+is written. Each token is for one tenant: --token-env VAR (or TENANT=VAR, repeatable: TENANT is a tenant
+id/domain, `home` or a client slug), else the cached sign-in for that tenant with read-only scopes
+(Application.Read.All, Group.Read.All, User.Read.All; AuditLog.Read.All for sign-in activity, optional).
+
+--all-tenants reads the home tenant and every active client's own tenant in one run (the tenants drift
+reads, wizard.providers.drift_sources.entra_tenants), one token each, into one review. A tenant that
+cannot be read is reported on one line and the others go on (exit 1 at the end); adoption is per tenant,
+with that tenant's client. Keys may be qualified as TENANT/KEY; an unqualified key means it in every
+tenant where it was found.
 
 Other sources (`discover n8n`, `discover supabase`) register beside `entra` through the hook
 `discover_sources(subparsers)`: it returns the `discover` parser's subcommand set, creating it once, whichever
@@ -34,6 +41,7 @@ if TYPE_CHECKING:
     from wizard.discovery.adopt import ReviewItem
     from wizard.discovery.entra_snapshot import EntraSnapshot
     from wizard.model import Workspace
+    from wizard.providers.entra.tenant_tokens import TenantTokens
 
 _SOURCES_ATTR = "_idspine_discover_sources"
 
@@ -65,13 +73,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--client", metavar="SLUG", help="the client whose tenant to read; adopted entries belong to it"
     )
+    p.add_argument(
+        "--all-tenants",
+        action="store_true",
+        help="read the home tenant and every active client's tenant (one token each) into one review",
+    )
     choose = p.add_mutually_exclusive_group()
     choose.add_argument(
         "--adopt",
         nargs="+",
         action="extend",
         metavar="KEY",
-        help="adopt these found objects (keys as listed: app:<appId>, secret:<keyId>, cert:<keyId>, group:<id>)",
+        help="adopt these found objects (keys as listed: app:<appId>, secret:<keyId>, cert:<keyId>, group:<id>; "
+        "with --all-tenants also TENANT/KEY)",
     )
     choose.add_argument("--adopt-all", action="store_true", help="adopt everything found")
     p.add_argument(
@@ -80,7 +94,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--graph-url", default=None, help="Graph address (default: $IDSPINE_GRAPH_URL or Graph v1.0)"
     )
-    p.add_argument("--token-env", metavar="VAR", help="read a Graph access token for this tenant from VAR")
+    p.add_argument(
+        "--token-env",
+        action="append",
+        default=[],
+        metavar="[TENANT=]VAR",
+        help="read a Graph access token from VAR (TENANT=VAR: for that tenant only; repeatable)",
+    )
     p.add_argument(
         "--tenant", help="home, a client slug, or a tenant id/domain (default: --client's, else home)"
     )
@@ -89,22 +109,46 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_entra, command="discover entra")
 
 
-def _token(args: argparse.Namespace, tenant: str) -> str:
-    """The Graph token for *tenant* alone (TokenMismatch, a ValueError, when a JWT names another tenant)."""
+def _token(args: argparse.Namespace, ws: Workspace, tenant: str, tokens: TenantTokens | None = None) -> str:
+    """The Graph token for *tenant* alone (TokenMismatch, a ValueError, when a JWT names another tenant or the
+    token already served another tenant of this run)."""
     from wizard.providers.entra.tenant_tokens import TenantTokens
 
-    return TenantTokens().put("discover", tenant, _raw_token(args, tenant), tenant)
+    return (tokens or TenantTokens()).put(tenant.lower(), tenant, _raw_token(args, ws, tenant), tenant)
 
 
-def _raw_token(args: argparse.Namespace, tenant: str) -> str:
+def _tenant_name(ws: Workspace, name: str) -> str:
+    """A tenant as the user may name it (`home`, a client slug, an id or domain) as recorded."""
+    client = ws.client(name)
+    if name == "home":
+        return ws.consultancy.home_tenant or name
+    if client is not None and client.tenant:
+        return client.tenant
+    return name
+
+
+def _token_var(args: argparse.Namespace, ws: Workspace, tenant: str) -> str | None:
+    """The --token-env variable for *tenant*: a TENANT=VAR naming it, else a bare VAR, else None."""
+    bare = None
+    for item in args.token_env:
+        name, sep, var = item.partition("=")
+        if not sep:
+            bare = item.strip()
+        elif _tenant_name(ws, name.strip()).lower() == tenant.lower():
+            return var.strip()
+    return bare
+
+
+def _raw_token(args: argparse.Namespace, ws: Workspace, tenant: str) -> str:
     from wizard.cli.commands.entra import signin_config
     from wizard.providers.entra.discover import DISCOVER_SCOPES
     from wizard.providers.entra.signin_chain import cached_token
 
-    if args.token_env:
-        token = os.environ.get(args.token_env, "").strip()
+    var = _token_var(args, ws, tenant)
+    if var is not None:
+        token = os.environ.get(var, "").strip()
         if not token:
-            raise ValueError(f"the environment variable {args.token_env} is empty or not set")
+            raise ValueError(f"the environment variable {var} (--token-env) is empty or not set")
         return token
     result, _way = cached_token(signin_config(args, tenant=tenant, public_fallback=True), DISCOVER_SCOPES)
     if result is None or not result.ok or not result.access_token:
@@ -116,77 +160,170 @@ def _raw_token(args: argparse.Namespace, tenant: str) -> str:
     return result.access_token
 
 
-def run_entra(args: argparse.Namespace) -> int:
+def _targets(ws: Workspace, args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(tenant, client slug) to read: one from --tenant/--client, or every recorded one with --all-tenants."""
+    from wizard.discovery.entra_match import TargetError, discover_target
+    from wizard.providers.drift_sources import entra_tenants
+
+    if not args.all_tenants:
+        return [discover_target(ws, args.tenant, args.client)]
+    targets = entra_tenants(ws)
+    if not targets:
+        raise TargetError("no tenant id or domain is recorded for the home tenant or any active client")
+    return targets
+
+
+class _Unreadable(Exception):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def _read_one(
+    args: argparse.Namespace, ws: Workspace, tenant: str, client: str, tokens: TenantTokens
+) -> EntraSnapshot:
+    """One tenant read (read-only); _Unreadable (one line, exit code) when it cannot be."""
     from wizard.cli.output import err
-    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
-    from wizard.discovery.entra_match import TargetError, discover_target, group_prefixes, snapshot_keys
+    from wizard.discovery.entra_match import group_prefixes
     from wizard.providers import ProviderError
     from wizard.providers.entra.discover import discover_tenant
     from wizard.providers.entra.signin_config import SigninError
     from wizard.providers.http import HttpSettings
     from wizard.settings import GRAPH_URL, Environment
 
-    if args.demo and (args.adopt or args.adopt_all):
-        return fail("discover adopts into an inventory file; use --file, not --demo", EXIT_USAGE)
-    try:
-        ws = open_workspace(args)
-        tenant, client = discover_target(ws, args.tenant, args.client)
-    except WorkspaceUnavailable as exc:
-        return report_unavailable(exc)
-    except TargetError as exc:
-        return fail(str(exc), EXIT_USAGE)
     env = Environment.read()
     settings = HttpSettings(
         allow_loopback_http=bool(args.allow_loopback_http), ca_bundle=args.ca_bundle or env.ca_bundle
     )
     try:
-        token = _token(args, tenant)
+        token = _token(args, ws, tenant, tokens)
     except (ValueError, SigninError, ProviderError) as exc:
-        return fail(getattr(exc, "message", None) or str(exc), EXIT_USAGE)
+        raise _Unreadable(getattr(exc, "message", None) or str(exc), EXIT_USAGE) from None
     try:
-        snapshot = discover_tenant(
+        return discover_tenant(
             tenant,
             token,
             graph_url=args.graph_url or env.graph_url or GRAPH_URL,
             http_settings=settings,
             group_prefixes=group_prefixes(ws, client),
-            progress=lambda line: err(line, prefix="discover"),
+            progress=lambda line: err(line, prefix=f"discover {tenant}" if args.all_tenants else "discover"),
         )
     except ProviderError as exc:
-        return fail(f"{exc.message}; nothing was written")
-    keys: set[str] | None = None
-    if args.adopt:
-        keys = set(args.adopt)
-        unknown = sorted(keys - set(snapshot_keys(snapshot)))
-        if unknown:
-            return fail(f"not found in {tenant}: {', '.join(unknown)}; nothing was written", EXIT_USAGE)
-    if args.format == "json":
-        from wizard.discovery.entra_snapshot import snapshot_dict
+        raise _Unreadable(exc.message, EXIT_FAILED) from None
 
-        print(json.dumps(snapshot_dict(snapshot), indent=2))
-    else:
-        _print_review(ws, snapshot)
-    for note in snapshot.notes:
-        err(note, prefix="note")
-    if keys is None and not args.adopt_all:
+
+def _chosen_keys(
+    ws: Workspace, args: argparse.Namespace, found: list[tuple[EntraSnapshot, str]]
+) -> tuple[list[set[str] | None], list[str]]:
+    """The keys to adopt in each read tenant (None: all) and the named keys found in none of them."""
+    from wizard.discovery.entra_match import snapshot_keys
+
+    if not args.adopt:
+        return [None] * len(found), []
+    per: list[set[str] | None] = []
+    used: set[str] = set()
+    for snapshot, _client in found:
+        here = set(snapshot_keys(snapshot))
+        chosen = set()
+        for key in args.adopt:
+            tenant, sep, bare = key.rpartition("/")
+            if sep and args.all_tenants:
+                if _tenant_name(ws, tenant).lower() != snapshot.tenant.lower():
+                    continue
+            else:
+                bare = key
+            if bare in here:
+                chosen.add(bare)
+                used.add(key)
+        per.append(chosen)
+    return per, sorted(set(args.adopt) - used)
+
+
+def run_entra(args: argparse.Namespace) -> int:
+    from wizard.cli.output import err
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable
+    from wizard.discovery.entra_match import TargetError
+    from wizard.providers.entra.tenant_tokens import TenantTokens
+    from wizard.safe_text import one_line
+
+    if args.demo and (args.adopt or args.adopt_all):
+        return fail("discover adopts into an inventory file; use --file, not --demo", EXIT_USAGE)
+    if args.all_tenants and (args.tenant or args.client):
+        return fail("--all-tenants reads every recorded tenant; leave out --tenant and --client", EXIT_USAGE)
+    try:
+        ws = open_workspace(args)
+        targets = _targets(ws, args)
+    except WorkspaceUnavailable as exc:
+        return report_unavailable(exc)
+    except TargetError as exc:
+        return fail(str(exc), EXIT_USAGE)
+    tokens = TenantTokens()
+    found: list[tuple[EntraSnapshot, str]] = []
+    unreadable: dict[str, str] = {}
+    for tenant, client in targets:
+        try:
+            found.append((_read_one(args, ws, tenant, client, tokens), client))
+        except _Unreadable as exc:
+            if not args.all_tenants:
+                return fail(f"{exc.message}; nothing was written", exc.code)
+            unreadable[tenant] = exc.message
+            err(f"{one_line(tenant)} not read: {exc.message}", prefix="discover")
+    keys, unknown = _chosen_keys(ws, args, found)
+    if unknown:
+        where = ", ".join(s.tenant for s, _ in found) or "any tenant"
+        return fail(f"not found in {where}: {', '.join(unknown)}; nothing was written", EXIT_USAGE)
+    _show(args, ws, found, unreadable)
+    failed = EXIT_FAILED if unreadable else 0
+    if not args.adopt and not args.adopt_all:
         if args.format == "text":
             print("Nothing was written. Adopt with --adopt KEY ... or --adopt-all.")
-        return 0
-    return _adopt(args, snapshot, keys, client)
+        return failed
+    for (snapshot, client), chosen in zip(found, keys, strict=True):
+        if chosen is not None and not chosen:
+            continue
+        code = _adopt(args, snapshot, chosen, client)
+        if code:
+            return code
+    return failed
 
 
-def _print_review(ws: Workspace, snapshot: EntraSnapshot) -> None:
+def _show(
+    args: argparse.Namespace,
+    ws: Workspace,
+    found: list[tuple[EntraSnapshot, str]],
+    unreadable: dict[str, str],
+) -> None:
+    from wizard.cli.output import err
+    from wizard.discovery.entra_snapshot import snapshot_dict
+
+    if args.format == "json":
+        if args.all_tenants:
+            data: object = {"tenants": [snapshot_dict(s) for s, _ in found], "unreadable": unreadable}
+        else:
+            data = snapshot_dict(found[0][0])
+        print(json.dumps(data, indent=2))
+    else:
+        _print_review(ws, [s for s, _ in found], several=args.all_tenants)
+    for snapshot, _client in found:
+        for note in snapshot.notes:
+            err(f"{snapshot.tenant}: {note}" if args.all_tenants else note, prefix="note")
+
+
+def _print_review(ws: Workspace, snapshots: list[EntraSnapshot], *, several: bool = False) -> None:
     from rich.table import Table
 
     from wizard.cli.output import cell, console
     from wizard.discovery.adopt import review
 
-    items = review(ws, snapshot)
-    table = Table(title=f"Found in {snapshot.tenant}", title_justify="left")
-    for column in ("Key", "Kind", "Name", "Status", "Detail"):
+    rows = [(s.tenant, item) for s in snapshots for item in review(ws, s)]
+    items = [item for _tenant, item in rows]
+    title = f"Found in {len(snapshots)} tenant(s)" if several else f"Found in {snapshots[0].tenant}"
+    table = Table(title=title, title_justify="left")
+    for column in ("Tenant",) * several + ("Key", "Kind", "Name", "Status", "Detail"):
         table.add_column(column, overflow="fold")
-    for item in items:
+    for tenant, item in rows:
         table.add_row(
+            *((cell(tenant),) if several else ()),
             cell(item.key),
             cell(item.kind),
             cell(item.name),

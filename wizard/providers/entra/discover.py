@@ -14,8 +14,9 @@ Reads (Graph v1.0 unless noted; each checked against learn.microsoft.com/en-us/g
   permissions granted to the app);
 - the resource APIs' appRoles and oauth2PermissionScopes, read once per resource, to name permissions;
 - group-list: `GET /groups?$filter=startswith(displayName,'PREFIX')` for each naming-convention prefix;
-- beta reportroot-list-serviceprincipalsigninactivities: `GET /beta/reports/servicePrincipalSignInActivities`
-  (AuditLog.Read.All and an Entra ID P1/P2 licence); refused or missing, it is noted and discovery goes on.
+- beta sign-in activity (wizard.providers.entra.discover_activity): `GET /beta/reports/
+  appCredentialSignInActivities` (per key id) and `/beta/reports/servicePrincipalSignInActivities` (per app),
+  AuditLog.Read.All and an Entra ID P1/P2 licence; refused, it is noted and discovery goes on.
 
 Nothing here writes to Graph or to the inventory. `discover_tenant` is the one entry point.
 """
@@ -34,6 +35,7 @@ import httpx
 from wizard.discovery.entra_snapshot import DiscoveredApp, EntraSnapshot, GrantInfo, PermissionInfo
 from wizard.providers import ProviderError
 from wizard.providers.entra import discover_map as m
+from wizard.providers.entra.discover_activity import read_sign_in_activity
 from wizard.providers.entra.discover_read import GraphReader
 from wizard.providers.entra.graph_objects import odata_literal
 from wizard.providers.entra.retry import RetryPolicy
@@ -105,7 +107,7 @@ def discover_tenant(
         if beta is None:
             snapshot.notes.append("sign-in activity not read: the Graph address has no beta beside it")
         else:
-            _sign_in_activity(GraphReader(beta, http, token, settings, retry, tenant), snapshot)
+            read_sign_in_activity(GraphReader(beta, http, token, settings, retry, tenant), snapshot)
         return snapshot
     finally:
         if owned:
@@ -308,26 +310,6 @@ def _named(value: Any) -> dict[str, str]:
         if isinstance(item, dict) and m.guid(item.get("id")) and isinstance(item.get("value"), str):
             out[m.guid(item.get("id"))] = item["value"][:200]
     return out
-
-
-def _sign_in_activity(beta: GraphReader, snapshot: EntraSnapshot) -> None:
-    """Last sign-ins per app from the beta report; a refusal (no licence, no AuditLog.Read.All) is a note."""
-    by_app = {a.app_id: a for a in snapshot.apps}
-    try:
-        for page in beta.pages(f"/reports/servicePrincipalSignInActivities?$top={PAGE}"):
-            for item in page:
-                app = by_app.get(m.guid(item.get("appId")))
-                if app is not None:
-                    app.last_sign_in = m.last_sign_in(item)
-    except ProviderError as exc:
-        if exc.status not in (400, 403, 404):
-            raise
-        for app in snapshot.apps:
-            app.last_sign_in = None
-        snapshot.notes.append(
-            f"sign-in activity not read (HTTP {exc.status}): it needs AuditLog.Read.All and an Entra ID P1 or P2 "
-            "licence; the 'unused 30+ days' check has nothing to go on for this tenant"
-        )
 
 
 def entra_drift(

@@ -29,6 +29,7 @@ from wizard.settings import GUID
 
 MAX_TEXT = 256  # display names and the like are cut here; Graph's own limits are lower
 _FRACTION = re.compile(r"(\.\d{6})\d+")
+_SHORT_OFFSET = re.compile(r"([+-])(\d):(\d\d)$")  # "-8:00", as in Graph's own report examples
 
 
 def text(value: Any, limit: int = MAX_TEXT) -> str:
@@ -46,7 +47,8 @@ def when(value: Any) -> dt.datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        parsed = dt.datetime.fromisoformat(_FRACTION.sub(r"\1", value.strip()).replace("Z", "+00:00"))
+        cleaned = _SHORT_OFFSET.sub(r"\g<1>0\2:\3", _FRACTION.sub(r"\1", value.strip()))
+        parsed = dt.datetime.fromisoformat(cleaned.replace("Z", "+00:00"))
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
@@ -173,3 +175,15 @@ def last_sign_in(item: dict[str, Any]) -> dt.datetime | None:
             if at is not None:
                 return at
     return None
+
+
+def credential_sign_ins(items: list[dict[str, Any]]) -> list[tuple[str, dt.datetime]]:
+    """(keyId, last sign-in) of each beta appCredentialSignInActivity that names both; others are skipped."""
+    out = []
+    for item in items:
+        key = guid(item.get("keyId"))
+        activity = item.get("signInActivity")
+        at = when(activity.get("lastSignInDateTime")) if isinstance(activity, dict) else None
+        if key and at is not None:
+            out.append((key, at))
+    return out

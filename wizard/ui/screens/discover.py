@@ -2,27 +2,34 @@
 
 The reading is `wizard.providers.entra.discover.discover_tenant` in a worker; the review and the adoption are
 `wizard.discovery.adopt` (`review`, `adopt_and_save`), the same functions `idspine discover entra` runs. The
-token is the tenant's cached sign-in with read-only scopes (or one a test sets on `token`). Adopting saves
-through the inventory writer: the lock, the digest check, and a change saved elsewhere meanwhile is kept.
+token is the tenant's cached sign-in with read-only scopes (or one a test sets on `token`); when there is none,
+the screen signs in on its own through the core sign-in chain (wizard.providers.entra.signin_chain.sign_in,
+as the Entra screen's sign-in does): an Azure CLI sign-in first, else the device code with the code shown here
+and counted down, and the system browser when the tenant refuses device codes. A token issued by another
+tenant is refused. Adopting saves through the inventory writer: the lock, the digest check, and a change
+saved elsewhere meanwhile is kept.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Static
 
-from wizard.ui.markup import cell, safe_content
+from wizard.ui.markup import cell, esc, safe_content
 from wizard.ui.screens.base import IdspineScreen
 
 if TYPE_CHECKING:
     from wizard.discovery.adopt import AdoptReport, ReviewItem
     from wizard.discovery.entra_snapshot import EntraSnapshot
+    from wizard.providers.entra.device_flow import DeviceCode
 
 STATUS_STYLE = {"new": "bold", "changed": "yellow", "in inventory": "green"}
 MARK = "✔"
@@ -38,13 +45,16 @@ class DiscoverScreen(IdspineScreen[None]):
         "and naming-convention groups of a tenant through Microsoft Graph, read-only. Nothing enters the "
         "inventory until you select rows (space) and adopt them (a); adopting an app adopts its secrets and "
         "certificates too. Rows say whether the inventory already has the object (matched by ids, never by "
-        "name), lacks it, or records it differently. r reads again."
+        "name), lacks it, or records it differently. r reads again. Not signed in to the tenant yet, the "
+        "screen signs in by itself: an Azure CLI sign-in when there is one, else a device code shown here "
+        "(c copies it, escape cancels), else the browser."
     )
     BINDINGS = [
         Binding("space", "toggle_row", "Select"),
         Binding("n", "select_new", "Select new"),
         Binding("a", "adopt", "Adopt selected"),
         Binding("r", "read", "Read again"),
+        Binding("c", "copy_code", "Copy code", show=False),
         Binding("escape", "leave", "Back"),
     ]
 
@@ -64,10 +74,14 @@ class DiscoverScreen(IdspineScreen[None]):
         self.snapshot: EntraSnapshot | None = None
         self.items: list[ReviewItem] = []
         self.selected: set[str] = set()
+        self.device: DeviceCode | None = None  # the device code while a sign-in waits for the user
+        self.signed_in_as = ""  # the way the screen's own sign-in went ('' : none was needed)
+        self._countdown: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="discover-summary", classes="panel")
+        yield Static(id="discover-device", classes="panel")
         with Vertical(id="discover-box", classes="panel"):
             yield DataTable(id="discover-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="discover-status")
@@ -78,6 +92,9 @@ class DiscoverScreen(IdspineScreen[None]):
 
         self.query_one("#discover-summary").border_title = "Discover: Entra ID"
         self.query_one("#discover-box").border_title = "Found"
+        device = self.query_one("#discover-device")
+        device.border_title = "Sign in"
+        device.display = False
         table = self.query_one(DataTable)
         for key, label in (
             ("sel", " "),
@@ -111,15 +128,10 @@ class DiscoverScreen(IdspineScreen[None]):
         from wizard.providers.http_settings import http_settings_for
 
         app, conn = self.app, self.connections
-        token = self.token or self._cached_token()
+        token = self.token or self._cached_token() or self._sign_in()
         if not token:
-            app.call_from_thread(
-                self._status,
-                f"Not signed in to {self.target}: run `idspine entra signin --tenant {self.target}` "
-                "(read-only scopes: see `idspine discover entra --help`), then press r",
-                True,
-            )
             return
+        self.token = token  # r reads again without signing in again
         try:
             snapshot = discover_tenant(
                 self.target,
@@ -146,6 +158,86 @@ class DiscoverScreen(IdspineScreen[None]):
         except Exception:  # noqa: BLE001 - no sign-in configured or cached: the screen says so
             return ""
         return result.access_token if result is not None and result.ok else ""
+
+    def _sign_in(self) -> str:
+        """Sign in to the target (in the read worker) through the core chain; the token, or '' after saying why."""
+        from wizard.providers.entra.discover import DISCOVER_SCOPES
+        from wizard.providers.entra.signin_chain import sign_in
+        from wizard.providers.entra.signin_config import SigninError, signin_config_for
+        from wizard.providers.entra.tenant_tokens import TenantTokens, TokenMismatch
+
+        app = self.app
+        app.call_from_thread(self._status, f"Not signed in to {self.target}: signing in…")
+        try:
+            config = signin_config_for(self.connections, self.target, public_fallback=True)
+            result, way = sign_in(
+                config,
+                DISCOVER_SCOPES,
+                say=lambda line: app.call_from_thread(self._status, line),
+                show_code=lambda code: app.call_from_thread(self._show_code, code),
+                open_browser=lambda url: app.call_from_thread(self._open_browser, url),
+            )
+        except SigninError as exc:
+            app.call_from_thread(self._signin_failed, str(exc))
+            return ""
+        if not result.ok or not result.access_token:
+            app.call_from_thread(self._signin_failed, f"Sign-in did not complete ({way}): {result.detail}")
+            return ""
+        try:
+            TenantTokens().put("discover", self.target, result.access_token, self.target)
+        except TokenMismatch as exc:
+            app.call_from_thread(self._signin_failed, str(exc))
+            return ""
+        self.signed_in_as = way
+        app.call_from_thread(self._hide_code)
+        app.call_from_thread(self._status, f"Signed in to {self.target} ({way}); reading…")
+        return result.access_token
+
+    def _signin_failed(self, message: str) -> None:
+        self._hide_code()
+        self._status(f"{message}. Press r to try again.", error=True)
+
+    def _show_code(self, code: DeviceCode) -> None:
+        self.device = code
+        self.query_one("#discover-device").display = True
+        self._tick()
+        if self._countdown is not None:
+            self._countdown.stop()
+        self._countdown = self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        code = self.device
+        if code is None:
+            return
+        left = code.seconds_left(time.time())
+        self.query_one("#discover-device", Static).update(
+            f"Open [b]{esc(code.verification_uri)}[/b] on any device and enter "
+            f"[b reverse] {esc(code.user_code)} [/]  ·  expires in {left // 60}:{left % 60:02d}  ·  "
+            "c copies the code  ·  escape cancels"
+        )
+
+    def _hide_code(self) -> None:
+        self.device = None
+        if self._countdown is not None:
+            self._countdown.stop()
+            self._countdown = None
+        self.query_one("#discover-device").display = False
+
+    def _open_browser(self, url: str) -> None:
+        """The browser's part of a sign-in: open it where there is one, and show the address either way."""
+        from wizard.providers.entra.signin import browser_available
+
+        self._hide_code()
+        self._status(f"Sign in in the browser: {url}")
+        if browser_available():
+            import webbrowser
+
+            webbrowser.open(url)
+
+    def action_copy_code(self) -> None:
+        if self.device is not None:
+            self.app.copy_to_clipboard(self.device.user_code)
+            self.notify("Code copied")
 
     def _show(self, snapshot: EntraSnapshot) -> None:
         from wizard.discovery.adopt import review
@@ -244,5 +336,16 @@ class DiscoverScreen(IdspineScreen[None]):
             safe_content("[red]$text[/red]" if error else "$text", text=text)
         )
 
+    def on_unmount(self) -> None:
+        """Leaving (or quitting) while a device code waits cancels it, so the sign-in thread ends now, not
+        when the code expires."""
+        if self.device is not None:
+            self.device.cancel()
+
     def action_leave(self) -> None:
+        if self.device is not None:  # escape first cancels a waiting device code sign-in
+            self.device.cancel()
+            self._hide_code()
+            self._status("Sign-in cancelled. Press r to try again.", error=True)
+            return
         self.dismiss()
