@@ -274,3 +274,26 @@ async def test_leaving_the_screen_while_a_code_waits_ends_the_sign_in(tmp_path: 
             app.screen.dismiss()  # left some other way than escape (or the app quits)
             await wait_until(pilot, lambda: ended == [False])  # the waiting sign-in stopped at once
     assert not tenant.calls
+
+
+async def test_the_demo_says_its_tenant_is_made_up_and_reads_nothing() -> None:
+    from textual.widgets import Static
+
+    from tests.peers.test_entra_screen import wait_until
+    from tests.support.journeys import settle
+    from wizard.ui.app import IdspineApp
+
+    app = IdspineApp(demo=True, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_screen("discover")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "DiscoverScreen")
+        await pilot.pause(0.2)
+        screen = app.screen
+        status = str(screen.query_one("#discover-status", Static).render())
+        summary = str(screen.query_one("#discover-summary", Static).render())
+        assert "made up" in status and "idspine --file" in status
+        assert "northwinddata.onmicrosoft.com" in summary and "read-only" in summary
+        await pilot.press("r")
+        await pilot.pause(0.2)
+        assert not app.workers._workers  # nothing was read: no sign-in, no Graph call

@@ -111,11 +111,24 @@ class DiscoverScreen(IdspineScreen[None]):
         except TargetError as exc:
             self._status(str(exc), error=True)
             return
+        self.query_one("#discover-summary", Static).update(
+            esc(
+                f"Tenant {self.target}{f' (client {self.client})' if self.client else ''}: apps, credentials "
+                "(ids and dates, never values), owners and naming-convention groups, read-only. Nothing is "
+                "written until you adopt."
+            )
+        )
         self.action_read()
 
     # ------------------------------------------------------------------ reading
     def action_read(self) -> None:
         if not self.target:
+            return
+        if self.workspace_state.is_demo and not self.token:
+            self._status(
+                "The demo's tenant is made up: open your own inventory (idspine --file PATH) to read a real one.",
+                error=True,
+            )
             return
         self._status(f"reading {self.target}…")
         self.read()

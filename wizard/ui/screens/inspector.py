@@ -170,7 +170,8 @@ class InspectorScreen(IdspineScreen[None]):
         ]
         lines = [lead("[b $text-accent]", "", row.name, width) + "[/]", f"[dim]{escape(row.kind)}[/]"]
         if row.subject.startswith(("credential:", "service-principal:")):
-            rotate = "  [@click=screen.rotate()][u]Rotate[/u][/] [dim](t)[/]" if _rotatable(row) else ""
+            can_rotate = _rotatable(self.workspace_state.workspace, row)
+            rotate = "  [@click=screen.rotate()][u]Rotate[/u][/] [dim](t)[/]" if can_rotate else ""
             lines.append(f"[@click=screen.edit()][u]Edit[/u][/] [dim](e)[/]{rotate}")
         lines.append("")
         lines += [lead(f"[b]{k}:[/] ", f"{k}: ", v, width) for k, v in facts if v]
@@ -283,9 +284,13 @@ class InspectorScreen(IdspineScreen[None]):
         self.dismiss()
 
 
-def _rotatable(row: Row) -> bool:
-    """Rows `t` may rotate: a service principal with a client secret, or a client-credentials credential (the
-    rotate dialog then says whether it belongs to a service principal it can rotate)."""
-    if row.kind == "service-principal":
-        return row.method == "secret"
-    return row.method == "oauth-client-credentials"
+def _rotatable(ws: Workspace, row: Row) -> bool:
+    """Rows `t` rotates: a service principal with a client secret, or a credential that belongs to one."""
+    kind, _, name = row.subject.partition(":")
+    if kind == "credential":
+        cred = ws.credential(name)
+        name = cred.identity if cred is not None else ""
+    from wizard.vocabulary import CredentialKind
+
+    sp = ws.service_principal(name) if name else None
+    return sp is not None and sp.credential_kind == CredentialKind.SECRET
