@@ -53,6 +53,23 @@ def open_workspace(args: argparse.Namespace) -> Workspace:
     return loaded.workspace
 
 
+def open_with_digest(args: argparse.Namespace) -> tuple[Workspace, str | None]:
+    """The inventory and the digest of its bytes, for commands that save: their saves then never revert
+    another writer's change. The demo has no digest and is never saved."""
+    from wizard.inventory import InventoryError, load_with_digest
+
+    if args.demo:
+        return open_workspace(args), None
+    path = Path(args.file)
+    if not path.exists():
+        raise WorkspaceUnavailable(f"{path}: no inventory here. Run `idspine` to set one up, or use --demo.")
+    try:
+        loaded = load_with_digest(path)
+    except InventoryError as exc:
+        raise WorkspaceUnavailable(str(exc)) from None
+    return loaded.workspace, loaded.digest
+
+
 def report_unavailable(exc: WorkspaceUnavailable) -> int:
     """Print the reason and return the exit code for an unreadable workspace."""
     from wizard.cli.output import err

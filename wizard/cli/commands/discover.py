@@ -344,15 +344,14 @@ def _style(item: ReviewItem) -> str:
 
 def _adopt(args: argparse.Namespace, snapshot: EntraSnapshot, keys: set[str] | None, client: str) -> int:
     """Reload the file with its digest and adopt through the writer (lock + digest, replay on a concurrent save)."""
-    from wizard.cli.commands.entra_apply import _open_with_digest
-    from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_with_digest, report_unavailable
     from wizard.discovery.adopt import adopt_and_save
     from wizard.inventory import InventoryError
     from wizard.inventory_writer import InventoryWriter
     from wizard.safe_text import one_line
 
     try:
-        ws, digest = _open_with_digest(args)
+        ws, digest = open_with_digest(args)
     except WorkspaceUnavailable as exc:
         return report_unavailable(exc)
     try:

@@ -41,28 +41,9 @@ def _err(message: str) -> None:
     err(message, prefix="idspine discover n8n")
 
 
-def open_for_adoption(args: argparse.Namespace) -> tuple[Any, str | None]:
-    """(workspace, digest of the file as loaded); the demo has no digest and is never saved."""
-    from pathlib import Path
-
-    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace
-    from wizard.inventory import InventoryError, load_with_digest
-
-    if args.demo:
-        return open_workspace(args), None
-    path = Path(args.file)
-    if not path.exists():
-        raise WorkspaceUnavailable(f"{path}: no inventory here. Run `idspine` to set one up, or use --demo.")
-    try:
-        loaded = load_with_digest(path)
-    except InventoryError as exc:
-        raise WorkspaceUnavailable(str(exc)) from None
-    return loaded.workspace, loaded.digest
-
-
 def run(args: argparse.Namespace) -> int:
     """Read, review, and with --adopt record."""
-    from wizard.cli.workspace_arg import WorkspaceUnavailable
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_with_digest
     from wizard.discovery.n8n_drift import adopt, discovery_plan
     from wizard.inventory import InventoryError, save
     from wizard.providers.errors import ProviderError, Service, advice
@@ -75,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         _err("the demo is never saved; --adopt needs an inventory file")
         return EXIT_UNUSABLE
     try:
-        ws, digest = open_for_adoption(args)
+        ws, digest = open_with_digest(args)
     except WorkspaceUnavailable as exc:
         _err(str(exc))
         return EXIT_UNUSABLE

@@ -15,7 +15,7 @@ from typing import Any
 
 from wizard.cli import add_file_option
 from wizard.cli.commands.discover import discover_sources
-from wizard.cli.commands.discover_n8n import EXIT_FAILED, EXIT_UNUSABLE, open_for_adoption
+from wizard.cli.commands.discover_n8n import EXIT_FAILED, EXIT_UNUSABLE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,7 +41,7 @@ def _err(message: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read, review, and with --adopt record."""
-    from wizard.cli.workspace_arg import WorkspaceUnavailable
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_with_digest
     from wizard.discovery.supabase_drift import adopt_keys, azure_app, match_keys
     from wizard.inventory import InventoryError, save
     from wizard.providers.errors import ProviderError, Service, advice
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         _err("the demo is never saved; --adopt needs an inventory file")
         return EXIT_UNUSABLE
     try:
-        ws, digest = open_for_adoption(args)
+        ws, digest = open_with_digest(args)
     except WorkspaceUnavailable as exc:
         _err(str(exc))
         return EXIT_UNUSABLE

@@ -163,26 +163,11 @@ def _cli_vault_token(args: argparse.Namespace) -> str:
     return token
 
 
-def _open_with_digest(args: argparse.Namespace) -> tuple[Workspace, str | None]:
-    """The inventory and the digest of its bytes, so apply's saves never revert another writer's change."""
-    from wizard.cli.workspace_arg import WorkspaceUnavailable
-    from wizard.inventory import InventoryError, load_with_digest
-
-    path = Path(args.file)
-    if not path.exists():
-        raise WorkspaceUnavailable(f"{path}: no inventory here. Run `idspine` to set one up, or use --demo.")
-    try:
-        loaded = load_with_digest(path)
-    except InventoryError as exc:
-        raise WorkspaceUnavailable(str(exc)) from None
-    return loaded.workspace, loaded.digest
-
-
 def run_apply(args: argparse.Namespace) -> int:
     """Per tenant: show its plan, ask, sign in to that tenant, carry the plan out (ids written back after each
     step). The home tenant goes first; a failure stops before the next tenant."""
     from wizard.cli.output import ask
-    from wizard.cli.workspace_arg import WorkspaceUnavailable, report_unavailable
+    from wizard.cli.workspace_arg import WorkspaceUnavailable, open_with_digest, report_unavailable
     from wizard.inventory import InventoryError
     from wizard.inventory_writer import InventoryWriter
     from wizard.providers import ProviderError
@@ -204,7 +189,7 @@ def run_apply(args: argparse.Namespace) -> int:
             "apply changes a real tenant and records ids in a file; use --file, not --demo", EXIT_USAGE
         )
     try:
-        ws, digest = _open_with_digest(args)
+        ws, digest = open_with_digest(args)
         if other := other_idp(ws):  # before any sign-in or Graph call
             return live_apply_refused(other)
         plans = checked_plans(ws, client=args.client, rotate=args.rotate, tenant=args.tenant)
