@@ -40,8 +40,22 @@ def _remembered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, findings: int) 
 def test_home_shows_the_last_drift(  # type: ignore[no-untyped-def]
     snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], findings: int
 ) -> None:
+    from textual.widgets import Static
+
+    from tests.peers.test_entra_screen import wait_until
+
     app = _remembered(tmp_path, monkeypatch, findings)
-    assert snap_compare(app, run_before=go(), terminal_size=size)
+    settled = go()
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settled(pilot)
+        # the health panel (and its drift line) fills in after the first frame: wait for it on a busy machine
+        await wait_until(
+            pilot, lambda: "Drift:" in str(pilot.app.screen.query_one("#health", Static).render())
+        )
+        await settled(pilot)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
 
 
 async def test_home_line_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
