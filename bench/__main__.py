@@ -5,7 +5,7 @@ python -m bench --check      the short mode for CI (3 runs each, 10,000 credenti
                              misses its target by more than the margin (bench/common.py MARGIN)
 python -m bench --noise K    the short mode K times over: how far each figure's median moves between
                              runs on this machine, which is what the margin has to cover
---only startup,screens,inspector,inventory,library   a subset; --json for machine-readable output
+--only startup,screens,inspector,inventory,review,library   a subset; --json for machine-readable output
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ SUITES: dict[str, Callable[[int, bool], list[common.Figure]]] = {}
 
 
 def _suites() -> None:
-    from bench import inspector, inventory_scale, library, screens, startup
+    from bench import discover_review, inspector, inventory_scale, library, screens, startup
 
     SUITES["startup"] = lambda runs, short: startup.measure(runs)
     SUITES["screens"] = lambda runs, short: screens.measure(runs)
@@ -30,6 +30,7 @@ def _suites() -> None:
         runs, (10_000,) if short else (10_000, 20_000)
     )
     SUITES["inventory"] = lambda runs, short: inventory_scale.measure(runs)
+    SUITES["review"] = lambda runs, short: discover_review.measure(runs)
     SUITES["library"] = lambda runs, short: library.measure(runs)
 
 
@@ -77,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, or 3 in the short modes)")
     parser.add_argument(
-        "--only", default="", help="comma-separated suites: " + "startup,screens,inspector,inventory,library"
+        "--only", default="", help="comma-separated suites: " + "startup,screens,inspector,inventory,review,library"
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

@@ -297,3 +297,49 @@ async def test_the_demo_says_its_tenant_is_made_up_and_reads_nothing() -> None:
         await pilot.press("r")
         await pilot.pause(0.2)
         assert not app.workers._workers  # nothing was read: no sign-in, no Graph call
+
+
+async def test_a_large_review_is_paged_and_selection_spans_pages() -> None:
+    """A review of 1,500 rows (300 apps, 1,200 credentials): the table holds one page; space on page 2 selects
+    that page's row (not the row at the same position on page 1); n selects every new row, also on pages not
+    shown; the box says which page it shows; the review shown again after adopting keeps the user's page."""
+    from textual.widgets import DataTable
+
+    from bench.discover_review import large_snapshot
+    from wizard.ui.screens.discover import PAGE
+
+    snapshot = large_snapshot(300)  # 1,500 rows: 8 pages
+    app = IdspineApp(demo=True, today=DEMO_TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.open_screen("discover", now=NOW)
+        await wait_until(
+            pilot,
+            lambda: (
+                type(app.screen).__name__ == "DiscoverScreen"
+                and "made up" in _text(app.screen, "#discover-status")
+            ),
+        )
+        screen = app.screen
+        screen._show(snapshot)  # what the read worker does with its result
+        await pilot.pause()
+        grid = screen.query_one(DataTable)
+        assert len(screen.items) == 1500 and grid.row_count == PAGE
+        assert "page 1/8" in str(screen.query_one("#discover-box").border_subtitle)
+        grid.focus()
+        await pilot.press("right_square_bracket", "down", "space")
+        assert screen.page == 1 and screen.selected == {screen.items[PAGE + 1].key}
+        assert str(grid.get_row_at(1)[0]) == "✔" and "rows 201-400 of 1,500 · page 2/8" in str(
+            screen.query_one("#discover-box").border_subtitle
+        )
+        await pilot.press("left_square_bracket")
+        assert screen.page == 0 and all(str(grid.get_row_at(i)[0]) == "" for i in range(grid.row_count))
+        await pilot.press("n")
+        assert screen.selected == {i.key for i in screen.items}  # all new, on every page
+        assert all(str(grid.get_row_at(i)[0]) == "✔" for i in range(grid.row_count))
+        for _ in range(10):  # past the last page: stays on it
+            await pilot.press("right_square_bracket")
+        assert screen.page == 7 and grid.row_count == 1500 - 7 * PAGE
+        screen.selected.clear()
+        screen._show(snapshot, page=screen.page)
+        assert screen.page == 7

@@ -18,7 +18,7 @@ from wizard.session import WorkspaceState, load_state
 
 if TYPE_CHECKING:
     from wizard.audit import Finding
-from wizard.settings import Connections
+    from wizard.settings import Connections
 from wizard.ui.commands import ExplainerSearch, idspine_commands
 from wizard.ui.markup import esc, plain
 
@@ -59,7 +59,7 @@ class IdspineApp(App[None]):
         connections: Connections | None = None,
     ):
         super().__init__()
-        self.connections = connections or Connections()
+        self._connections = connections  # built on first use (wizard.settings is not needed to paint)
         self.path = Path(path)
         self.demo = demo
         self.today = today or dt.date.today()
@@ -67,6 +67,15 @@ class IdspineApp(App[None]):
         self.state: WorkspaceState | None = None
         self._audit: tuple[tuple[int, int, dt.date], list[Finding]] | None = None
         self.warmed = threading.Event()  # set once warm_up() has imported the screens
+
+    @property
+    def connections(self) -> Connections:
+        """Where the services are and how to reach them (from the environment unless given)."""
+        if self._connections is None:
+            from wizard.settings import Connections
+
+            self._connections = Connections()
+        return self._connections
 
     def on_mount(self) -> None:
         self.theme = self._initial_theme

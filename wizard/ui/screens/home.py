@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,18 +12,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from wizard.idps import profile_for
 from wizard.inventory_preview import Preview, of_workspace
 from wizard.ui.badges import WORDS, badge
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
 from wizard.ui.screens import route_for
 from wizard.ui.screens.base import IdspineScreen
-from wizard.vocabulary import IdP
 
 if TYPE_CHECKING:  # the model and the audit load with the workspace, after the first frame
-    from rich.text import Text
-
     from wizard.audit import Finding, Severity
     from wizard.model import Workspace
 
@@ -30,6 +27,7 @@ if TYPE_CHECKING:  # the model and the audit load with the workspace, after the 
 def next_steps(ws: Workspace, findings_by_severity: dict[Severity, int]) -> list[tuple[str, str]]:
     """(action id, label) suggestions, most useful first."""
     from wizard.audit import Severity
+    from wizard.idps import profile_for
 
     steps: list[tuple[str, str]] = []
     setup = ws.flow_progress("first-setup")
@@ -86,12 +84,14 @@ def _flow_title(flow_id: str) -> str:
 INLINE_AUDIT_LIMIT = 2000
 TOP_FINDINGS = 8  # findings listed under the counts; the inspector has them all
 CLIENT_COLUMNS = ("", "client", "creds", "residency", "tenant model")  # most needed first
+ENTRA = "entra"  # wizard.vocabulary.IdP.ENTRA, without importing the IdP tables before the first frame
 
 
 class HomeScreen(IdspineScreen[None]):
     """The first screen after loading."""
 
     CSS_PATH = "home.tcss"
+    AUTO_FOCUS = "#next"  # focused as the screen composes: one focus change, one footer rebuild
     HELP_TITLE = "Home"
     HELP_TEXT = "Your consultancy, its clients and the health of the inventory. Pick a next step with enter."
     BINDINGS = [
@@ -128,7 +128,6 @@ class HomeScreen(IdspineScreen[None]):
         self.query_one("#home-right").border_title = "Inventory health"
         self.query_one("#next").border_title = "Next steps"
         self._client_columns: tuple[str, ...] = ()
-        self.query_one("#next").focus()
         if self.idspine.state is None and self._preview is not None:
             # Painted from the preview while the workspace loads; workspace_loaded() takes over.
             self._show_consultancy(self._preview)
@@ -176,7 +175,9 @@ class HomeScreen(IdspineScreen[None]):
         idp = p.idp or "not chosen yet"
         where = f"Home tenant: {escape(p.home_tenant or '—')}"
         workloads = "service principals"
-        if p.idp and p.idp != IdP.ENTRA.value:  # the chosen IdP's own name, address and workload identities
+        if p.idp and p.idp != ENTRA:  # the chosen IdP's own name, address and workload identities
+            from wizard.idps import profile_for
+
             profile = profile_for(p.idp)
             idp, workloads = profile.name, f"{profile.workload.short}s"
             where = f"{profile.name} address: {escape(p.idp_address or 'not recorded yet')}"
@@ -233,13 +234,15 @@ class HomeScreen(IdspineScreen[None]):
         for cl in p.clients:
             health = worst.get(cl.slug, "ok") if worst is not None else ""
             cells: dict[str, tuple[str | Text, str | Text]] = {
-                "": (badge(self.app, health), WORDS.get(health, health)) if health else ("[dim]…[/]", "…")
+                "": (badge(self.app, health), WORDS.get(health, health))
+                if health
+                else (Text("…", style="dim"), "…")
             }
             for column, value in (
                 ("client", cell(cl.name)),
-                ("creds", str(cl.credentials)),
+                ("creds", cell(cl.credentials)),
                 ("residency", cell(cl.residency or "—")),
-                ("tenant model", cl.tenant_model),
+                ("tenant model", cell(cl.tenant_model)),
             ):
                 cells[column] = (value, value)
             rows.append((cl.slug, cells))
@@ -253,7 +256,7 @@ class HomeScreen(IdspineScreen[None]):
                 used += width
         if tuple(chosen) != self._client_columns:
             table.clear(columns=True)
-            table.add_columns(*chosen)
+            table.add_columns(*[Text(column) for column in chosen])  # plain labels: no markup parse
             self._client_columns = tuple(chosen)
         table.clear()
         for slug, r in rows:
@@ -283,6 +286,8 @@ class HomeScreen(IdspineScreen[None]):
         elif name == "export":
             app.export_checklist()
         else:
+            from wizard.idps import profile_for
+
             idp = app.state.workspace.consultancy.idp if app.state else None
             app.open_screen(route_for(name, profile_for(idp.value if idp else None).live_apply))
 
