@@ -301,9 +301,14 @@ class DiscoverScreen(IdspineScreen[None]):
             if pages > 1
             else ""
         )
+        self.refresh_bindings()
 
     def _pages(self) -> int:
         return max(1, -(-len(self.items) // PAGE))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Paging keys show in the footer only when the review has more than one page (False hides them)."""
+        return self._pages() > 1 if action == "page" else True
 
     def action_page(self, delta: int) -> None:
         """Next or previous page of the review."""
