@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, help="runs per figure (default 5, or 3 in the short modes)")
     parser.add_argument(
-        "--only", default="", help="comma-separated suites: " + "startup,screens,inspector,inventory,review,library"
+        "--only",
+        default="",
+        help="comma-separated suites: " + "startup,screens,inspector,inventory,review,library",
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)

@@ -96,7 +96,7 @@ async def measure_app(snapshot: Any) -> dict[str, Any]:
         await clock.painted(lambda: True)
         figures = {"shown": (shown - start) * 1000}
         for name, key, done in (
-            ("next page", "right_square_bracket", lambda: screen.page == 1),
+            ("next page", "right_square_bracket", lambda: screen.pages.page == 1),
             ("select one", "space", lambda: len(screen.selected) == 1),
             ("select new", "n", lambda: len(screen.selected) > 1),
         ):

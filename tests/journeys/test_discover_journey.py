@@ -306,7 +306,7 @@ async def test_a_large_review_is_paged_and_selection_spans_pages() -> None:
     from textual.widgets import DataTable
 
     from bench.discover_review import large_snapshot
-    from wizard.ui.screens.discover import PAGE
+    from wizard.ui.paging import PAGE
 
     snapshot = large_snapshot(300)  # 1,500 rows: 8 pages
     app = IdspineApp(demo=True, today=DEMO_TODAY)
@@ -328,18 +328,18 @@ async def test_a_large_review_is_paged_and_selection_spans_pages() -> None:
         assert "page 1/8" in str(screen.query_one("#discover-box").border_subtitle)
         grid.focus()
         await pilot.press("right_square_bracket", "down", "space")
-        assert screen.page == 1 and screen.selected == {screen.items[PAGE + 1].key}
+        assert screen.pages.page == 1 and screen.selected == {screen.items[PAGE + 1].key}
         assert str(grid.get_row_at(1)[0]) == "✔" and "rows 201-400 of 1,500 · page 2/8" in str(
             screen.query_one("#discover-box").border_subtitle
         )
         await pilot.press("left_square_bracket")
-        assert screen.page == 0 and all(str(grid.get_row_at(i)[0]) == "" for i in range(grid.row_count))
+        assert screen.pages.page == 0 and all(str(grid.get_row_at(i)[0]) == "" for i in range(grid.row_count))
         await pilot.press("n")
         assert screen.selected == {i.key for i in screen.items}  # all new, on every page
         assert all(str(grid.get_row_at(i)[0]) == "✔" for i in range(grid.row_count))
         for _ in range(10):  # past the last page: stays on it
             await pilot.press("right_square_bracket")
-        assert screen.page == 7 and grid.row_count == 1500 - 7 * PAGE
+        assert screen.pages.page == 7 and grid.row_count == 1500 - 7 * PAGE
         screen.selected.clear()
-        screen._show(snapshot, page=screen.page)
-        assert screen.page == 7
+        screen._show(snapshot, page=screen.pages.page)
+        assert screen.pages.page == 7

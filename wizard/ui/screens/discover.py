@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Static
 
 from wizard.ui.markup import cell, esc, safe_content
+from wizard.ui.paging import Pages
 from wizard.ui.screens.base import IdspineScreen
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
 STATUS_STYLE = {"new": "bold", "changed": "yellow", "in inventory": "green"}
 MARK = "✔"
-PAGE = 200  # rows in the table at once: a tenant of 20,000 credentials reviews as fast as a small one
 
 
 class DiscoverScreen(IdspineScreen[None]):
@@ -77,7 +77,7 @@ class DiscoverScreen(IdspineScreen[None]):
         self.snapshot: EntraSnapshot | None = None
         self.items: list[ReviewItem] = []
         self.selected: set[str] = set()
-        self.page = 0  # which PAGE of self.items the table shows
+        self.pages = Pages()  # which page of self.items the table shows (20,000 rows cost what 200 do)
         self.device: DeviceCode | None = None  # the device code while a sign-in waits for the user
         self.signed_in_as = ""  # the way the screen's own sign-in went ('' : none was needed)
         self._countdown: Timer | None = None
@@ -262,7 +262,7 @@ class DiscoverScreen(IdspineScreen[None]):
         self.snapshot = snapshot
         self.items = review(self.workspace_state.workspace, snapshot)
         self.selected &= {i.key for i in self.items}
-        self.page = min(page, self._pages() - 1)
+        self.pages.show(len(self.items), page)
         self.show_page()
         counts = {s: sum(1 for i in self.items if i.status == s) for s in ("new", "changed", "in inventory")}
         notes = "".join(f"\nnote: {n}" for n in snapshot.notes)
@@ -284,8 +284,7 @@ class DiscoverScreen(IdspineScreen[None]):
         """Put the current page of the review in the table (the box's subtitle says which, when there are more)."""
         table = self.query_one(DataTable)
         table.clear()
-        start = self.page * PAGE
-        for item in self.items[start : start + PAGE]:
+        for item in self.items[self.pages.start : self.pages.start + self.pages.size]:
             table.add_row(
                 cell(MARK if item.key in self.selected else ""),
                 cell(item.status, STATUS_STYLE.get(item.status, "")),
@@ -294,27 +293,16 @@ class DiscoverScreen(IdspineScreen[None]):
                 cell(item.detail),
                 key=item.key,
             )
-        pages = self._pages()
-        self.query_one("#discover-box").border_subtitle = (
-            f"rows {start + 1:,}-{min(start + PAGE, len(self.items)):,} of {len(self.items):,} · page "
-            f"{self.page + 1}/{pages} · ] next, [ previous"
-            if pages > 1
-            else ""
-        )
+        self.query_one("#discover-box").border_subtitle = self.pages.caption()
         self.refresh_bindings()
-
-    def _pages(self) -> int:
-        return max(1, -(-len(self.items) // PAGE))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Paging keys show in the footer only when the review has more than one page (False hides them)."""
-        return self._pages() > 1 if action == "page" else True
+        return self.pages.count > 1 if action == "page" else True
 
     def action_page(self, delta: int) -> None:
         """Next or previous page of the review."""
-        page = min(self._pages() - 1, max(0, self.page + delta))
-        if page != self.page:
-            self.page = page
+        if self.pages.move(delta):
             self.show_page()
 
     # ------------------------------------------------------------------ selection
@@ -326,8 +314,8 @@ class DiscoverScreen(IdspineScreen[None]):
 
     def action_toggle_row(self) -> None:
         table = self.query_one(DataTable)
-        index = self.page * PAGE + table.cursor_row
-        if not self.items or table.cursor_row < 0 or index >= len(self.items):
+        index = self.pages.index(table.cursor_row)
+        if index < 0:
             return
         key = self.items[index].key
         self._mark(key, key not in self.selected)
@@ -375,7 +363,7 @@ class DiscoverScreen(IdspineScreen[None]):
     def _adopted(self, report: AdoptReport) -> None:
         self.selected.clear()
         if self.snapshot is not None:
-            self._show(self.snapshot, page=self.page)  # the review again, on the page the user was on
+            self._show(self.snapshot, page=self.pages.page)  # the review again, on the page the user was on
         notes = f" ({'; '.join(report.notes)})" if report.notes else ""
         self._status(
             f"Adopted {len(report.added)} new, updated {len(report.updated)}, "
