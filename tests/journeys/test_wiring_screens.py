@@ -131,3 +131,35 @@ async def test_supabase_screen_enables_azure_once_and_refuses_cleanly(
     refused = await run_supabase(path, {**env, "IDSPINE_TEST_SB_TOKEN": "wrong"}, api)
     assert "refused" in refused.lower() and path.read_bytes() == before
     assert canaries["entra_secret"] not in path.read_text() + first + second + refused
+
+
+async def test_n8n_screen_pages_a_long_list_of_workflow_credentials(tmp_path: Path) -> None:
+    """Thousands of workflow credentials: the table holds one page (opening stays quick at 10,000), ] and [
+    move between pages, the box says which page, and the paging keys show only when there are pages."""
+    from textual.widgets import DataTable
+
+    from wizard.demo import scaled_workspace
+    from wizard.inventory import save
+    from wizard.providers.n8n.client import credentials_for_n8n
+    from wizard.ui.paging import PAGE
+
+    path = tmp_path / "idspine.toml"
+    ws = scaled_workspace(1000, DEMO_TODAY)
+    save(ws, path, expected_digest=None)
+    expected = [c.id for c in credentials_for_n8n(ws)]
+    assert len(expected) > 2 * PAGE
+    app = IdspineApp(path, today=DEMO_TODAY, connections=Connections(allow_loopback_http=True, environ={}))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_with(pilot, "n", "N8nScreen")
+        screen = app.screen
+        table = screen.query_one(DataTable)
+        shown = lambda: [str(table.get_row_at(i)[0]) for i in range(table.row_count)]  # noqa: E731
+        assert shown() == expected[:PAGE]
+        assert f"page 1/{-(-len(expected) // PAGE)}" in str(
+            screen.query_one("#wiring-table-box").border_subtitle
+        )
+        assert any(b.binding.action == "page(1)" for b in screen.active_bindings.values())
+        await pilot.press("right_square_bracket")
+        assert shown() == expected[PAGE : 2 * PAGE]
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert shown() == expected[:PAGE]

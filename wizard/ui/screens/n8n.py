@@ -13,10 +13,11 @@ from textual.widgets import DataTable, Footer, Header, Static
 from wizard.providers.errors import ErrorKind, Service, advice
 from wizard.ui.fit import wrap
 from wizard.ui.markup import cell, plain, safe_content
+from wizard.ui.paging import Pages
 from wizard.ui.screens.base import IdspineScreen
 
 if TYPE_CHECKING:
-    from wizard.model import Workspace
+    from wizard.model import Credential, Workspace
 
 RESULT_STYLE = {"created": "green", "adopted": "cyan", "planned": "blue", "failed": "red", "skipped": "dim"}
 
@@ -44,6 +45,8 @@ class N8nScreen(IdspineScreen[None]):
             "f3", "explain", "Explainer", show=False
         ),  # named in the summary panel; the footer must fit 80
         Binding("escape", "leave", "Back"),
+        Binding("right_square_bracket", "page(1)", "Next page"),
+        Binding("left_square_bracket", "page(-1)", "Prev page", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -60,6 +63,8 @@ class N8nScreen(IdspineScreen[None]):
         super().__init__()
         self._outcomes: dict[str, Any] = {}
         self._shown: object = None  # the workspace object last rendered
+        self._credentials: list[Credential] = []  # the table's rows, of which one page is shown
+        self.pages = Pages()
 
     def on_screen_resume(self) -> None:
         """Back from a wizard (or anything that replaced the workspace): show the new values."""
@@ -112,10 +117,16 @@ class N8nScreen(IdspineScreen[None]):
             self._values = ""
             values = plain(str(exc)).stylize("red")
         box.update(values)
+        self._credentials = credentials_for_n8n(ws)
+        self.pages.show(len(self._credentials), self.pages.page)
+        self.show_page()
+
+    def show_page(self) -> None:
+        """One page of the credentials n8n holds, with the last push's outcome for each."""
         table = self.query_one(DataTable)
         table.clear()
-        outcomes = outcomes or {}
-        for cred in credentials_for_n8n(ws):
+        outcomes = self._outcomes
+        for cred in self._credentials[self.pages.start : self.pages.start + self.pages.size]:
             o = outcomes.get(cred.id)
             result = f"[{RESULT_STYLE.get(o.result, 'white')}]{o.result}[/]" if o else ""
             table.add_row(
@@ -125,6 +136,16 @@ class N8nScreen(IdspineScreen[None]):
                 cell((o.n8n_id if o else "") or cred.n8n_id or "—"),
                 key=cred.id,
             )
+        self.query_one("#wiring-table-box").border_subtitle = self.pages.caption()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Paging keys show in the footer only when there is more than one page (False hides them)."""
+        return self.pages.count > 1 if action == "page" else True
+
+    def action_page(self, delta: int) -> None:
+        if self.pages.move(delta):
+            self.show_page()
 
     def action_push(self, dry_run: bool) -> None:
         """Push (or dry-run) the credentials in a worker."""
