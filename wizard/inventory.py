@@ -16,7 +16,7 @@ from typing import Any
 import tomli as toml_reader  # a dependency: the compiled build of the parser tomllib is made from, ~2x faster
 from pydantic import ValidationError
 
-from wizard import inventory_toml
+from wizard import inventory_cache, inventory_toml
 from wizard.files import link_target, write_bytes_atomic
 from wizard.inventory_errors import InventoryError, dotted, line_from_message, line_of
 from wizard.inventory_scan import (
@@ -82,9 +82,26 @@ def load(path: Path | str) -> Workspace:
 
 def load_with_digest(path: Path | str) -> Loaded:
     path = Path(path)
-    loaded = Loaded(*parse(read_capped(path), path))
+    loaded = Loaded(*parse_cached(read_capped(path), path))
     note_inventory(path)  # file: secrets beside this inventory may now be read
     return loaded
+
+
+def parse_cached(data: bytes, path: Path) -> tuple[Workspace, str, int | None]:
+    """parse() of the bytes of the file at *path*, through the parse cache (wizard/inventory_cache.py).
+
+    A hit skips decoding, the TOML parse and the raw-document scans, which these very bytes passed under
+    the same rules, and validates the cached document strictly as parse() does; a miss, or a cached
+    document that does not validate, takes the full path and caches its result.
+    """
+    digest = digest_of(data)
+    hit = inventory_cache.lookup(path, digest)
+    if hit is not None:
+        with contextlib.suppress(ValidationError, ValueError, RecursionError):
+            return Workspace.model_validate_json(hit[0], strict=True), digest, hit[1]
+    ws, digest, migrated, doc = _parse(data, path)
+    inventory_cache.store(path, digest, doc.encode("utf-8"), migrated)
+    return ws, digest, migrated
 
 
 def read_capped(path: Path, limit: int = MAX_INVENTORY_BYTES) -> bytes:
@@ -130,6 +147,11 @@ def read_capped(path: Path, limit: int = MAX_INVENTORY_BYTES) -> bytes:
 
 def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str, int | None]:
     """Parse bytes of an inventory; returns (workspace, digest, version migrated from or None)."""
+    return _parse(data, path)[:3]
+
+
+def _parse(data: bytes, path: Path | str) -> tuple[Workspace, str, int | None, str]:
+    """parse(), and the scanned, migrated JSON document it validated."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -161,7 +183,7 @@ def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str
         raise InventoryError(path, f"{err['msg']}{more}", line=line_of(text, loc), field=field) from None
     except RecursionError:
         raise InventoryError(path, "tables are nested too deeply") from None
-    return ws, digest_of(data), migrated
+    return ws, digest_of(data), migrated, doc
 
 
 def _json_value(value: Any) -> str:
@@ -226,7 +248,7 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
     text = dumps(ws)
     data = text.encode("utf-8")
     # Defence in depth: the model refuses secrets already; the written bytes are checked again.
-    parse(data, path)
+    _, digest, migrated, doc = _parse(data, path)
     target = link_target(path)
     _refuse_read_only(target, path)
     with file_lock(target):
@@ -254,10 +276,12 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
                         exc.line,
                     ) from None
             if current == data:
-                return digest_of(data)
+                inventory_cache.store(target, digest, doc.encode("utf-8"), migrated)
+                return digest
         _atomic_write(target, data, current, path)
+    inventory_cache.store(target, digest, doc.encode("utf-8"), migrated)  # the next load is warm
     note_inventory(path)
-    return digest_of(data)
+    return digest
 
 
 def _refuse_read_only(target: Path, shown: Path) -> None:
