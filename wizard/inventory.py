@@ -16,7 +16,7 @@ from typing import Any
 import tomli as toml_reader  # a dependency: the compiled build of the parser tomllib is made from, ~2x faster
 from pydantic import ValidationError
 
-from wizard import inventory_cache, inventory_toml
+from wizard import inventory_cache, inventory_toml, inventory_verify
 from wizard.files import link_target, write_bytes_atomic
 from wizard.inventory_errors import InventoryError, dotted, line_from_message, line_of
 from wizard.inventory_scan import (
@@ -207,11 +207,36 @@ def migrate(raw: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
 
 def dumps(ws: Workspace) -> str:
     """The TOML text of a workspace: model field order, defaults omitted, so diffs stay small."""
+    return _dump(ws)[0]
+
+
+def _dump(ws: Workspace) -> tuple[str, list[inventory_toml.Part] | None]:
+    """dumps(ws), and the same text in the parts the save's check takes one by one (None: not cut)."""
     doc = ws.model_dump(mode="python", exclude_defaults=True)
     doc["schema_version"] = ws.schema_version
     ordered = {"schema_version": doc.pop("schema_version")}
     ordered.update(doc)
-    return HEADER + inventory_toml.dumps(ordered)  # tomli-w's layout, faster (wizard/inventory_toml.py)
+    parts = inventory_toml.dumps_parts(ordered)  # tomli-w's layout, faster (wizard/inventory_toml.py)
+    if parts is None:
+        return HEADER + inventory_toml.dumps(ordered), None
+    key, array, text = parts[0]
+    parts[0] = (key, array, HEADER + text)
+    return "".join(text for _, _, text in parts), parts
+
+
+def _check_written(
+    data: bytes, parts: list[inventory_toml.Part] | None, path: Path
+) -> tuple[str, int | None, str]:
+    """What parse() checks, on the bytes a save writes: (digest, migrated from, JSON document). Parts
+    checked at an earlier save are not parsed again (wizard/inventory_verify.py); the whole workspace is
+    validated every time. Anything the part-wise check cannot vouch for takes parse()'s full path."""
+    if parts is not None and len(data) <= MAX_INVENTORY_BYTES:
+        doc = inventory_verify.document(parts, path, SCHEMA_VERSION)
+        if doc is not None:
+            with contextlib.suppress(ValidationError, RecursionError):
+                Workspace.model_validate_json(doc, strict=True)
+                return digest_of(data), None, doc
+    return _parse(data, path)[1:]
 
 
 @contextlib.contextmanager
@@ -245,10 +270,10 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
     a file or folder marked read-only is never replaced.
     """
     path = Path(path)
-    text = dumps(ws)
+    text, parts = _dump(ws)
     data = text.encode("utf-8")
     # Defence in depth: the model refuses secrets already; the written bytes are checked again.
-    _, digest, migrated, doc = _parse(data, path)
+    digest, migrated, doc = _check_written(data, parts, path)
     target = link_target(path)
     _refuse_read_only(target, path)
     with file_lock(target):

@@ -50,6 +50,7 @@ READER_MODULES = (
     "inventory_errors.py",
     "inventory_scan.py",
     "inventory_toml.py",
+    "inventory_verify.py",
     "model.py",
     "safe_regex.py",
     "secrets/__init__.py",
