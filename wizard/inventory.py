@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -99,7 +100,7 @@ def parse_cached(data: bytes, path: Path) -> tuple[Workspace, str, int | None]:
     if hit is not None:
         with contextlib.suppress(ValidationError, ValueError, RecursionError):
             return Workspace.model_validate_json(hit[0], strict=True), digest, hit[1]
-    ws, digest, migrated, doc = _parse(data, path)
+    ws, digest, migrated, doc, _ = _parse(data, path)
     inventory_cache.store(path, digest, doc.encode("utf-8"), migrated)
     return ws, digest, migrated
 
@@ -150,8 +151,8 @@ def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str
     return _parse(data, path)[:3]
 
 
-def _parse(data: bytes, path: Path | str) -> tuple[Workspace, str, int | None, str]:
-    """parse(), and the scanned, migrated JSON document it validated."""
+def _parse(data: bytes, path: Path | str) -> tuple[Workspace, str, int | None, str, dict[str, Any]]:
+    """parse(), the scanned, migrated JSON document it validated and the parsed TOML."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -183,7 +184,7 @@ def _parse(data: bytes, path: Path | str) -> tuple[Workspace, str, int | None, s
         raise InventoryError(path, f"{err['msg']}{more}", line=line_of(text, loc), field=field) from None
     except RecursionError:
         raise InventoryError(path, "tables are nested too deeply") from None
-    return ws, digest_of(data), migrated, doc
+    return ws, digest_of(data), migrated, doc, raw
 
 
 def _json_value(value: Any) -> str:
@@ -231,12 +232,16 @@ def _check_written(
     checked at an earlier save are not parsed again (wizard/inventory_verify.py); the whole workspace is
     validated every time. Anything the part-wise check cannot vouch for takes parse()'s full path."""
     if parts is not None and len(data) <= MAX_INVENTORY_BYTES:
-        doc = inventory_verify.document(parts, path, SCHEMA_VERSION)
+        stored = functools.partial(inventory_cache.stored_parts, link_target(path))
+        doc = inventory_verify.document(parts, path, SCHEMA_VERSION, stored)
         if doc is not None:
             with contextlib.suppress(ValidationError, RecursionError):
                 Workspace.model_validate_json(doc, strict=True)
                 return digest_of(data), None, doc
-    return _parse(data, path)[1:]
+    _, digest, migrated, doc, raw = _parse(data, path)
+    if parts is not None and migrated is None:
+        inventory_verify.prime(parts, raw, SCHEMA_VERSION, doc)  # the next save re-checks changed parts only
+    return digest, migrated, doc
 
 
 @contextlib.contextmanager
@@ -301,10 +306,11 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
                         exc.line,
                     ) from None
             if current == data:
-                inventory_cache.store(target, digest, doc.encode("utf-8"), migrated)
+                inventory_cache.store(target, digest, doc.encode("utf-8"), migrated, inventory_verify.index())
                 return digest
         _atomic_write(target, data, current, path)
-    inventory_cache.store(target, digest, doc.encode("utf-8"), migrated)  # the next load is warm
+    # The next load is warm, and the next process's first save re-checks changed parts only.
+    inventory_cache.store(target, digest, doc.encode("utf-8"), migrated, inventory_verify.index())
     note_inventory(path)
     return digest
 

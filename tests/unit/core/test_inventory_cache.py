@@ -35,7 +35,7 @@ def _spy_full_parse(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
     real = inventory._parse
 
-    def counting(data: bytes, path: Path | str) -> tuple[Workspace, str, int | None, str]:
+    def counting(data: bytes, path: Path | str) -> tuple[Workspace, str, int | None, str, dict[str, object]]:
         calls.append(1)
         return real(data, path)
 

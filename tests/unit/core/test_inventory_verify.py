@@ -12,9 +12,10 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from wizard import inventory, inventory_toml, inventory_verify
+from wizard import inventory, inventory_cache, inventory_toml, inventory_verify
 from wizard.demo import DEMO_TODAY, demo_workspace, scaled_workspace
 from wizard.inventory import InventoryError, dumps, load, save
+from wizard.inventory_toml import Part
 from wizard.model import SCHEMA_VERSION, Workspace
 
 
@@ -28,10 +29,16 @@ def _full_doc(text: str) -> str:
     return inventory._parse(text.encode(), "<test>")[3]
 
 
-def _doc(ws: Workspace) -> str | None:
+def _doc(ws: Workspace, partwise: bool = True) -> str | None:
+    """The part-wise document; partwise: every new part is checked on its own, however many are new."""
     text, parts = inventory._dump(ws)
     assert parts is not None
-    return inventory_verify.document(parts, "<test>", SCHEMA_VERSION)
+    saved = inventory_verify._MANY
+    inventory_verify._MANY = 10**9 if partwise else saved
+    try:
+        return inventory_verify.document(parts, "<test>", SCHEMA_VERSION)
+    finally:
+        inventory_verify._MANY = saved
 
 
 HOSTILE = [
@@ -190,3 +197,81 @@ def test_dates_are_written_as_the_full_check_writes_them() -> None:
     doc = _doc(ws)
     assert doc is not None and json.loads(doc)["credentials"][0]["expires"] == "2030-01-02"
     assert doc == _full_doc(dumps(ws))
+
+
+def test_most_parts_new_takes_the_whole_parse_and_primes_the_next_save(tmp_path: Path) -> None:
+    ws = scaled_workspace(400, DEMO_TODAY)
+    assert _doc(ws, partwise=False) is None  # 400 new parts: the whole parse is cheaper
+    text, parts = inventory._dump(ws)
+    assert parts is not None
+    _, _, _, full, raw = inventory._parse(text.encode(), "<test>")
+    inventory_verify.prime(parts, raw, SCHEMA_VERSION, full)
+    ws.credentials[7].notes = HOSTILE[1]
+    calls: list[Part] = []
+    real = inventory_verify._check_part
+
+    def counting(key: str | None, array: bool, text: str, path: object) -> str:
+        calls.append((key, array, text))
+        return real(key, array, text, path)  # type: ignore[arg-type]
+
+    inventory_verify._check_part = counting  # type: ignore[assignment]
+    try:
+        assert _doc(ws, partwise=False) == _full_doc(dumps(ws))
+    finally:
+        inventory_verify._check_part = real  # type: ignore[assignment]
+    assert len(calls) == 1 and HOSTILE[1].replace("\n", "\\n")[:8] in calls[0][2]
+
+
+def test_a_prime_that_does_not_match_the_document_is_not_kept() -> None:
+    ws = scaled_workspace(100, DEMO_TODAY)
+    text, parts = inventory._dump(ws)
+    assert parts is not None
+    _, _, _, full, raw = inventory._parse(text.encode(), "<test>")
+    raw["credentials"][3]["label"] = "not what the text says"
+    inventory_verify.prime(parts, raw, SCHEMA_VERSION, full)
+    assert inventory_verify.index() == []
+
+
+def test_the_next_process_first_save_uses_the_stored_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = scaled_workspace(400, DEMO_TODAY)
+    path = tmp_path / "idspine.toml"
+    digest = save(ws, path, expected_digest=None)
+    index = inventory_verify.index()
+    doc = inventory_cache.entry_path(path).read_bytes().split(b"\n")[1].decode()
+    text, parts = inventory._dump(ws)
+    assert parts is not None
+    stored = inventory_cache.stored_parts(path)
+    for (key, array, part_text), (k, a, sha, start, end) in zip(parts, index, strict=True):
+        assert (key, array, inventory_verify.text_digest(part_text)) == (k, a, sha)
+        assert (
+            doc[start:end]
+            == stored[(k, a, sha)]
+            == inventory_verify._check_part(key, array, part_text, "<t>")
+        )
+    inventory_verify.forget()  # as a new process
+    full_parses = []
+    real = inventory._parse
+    monkeypatch.setattr(inventory, "_parse", lambda d, p: full_parses.append(1) or real(d, p))
+    ws.credentials[3].notes = HOSTILE[3]
+    digest = save(ws, path, expected_digest=digest)
+    assert full_parses == [] and path.read_text(encoding="utf-8") == dumps(ws)
+    assert load(path) == ws
+
+
+def test_a_damaged_index_is_not_used(tmp_path: Path) -> None:
+    ws = scaled_workspace(100, DEMO_TODAY)
+    path = tmp_path / "idspine.toml"
+    save(ws, path, expected_digest=None)
+    entry = inventory_cache.entry_path(path)
+    head, doc, index = entry.read_bytes().split(b"\n")
+    assert inventory_cache.stored_parts(path)
+    for damaged in (index.replace(b"true", b"false", 1), index[:-5], b"[[1, 2]]"):
+        entry.write_bytes(head + b"\n" + doc + b"\n" + damaged)
+        assert inventory_cache.stored_parts(path) == {}
+    header = json.loads(head)
+    forged = json.dumps([["credentials", True, "0" * 64, 0, 10**9]]).encode()
+    header["index_sha256"] = inventory_cache.hashlib.sha256(forged).hexdigest()
+    entry.write_bytes(json.dumps(header).encode() + b"\n" + doc + b"\n" + forged)
+    assert inventory_cache.stored_parts(path) == {}  # offsets outside the document
