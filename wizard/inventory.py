@@ -73,6 +73,17 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Digests of texts this process saw pass every check of parse() (comments included) under its rules: a save
+# over such a file need not scan its comments again before copying it to .bak. Bounded: the last few.
+_passed: dict[str, None] = {}
+
+
+def _note_passed(digest: str) -> None:
+    _passed[digest] = None
+    while len(_passed) > 16:
+        del _passed[next(iter(_passed))]
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -99,7 +110,9 @@ def parse_cached(data: bytes, path: Path) -> tuple[Workspace, str, int | None]:
     hit = inventory_cache.lookup(path, digest)
     if hit is not None:
         with contextlib.suppress(ValidationError, ValueError, RecursionError):
-            return Workspace.model_validate_json(hit[0], strict=True), digest, hit[1]
+            ws = Workspace.model_validate_json(hit[0], strict=True)
+            _note_passed(digest)  # these bytes passed parse() under these rules (the cache's key)
+            return ws, digest, hit[1]
     ws, digest, migrated, doc, _ = _parse(data, path)
     inventory_cache.store(path, digest, doc.encode("utf-8"), migrated)
     return ws, digest, migrated
@@ -184,7 +197,9 @@ def _parse(data: bytes, path: Path | str) -> tuple[Workspace, str, int | None, s
         raise InventoryError(path, f"{err['msg']}{more}", line=line_of(text, loc), field=field) from None
     except RecursionError:
         raise InventoryError(path, "tables are nested too deeply") from None
-    return ws, digest_of(data), migrated, doc, raw
+    digest = digest_of(data)
+    _note_passed(digest)
+    return ws, digest, migrated, doc, raw
 
 
 def _json_value(value: Any) -> str:
@@ -237,7 +252,9 @@ def _check_written(
         if doc is not None:
             with contextlib.suppress(ValidationError, RecursionError):
                 Workspace.model_validate_json(doc, strict=True)
-                return digest_of(data), None, doc
+                digest = digest_of(data)
+                _note_passed(digest)  # every line was scanned, in its part
+                return digest, None, doc
     _, digest, migrated, doc, raw = _parse(data, path)
     if parts is not None and migrated is None:
         inventory_verify.prime(parts, raw, SCHEMA_VERSION, doc)  # the next save re-checks changed parts only
@@ -350,7 +367,8 @@ def _atomic_write(path: Path, data: bytes, current: bytes | None, shown: Path | 
     try:
         if current is not None:
             mode = path.stat().st_mode & 0o777
-            found = secret_comment_line(current.decode("utf-8", "replace"))
+            passed = digest_of(current) in _passed  # its comments were scanned when it was read or written
+            found = None if passed else secret_comment_line(current.decode("utf-8", "replace"))
             if found:  # never carry a planted secret into the .bak
                 raise InventoryError(
                     shown or path,

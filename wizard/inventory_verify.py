@@ -157,15 +157,24 @@ def _keep(parts: list[Part], fragments: list[str | None], spans: list[tuple[int,
 _last: tuple[list[Part], list[tuple[int, int]]] | None = None
 
 
+_digests: dict[Part, str] = {}  # part -> SHA-256 of its text, from the last index (most parts stay)
+
+
 def index() -> list[IndexEntry]:
     """Where each part of the last checked text sits in its document, for the parse cache to keep."""
+    global _digests  # noqa: PLW0603
     with _lock:
         last = _last
+        known = _digests
     if last is None:
         return []
     parts, spans = last
+    digests = {part: known.get(part) or text_digest(part[2]) for part in parts}
+    with _lock:
+        _digests = digests
     return [
-        (key, array, text_digest(text), *span) for (key, array, text), span in zip(parts, spans, strict=True)
+        (key, array, digests[(key, array, text)], *span)
+        for (key, array, text), span in zip(parts, spans, strict=True)
     ]
 
 
