@@ -141,13 +141,42 @@ def _split(table: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[tuple[str
 
 
 def _table(table: dict[str, Any], name: str, in_array: bool, out: list[str]) -> None:
-    plain, tables = _split(table)
+    # _split and the plain values' lines in one pass, with strings and lists of strings (most of an
+    # inventory) written inline: the same text as _value gives them.
+    lines: list[str] = []
+    tables: list[tuple[str, dict[str, Any], bool]] = []
+    for key, value in table.items():
+        kind = type(value)
+        if kind is str:
+            shown = f'"{value}"' if _NEEDS_ESCAPE.search(value) is None else _string(value)
+        elif kind is list and value and all(type(item) is str for item in value):
+            items = ",\n".join(
+                f'{_INDENT}"{item}"' if _NEEDS_ESCAPE.search(item) is None else _INDENT + _string(item)
+                for item in value
+            )
+            shown = f"[\n{items},\n]"
+        elif kind is bool or kind is int:
+            shown = _value(value, 0)
+        elif isinstance(value, dict):
+            tables.append((key, value, False))
+            continue
+        elif (
+            isinstance(value, (list, tuple))
+            and value
+            and all(isinstance(v, dict) for v in value)
+            and not all(_fits_inline(v) for v in value)
+        ):
+            tables.extend((key, v, True) for v in value)
+            continue
+        else:
+            shown = _value(value, 0)
+        lines.append(f"{_BARE_KEYS.get(key) or _key(key)} = {shown}\n")
     started = False
-    if in_array or (name and (plain or not tables)):
+    if in_array or (name and (lines or not tables)):
         out.append(f"[[{name}]]\n" if in_array else f"[{name}]\n")
         started = True
-    for key, value in plain:
-        out.append(f"{_key(key)} = {_value(value, 0)}\n")
+    if lines:
+        out.extend(lines)
         started = True
     for key, value, array in tables:
         if started:
