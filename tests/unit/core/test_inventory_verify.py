@@ -275,3 +275,28 @@ def test_a_damaged_index_is_not_used(tmp_path: Path) -> None:
     header["index_sha256"] = inventory_cache.hashlib.sha256(forged).hexdigest()
     entry.write_bytes(json.dumps(header).encode() + b"\n" + doc + b"\n" + forged)
     assert inventory_cache.stored_parts(path) == {}  # offsets outside the document
+
+
+def test_load_and_save_leave_the_collector_as_they_found_it(tmp_path: Path) -> None:
+    import gc
+
+    ws = demo_workspace(DEMO_TODAY)
+    path = tmp_path / "idspine.toml"
+    assert gc.isenabled()
+    digest = save(ws, path, expected_digest=None)
+    assert load(path) == ws and gc.isenabled()
+    broken = tmp_path / "broken.toml"
+    broken.write_text("not = [toml\n")
+    with pytest.raises(InventoryError):
+        load(broken)
+    with pytest.raises(InventoryError):
+        save(ws, path, expected_digest="not the digest")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        ws.credentials[0].notes = "changed"
+        save(ws, path, expected_digest=digest)
+        load(path)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
