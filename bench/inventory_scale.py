@@ -62,10 +62,18 @@ def parse_cache_off() -> Any:
 
 
 def measure(runs: int, sizes: tuple[int, ...] = (10_000,)) -> list[Figure]:
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "IDSPINE_PARSE_CACHE")}
     with tempfile.TemporaryDirectory() as cache:
         os.environ["XDG_CACHE_HOME"] = cache  # the run's own parse cache, never the user's
         os.environ.pop("IDSPINE_PARSE_CACHE", None)
-        return _measure(runs, sizes)
+        try:
+            return _measure(runs, sizes)
+        finally:  # the other suites of `python -m bench` see the environment as it was
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def _measure(runs: int, sizes: tuple[int, ...]) -> list[Figure]:
