@@ -10,6 +10,7 @@ import json
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,12 +79,14 @@ def digest_of(data: bytes) -> str:
 # Digests of texts this process saw pass every check of parse() (comments included) under its rules: a save
 # over such a file need not scan its comments again before copying it to .bak. Bounded: the last few.
 _passed: dict[str, None] = {}
+_passed_lock = threading.Lock()
 
 
 def _note_passed(digest: str) -> None:
-    _passed[digest] = None
-    while len(_passed) > 16:
-        del _passed[next(iter(_passed))]
+    with _passed_lock:
+        _passed[digest] = None
+        while len(_passed) > 16:
+            del _passed[next(iter(_passed))]
 
 
 # ---------------------------------------------------------------- reading
