@@ -83,6 +83,15 @@ def _secret_files_under_pytest_tmp(tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _cache_under_pytest_tmp(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """idspine's caches (the parse cache of wizard/inventory_cache.py) go to a folder of the session, never
+    to the user's own cache folder (platformdirs honours XDG_CACHE_HOME; child processes inherit it)."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _no_real_azure_cli(tmp_path_factory: pytest.TempPathFactory) -> None:
     """A signed-in Azure CLI on the machine running the tests must not hand them real tokens: sign-in without
     an app of one's own asks `az` first (wizard.providers.entra.azure_cli). An `az` that answers as a signed-out

@@ -20,14 +20,21 @@ def link_target(path: Path) -> Path:
 
 
 def write_bytes_atomic(
-    path: Path, data: bytes, mode: int = 0o644, sync_dir: bool = False, follow_link: bool = True
+    path: Path,
+    data: bytes,
+    mode: int = 0o644,
+    sync_dir: bool = False,
+    follow_link: bool = True,
+    durable: bool = True,
 ) -> None:
     """Replace `path` with `data` so a reader sees either the old or the new file, never half of one.
 
     The mode is set before the first byte is written (so a 0600 secret file is never readable by others);
     sync_dir also fsyncs the folder, so the rename itself survives a power cut. A symbolic link at `path`
     is kept and its target replaced, unless follow_link is False (then the link itself is replaced: for
-    files idspine alone owns, such as a .bak, where a planted link must not redirect the write).
+    files idspine alone owns, such as a .bak, where a planted link must not redirect the write). durable=False
+    skips the fsync, for a cache whose reader checks what it reads (still atomic: old file or new, never a mix
+    while the machine runs).
     """
     path = link_target(Path(path)) if follow_link else Path(path)
     directory = path.parent if str(path.parent) else Path(".")
@@ -37,7 +44,8 @@ def write_bytes_atomic(
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import gc
 import hashlib
 import json
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,12 +19,13 @@ from typing import Any
 import tomli as toml_reader  # a dependency: the compiled build of the parser tomllib is made from, ~2x faster
 from pydantic import ValidationError
 
-from wizard import inventory_toml
+from wizard import inventory_cache, inventory_toml, inventory_verify
 from wizard.files import link_target, write_bytes_atomic
 from wizard.inventory_errors import InventoryError, dotted, line_from_message, line_of
 from wizard.inventory_scan import (
     MAX_FIELD_CHARS,
     MAX_INVENTORY_BYTES,
+    read_capped,
     refuse_planted_secrets,
     refuse_secret_comments,
     secret_comment_line,
@@ -72,6 +76,19 @@ def digest_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Digests of texts this process saw pass every check of parse() (comments included) under its rules: a save
+# over such a file need not scan its comments again before copying it to .bak. Bounded: the last few.
+_passed: dict[str, None] = {}
+_passed_lock = threading.Lock()
+
+
+def _note_passed(digest: str) -> None:
+    with _passed_lock:
+        _passed[digest] = None
+        while len(_passed) > 16:
+            del _passed[next(iter(_passed))]
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -80,56 +97,55 @@ def load(path: Path | str) -> Workspace:
     return load_with_digest(path).workspace
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a load or a save builds or walks ~100,000 objects: each of its
+    full passes walks every object the app holds, which at 10,000 credentials was a third of a save. A
+    load or save makes no reference cycles to collect; the collector runs again afterwards (unless the
+    caller had turned it off)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def load_with_digest(path: Path | str) -> Loaded:
     path = Path(path)
-    loaded = Loaded(*parse(read_capped(path), path))
+    with collector_paused():
+        loaded = Loaded(*parse_cached(read_capped(path), path))
     note_inventory(path)  # file: secrets beside this inventory may now be read
     return loaded
 
 
-def read_capped(path: Path, limit: int = MAX_INVENTORY_BYTES) -> bytes:
-    """The bytes of a regular file of at most *limit* bytes; InventoryError for anything else.
+def parse_cached(data: bytes, path: Path) -> tuple[Workspace, str, int | None]:
+    """parse() of the bytes of the file at *path*, through the parse cache (wizard/inventory_cache.py).
 
-    Opened without blocking and checked on the open descriptor, so a FIFO, a device such as /dev/zero, a
-    folder or an oversized file is refused before a byte is read (and a swap between check and read is
-    impossible).
+    A hit skips decoding, the TOML parse and the raw-document scans, which these very bytes passed under
+    the same rules, and validates the cached document strictly as parse() does; a miss, or a cached
+    document that does not validate, takes the full path and caches its result.
     """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise InventoryError(
-            path, "no such file (create one with `idspine demo --write` or the wizard)"
-        ) from None
-    except OSError as exc:
-        raise InventoryError(path, f"cannot read: {(exc.strerror or 'error').lower()}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise InventoryError(path, "is a folder, not an inventory file")
-        if not stat.S_ISREG(info.st_mode):
-            raise InventoryError(
-                path, "is not a regular file (a device, pipe or socket); refusing to read it"
-            )
-        if info.st_size > limit:
-            raise InventoryError(
-                path, f"is too large to be an inventory ({info.st_size:,} bytes; the limit is {limit:,})"
-            )
-        chunks: list[bytes] = []
-        size = 0
-        while chunk := os.read(fd, 1 << 20):
-            size += len(chunk)
-            if size > limit:
-                raise InventoryError(path, f"is too large to be an inventory (over {limit:,} bytes)")
-            chunks.append(chunk)
-        return b"".join(chunks)
-    except OSError as exc:
-        raise InventoryError(path, f"cannot read: {(exc.strerror or 'error').lower()}") from None
-    finally:
-        os.close(fd)
+    digest = digest_of(data)
+    hit = inventory_cache.lookup(path, digest)
+    if hit is not None:
+        with contextlib.suppress(ValidationError, ValueError, RecursionError):
+            ws = Workspace.model_validate_json(hit[0], strict=True)
+            _note_passed(digest)  # these bytes passed parse() under these rules (the cache's key)
+            return ws, digest, hit[1]
+    ws, digest, migrated, doc, _ = _parse(data, path)
+    inventory_cache.store(path, digest, doc.encode("utf-8"), migrated)
+    return ws, digest, migrated
 
 
 def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str, int | None]:
     """Parse bytes of an inventory; returns (workspace, digest, version migrated from or None)."""
+    return _parse(data, path)[:3]
+
+
+def _parse(data: bytes, path: Path | str) -> tuple[Workspace, str, int | None, str, dict[str, Any]]:
+    """parse(), the scanned, migrated JSON document it validated and the parsed TOML."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -161,7 +177,9 @@ def parse(data: bytes, path: Path | str = "<inventory>") -> tuple[Workspace, str
         raise InventoryError(path, f"{err['msg']}{more}", line=line_of(text, loc), field=field) from None
     except RecursionError:
         raise InventoryError(path, "tables are nested too deeply") from None
-    return ws, digest_of(data), migrated
+    digest = digest_of(data)
+    _note_passed(digest)
+    return ws, digest, migrated, doc, raw
 
 
 def _json_value(value: Any) -> str:
@@ -185,11 +203,42 @@ def migrate(raw: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
 
 def dumps(ws: Workspace) -> str:
     """The TOML text of a workspace: model field order, defaults omitted, so diffs stay small."""
+    return _dump(ws)[0]
+
+
+def _dump(ws: Workspace) -> tuple[str, list[inventory_toml.Part] | None]:
+    """dumps(ws), and the same text in the parts the save's check takes one by one (None: not cut)."""
     doc = ws.model_dump(mode="python", exclude_defaults=True)
     doc["schema_version"] = ws.schema_version
     ordered = {"schema_version": doc.pop("schema_version")}
     ordered.update(doc)
-    return HEADER + inventory_toml.dumps(ordered)  # tomli-w's layout, faster (wizard/inventory_toml.py)
+    parts = inventory_toml.dumps_parts(ordered)  # tomli-w's layout, faster (wizard/inventory_toml.py)
+    if parts is None:
+        return HEADER + inventory_toml.dumps(ordered), None
+    key, array, text = parts[0]
+    parts[0] = (key, array, HEADER + text)
+    return "".join(text for _, _, text in parts), parts
+
+
+def _check_written(
+    data: bytes, parts: list[inventory_toml.Part] | None, path: Path
+) -> tuple[str, int | None, str]:
+    """What parse() checks, on the bytes a save writes: (digest, migrated from, JSON document). Parts
+    checked at an earlier save are not parsed again (wizard/inventory_verify.py); the whole workspace is
+    validated every time. Anything the part-wise check cannot vouch for takes parse()'s full path."""
+    if parts is not None and len(data) <= MAX_INVENTORY_BYTES:
+        stored = functools.partial(inventory_cache.stored_parts, link_target(path))
+        doc = inventory_verify.document(parts, path, SCHEMA_VERSION, stored)
+        if doc is not None:
+            with contextlib.suppress(ValidationError, RecursionError):
+                Workspace.model_validate_json(doc, strict=True)
+                digest = digest_of(data)
+                _note_passed(digest)  # every line was scanned, in its part
+                return digest, None, doc
+    _, digest, migrated, doc, raw = _parse(data, path)
+    if parts is not None and migrated is None:
+        inventory_verify.prime(parts, raw, SCHEMA_VERSION, doc)  # the next save re-checks changed parts only
+    return digest, migrated, doc
 
 
 @contextlib.contextmanager
@@ -222,11 +271,15 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
     When *path* is a symbolic link, its target is written (and its .bak and lock sit beside the target);
     a file or folder marked read-only is never replaced.
     """
-    path = Path(path)
-    text = dumps(ws)
+    with collector_paused():
+        return _save(ws, Path(path), expected_digest)
+
+
+def _save(ws: Workspace, path: Path, expected_digest: str | None | bool) -> str:
+    text, parts = _dump(ws)
     data = text.encode("utf-8")
     # Defence in depth: the model refuses secrets already; the written bytes are checked again.
-    parse(data, path)
+    digest, migrated, doc = _check_written(data, parts, path)
     target = link_target(path)
     _refuse_read_only(target, path)
     with file_lock(target):
@@ -254,10 +307,13 @@ def save(ws: Workspace, path: Path | str, expected_digest: str | None | bool = T
                         exc.line,
                     ) from None
             if current == data:
-                return digest_of(data)
+                inventory_cache.store(target, digest, doc.encode("utf-8"), migrated, inventory_verify.index())
+                return digest
         _atomic_write(target, data, current, path)
+    # The next load is warm, and the next process's first save re-checks changed parts only.
+    inventory_cache.store(target, digest, doc.encode("utf-8"), migrated, inventory_verify.index())
     note_inventory(path)
-    return digest_of(data)
+    return digest
 
 
 def _refuse_read_only(target: Path, shown: Path) -> None:
@@ -295,7 +351,8 @@ def _atomic_write(path: Path, data: bytes, current: bytes | None, shown: Path | 
     try:
         if current is not None:
             mode = path.stat().st_mode & 0o777
-            found = secret_comment_line(current.decode("utf-8", "replace"))
+            passed = digest_of(current) in _passed  # its comments were scanned when it was read or written
+            found = None if passed else secret_comment_line(current.decode("utf-8", "replace"))
             if found:  # never carry a planted secret into the .bak
                 raise InventoryError(
                     shown or path,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +121,44 @@ def refuse_secret_comments(text: str, path: Path | str) -> None:
             "Delete it from the file (and from the .bak and your git history) and rotate the secret",
             line=found[0],
         )
+
+
+def read_capped(path: Path, limit: int = MAX_INVENTORY_BYTES) -> bytes:
+    """The bytes of a regular file of at most *limit* bytes; InventoryError for anything else.
+
+    Opened without blocking and checked on the open descriptor, so a FIFO, a device such as /dev/zero, a
+    folder or an oversized file is refused before a byte is read (and a swap between check and read is
+    impossible).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise InventoryError(
+            path, "no such file (create one with `idspine demo --write` or the wizard)"
+        ) from None
+    except OSError as exc:
+        raise InventoryError(path, f"cannot read: {(exc.strerror or 'error').lower()}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InventoryError(path, "is a folder, not an inventory file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InventoryError(
+                path, "is not a regular file (a device, pipe or socket); refusing to read it"
+            )
+        if info.st_size > limit:
+            raise InventoryError(
+                path, f"is too large to be an inventory ({info.st_size:,} bytes; the limit is {limit:,})"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise InventoryError(path, f"is too large to be an inventory (over {limit:,} bytes)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise InventoryError(path, f"cannot read: {(exc.strerror or 'error').lower()}") from None
+    finally:
+        os.close(fd)

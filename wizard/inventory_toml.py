@@ -27,14 +27,35 @@ class _Unknown(Exception):
     """A value this writer does not format: tomli-w writes the document instead."""
 
 
+# A part of the text at the top level: (None, False, the plain values), (key, False, a table with its
+# subtables) or (key, True, one element of an array of tables). The parts joined are the text.
+Part = tuple[str | None, bool, str]
+
+
 def dumps(doc: dict[str, Any]) -> str:
     """The TOML text of a document of dicts, lists, strings, booleans, numbers and dates."""
-    out: list[str] = []
-    try:
-        _table(doc, "", False, out)
-    except _Unknown:
+    parts = dumps_parts(doc)
+    if parts is None:
         return tomli_w.dumps(doc, multiline_strings=False)
-    return "".join(out)
+    return "".join(text for _, _, text in parts)
+
+
+def dumps_parts(doc: dict[str, Any]) -> list[Part] | None:
+    """dumps(doc) cut at the top level into parts that each parse on their own (wizard/inventory_verify.py
+    checks only the parts it has not checked before); None when tomli-w writes the document."""
+    try:
+        plain, tables = _split(doc)
+        out = [f"{_key(key)} = {_value(value, 0)}\n" for key, value in plain]
+        parts: list[Part] = [(None, False, "".join(out))]
+        started = bool(plain)
+        for key, value, array in tables:
+            out = ["\n"] if started else []
+            started = True
+            _table(value, _key(key), array, out)
+            parts.append((key, array, "".join(out)))
+    except _Unknown:
+        return None
+    return parts
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -48,13 +69,27 @@ def _string(text: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
+_BARE_KEYS: dict[str, str] = {}  # keys seen written bare (an inventory has a few dozen names, repeated)
+
+
 def _key(key: Any) -> str:
+    if key in _BARE_KEYS:
+        return key  # type: ignore[no-any-return]
     if not isinstance(key, str):
         raise _Unknown
-    return key if _BARE_KEY.fullmatch(key) else _string(key)
+    if _BARE_KEY.fullmatch(key):
+        if len(_BARE_KEYS) < 4096:
+            _BARE_KEYS[key] = key
+        return key
+    return _string(key)
 
 
 def _value(value: Any, nest: int) -> str:
+    kind = type(value)
+    if kind is str:
+        return f'"{value}"' if _NEEDS_ESCAPE.search(value) is None else _string(value)
+    if kind is bool:
+        return "true" if value else "false"
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, bool):
@@ -83,11 +118,15 @@ def _fits_inline(table: dict[str, Any]) -> bool:
     return len(shown) <= _LINE and "\n" not in shown
 
 
-def _table(table: dict[str, Any], name: str, in_array: bool, out: list[str]) -> None:
+def _split(table: dict[str, Any]) -> tuple[list[tuple[str, Any]], list[tuple[str, dict[str, Any], bool]]]:
+    """The plain values of a table, and its tables (and elements of arrays of tables), as tomli-w orders them."""
     plain: list[tuple[str, Any]] = []
     tables: list[tuple[str, dict[str, Any], bool]] = []
     for key, value in table.items():
-        if isinstance(value, dict):
+        kind = type(value)
+        if kind is str or kind is bool or kind is int:
+            plain.append((key, value))
+        elif isinstance(value, dict):
             tables.append((key, value, False))
         elif (
             isinstance(value, (list, tuple))
@@ -98,12 +137,46 @@ def _table(table: dict[str, Any], name: str, in_array: bool, out: list[str]) -> 
             tables.extend((key, v, True) for v in value)
         else:
             plain.append((key, value))
+    return plain, tables
+
+
+def _table(table: dict[str, Any], name: str, in_array: bool, out: list[str]) -> None:
+    # _split and the plain values' lines in one pass, with strings and lists of strings (most of an
+    # inventory) written inline: the same text as _value gives them.
+    lines: list[str] = []
+    tables: list[tuple[str, dict[str, Any], bool]] = []
+    for key, value in table.items():
+        kind = type(value)
+        if kind is str:
+            shown = f'"{value}"' if _NEEDS_ESCAPE.search(value) is None else _string(value)
+        elif kind is list and value and all(type(item) is str for item in value):
+            items = ",\n".join(
+                f'{_INDENT}"{item}"' if _NEEDS_ESCAPE.search(item) is None else _INDENT + _string(item)
+                for item in value
+            )
+            shown = f"[\n{items},\n]"
+        elif kind is bool or kind is int:
+            shown = _value(value, 0)
+        elif isinstance(value, dict):
+            tables.append((key, value, False))
+            continue
+        elif (
+            isinstance(value, (list, tuple))
+            and value
+            and all(isinstance(v, dict) for v in value)
+            and not all(_fits_inline(v) for v in value)
+        ):
+            tables.extend((key, v, True) for v in value)
+            continue
+        else:
+            shown = _value(value, 0)
+        lines.append(f"{_BARE_KEYS.get(key) or _key(key)} = {shown}\n")
     started = False
-    if in_array or (name and (plain or not tables)):
+    if in_array or (name and (lines or not tables)):
         out.append(f"[[{name}]]\n" if in_array else f"[{name}]\n")
         started = True
-    for key, value in plain:
-        out.append(f"{_key(key)} = {_value(value, 0)}\n")
+    if lines:
+        out.extend(lines)
         started = True
     for key, value, array in tables:
         if started:

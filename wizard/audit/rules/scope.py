@@ -18,7 +18,8 @@ T = TypeVar("T", bound=_HasStatus)
 
 def live(items: Iterable[T]) -> Iterator[T]:
     """The entries that are not retired."""
-    return (i for i in items if i.status != Status.RETIRED)
+    retired = Status.RETIRED  # looked up once, not once per entry (13 rules walk 10,000 entries each)
+    return (i for i in items if i.status != retired)
 
 
 def credential_subject(c: Credential) -> str:

@@ -105,13 +105,18 @@ def secret_shared_across_clients(ws: Workspace, today: dt.date) -> Iterator[Find
     users: dict[StoreKey, list[tuple[str, str]]] = {}
     refs = [(credential_subject(c), c.client, c.secret_ref) for c in live(ws.credentials)]
     refs += [(f"service-principal:{sp.name}", sp.client, sp.secret_ref) for sp in live(ws.service_principals)]
+    keys: dict[str, StoreKey | None] = {}  # one reference is often on many entries: worked out once
     for subject, client, ref in refs:
         if not ref:
             continue
-        try:
-            users.setdefault(store_key(ref), []).append((subject, client))
-        except ValueError:
-            continue
+        if ref not in keys:
+            try:
+                keys[ref] = store_key(ref)
+            except ValueError:
+                keys[ref] = None
+        key = keys[ref]
+        if key is not None:
+            users.setdefault(key, []).append((subject, client))
     for key, entries in users.items():
         clients = {client for _, client in entries}
         if len(clients) < 2:

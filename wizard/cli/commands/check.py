@@ -43,7 +43,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the audit and print the findings."""
+    """Run the audit and print the findings (with Python's cycle collector paused: a short process whose
+    10,000 credentials stay alive to the end; its passes over them were a sixth of a run)."""
+    from wizard.inventory import collector_paused
+
+    with collector_paused():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from wizard.audit import Severity, counts, run_audit
     from wizard.cli.workspace_arg import WorkspaceUnavailable, open_workspace, report_unavailable, today_from
 
