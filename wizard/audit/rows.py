@@ -74,8 +74,8 @@ def build_rows(
 
     Built for 10,000+ rows: findings are grouped and each subject's worst severity kept in one pass, and a
     credential's tenant is worked out once per (recorded placement, identity, client), the only fields of a
-    credential placement.credential_tenant reads (tests/unit/audit/test_rows_fast.py compares every row with
-    the tenant placement gives it).
+    credential placement.credential_tenant reads (tests/unit/audit/test_inspector_rows_fast.py compares every
+    row with the tenant placement gives it).
     """
     findings: dict[str, list[Finding]] = {}  # as by_subject(), grouped in the same pass as the health
     worst: dict[str, tuple[int, str]] = {}
@@ -205,7 +205,7 @@ def narrows(old: str, new: str) -> bool:
 
 def refilter(rows: list[Row], matches: list[Row], old: str, new: str) -> list[Row]:
     """filter_rows(rows, new), given `matches` = filter_rows(rows, old): narrows the previous matches when it
-    can (tests/unit/audit/test_rows_fast.py checks the two agree)."""
+    can (tests/unit/audit/test_inspector_rows_fast.py checks the two agree)."""
     return filter_rows(matches if narrows(old, new) else rows, new)
 
 

@@ -102,6 +102,7 @@ class InspectorScreen(IdspineScreen[None]):
         self.app.call_from_thread(self._rows_ready, rows, findings)
 
     def _rows_ready(self, rows: list[Row], findings: dict[str, list[Finding]]) -> None:
+        HeapHold.refreeze()  # before sorting: a full collection now would walk every new row
         self.rows, self.findings = sort_rows(rows, self.sort_column, self.sort_reverse), findings
         self.apply_filter()
         HeapHold.refreeze()  # the rows live as long as the screen
