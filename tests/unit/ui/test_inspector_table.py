@@ -32,13 +32,20 @@ def page(n: int, shift: int = 0) -> list[list[object]]:
 
 
 class Pair(App[None]):
+    """A plain DataTable and the inspector's, side by side, neither focused (focus changes the styles)."""
+
+    AUTO_FOCUS = None
+
     def compose(self) -> ComposeResult:
         yield DataTable(id="plain")
         yield InspectorTable(id="fast")
 
 
-def shape(table: DataTable[object]) -> tuple[list[int], object, list[str]]:
-    lines = [table.render_line(y).text for y in range(min(table.size.height, 12))]
+def shape(table: DataTable[object]) -> tuple[list[int], object, list[object]]:
+    """Column widths, scrollable size, and each painted line's segments with their styles (colours, meta)."""
+    lines = [
+        [(seg.text, seg.style) for seg in table.render_line(y)] for y in range(min(table.size.height, 12))
+    ]
     return [c.content_width for c in table.ordered_columns], table.virtual_size, lines
 
 
@@ -80,3 +87,46 @@ def test_text_width_is_rich_measurement() -> None:
     console = Console(width=200)
     for word in WORDS:
         assert text_width(cell(word).plain) == cell(word).__rich_measure__(console, console.options).maximum
+
+
+async def test_renderings_kept_by_content_paint_what_data_table_paints() -> None:
+    """Pages whose cells repeat at the same places (the kept renderings are reused), the cursor moving, focus
+    and a theme change: every painted segment as a plain DataTable paints it."""
+    app = Pair()
+    async with app.run_test(size=(200, 30)) as pilot:
+        tables = [app.query_one("#plain", DataTable), app.query_one("#fast", InspectorTable)]
+        for t in tables:
+            t.add_columns(*"abcdefghi")
+            t.cursor_type = "row"
+            t.zebra_stripes = True
+
+        async def fill(batch: list[list[object]]) -> None:
+            for t in tables:
+                t.clear()
+                for i, row in enumerate(batch):
+                    t.add_row(*row, key=str(i))
+            await pilot.pause()
+            await pilot.pause()
+            assert shape(tables[0]) == shape(tables[1])
+
+        await fill(page(20))
+        await fill(page(20)[::-1])
+        assert tables[1]._by_content  # kept
+        for t in tables:
+            t.move_cursor(row=3)
+        await pilot.pause()
+        assert shape(tables[0]) == shape(tables[1])
+        await fill(page(20, shift=1))
+        focused = []
+        for t in tables:  # one at a time: focus changes the cursor's and header's styles
+            t.focus()
+            await pilot.pause()
+            await pilot.pause()
+            focused.append(shape(t))
+        assert focused[0] == focused[1]
+        app.set_focus(None)
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert shape(tables[0]) == shape(tables[1])
+        await fill(page(20, shift=1))
