@@ -66,6 +66,7 @@ class IdspineApp(App[None]):
         self._initial_theme = THEMES.get(theme or "dark", "textual-dark")
         self.state: WorkspaceState | None = None
         self._audit: tuple[tuple[int, int, dt.date], list[Finding]] | None = None
+        self._audit_lock = threading.Lock()  # one audit at a time: a second caller waits and reuses it
         self.warmed = threading.Event()  # set once warm_up() has imported the screens
 
     @property
@@ -160,12 +161,13 @@ class IdspineApp(App[None]):
         state = self.state
         assert state is not None
         key = (id(state.workspace), state.revision, state.today)
-        cached = self._audit
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        findings = run_audit(state.workspace, state.today)
-        self._audit = (key, findings)
-        return findings
+        with self._audit_lock:  # home's audit worker and the inspector's often ask at once at start-up
+            cached = self._audit
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            findings = run_audit(state.workspace, state.today)
+            self._audit = (key, findings)
+            return findings
 
     def first_screen_shown(self) -> None:
         """Called once the home screen has rendered with the loaded workspace."""

@@ -12,12 +12,14 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from wizard.audit import SEVERITY_ORDER, Finding
-from wizard.audit.rows import COLUMNS, Row, build_rows, detail_facts, filter_rows, sort_rows
+from wizard.audit.rows import COLUMNS, Row, build_rows, detail_facts, filter_rows, refilter, sort_rows
 from wizard.ui.badges import WORDS, badge
 from wizard.ui.fit import lead, wrap
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.inspector_heap import HeapHold
+from wizard.ui.widgets.inspector_table import InspectorTable
 
 if TYPE_CHECKING:
     from wizard.model import Workspace
@@ -66,6 +68,7 @@ class InspectorScreen(IdspineScreen[None]):
         self.sort_reverse = False
         self.initial_query = f"health:{health}" if health else ""
         self._debounce: Timer | None = None
+        self._filtered: tuple[list[Row], str] = ([], "")  # the rows and the query `matches` came from
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,13 +80,14 @@ class InspectorScreen(IdspineScreen[None]):
         )
         with Horizontal(id="inspector-body"):
             with Vertical(id="table-column"):
-                yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+                yield InspectorTable(id="rows", cursor_type="row", zebra_stripes=True)
                 yield Static(id="page-status", classes="muted")
             with VerticalScroll(id="detail-scroll"):
                 yield Static(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
+        HeapHold.hold()  # full collections skip the workspace while the inspector is open (inspector_heap)
         table = self.query_one(DataTable)
         for col in COLUMNS:
             table.add_column(col, key=col)
@@ -98,8 +102,13 @@ class InspectorScreen(IdspineScreen[None]):
         self.app.call_from_thread(self._rows_ready, rows, findings)
 
     def _rows_ready(self, rows: list[Row], findings: dict[str, list[Finding]]) -> None:
+        HeapHold.refreeze()  # before sorting: a full collection now would walk every new row
         self.rows, self.findings = sort_rows(rows, self.sort_column, self.sort_reverse), findings
         self.apply_filter()
+        HeapHold.refreeze()  # the rows live as long as the screen
+
+    def on_unmount(self) -> None:
+        HeapHold.release()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if self._debounce is not None:
@@ -114,8 +123,14 @@ class InspectorScreen(IdspineScreen[None]):
         self.query_one(DataTable).focus()
 
     def apply_filter(self) -> None:
-        """Filter all rows and show the first page of matches."""
-        self.matches = filter_rows(self.rows, self.query_one("#filter", Input).value)
+        """Filter all rows and show the first page of matches (a longer query narrows the last matches)."""
+        query = self.query_one("#filter", Input).value
+        rows, last = self._filtered
+        if rows is self.rows:  # same rows in the same order: typing on can narrow the last matches
+            self.matches = refilter(self.rows, self.matches, last, query)
+        else:
+            self.matches = filter_rows(self.rows, query)
+        self._filtered = (self.rows, query)
         self.page = 0
         self.show_page()
 
