@@ -81,9 +81,17 @@ class WizardScreen(IdspineScreen[None]):
         await box.mount_all([QuestionField(q, saved.get(q.id)) for q in step.questions])
         self.query_one("#back", Button).disabled = runner.index == 0
         self.query_one("#next", Button).label = "Finish" if runner.index + 1 == runner.total else "Next"
-        self.query_one(ExplainPane).show(step.explainer)
+        self.query_one(ExplainPane).show(self._first_explainer(step.explainer))
         self.call_after_refresh(self._focus_first)
         self.update_preview()
+
+    def _first_explainer(self, default: str) -> str:
+        """The explainer the pane will follow once `_focus_first` has focused the first question (shown at
+        once: showing the step's and then the question's would lay out two explainers and flicker)."""
+        fields = list(self.query(QuestionField))
+        if fields and any(w.can_focus for w in fields[0].query("*")):
+            return fields[0].question.explainer
+        return default
 
     def _focus_first(self) -> None:
         """Open the step at its top, moved down just enough that the first question (label and field) shows."""
