@@ -8,8 +8,8 @@ same spacing rules (a block's margins collapse with its neighbour's, as in Textu
 bullets, numbering, styles and links, at the widget's width, into one `Content` that the widget renders.
 
 Outside text stays text: every piece of the document reaches the screen as a `Content` built from plain
-strings (never parsed as markup), and a link's target only travels inside a quoted action argument, as in
-Textual's own widget. Inline HTML is shown as written (Textual's widget drops it: `<tenant-id>` in a URL
+strings (never parsed as markup), control characters are shown as visible escapes (`wizard.safe_text`), and a
+link's target only travels inside a quoted action argument (`repr`), as in Textual's own widget. Inline HTML is shown as written (Textual's widget drops it: `<tenant-id>` in a URL
 vanished).
 """
 
@@ -24,6 +24,8 @@ from textual.content import Content, Span
 from textual.message import Message
 from textual.style import Style
 from textual.widget import Widget
+
+from wizard.safe_text import terminal_text
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -163,7 +165,7 @@ def _highlight(code: str, language: str) -> Content:
 @functools.lru_cache(maxsize=64)
 def parse(source: str) -> tuple[Block, ...]:
     """The document's blocks (cached by its exact text: the same text always gives the same blocks)."""
-    tokens = _parser().parse(source)
+    tokens = _parser().parse(terminal_text(source))  # control characters shown, never sent to the terminal
     blocks, _ = _blocks(tokens, 0, nested=False, depth=0)
     return tuple(blocks)
 
