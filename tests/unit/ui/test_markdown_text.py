@@ -155,3 +155,25 @@ async def test_update_lays_out_the_new_text_and_the_same_text_is_parsed_once() -
         assert "Two" in widget.lines(36).plain and "• item" in widget.lines(36).plain
         assert widget.source == "# Two\n\n- item"
     assert parse("# Two\n\n- item") is parse("# Two\n\n- item")  # cached: the blocks are immutable
+
+
+async def test_code_blocks_follow_the_theme() -> None:
+    """The laid-out text is shared between widgets and openings; a theme change lays it out again."""
+
+    class Show(App[None]):
+        def compose(self) -> ComposeResult:
+            yield MarkdownText("```text\na diagram\n```\n")
+
+    def fence_backgrounds(widget: MarkdownText) -> set[object]:
+        spans = widget.lines(36).spans
+        return {getattr(s.style, "background", None) for s in spans if not isinstance(s.style, str)}
+
+    app = Show()
+    async with app.run_test(size=(40, 8)) as pilot:
+        app.theme = "textual-dark"
+        await pilot.pause()
+        dark = fence_backgrounds(app.query_one(MarkdownText))
+        app.theme = "textual-light"
+        await pilot.pause()
+        light = fence_backgrounds(app.query_one(MarkdownText))
+    assert dark and light and dark != light

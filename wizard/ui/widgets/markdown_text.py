@@ -222,6 +222,14 @@ def _block_lines(block: Block, width: int, fence: Style | str) -> list[Content]:
     return out
 
 
+@functools.lru_cache(maxsize=32)
+def _laid_out(source: str, width: int, fence: Style) -> tuple[Content, int]:
+    """A document laid out, and its number of lines (kept across widgets: reopening a screen shows the
+    same text at the same width; the key is the exact text, width and colours, so nothing else can hit)."""
+    lines = layout(parse(source), width, fence)
+    return Content("\n").join(lines), len(lines)
+
+
 class MarkdownText(Widget):
     """A Markdown document in one widget; `update(text)` shows another one."""
 
@@ -292,8 +300,7 @@ class MarkdownText(Widget):
         or the colours change)."""
         key = (width, self._fence_style())
         if self._laid_out is None or self._laid_out[0] != key:
-            lines = layout(self._blocks, width, key[1])
-            self._laid_out = (key, Content("\n").join(lines), len(lines))
+            self._laid_out = (key, *_laid_out(self._source, *key))
         return self._laid_out[1]
 
     def _fence_style(self) -> Style:
