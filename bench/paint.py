@@ -25,7 +25,13 @@ class PaintClock:
         def display(screen: Any, renderable: Any) -> None:
             original(screen, renderable)
             if renderable is not None:
-                self.frames.append((time.perf_counter(), screen))
+                frames = self.frames
+                if frames and frames[-1][1] is not screen:
+                    # another screen: forget the frames of screens no longer open, so that the clock keeps
+                    # no closed screen alive (each one kept made every garbage collection slower)
+                    stack = app.screen_stack
+                    frames[:] = [f for f in frames if any(f[1] is s for s in stack)]
+                frames.append((time.perf_counter(), screen))
 
         app._display = display
 

@@ -14,6 +14,7 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,70 @@ SCREENS = {
 }
 
 
+# the text each screen is opened for: its first frame counts once this is there, not before
+CONTENT = {"WizardScreen": "#pane-text", "CatalogueScreen": "#service", "ExplainersScreen": "#explainer"}
+
+
 async def _painted(clock: PaintClock, name: str) -> float:
-    """perf_counter of the first frame of screen `name` with its workers done."""
+    """perf_counter of the first frame of screen `name` with its workers done and its text shown."""
     app = clock.app
-    return await clock.painted(lambda: type(app.screen).__name__ == name and workers_idle(app))
+    if name not in CONTENT:  # screens whose content comes from workers: the frame after they are done
+        return await clock.painted(lambda: type(app.screen).__name__ == name and workers_idle(app))
+    return await first_frame(
+        app, lambda: type(app.screen).__name__ == name and workers_idle(app) and _filled(app)
+    )
+
+
+async def first_frame(app: Any, ready: Callable[[], bool], timeout: float = 30.0) -> float:
+    """perf_counter of the first frame painted with `ready()` holding, checked as each frame is produced.
+
+    `PaintClock.painted` notices `ready` by polling between the app's messages, which on a busy event loop
+    can be a frame or two after it held; checked inside the display call, the frame is the one whose
+    content made `ready` true (nothing runs between the frame's composition and the check)."""
+    hit: list[float] = []
+    inner = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        inner(screen, renderable)
+        if renderable is not None and not hit and screen is app.screen and ready():
+            hit.append(time.perf_counter())
+
+    app._display = display
+    try:
+        deadline = time.perf_counter() + timeout
+        asked = False
+        while not hit:
+            if time.perf_counter() > deadline:
+                raise TimeoutError("no frame was painted with the screen ready")
+            if not asked and ready() and time.perf_counter() > deadline - timeout + 0.5:
+                app.screen.refresh()  # ready without a frame since (painted before this was called)
+                asked = True
+            await asyncio.sleep(0.001)
+        return hit[0]
+    finally:
+        app._display = inner
+
+
+def _filled(app: Any) -> bool:
+    """The screen's text is there: its Markdown has its blocks mounted (Textual's widget parses in a thread
+    and mounts a widget per block after the screen's first frame) or its text set (`MarkdownText` lays it
+    out when it renders); beside a wizard step, the pane shows the focused question's explainer."""
+    screen = app.screen
+    selector = CONTENT.get(type(screen).__name__)
+    if selector is None:
+        return True
+    found = list(screen.query(selector))
+    if not found or not all(_settled(w) for w in found):
+        return False
+    from wizard.ui.widgets.explain_pane import ExplainPane
+    from wizard.ui.widgets.question_field import QuestionField
+
+    node = app.focused
+    while node is not None and not isinstance(node, QuestionField):
+        node = node.parent
+    if node is None:
+        return type(screen).__name__ != "WizardScreen"  # the first question gets the focus after a frame
+    return all(pane.explainer_id == node.question.explainer for pane in screen.query(ExplainPane))
 
 
 async def measure_screens() -> dict[str, float]:
@@ -65,8 +126,6 @@ async def measure_screens() -> dict[str, float]:
 
 async def measure_pane() -> tuple[float, str]:
     """Milliseconds for the pane beside the first question to show another question's explainer."""
-    from textual.widgets import Markdown
-
     from wizard.demo import DEMO_TODAY
     from wizard.explainer_library import all_explainers
     from wizard.ui.app import IdspineApp
@@ -79,22 +138,28 @@ async def measure_pane() -> tuple[float, str]:
         await pilot.press("s")
         await _painted(clock, "WizardScreen")
         pane = app.screen.query_one(ExplainPane)
-        markdown = pane.query_one(Markdown)
+        text = pane.query_one("#pane-text")
         other = next(e.id for e in all_explainers() if e.id != pane.explainer_id)
-        before = len(markdown.children)
+        before = getattr(text, "source", None)
         start = time.perf_counter()
         pane.show(other)
-        took = (await clock.painted(lambda: _settled(markdown, before)) - start) * 1000
-        text = markdown.source
-    return took, text
+        took = (await first_frame(app, lambda: text.source != before and _settled(text)) - start) * 1000
+        shown = str(text.source)
+    return took, shown
 
 
-def _settled(markdown: Any, before: int) -> bool:
-    """The Markdown widget has taken its new text: its blocks are mounted and nothing is left to process."""
+def _settled(markdown: Any) -> bool:
+    """A Markdown widget has taken its text: Textual's has its blocks mounted and no update running (its
+    lock is held while it parses and mounts); `MarkdownText` has its text, laid out when it renders."""
+    from textual.widgets import Markdown
+
+    if not isinstance(markdown, Markdown):
+        return bool(markdown.source)
     return (
         bool(markdown.children)
+        and not markdown.lock.is_locked
         and not markdown._next_callbacks
-        and all(c.is_mounted for c in markdown.children)
+        and all(c.is_mounted for c in markdown.walk_children())
     )
 
 
@@ -137,12 +202,11 @@ async def floor_pane(text: str) -> float:
 
     app = Floor()
     async with app.run_test(size=SIZE) as pilot:
-        clock = PaintClock(app)
         await pilot.pause()
         markdown = app.query_one(Markdown)
         start = time.perf_counter()
         markdown.update(text)
-        return (await clock.painted(lambda: _settled(markdown, 0)) - start) * 1000
+        return (await first_frame(app, lambda: _settled(markdown)) - start) * 1000
 
 
 def measure(runs: int) -> list[Figure]:

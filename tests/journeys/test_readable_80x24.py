@@ -164,16 +164,17 @@ async def test_entra_consent_link_shown_whole_and_copyable() -> None:
 
 
 def headers_cut(screen) -> list[str]:  # type: ignore[no-untyped-def]
-    """Markdown headings wider than the space they are shown in (their end runs past the edge)."""
-    from textual.widgets._markdown import MarkdownHeader
+    """Lines of Markdown (headings included) wider than the space they are shown in."""
+    from wizard.ui.widgets.markdown_text import MarkdownText
 
     problems = []
-    for header in screen.query(MarkdownHeader):
-        if not header.region.width or header.parent is None:
+    for text in screen.query(MarkdownText):
+        width = text.content_size.width
+        if not width or not text.source:
             continue
-        room = header.parent.content_region
-        if header.region.right > room.right:
-            problems.append(f"{str(header.content)[:40]!r} ends at {header.region.right} > {room.right}")
+        for line in text.lines(width).split(allow_blank=True):
+            if line.cell_length > width:
+                problems.append(f"{line.plain[:40]!r} is {line.cell_length} wide > {width}")
     return problems
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Markdown, OptionList, Select
+from textual.widgets import Footer, Header, Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from wizard.catalogue import Service, load_catalogue
 from wizard.model import Hat, Host, Method
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.markdown_text import MarkdownText
 
 
 def advice_markdown(service_id: str, hat: Hat, host: Host) -> str:
@@ -104,7 +105,7 @@ class CatalogueScreen(IdspineScreen[None]):
                         id="host",
                     )
                 with VerticalScroll(id="catalogue-detail"):
-                    yield Markdown(id="service")
+                    yield MarkdownText(id="service")
         yield Footer()
 
     def _default_hat(self) -> Hat:
@@ -133,11 +134,14 @@ class CatalogueScreen(IdspineScreen[None]):
 
     def show(self, service_id: str) -> None:
         """Show one service: the advice for the chosen hat and host, then its catalogue entry."""
-        self.service_id = service_id
         hat = Hat(str(self.query_one("#hat", Select).value))
         host = Host(str(self.query_one("#host", Select).value))
+        if (service_id, hat, host) == getattr(self, "shown", None):
+            return  # opening the screen asks for the first service several times (the list, each Select)
+        self.service_id = service_id
+        self.shown = (service_id, hat, host)
         self.text = service_markdown(load_catalogue().get(service_id), advice_markdown(service_id, hat, host))
-        self.query_one("#service", Markdown).update(self.text)
+        self.query_one("#service", MarkdownText).update(self.text)
 
     def on_input_changed(self) -> None:
         self.refilter()
@@ -156,8 +160,7 @@ class CatalogueScreen(IdspineScreen[None]):
         if event.option.id:
             self.show(event.option.id)
 
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        event.prevent_default()
+    def on_markdown_text_link_clicked(self, event: MarkdownText.LinkClicked) -> None:
         if event.href.startswith("explainer:"):
             self.idspine.open_screen("explainers", topic=event.href.removeprefix("explainer:"))
         else:

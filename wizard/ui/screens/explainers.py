@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Markdown, OptionList
+from textual.widgets import Footer, Header, Input, OptionList
 from textual.widgets.option_list import Option
 
 from wizard import explainer_library
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.markdown_text import MarkdownText
 
 
 class ExplainersScreen(IdspineScreen[None]):
@@ -44,7 +45,7 @@ class ExplainersScreen(IdspineScreen[None]):
                 yield Input(placeholder="search explainers", id="search")
                 yield OptionList(id="topics")
             with VerticalScroll(id="reader-text"):
-                yield Markdown(id="explainer")
+                yield MarkdownText(id="explainer")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -75,7 +76,7 @@ class ExplainersScreen(IdspineScreen[None]):
         ws = self.workspace_state.workspace
         today = self.workspace_state.today
         self.text = explainer_library.fill(exp, ws, today=today)
-        self.query_one("#explainer", Markdown).update(self.text)
+        self.query_one("#explainer", MarkdownText).update(self.text)
         self.query_one("#reader-text").scroll_home(animate=False)
         self.sub_title = exp.title
         if record:
@@ -93,8 +94,7 @@ class ExplainersScreen(IdspineScreen[None]):
         if event.option.id:
             self.open(event.option.id)
 
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        event.prevent_default()
+    def on_markdown_text_link_clicked(self, event: MarkdownText.LinkClicked) -> None:
         if event.href.startswith("explainer:"):
             self.open(event.href.removeprefix("explainer:"))
         else:

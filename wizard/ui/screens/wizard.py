@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, ProgressBar, Static
 
 from flows import get_flow
@@ -81,9 +82,20 @@ class WizardScreen(IdspineScreen[None]):
         await box.mount_all([QuestionField(q, saved.get(q.id)) for q in step.questions])
         self.query_one("#back", Button).disabled = runner.index == 0
         self.query_one("#next", Button).label = "Finish" if runner.index + 1 == runner.total else "Next"
-        self.query_one(ExplainPane).show(step.explainer)
+        first = self._first_focusable()
+        # the pane shows what it will follow, and the first question has the focus, before the first frame:
+        # showing the step's explainer, then the question's after a refresh, laid out and painted twice
+        self.query_one(ExplainPane).show(first[0].question.explainer if first else step.explainer)
+        if first:
+            self.set_focus(first[1], scroll_visible=False)  # now: `focus()` waits a message, after a frame
         self.call_after_refresh(self._focus_first)
         self.update_preview()
+
+    def _first_focusable(self) -> tuple[QuestionField, Widget] | None:
+        """The first question and its first focusable widget (what `_focus_first` focuses)."""
+        fields = list(self.query(QuestionField))
+        widgets = [w for w in fields[0].query("*") if w.can_focus] if fields else []
+        return (fields[0], widgets[0]) if widgets else None
 
     def _focus_first(self) -> None:
         """Open the step at its top, moved down just enough that the first question (label and field) shows."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
 
 from wizard.model import Workspace
+from wizard.ui.widgets.markdown_text import MarkdownText
 
 
 class ExplainPane(VerticalScroll):
@@ -15,7 +15,6 @@ class ExplainPane(VerticalScroll):
     DEFAULT_CSS = """
     ExplainPane { width: 2fr; min-width: 34; border-left: tall $primary 40%; padding: 0 1; }
     ExplainPane.hidden { display: none; }
-    ExplainPane MarkdownHeader { width: 100%; }  /* a long title wraps at a word instead of being cut */
     """
 
     def __init__(self, ws: Workspace, *, id: str | None = None, classes: str | None = None):
@@ -24,7 +23,7 @@ class ExplainPane(VerticalScroll):
         self.explainer_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Markdown("", id="pane-text")
+        yield MarkdownText("", id="pane-text")
 
     def show(self, explainer_id: str) -> None:
         """Switch to this explainer (no-op when already shown)."""
@@ -40,5 +39,5 @@ class ExplainPane(VerticalScroll):
             text = explainer_library.pane_text(explainer_library.get(explainer_id), self.ws, today=today)
         except KeyError:
             text = f"*No explainer called `{explainer_id}` yet.*"
-        self.query_one("#pane-text", Markdown).update(text)
+        self.query_one("#pane-text", MarkdownText).update(text)
         self.scroll_home(animate=False)
