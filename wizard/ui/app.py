@@ -19,6 +19,7 @@ from wizard.session import WorkspaceState, load_state
 if TYPE_CHECKING:
     from wizard.audit import Finding
     from wizard.settings import Connections
+from wizard.ui import heap
 from wizard.ui.commands import ExplainerSearch, idspine_commands
 from wizard.ui.markup import esc, plain
 
@@ -68,6 +69,7 @@ class IdspineApp(App[None]):
         self._audit: tuple[tuple[int, int, dt.date], list[Finding]] | None = None
         self._audit_lock = threading.Lock()  # one audit at a time: a second caller waits and reuses it
         self.warmed = threading.Event()  # set once warm_up() has imported the screens
+        self._ended = False
 
     @property
     def connections(self) -> Connections:
@@ -172,6 +174,11 @@ class IdspineApp(App[None]):
     def first_screen_shown(self) -> None:
         """Called once the home screen has rendered with the loaded workspace."""
 
+    def on_unmount(self) -> None:
+        """The app ends: everything frozen goes back to the collector (tests run many apps in one process)."""
+        self._ended = True
+        heap.thaw()
+
     def warm_up(self) -> None:
         """Once the first screen is painted: import every screen's module and read the catalogue and the
         explainers in a background thread, so that opening a screen later costs no imports (100-200 ms each
@@ -199,6 +206,8 @@ class IdspineApp(App[None]):
             except Exception:  # noqa: BLE001, S110 - an optimisation; each screen reports its own errors
                 pass
             finally:
+                if not self._ended:  # what is alive now lives long: out of full collections' way (ui/heap.py)
+                    heap.settle()
                 self.warmed.set()
 
         threading.Thread(target=run, name="idspine-warm-up", daemon=True).start()
