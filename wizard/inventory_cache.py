@@ -89,7 +89,9 @@ def rules_fingerprint() -> str:
 
 def enabled() -> bool:
     """Whether the cache is used: not turned off, and the reader's source is there to fingerprint."""
-    if os.environ.get("IDSPINE_PARSE_CACHE", "").strip().lower() in ("off", "0", "no", "false"):
+    from wizard.settings import Environment
+
+    if not Environment.read().parse_cache:
         return False
     try:
         rules_fingerprint()

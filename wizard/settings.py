@@ -50,6 +50,7 @@ class Environment:
     secret_dirs: tuple[str, ...] = ()
     today: str | None = None
     debug: bool = False
+    parse_cache: bool = True  # IDSPINE_PARSE_CACHE=off (or 0, no, false): always parse inventories in full
 
     @classmethod
     def read(cls, environ: Mapping[str, str] | None = None) -> Environment:
@@ -71,6 +72,7 @@ class Environment:
             secret_dirs=dirs,
             today=get("IDSPINE_TODAY"),
             debug=bool(get("IDSPINE_DEBUG")),
+            parse_cache=(get("IDSPINE_PARSE_CACHE") or "").strip().lower() not in ("off", "0", "no", "false"),
         )
 
     def today_date(self) -> dt.date | None:

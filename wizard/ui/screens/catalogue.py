@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, OptionList, Select
+from textual.widgets import Header, Input, OptionList, Select
 from textual.widgets.option_list import Option
 
 from wizard.catalogue import Service, load_catalogue
 from wizard.model import Hat, Host, Method
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 from wizard.ui.widgets.markdown_text import MarkdownText
 
 

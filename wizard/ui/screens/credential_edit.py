@@ -9,12 +9,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from wizard.credential_edit import EditProblems, edit_credential, field_problem, fields_for
 from wizard.model import Workspace
 from wizard.ui.markup import esc as escape
 from wizard.ui.screens.base import IdspineModalScreen
+from wizard.ui.widgets.footer import Footer
 
 LABELS = {
     "secret_ref": (

@@ -21,11 +21,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from wizard.ui.markup import cell, esc, safe_content
 from wizard.ui.paging import Pages
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from wizard.discovery.adopt import AdoptReport, ReviewItem

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Header, ProgressBar, Static
 
 from wizard.providers.entra.signin_config import verify_scopes_for
 from wizard.providers.http_settings import http_settings_for
@@ -30,6 +30,7 @@ from wizard.ui.widgets.entra_steps import (
     step_link,
     tenant_column,
 )
+from wizard.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from wizard.inventory_writer import Updated

@@ -7,10 +7,11 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from wizard.ui.markup import plain
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 
 
 def quote_line(path: Path, line: int | None, around: int = 1) -> str:

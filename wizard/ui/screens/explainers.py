@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, OptionList
+from textual.widgets import Header, Input, OptionList
 from textual.widgets.option_list import Option
 
 from wizard import explainer_library
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 from wizard.ui.widgets.markdown_text import MarkdownText
 
 

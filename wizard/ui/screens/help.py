@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wizard.ui.screens.base import IdspineModalScreen
+from wizard.ui.widgets.footer import Footer
 
 SECRETS_NOTE = (
     "idspine never stores a secret: wherever it asks where a secret lives, answer with a reference "

@@ -9,7 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.inventory_preview import Preview, of_workspace
@@ -18,6 +18,7 @@ from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
 from wizard.ui.screens import route_for
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:  # the model and the audit load with the workspace, after the first frame
     from wizard.audit import Finding, Severity

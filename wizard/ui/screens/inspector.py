@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from wizard.audit import SEVERITY_ORDER, Finding
 from wizard.audit.rows import COLUMNS, Row, build_rows, detail_facts, filter_rows, refilter, sort_rows
@@ -19,6 +19,7 @@ from wizard.ui.fit import lead, wrap
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 from wizard.ui.widgets.inspector_table import InspectorTable
 
 if TYPE_CHECKING:

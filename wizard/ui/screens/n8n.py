@@ -8,13 +8,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from wizard.providers.errors import ErrorKind, Service, advice
 from wizard.ui.fit import wrap
 from wizard.ui.markup import cell, plain, safe_content
 from wizard.ui.paging import Pages
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from wizard.model import Credential, Workspace

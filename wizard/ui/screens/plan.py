@@ -11,11 +11,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from wizard.providers.idp_plan import LIVE_APPLY_LINE, IdpPlan, build_idp_plan
 from wizard.ui.markup import cell, esc
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 
 
 class PlanScreen(IdspineScreen[None]):

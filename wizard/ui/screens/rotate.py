@@ -17,10 +17,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wizard.ui.markup import esc, plain
 from wizard.ui.screens.base import IdspineModalScreen
+from wizard.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from wizard.inventory_writer import Updated

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from wizard.ui.markup import esc
 from wizard.ui.screens.base import IdspineModalScreen
+from wizard.ui.widgets.footer import Footer
 
 
 class SecretRevealScreen(IdspineModalScreen[None]):

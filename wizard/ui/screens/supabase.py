@@ -6,12 +6,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from wizard.model import ChecklistItem, Workspace
 from wizard.providers.errors import ErrorKind, Service, advice
 from wizard.ui.markup import esc, plain
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.footer import Footer
 
 
 def failure_advice(kind: ErrorKind) -> str:

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, ProgressBar, Static
+from textual.widgets import Button, Header, ProgressBar, Static
 
 from flows import get_flow
 from wizard.flow_runner import FlowRunner
@@ -17,6 +17,7 @@ from wizard.ui.markup import esc as escape
 from wizard.ui.markup import plain
 from wizard.ui.screens.base import IdspineScreen
 from wizard.ui.widgets.explain_pane import ExplainPane
+from wizard.ui.widgets.footer import Footer
 from wizard.ui.widgets.question_field import QuestionField
 
 
