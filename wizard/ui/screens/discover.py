@@ -26,6 +26,7 @@ from textual.widgets import DataTable, Header, Static
 from wizard.ui.markup import cell, esc, safe_content
 from wizard.ui.paging import Pages
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.fast_table import FastTable
 from wizard.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class DiscoverScreen(IdspineScreen[None]):
         yield Static(id="discover-summary", classes="panel")
         yield Static(id="discover-device", classes="panel")
         with Vertical(id="discover-box", classes="panel"):
-            yield DataTable(id="discover-table", cursor_type="row", zebra_stripes=True)
+            yield FastTable(id="discover-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="discover-status")
         yield Footer()
 

@@ -19,8 +19,8 @@ from wizard.ui.fit import lead, wrap
 from wizard.ui.markup import cell
 from wizard.ui.markup import esc as escape
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.fast_table import FastTable
 from wizard.ui.widgets.footer import Footer
-from wizard.ui.widgets.inspector_table import InspectorTable
 
 if TYPE_CHECKING:
     from wizard.model import Workspace
@@ -81,7 +81,7 @@ class InspectorScreen(IdspineScreen[None]):
         )
         with Horizontal(id="inspector-body"):
             with Vertical(id="table-column"):
-                yield InspectorTable(id="rows", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="rows", cursor_type="row", zebra_stripes=True)
                 yield Static(id="page-status", classes="muted")
             with VerticalScroll(id="detail-scroll"):
                 yield Static(id="detail")

@@ -15,6 +15,7 @@ from wizard.ui.fit import wrap
 from wizard.ui.markup import cell, plain, safe_content
 from wizard.ui.paging import Pages
 from wizard.ui.screens.base import IdspineScreen
+from wizard.ui.widgets.fast_table import FastTable
 from wizard.ui.widgets.footer import Footer
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class N8nScreen(IdspineScreen[None]):
             yield Static(id="wiring-summary", classes="panel")
             yield Static(id="wiring-values", classes="panel")
             with Vertical(classes="panel", id="wiring-table-box"):
-                yield DataTable(id="wiring-table", cursor_type="row", zebra_stripes=True)
+                yield FastTable(id="wiring-table", cursor_type="row", zebra_stripes=True)
             yield Static(id="wiring-status")
         yield Footer()
 

@@ -8,7 +8,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from wizard.ui.markup import cell
-from wizard.ui.widgets.inspector_table import InspectorTable, text_width
+from wizard.ui.widgets.fast_table import FastTable, text_width
 
 WORDS = [
     "",
@@ -38,7 +38,7 @@ class Pair(App[None]):
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="plain")
-        yield InspectorTable(id="fast")
+        yield FastTable(id="fast")
 
 
 def shape(table: DataTable[object]) -> tuple[list[int], object, list[object]]:
@@ -52,7 +52,7 @@ def shape(table: DataTable[object]) -> tuple[list[int], object, list[object]]:
 async def test_widths_size_and_lines_match_a_plain_data_table() -> None:
     app = Pair()
     async with app.run_test(size=(200, 30)) as pilot:
-        tables = [app.query_one("#plain", DataTable), app.query_one("#fast", InspectorTable)]
+        tables = [app.query_one("#plain", DataTable), app.query_one("#fast", FastTable)]
         for t in tables:
             t.add_columns(*"abcdefghi")
         for batch in (page(30), page(7, shift=3), []):  # widths only grow, as DataTable's do across clear()
@@ -69,7 +69,7 @@ async def test_widths_size_and_lines_match_a_plain_data_table() -> None:
 async def test_rows_it_does_not_know_go_through_data_table() -> None:
     app = Pair()
     async with app.run_test(size=(200, 30)) as pilot:
-        tables = [app.query_one("#plain", DataTable), app.query_one("#fast", InspectorTable)]
+        tables = [app.query_one("#plain", DataTable), app.query_one("#fast", FastTable)]
         for t in tables:
             t.add_columns("a", "b")
             t.add_row(cell("x"), 12345.678, key="number")  # not Text or str
@@ -94,7 +94,7 @@ async def test_renderings_kept_by_content_paint_what_data_table_paints() -> None
     and a theme change: every painted segment as a plain DataTable paints it."""
     app = Pair()
     async with app.run_test(size=(200, 30)) as pilot:
-        tables = [app.query_one("#plain", DataTable), app.query_one("#fast", InspectorTable)]
+        tables = [app.query_one("#plain", DataTable), app.query_one("#fast", FastTable)]
         for t in tables:
             t.add_columns(*"abcdefghi")
             t.cursor_type = "row"

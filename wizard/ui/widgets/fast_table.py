@@ -1,4 +1,5 @@
-"""The inspector's DataTable: the same table, with column widths worked out without rendering every cell.
+"""A DataTable for long paged lists (the inspector, the Discover review, n8n's credentials): the same table,
+with column widths worked out without rendering every cell.
 
 After rows are added, DataTable measures each new cell to widen its column: for each cell it builds console
 options and asks the renderable for its measurement, about 40-60 ms for the inspector's page of 200 rows x 10
@@ -15,7 +16,7 @@ their rendering is kept here by what decides it (the cell's text and style, its 
 the segments' metadata, width, row style, cursor and hover, the table's pseudo-classes) and reused; styles
 changing (a theme) forget it all.
 
-tests/unit/ui/test_inspector_table.py checks that widths, the scrollable size and the painted segments
+tests/unit/ui/test_fast_table.py checks that widths, the scrollable size and the painted segments
 (text, colours, metadata) come out the same as a plain DataTable's.
 """
 
@@ -42,7 +43,7 @@ def text_width(plain: str) -> int:
 KEPT_RENDERINGS = 4096  # cells: about ten pages' worth; forgotten all at once beyond that
 
 
-class InspectorTable(DataTable[object]):
+class FastTable(DataTable[object]):
     """DataTable with a cheaper column-width pass and renderings kept by content for rows of one line."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
