@@ -306,9 +306,8 @@ async def test_a_large_review_is_paged_and_selection_spans_pages() -> None:
     from textual.widgets import DataTable
 
     from bench.discover_review import large_snapshot
-    from wizard.ui.paging import PAGE
 
-    snapshot = large_snapshot(300)  # 1,500 rows: 8 pages
+    snapshot = large_snapshot(300)  # 1,500 rows: 15 pages
     app = IdspineApp(demo=True, today=DEMO_TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -324,12 +323,13 @@ async def test_a_large_review_is_paged_and_selection_spans_pages() -> None:
         screen._show(snapshot)  # what the read worker does with its result
         await pilot.pause()
         grid = screen.query_one(DataTable)
+        PAGE = screen.pages.size  # noqa: N806
         assert len(screen.items) == 1500 and grid.row_count == PAGE
-        assert "page 1/8" in str(screen.query_one("#discover-box").border_subtitle)
+        assert "page 1/15" in str(screen.query_one("#discover-box").border_subtitle)
         grid.focus()
         await pilot.press("right_square_bracket", "down", "space")
         assert screen.pages.page == 1 and screen.selected == {screen.items[PAGE + 1].key}
-        assert str(grid.get_row_at(1)[0]) == "✔" and "rows 201-400 of 1,500 · page 2/8" in str(
+        assert str(grid.get_row_at(1)[0]) == "✔" and "rows 101-200 of 1,500 · page 2/15" in str(
             screen.query_one("#discover-box").border_subtitle
         )
         await pilot.press("left_square_bracket")
@@ -337,9 +337,9 @@ async def test_a_large_review_is_paged_and_selection_spans_pages() -> None:
         await pilot.press("n")
         assert screen.selected == {i.key for i in screen.items}  # all new, on every page
         assert all(str(grid.get_row_at(i)[0]) == "✔" for i in range(grid.row_count))
-        for _ in range(10):  # past the last page: stays on it
+        for _ in range(20):  # past the last page: stays on it
             await pilot.press("right_square_bracket")
-        assert screen.pages.page == 7 and grid.row_count == 1500 - 7 * PAGE
+        assert screen.pages.page == 14 and grid.row_count == 1500 - 14 * PAGE
         screen.selected.clear()
         screen._show(snapshot, page=screen.pages.page)
-        assert screen.pages.page == 7
+        assert screen.pages.page == 14

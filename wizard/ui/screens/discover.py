@@ -79,7 +79,7 @@ class DiscoverScreen(IdspineScreen[None]):
         self.snapshot: EntraSnapshot | None = None
         self.items: list[ReviewItem] = []
         self.selected: set[str] = set()
-        self.pages = Pages()  # which page of self.items the table shows (20,000 rows cost what 200 do)
+        self.pages = Pages(size=100)  # the table shows one page of the review: 25,000 rows cost what 100 do
         self.device: DeviceCode | None = None  # the device code while a sign-in waits for the user
         self.signed_in_as = ""  # the way the screen's own sign-in went ('' : none was needed)
         self._countdown: Timer | None = None
