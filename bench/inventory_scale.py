@@ -141,67 +141,48 @@ def _measure(runs: int, sizes: tuple[int, ...]) -> list[Figure]:
                 inventory_verify.forget()
                 return save_changed(w, p, saved)
 
+            def plain_write(d: bytes = data, o: Path = plain) -> float:
+                return timed(lambda: o.write_bytes(d))
+
+            def save_figure(name: str, n: int = n) -> Figure:
+                return Figure(f"save {n:,} credentials, {name}", "ms", "max", TARGET_SAVE_MS, "plain write")
+
             figures.append(
                 alternate(
-                    Figure(
-                        f"save {n:,} credentials, first save of the process (parts from the parse cache)",
-                        "ms",
-                        "max",
-                        TARGET_SAVE_MS,
-                        "plain write",
-                    ),
+                    save_figure("first save of the process (parts from the parse cache)"),
                     runs,
                     first_save,
-                    lambda d=data, o=plain: timed(lambda: o.write_bytes(d)),
+                    plain_write,
                 )
             )
             with parse_cache_off():
                 figures.append(
                     alternate(
-                        Figure(
-                            f"save {n:,} credentials, first save, cold (no parse cache: the whole text checked)",
-                            "ms",
-                            "max",
-                            TARGET_SAVE_MS,
-                            "plain write",
-                        ),
+                        save_figure("first save, cold (no parse cache: the whole text checked)"),
                         runs,
                         first_save,
-                        lambda d=data, o=plain: timed(lambda: o.write_bytes(d)),
+                        plain_write,
                     )
                 )
             check = ["-m", "wizard", "check", str(path), "--today", str(DEMO_TODAY)]
             floor = f"import tomli; tomli.loads(open({str(path)!r}, 'rb').read().decode())"
             run_python(check)  # warm the byte-code cache
-            figures.append(
-                alternate(
-                    Figure(
-                        f"`idspine check` {n:,} credentials, whole process",
-                        "ms",
-                        "max",
-                        TARGET_CHECK_MS,
-                        "python + tomli parse",
-                    ),
-                    runs,
-                    lambda c=check: run_python(c)[0],
-                    lambda f=floor: run_python(f)[0],
-                )
-            )
-            with parse_cache_off():
-                figures.append(
-                    alternate(
-                        Figure(
-                            f"`idspine check` {n:,} credentials, whole process, cold (no parse cache)",
-                            "ms",
-                            "max",
-                            TARGET_CHECK_MS,
-                            "python + tomli parse",
-                        ),
-                        runs,
-                        lambda c=check: run_python(c)[0],
-                        lambda f=floor: run_python(f)[0],
+            for name, cold in (("whole process", False), ("whole process, cold (no parse cache)", True)):
+                with parse_cache_off() if cold else contextlib.nullcontext():
+                    figures.append(
+                        alternate(
+                            Figure(
+                                f"`idspine check` {n:,} credentials, {name}",
+                                "ms",
+                                "max",
+                                TARGET_CHECK_MS,
+                                "python + tomli parse",
+                            ),
+                            runs,
+                            lambda c=check: run_python(c)[0],
+                            lambda f=floor: run_python(f)[0],
+                        )
                     )
-                )
     return figures
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 PAGE = 200  # rows in a table at once
 
@@ -45,3 +46,31 @@ class Pages:
             return ""
         last = min(self.start + self.size, self.total)
         return f"rows {self.start + 1:,}-{last:,} of {self.total:,} · page {self.page + 1}/{self.count} · ] next, [ previous"
+
+
+class PagedScreen:
+    """What a screen with one paged table shares: ] and [ move (bound by the screen), the keys show in the
+    footer only when there is more than one page, and the table's box says which page it shows.
+
+    The screen sets `pages`, implements `show_page()` (fill the table with the current page) and calls
+    `paged(box)` at its end.
+    """
+
+    pages: Pages
+
+    def show_page(self) -> None:
+        raise NotImplementedError
+
+    def paged(self, box: Any) -> None:
+        """After the table is filled: the box's subtitle names the page, the footer follows."""
+        box.border_subtitle = self.pages.caption()
+        self.refresh_bindings()  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Paging keys show in the footer only when there is more than one page (False hides them)."""
+        return self.pages.count > 1 if action == "page" else True
+
+    def action_page(self, delta: int) -> None:
+        """Next or previous page."""
+        if self.pages.move(delta):
+            self.show_page()

@@ -24,7 +24,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Static
 
 from wizard.ui.markup import cell, esc, safe_content
-from wizard.ui.paging import Pages
+from wizard.ui.paging import PagedScreen, Pages
 from wizard.ui.screens.base import IdspineScreen
 from wizard.ui.widgets.fast_table import FastTable
 from wizard.ui.widgets.footer import Footer
@@ -38,7 +38,7 @@ STATUS_STYLE = {"new": "bold", "changed": "yellow", "in inventory": "green"}
 MARK = "✔"
 
 
-class DiscoverScreen(IdspineScreen[None]):
+class DiscoverScreen(PagedScreen, IdspineScreen[None]):
     """Review what a tenant holds and adopt the selected objects into the inventory."""
 
     CSS_PATH = "discover.tcss"
@@ -295,17 +295,7 @@ class DiscoverScreen(IdspineScreen[None]):
                 cell(item.detail),
                 key=item.key,
             )
-        self.query_one("#discover-box").border_subtitle = self.pages.caption()
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Paging keys show in the footer only when the review has more than one page (False hides them)."""
-        return self.pages.count > 1 if action == "page" else True
-
-    def action_page(self, delta: int) -> None:
-        """Next or previous page of the review."""
-        if self.pages.move(delta):
-            self.show_page()
+        self.paged(self.query_one("#discover-box"))
 
     # ------------------------------------------------------------------ selection
     def _mark(self, key: str, on: bool) -> None:

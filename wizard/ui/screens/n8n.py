@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Static
 from wizard.providers.errors import ErrorKind, Service, advice
 from wizard.ui.fit import wrap
 from wizard.ui.markup import cell, plain, safe_content
-from wizard.ui.paging import Pages
+from wizard.ui.paging import PagedScreen, Pages
 from wizard.ui.screens.base import IdspineScreen
 from wizard.ui.widgets.fast_table import FastTable
 from wizard.ui.widgets.footer import Footer
@@ -29,7 +29,7 @@ def failure_advice(kind: ErrorKind | None) -> str:
     return advice(kind, Service.N8N) if kind else ""
 
 
-class N8nScreen(IdspineScreen[None]):
+class N8nScreen(PagedScreen, IdspineScreen[None]):
     """Wire n8n: what the IdP needs for SSO, and which workflow credentials n8n holds."""
 
     CSS_PATH = "wiring.tcss"
@@ -138,16 +138,7 @@ class N8nScreen(IdspineScreen[None]):
                 cell((o.n8n_id if o else "") or cred.n8n_id or "—"),
                 key=cred.id,
             )
-        self.query_one("#wiring-table-box").border_subtitle = self.pages.caption()
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Paging keys show in the footer only when there is more than one page (False hides them)."""
-        return self.pages.count > 1 if action == "page" else True
-
-    def action_page(self, delta: int) -> None:
-        if self.pages.move(delta):
-            self.show_page()
+        self.paged(self.query_one("#wiring-table-box"))
 
     def action_push(self, dry_run: bool) -> None:
         """Push (or dry-run) the credentials in a worker."""
