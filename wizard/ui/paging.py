@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 PAGE = 200  # rows in a table at once
 
@@ -64,7 +67,7 @@ class PagedScreen:
     def paged(self, box: Any) -> None:
         """After the table is filled: the box's subtitle names the page, the footer follows."""
         box.border_subtitle = self.pages.caption()
-        self.refresh_bindings()  # type: ignore[attr-defined]
+        cast("Screen[Any]", self).refresh_bindings()  # the mixin sits on a Screen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Paging keys show in the footer only when there is more than one page (False hides them)."""
